@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// EdgeProf: profile quantized models on edge boards and gate their release on the figures.
+///
+/// Dependency direction (one way): EdgeProfCore (pure) ← {EdgeProfHardware, EdgeProfStore, EdgeProfSim}
+/// ← EdgeProfAgent ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
+let package = Package(
+    name: "EdgeProf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgeprof", targets: ["edgeprof"]),
+        .executable(name: "edgeprof-bench", targets: ["edgeprof-bench"]),
+        .library(name: "EdgeProfCore", targets: ["EdgeProfCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibSerialPort",
+            pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"]), .brew(["libserialport"])]
+        ),
+        .systemLibrary(
+            name: "CLibUSB",
+            pkgConfig: "libusb-1.0",
+            providers: [.apt(["libusb-1.0-0-dev"]), .brew(["libusb"])]
+        ),
+        .target(name: "CEdgeProfPosix"),
+        .target(
+            name: "CEdgeProfLink",
+            path: "firmware-protocols/edgeprof-link/v1/c",
+            exclude: ["tests", "README.md"],
+            sources: ["src"],
+            publicHeadersPath: "include"
+        ),
+        .target(
+            name: "EdgeProfCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "EdgeProfHardware",
+            dependencies: ["EdgeProfCore", "CLibSerialPort", "CLibUSB", "CEdgeProfPosix"]
+        ),
+        .target(
+            name: "EdgeProfStore",
+            dependencies: ["EdgeProfCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "EdgeProfSim",
+            dependencies: ["EdgeProfCore", "EdgeProfHardware", "CEdgeProfLink"]
+        ),
+        .target(
+            name: "EdgeProfAgent",
+            dependencies: ["EdgeProfCore", "EdgeProfHardware", "EdgeProfStore"]
+        ),
+        .target(
+            name: "EdgeProfDemo",
+            dependencies: ["EdgeProfAgent", "EdgeProfSim"]
+        ),
+        .executableTarget(
+            name: "edgeprof",
+            dependencies: [
+                "EdgeProfAgent", "EdgeProfDemo", "EdgeProfSim", "EdgeProfStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "edgeprof-bench",
+            dependencies: ["EdgeProfCore", "CEdgeProfLink"]
+        ),
+        .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"]),
+        .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
+        .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
+        .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),
+        .testTarget(name: "EdgeProfCLITests", dependencies: ["EdgeProfCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+import EdgeProfCore
+import EdgeProfHardware
+
+/// Everything that can stop an agent operation, each with a message that names the problem
+/// and the fix.
+public enum AgentError: Error, Sendable, CustomStringConvertible {
+    case transport(TransportError)
+    case store(StoreError)
+    case noAnswer(port: String, attempts: Int, waited: Duration, validLines: Int, droppedLines: Int)
+    case unsupportedProtocol(port: String, version: Int)
+    case rejected(port: String, code: String, message: String)
+    case unknownModel(ModelReference, known: [String])
+    case modelMismatch(ModelReference, registered: String, board: String, boardModel: String)
+    case artifact(path: String, problem: String)
+    case invalidArgument(String)
+    case policy(GatePolicyError)
+    case unknownRun(Int64)
+
+    public var description: String {
+        switch self {
+        case .transport(let error): error.description
+        case .store(let error): error.description
+        case .noAnswer(let port, let attempts, let waited, let valid, let dropped):
+            if dropped > 0 && valid == 0 {
+                "no EdgeProf Link answer from \(port): \(dropped) unreadable lines in \(waited.formattedSeconds). Fix: check the baud rate (--baud) and that the board runs EdgeProf Link v1 firmware"
+            } else {
+                "no answer from \(port) after \(attempts) HELLO attempt\(attempts == 1 ? "" : "s") (\(waited.formattedSeconds)). Fix: check that the board is powered and runs EdgeProf Link v1 firmware, and that this is its port"
+            }
+        case .unsupportedProtocol(let port, let version):
+            "the board on \(port) speaks EdgeProf Link v\(version); this edgeprof speaks v\(LinkProtocol.version). Fix: update edgeprof or the board's firmware"
+        case .rejected(let port, let code, let message):
+            "the board on \(port) refused: \(code): \(message)"
+        case .unknownModel(let reference, let known):
+            "unknown model \(reference)\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))"). Fix: edgeprof model register \(reference.name) \(reference.version) --artifact FILE"
+        case .modelMismatch(let reference, let registered, let board, let boardModel):
+            "the board carries \(boardModel) with artifact sha256 \(board.prefix(12))…, but \(reference) was registered with \(registered.prefix(12))…. Fix: flash the registered artifact, or register this artifact as a new version"
+        case .artifact(let path, let problem):
+            "artifact \(path): \(problem)"
+        case .invalidArgument(let message): message
+        case .policy(let error): error.description
+        case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
+        }
+    }
+}

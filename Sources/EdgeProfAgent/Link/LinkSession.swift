@@ -1,0 +1,162 @@
+import EdgeProfCore
+import EdgeProfHardware
+
+/// The host side of an EdgeProf Link v1 conversation over any transport: handshake, then
+/// runs. Every wait is bounded; a board that misbehaves ends in an error or a partial run.
+public final class LinkSession {
+    /// How long each step may take.
+    public struct Timeouts: Sendable {
+        public var handshake: Duration = .seconds(2)
+        public var handshakeAttempts = 3
+        /// The longest silence allowed during a run before it is declared partial.
+        public var event: Duration = .seconds(10)
+        public var write: Duration = .seconds(2)
+
+        public init() {}
+    }
+
+    /// What a run reports while it goes, for progress displays.
+    public enum Progress: Sendable {
+        case iterationFinished(measured: Int, warmup: Int, discarded: Int, request: RunRequest)
+    }
+
+    public let transport: any ByteTransport
+    public let timeouts: Timeouts
+    private var reader: LinkReader
+    private var nextSequence: UInt16 = 0
+
+    public init(transport: any ByteTransport, timeouts: Timeouts = Timeouts()) {
+        self.transport = transport
+        self.timeouts = timeouts
+        reader = LinkReader(transport: transport)
+    }
+
+    /// HELLO until the board answers INFO and MODEL (it may still be booting).
+    public func handshake() throws(AgentError) -> (BoardInfo, BoardModelInfo) {
+        var dropped = 0
+        var heard = 0
+        for _ in 0..<timeouts.handshakeAttempts {
+            let hello = try send(.hello)
+            var board: BoardInfo?
+            var model: BoardModelInfo?
+            let deadline = ContinuousClock.now + timeouts.handshake
+            while let event = try read(before: deadline) {
+                guard case .frame(let frame) = event else {
+                    dropped += 1
+                    continue
+                }
+                heard += 1
+                switch try? DeviceMessage(frame: frame) {
+                case .info(hello, let info)?: board = info
+                case .model(hello, let announced)?: model = announced
+                case .error(hello, "busy", _)?: try abortRunInProgress()
+                case .error(hello, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
+                default: break
+                }
+                if let board, let model {
+                    guard board.protocolVersion == LinkProtocol.version else {
+                        throw .unsupportedProtocol(port: transport.portName, version: board.protocolVersion)
+                    }
+                    return (board, model)
+                }
+            }
+        }
+        throw .noAnswer(
+            port: transport.portName, attempts: timeouts.handshakeAttempts,
+            waited: timeouts.handshake * timeouts.handshakeAttempts, validLines: heard, droppedLines: dropped)
+    }
+
+    /// Runs `request` and records it. Returns a partial recording when the board resets,
+    /// goes silent or vanishes mid-run; throws only when the run never started.
+    public func run(
+        _ request: RunRequest, board: BoardInfo, model: BoardModelInfo, progress: (Progress) -> Void = { _ in }
+    ) throws(AgentError) -> RecordedRun {
+        let runSequence = try send(.run(request))
+        let startSequence = try awaitStart(of: runSequence)
+        var recorder = RunRecorder(request: request, board: board, model: model, runSequence: runSequence, startSequence: startSequence)
+        while true {
+            let event: LinkEvent?
+            do {
+                event = try reader.next(before: ContinuousClock.now + timeouts.event)
+            } catch .disconnected {
+                return recorder.recording(endedEarly: "\(transport.portName) vanished mid-run (unplugged or closed)")
+            } catch {
+                throw .transport(error)
+            }
+            guard let event else {
+                return recorder.recording(endedEarly: "the board went silent for \(timeouts.event.formattedSeconds) mid-run")
+            }
+            switch event {
+            case .dropped(let error):
+                recorder.dropped(error)
+            case .frame(let frame):
+                let message: DeviceMessage
+                do throws(LinkMessageError) {
+                    message = try DeviceMessage(frame: frame)
+                } catch {
+                    recorder.malformed(error, sequence: frame.sequence)
+                    continue
+                }
+                let before = recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations
+                switch recorder.receive(message, sequence: frame.sequence) {
+                case .running:
+                    if recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations != before {
+                        progress(.iterationFinished(
+                            measured: recorder.measured.count, warmup: recorder.warmupIterations,
+                            discarded: recorder.discardedIterations, request: request))
+                    }
+                case .finished:
+                    return recorder.recording()
+                case .ended(let reason):
+                    return recorder.recording(endedEarly: reason)
+                }
+            }
+        }
+    }
+
+    /// Asks the board to stop a run (used when interrupted); does not wait for it.
+    public func abort() {
+        _ = try? send(.abort)
+    }
+
+    // MARK: - Steps
+
+    private func awaitStart(of runSequence: UInt16) throws(AgentError) -> UInt16 {
+        let deadline = ContinuousClock.now + timeouts.handshake
+        while let event = try read(before: deadline) {
+            guard case .frame(let frame) = event else { continue }
+            switch try? DeviceMessage(frame: frame) {
+            case .started(runSequence, _)?: return frame.sequence
+            case .error(runSequence, let code, let message)?:
+                throw .rejected(port: transport.portName, code: code, message: message)
+            default: continue
+            }
+        }
+        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0)
+    }
+
+    /// A board busy with an earlier run (a host crashed mid-run) is stopped and drained.
+    private func abortRunInProgress() throws(AgentError) {
+        _ = try send(.abort)
+        let deadline = ContinuousClock.now + timeouts.event
+        while let event = try read(before: deadline) {
+            if case .frame(let frame) = event, frame.verb == "RESULT" { return }
+        }
+    }
+
+    @discardableResult
+    private func send(_ command: HostCommand) throws(AgentError) -> UInt16 {
+        let sequence = nextSequence
+        nextSequence &+= 1
+        do {
+            try transport.write(command.frame(sequence: sequence).encoded(), timeout: timeouts.write)
+        } catch {
+            throw .transport(error)
+        }
+        return sequence
+    }
+
+    private func read(before deadline: ContinuousClock.Instant) throws(AgentError) -> LinkEvent? {
+        do { return try reader.next(before: deadline) } catch { throw .transport(error) }
+    }
+}

@@ -1,0 +1,80 @@
+import EdgeProfCore
+import EdgeProfHardware
+import Foundation
+
+/// What one profile produced: the stored run, its figures and where it went.
+public struct ProfileOutcome: Sendable {
+    public var runID: Int64
+    public var model: RegisteredModel
+    public var stored: StoredRun
+    public var summary: ProfileSummary
+    public var evidenceKey: EvidenceKey
+    public var storeLocation: String
+}
+
+/// Profiles a registered model on a board: open the port, handshake, check that the board
+/// carries the registered artifact, run, store every raw timing, summarise.
+public struct ProfileService: Sendable {
+    public let store: any EvidenceStore
+
+    public init(store: any EvidenceStore) {
+        self.store = store
+    }
+
+    public func profile(
+        port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
+        deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(),
+        onSession: (LinkSession) -> Void = { _ in }, progress: (LinkSession.Progress) -> Void = { _ in },
+        handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
+    ) throws(AgentError) -> ProfileOutcome {
+        try Self.validate(request)
+        let model = try ModelRegistrar(store: store).lookUp(reference)
+        let transport: any ByteTransport
+        do {
+            transport = try TransportOpener.open(path: port, baud: baud)
+        } catch {
+            throw .transport(error)
+        }
+        defer { transport.close() }
+        let session = LinkSession(transport: transport, timeouts: timeouts)
+        onSession(session)
+        let startedAt = Date()
+        let (board, boardModel) = try session.handshake()
+        guard boardModel.artifactSHA256 == model.artifactSHA256 else {
+            throw .modelMismatch(reference, registered: model.artifactSHA256, board: boardModel.artifactSHA256, boardModel: boardModel.model)
+        }
+        handshaken(board, boardModel)
+        let recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+        let context = RunContext(
+            deviceClass: deviceClass ?? board.deviceClass ?? board.board, port: port, startedAt: startedAt, finishedAt: Date())
+        do {
+            let runID = try store.save(recorded, model: model, context: context)
+            return ProfileOutcome(
+                runID: runID, model: model, stored: StoredRun(id: runID, model: reference, context: context, run: recorded),
+                summary: ProfileSummary(runs: [recorded]), evidenceKey: recorded.evidenceKey(), storeLocation: store.location)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    static func validate(_ request: RunRequest) throws(AgentError) {
+        guard (1...RunRequest.iterationLimit).contains(request.iterations) else {
+            throw .invalidArgument("--iterations must be 1 to \(RunRequest.iterationLimit), got \(request.iterations)")
+        }
+        guard request.warmup <= RunRequest.warmupLimit else {
+            throw .invalidArgument("--warmup must be 0 to \(RunRequest.warmupLimit), got \(request.warmup)")
+        }
+        guard request.tokens <= RunRequest.tokenLimit else {
+            throw .invalidArgument("--tokens must be 0 to \(RunRequest.tokenLimit), got \(request.tokens)")
+        }
+    }
+}
+
+extension ProfileOutcome {
+    /// The report a user sees for this outcome.
+    public var report: ProfileReport {
+        ProfileReport(
+            runID: runID, model: model.reference, deviceClass: stored.context.deviceClass, port: stored.context.port,
+            run: stored.run, summary: summary, store: storeLocation)
+    }
+}

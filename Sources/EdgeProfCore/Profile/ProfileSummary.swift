@@ -1,0 +1,82 @@
+/// The figures of one or more runs, computed from their raw per-token timings.
+///
+/// Definitions (also in docs/metrics.md):
+/// - latency: end − start of a measured iteration (one inference, or one whole generation);
+/// - time to first token: first token − iteration start;
+/// - inter-token latency: the gap between consecutive tokens of an iteration;
+/// - tokens/s: all tokens ÷ all iteration time (end to end, first token included);
+/// - energy per inference: mean of the board's per-iteration energy; tokens/mJ: tokens ÷ energy;
+/// - memory: the highest value any run reported.
+public struct ProfileSummary: Sendable, Codable, Hashable {
+    public var runs: Int
+    public var measuredIterations: Int
+    public var discardedIterations: Int
+    public var tokens: UInt64
+    public var latencyMs: SampleStatistics?
+    public var timeToFirstTokenMs: SampleStatistics?
+    public var interTokenLatencyMs: SampleStatistics?
+    public var tokensPerSecond: Double?
+    public var stackPeakBytes: UInt64?
+    public var arenaHighWaterBytes: UInt64?
+    public var heapHighWaterBytes: UInt64?
+    public var ramPeakBytes: UInt64?
+    public var energyPerInferenceMillijoules: Double?
+    public var averagePowerMilliwatts: Double?
+    public var tokensPerMillijoule: Double?
+    public var microjoulesPerToken: Double?
+
+    public init(runs: [RecordedRun], method: PercentileMethod = .linear) {
+        var latencies: [Double] = []
+        var firstTokens: [Double] = []
+        var gaps: [Double] = []
+        var energies: [Double] = []
+        var totalSeconds = 0.0
+        var energySeconds = 0.0
+        var tokensWithEnergy: UInt64 = 0
+        var tokenCount: UInt64 = 0
+        var everyIterationHasEnergy = true
+        for run in runs {
+            let msPerTick = 1000 / Double(run.board.tickHz)
+            for iteration in run.iterations {
+                let latency = Double(iteration.endTicks - iteration.startTicks) * msPerTick
+                latencies.append(latency)
+                totalSeconds += latency / 1000
+                tokenCount += UInt64(iteration.tokenTicks.count)
+                if let first = iteration.tokenTicks.first {
+                    firstTokens.append(Double(first - iteration.startTicks) * msPerTick)
+                }
+                for (previous, next) in zip(iteration.tokenTicks, iteration.tokenTicks.dropFirst()) {
+                    gaps.append(Double(next - previous) * msPerTick)
+                }
+                if let nanojoules = iteration.energyNanojoules {
+                    energies.append(Double(nanojoules) / 1e6)
+                    energySeconds += latency / 1000
+                    tokensWithEnergy += UInt64(iteration.tokenTicks.count)
+                } else {
+                    everyIterationHasEnergy = false
+                }
+            }
+        }
+        self.runs = runs.count
+        measuredIterations = latencies.count
+        discardedIterations = runs.reduce(0) { $0 + $1.discardedIterations }
+        tokens = tokenCount
+        latencyMs = SampleStatistics(latencies, method: method)
+        timeToFirstTokenMs = SampleStatistics(firstTokens, method: method)
+        interTokenLatencyMs = SampleStatistics(gaps, method: method)
+        tokensPerSecond = totalSeconds > 0 && tokenCount > 0 ? Double(tokenCount) / totalSeconds : nil
+        stackPeakBytes = runs.compactMap { $0.totals?.stackPeakBytes }.max()
+        arenaHighWaterBytes = runs.compactMap { $0.totals?.arenaHighWaterBytes }.max()
+        heapHighWaterBytes = runs.compactMap { $0.totals?.heapHighWaterBytes }.max()
+        ramPeakBytes = runs.compactMap { $0.totals?.ramPeakBytes }.max()
+        if everyIterationHasEnergy, !energies.isEmpty {
+            let totalMillijoules = energies.reduce(0, +)
+            energyPerInferenceMillijoules = SampleStatistics.mean(energies)
+            averagePowerMilliwatts = energySeconds > 0 ? totalMillijoules / energySeconds : nil
+            if tokensWithEnergy > 0, totalMillijoules > 0 {
+                tokensPerMillijoule = Double(tokensWithEnergy) / totalMillijoules
+                microjoulesPerToken = totalMillijoules * 1000 / Double(tokensWithEnergy)
+            }
+        }
+    }
+}

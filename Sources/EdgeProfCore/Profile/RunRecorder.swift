@@ -1,0 +1,137 @@
+/// Turns the messages of one run into a `RecordedRun`. Pure: it sees messages and dropped
+/// lines, never bytes or clocks. An iteration is kept only if every one of its lines arrived
+/// in sequence and checked, so a corrupted figure can never be recorded.
+public struct RunRecorder: Sendable {
+    /// What the run needs next.
+    public enum Progress: Sendable, Hashable {
+        case running
+        /// The board sent RESULT: the run is over.
+        case finished
+        /// The run cannot go on; the reason says why.
+        case ended(reason: String)
+    }
+
+    private struct OpenIteration {
+        var index: UInt32
+        var warmup: Bool
+        var startTicks: UInt64
+        var tokenTicks: [UInt64] = []
+        var damaged = false
+    }
+
+    public private(set) var link = LinkStatistics()
+    public private(set) var measured: [RecordedIteration] = []
+    public private(set) var warmupIterations = 0
+    public private(set) var discardedIterations = 0
+    private let request: RunRequest
+    private let board: BoardInfo
+    private let model: BoardModelInfo
+    private let runSequence: UInt16
+    private var expectedSequence: UInt16?
+    private var open: OpenIteration?
+    private var totals: RunTotals?
+
+    /// `runSequence` is the host's RUN line; `startSequence` the board's START line that accepted it.
+    public init(request: RunRequest, board: BoardInfo, model: BoardModelInfo, runSequence: UInt16, startSequence: UInt16) {
+        self.request = request
+        self.board = board
+        self.model = model
+        self.runSequence = runSequence
+        expectedSequence = startSequence &+ 1
+    }
+
+    /// Counts a line that failed its checks; the iteration it belonged to is lost.
+    public mutating func dropped(_ error: LinkLineError) {
+        switch error {
+        case .crc: link.crcErrors += 1
+        case .syntax: link.syntaxErrors += 1
+        case .tooLong: link.overlongLines += 1
+        }
+        open?.damaged = true
+    }
+
+    /// Counts a checked line whose fields made no sense for its verb.
+    public mutating func malformed(_ error: LinkMessageError, sequence: UInt16) {
+        link.malformedMessages += 1
+        track(sequence)
+        open?.damaged = true
+    }
+
+    public mutating func receive(_ message: DeviceMessage, sequence: UInt16) -> Progress {
+        link.linesReceived += 1
+        if case .ready = message {
+            return .ended(reason: "the board restarted mid-run (READY banner)")
+        }
+        track(sequence)
+        switch message {
+        case .iteration(let index, let warmup, let ticks):
+            closeDamaged()
+            open = OpenIteration(index: index, warmup: warmup, startTicks: ticks)
+        case .token(let iteration, let index, let ticks, _):
+            guard var current = open, current.index == iteration else { return .running }
+            if Int(index) != current.tokenTicks.count || ticks < (current.tokenTicks.last ?? current.startTicks) {
+                current.damaged = true
+            }
+            current.tokenTicks.append(ticks)
+            open = current
+        case .done(let iteration, let ticks, let tokens, let energy):
+            guard let current = open, current.index == iteration else { return .running }
+            open = nil
+            let whole = !current.damaged && Int(tokens) == current.tokenTicks.count
+                && ticks >= (current.tokenTicks.last ?? current.startTicks)
+            if !whole {
+                discardedIterations += 1
+            } else if current.warmup {
+                warmupIterations += 1
+            } else {
+                measured.append(RecordedIteration(
+                    index: iteration, startTicks: current.startTicks, endTicks: ticks,
+                    tokenTicks: current.tokenTicks, energyNanojoules: energy))
+            }
+        case .result(let replyTo, let runTotals) where replyTo == runSequence:
+            closeDamaged()
+            totals = runTotals
+            return .finished
+        case .error(let replyTo, let code, let text) where replyTo == runSequence:
+            return .ended(reason: "the board reported \(code): \(text)")
+        case .unknown:
+            link.unknownVerbs += 1
+        default:
+            break
+        }
+        return .running
+    }
+
+    /// The run as recorded; `endedEarly` gives the reason when it did not finish.
+    public func recording(endedEarly reason: String? = nil) -> RecordedRun {
+        var status = RunStatus.complete
+        var partialReason = reason
+        if reason == nil, totals?.aborted == true {
+            partialReason = "the run was aborted"
+        }
+        if totals == nil, partialReason == nil {
+            partialReason = "the board sent no RESULT"
+        }
+        if partialReason != nil { status = .partial }
+        return RecordedRun(
+            request: request, board: board, model: model, iterations: measured, warmupIterations: warmupIterations,
+            discardedIterations: discardedIterations + (open == nil ? 0 : 1), totals: totals, status: status,
+            partialReason: partialReason, link: link)
+    }
+
+    private mutating func track(_ sequence: UInt16) {
+        if let expected = expectedSequence, sequence != expected {
+            let gap = sequence &- expected
+            link.lostLines += gap < 0x8000 ? Int(gap) : 1
+            open?.damaged = true
+        }
+        expectedSequence = sequence &+ 1
+    }
+
+    private mutating func closeDamaged() {
+        if open != nil {
+            discardedIterations += 1
+            open = nil
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import struct Foundation.Date
+
+/// A model version in the registry: its name, semantic version and the checksum of its artifact.
+public struct RegisteredModel: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var reference: ModelReference
+    public var artifactSHA256: String
+    public var artifactPath: String
+    public var artifactBytes: Int64
+    public var registeredAt: Date
+
+    public init(id: Int64, reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64, registeredAt: Date) {
+        self.id = id
+        self.reference = reference
+        self.artifactSHA256 = artifactSHA256
+        self.artifactPath = artifactPath
+        self.artifactBytes = artifactBytes
+        self.registeredAt = registeredAt
+    }
+}
+
+/// Where and when a run was taken, beside what the board said.
+public struct RunContext: Sendable, Codable, Hashable {
+    public var deviceClass: String
+    public var port: String
+    public var startedAt: Date
+    public var finishedAt: Date
+
+    public init(deviceClass: String, port: String, startedAt: Date, finishedAt: Date) {
+        self.deviceClass = deviceClass
+        self.port = port
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// A run as the store keeps it: the recording with its raw timings, and its context.
+public struct StoredRun: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var model: ModelReference
+    public var context: RunContext
+    public var run: RecordedRun
+
+    public init(id: Int64, model: ModelReference, context: RunContext, run: RecordedRun) {
+        self.id = id
+        self.model = model
+        self.context = context
+        self.run = run
+    }
+}
+
+/// Keeps the registry and every run's evidence. SQLite on one machine; other databases later
+/// behind the same interface.
+public protocol EvidenceStore: Sendable {
+    /// Where the data lives, for messages ("/home/me/.local/share/edgeprof/edgeprof.sqlite").
+    var location: String { get }
+    /// Registers a new version; a version is immutable, so registering it again is an error.
+    func register(_ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64) throws(StoreError) -> RegisteredModel
+    func model(_ reference: ModelReference) throws(StoreError) -> RegisteredModel?
+    func models() throws(StoreError) -> [RegisteredModel]
+    /// Stores a run with all its raw timings in one transaction; returns its id.
+    func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64
+    func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun]
+    func run(id: Int64) throws(StoreError) -> StoredRun?
+}
+
+/// A store failure, with the fix where there is one.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case duplicateVersion(ModelReference, existingSHA256: String)
+    case unavailable(location: String, reason: String)
+    case failed(location: String, operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateVersion(let reference, let sha):
+            "\(reference) is already registered (artifact sha256 \(sha.prefix(12))…). Versions are immutable: register the new artifact as a new version"
+        case .unavailable(let location, let reason):
+            "cannot open the database \(location): \(reason). Fix: check the path and its permissions, or choose another with --db"
+        case .failed(let location, let operation, let reason):
+            "database \(location): \(operation) failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfSim
+import Foundation
+
+/// `edgeprof demo` end to end with no hardware: a simulated board on a real pseudo-terminal,
+/// a registered demo model, a profile through the same code path as a real board, and the
+/// edge-performance gate on the stored evidence.
+public struct DemoScenario: Sendable {
+    public static let model = "demo-tiny-lm"
+    public static let version = "1.0.0"
+    public static let deviceClass = "sim-cortex-m4"
+
+    /// The demo's gate policy, written beside its data so users can read and edit a real one.
+    public static let thresholdsYAML = """
+        # Edge-performance gate thresholds used by `edgeprof demo`.
+        # Keys: min-iterations, max-latency-p95-ms, max-token-latency-p95-ms, max-ttft-p95-ms,
+        # max-peak-ram-kib, min-tokens-per-second, min-tokens-per-mj (see docs/gates.md).
+        device-classes:
+          sim-cortex-m4:
+            min-iterations: 10
+            max-latency-p95-ms: 250
+            max-token-latency-p95-ms: 15
+            max-ttft-p95-ms: 25
+            max-peak-ram-kib: 192
+            min-tokens-per-second: 60
+            min-tokens-per-mj: 2
+
+        """
+
+    public struct Options: Sendable {
+        public var request = RunRequest(tokens: 16, iterations: 20, warmup: 2)
+        public var seed: UInt64 = 7
+        /// 1 = the board reports in real time; 0 = as fast as the link allows.
+        public var speed = 1.0
+        public var dataDirectory = DataLocation.dataDirectory() + "/demo"
+
+        public init() {}
+    }
+
+    /// What the demo did and where everything went.
+    public struct Result: Sendable {
+        public var profile: ProfileOutcome
+        public var verdict: GateVerdict
+        public var artifactPath: String
+        public var thresholdsPath: String
+        public var boardPath: String
+    }
+
+    public let store: any EvidenceStore
+
+    public init(store: any EvidenceStore) {
+        self.store = store
+    }
+
+    public func run(
+        _ options: Options, handshaken: (BoardInfo, BoardModelInfo, String) -> Void = { _, _, _ in },
+        progress: (LinkSession.Progress) -> Void = { _ in }
+    ) throws(AgentError) -> Result {
+        let artifactPath = options.dataDirectory + "/\(Self.model).bin"
+        let thresholdsPath = options.dataDirectory + "/gates.yaml"
+        try write(Self.artifactBytes(), to: artifactPath)
+        try write(Array(Self.thresholdsYAML.utf8), to: thresholdsPath)
+        let model = try registeredDemoModel(artifactPath: artifactPath)
+
+        var profile = SimulatedModelProfile()
+        profile.model = Self.model
+        profile.deviceClass = Self.deviceClass
+        profile.artifactSHA256 = model.artifactSHA256
+        let board: SimulatedBoard
+        do {
+            board = try SimulatedBoard(profile: profile, seed: options.seed, speed: options.speed)
+        } catch {
+            throw .transport(error)
+        }
+        board.start()
+        defer { board.stop() }
+
+        let outcome = try ProfileService(store: store).profile(
+            port: board.path, model: model.reference, request: options.request, progress: progress,
+            handshaken: { handshaken($0, $1, board.path) })
+        let policy = try GateService.loadPolicy(path: thresholdsPath)
+        let verdict = try GateService(store: store).check(
+            model: model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,
+            policyFile: thresholdsPath, runID: outcome.runID)
+        return Result(profile: outcome, verdict: verdict, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+    }
+
+    /// The demo model's artifact: 48 KiB of fixed pseudo-random "int8 weights" behind a header,
+    /// the same bytes (and so the same SHA-256) on every machine.
+    public static func artifactBytes() -> [UInt8] {
+        var random = SplitMix64(seed: 0x4544_4745_5052_4F46)
+        let header = Array("EDGEPROF-DEMO-MODEL int8 decoder 2x64 vocab 256\n".utf8)
+        return header + (0..<(48 * 1024)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    }
+
+    private func registeredDemoModel(artifactPath: String) throws(AgentError) -> RegisteredModel {
+        let reference = ModelReference(name: Self.model, version: SemanticVersion(major: 1, minor: 0, patch: 0))
+        let existing: RegisteredModel?
+        do { existing = try store.model(reference) } catch { throw .store(error) }
+        guard let existing else {
+            return try ModelRegistrar(store: store).register(name: Self.model, version: Self.version, artifactPath: artifactPath)
+        }
+        let digest = try ArtifactDigest.of(path: artifactPath)
+        guard digest.sha256 == existing.artifactSHA256 else {
+            throw .modelMismatch(reference, registered: existing.artifactSHA256, board: digest.sha256, boardModel: Self.model)
+        }
+        return existing
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws(AgentError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .artifact(path: path, problem: "cannot be written: \(error.localizedDescription)")
+        }
+    }
+}

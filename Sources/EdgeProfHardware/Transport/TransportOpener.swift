@@ -1,0 +1,17 @@
+import Glibc
+
+/// Opens a port by path with the right transport: libserialport for ports it knows (real
+/// serial hardware), POSIX termios for pseudo-terminals (simulators, QEMU).
+public enum TransportOpener {
+    public static let defaultBaud = 115_200
+
+    public static func open(path: String, baud: Int = defaultBaud) throws(TransportError) -> any ByteTransport {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .opening(path, errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFCHR else { throw .notATerminal(port: path) }
+        if let port = SerialPortTransport.lookUp(path) {
+            return try SerialPortTransport(port: port, path: path, baud: baud)
+        }
+        return try PosixTerminalTransport(path: path, baud: baud)
+    }
+}

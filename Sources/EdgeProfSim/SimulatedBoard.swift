@@ -1,0 +1,200 @@
+import CEdgeProfLink
+import EdgeProfCore
+import EdgeProfHardware
+import Foundation
+import Synchronization
+
+/// A board on a pseudo-terminal whose firmware is the Link v1 C reference implementation:
+/// the bytes it sends are exactly what real firmware would send. Its model follows a
+/// `SimulatedModelProfile`, so every run has a known ground truth (`SimulatedRunPlan`).
+public final class SimulatedBoard: @unchecked Sendable {
+    /// The terminal to profile, e.g. /dev/pts/5.
+    public var path: String { terminal.path }
+    public let profile: SimulatedModelProfile
+    public let seed: UInt64
+
+    private let terminal: PseudoTerminal
+    private let speed: Double
+    private let faults: SimulatedFaults
+    private var faultRandom: SplitMix64
+    private let device: UnsafeMutablePointer<epl_device>
+    private let info: UnsafeMutablePointer<epl_board_info>
+    private var strings: [UnsafeMutablePointer<CChar>] = []
+    private let stopped = Mutex(false)
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+    private var runNumber: UInt64 = 0
+    private var clockOrigin = ContinuousClock.now
+    private var clockOffsetTicks: UInt64 = 0
+
+    /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows.
+    public init(profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults()) throws(TransportError) {
+        self.profile = profile
+        self.seed = seed
+        self.speed = speed
+        self.faults = faults
+        faultRandom = SplitMix64(seed: ~seed)
+        terminal = try PseudoTerminal()
+        device = .allocate(capacity: 1)
+        info = .allocate(capacity: 1)
+        info.initialize(to: epl_board_info())
+        fillBoardInfo()
+    }
+
+    deinit {
+        stop()
+        strings.forEach { free($0) }
+        device.deallocate()
+        info.deallocate()
+    }
+
+    /// Boots the board (READY banner) and serves commands on a thread of its own until `stop()`.
+    public func start() {
+        var callbacks = epl_device_callbacks()
+        callbacks.ctx = Unmanaged.passUnretained(self).toOpaque()
+        callbacks.write = { ctx, data, count in
+            SimulatedBoard.from(ctx).send(UnsafeBufferPointer(start: data, count: count))
+        }
+        callbacks.read = { ctx, data, capacity in
+            SimulatedBoard.from(ctx).receiveWaiting(into: data!, capacity: capacity)
+        }
+        callbacks.now_ticks = { ctx in SimulatedBoard.from(ctx).nowTicks() }
+        callbacks.run = { ctx, device, request in SimulatedBoard.from(ctx).run(device!, request!.pointee) }
+        epl_device_init(device, info, &callbacks)
+        epl_device_boot(device)
+        let thread = Thread { [self] in
+            serve()
+            finished.signal()
+        }
+        thread.name = "edgeprof-sim \(path)"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops serving and closes the terminal: a host still reading sees the board vanish.
+    public func stop() {
+        let wasRunning = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped && thread != nil
+        }
+        if wasRunning { finished.wait() }
+        terminal.close()
+    }
+
+    private var isStopped: Bool { stopped.withLock { $0 } }
+
+    private func serve() {
+        while !isStopped {
+            guard let bytes = try? terminal.read(timeout: .milliseconds(50)) else { return }
+            if !bytes.isEmpty {
+                bytes.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
+            }
+        }
+    }
+
+    // MARK: - Firmware callbacks
+
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> SimulatedBoard {
+        Unmanaged<SimulatedBoard>.fromOpaque(ctx!).takeUnretainedValue()
+    }
+
+    private func send(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let wire = faults.isNone ? Array(bytes) : faults.apply(to: Array(bytes), random: &faultRandom)
+        do {
+            try terminal.write(wire, timeout: .seconds(5))
+            return bytes.count
+        } catch {
+            return 0
+        }
+    }
+
+    private func receiveWaiting(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
+        guard let bytes = try? terminal.read(maxCount: capacity, timeout: .zero), !bytes.isEmpty else { return 0 }
+        buffer.update(from: bytes, count: bytes.count)
+        return bytes.count
+    }
+
+    private func nowTicks() -> UInt64 {
+        let elapsed = ContinuousClock.now - clockOrigin
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return clockOffsetTicks + UInt64(seconds * Double(profile.tickHz))
+    }
+
+    private func run(_ device: UnsafeMutablePointer<epl_device>, _ request: epl_run_request) {
+        let plan = SimulatedRunPlan(
+            profile: profile, seed: seed, runNumber: runNumber,
+            request: RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup))
+        runNumber += 1
+        let base = nowTicks()
+        let wallStart = ContinuousClock.now
+        var result = epl_run_result()
+        result.energy_nj = profile.activePowerMilliwatts == nil ? UInt64.max : 0
+        var lastTick: UInt64 = 0
+        runLoop: for iteration in plan.iterations {
+            pace(until: iteration.startTicks, from: wallStart)
+            epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + iteration.startTicks)
+            for (index, tick) in iteration.tokenTicks.enumerated() {
+                pace(until: tick, from: wallStart)
+                epl_send_token(device, iteration.index, UInt32(index), base + tick, Int32(truncatingIfNeeded: (tick * 7919) % 4096))
+                if epl_device_abort_requested(device) != 0 {
+                    result.aborted = 1
+                    epl_send_done(device, iteration.index, base + tick, UInt32(index + 1), UInt64.max)
+                    lastTick = tick
+                    break runLoop
+                }
+            }
+            pace(until: iteration.endTicks, from: wallStart)
+            epl_send_done(device, iteration.index, base + iteration.endTicks, UInt32(iteration.tokenTicks.count), iteration.energyNanojoules ?? UInt64.max)
+            lastTick = iteration.endTicks
+            if !iteration.warmup {
+                result.iterations += 1
+                result.tokens += UInt64(iteration.tokenTicks.count)
+                if let energy = iteration.energyNanojoules { result.energy_nj += energy }
+            }
+        }
+        result.stack_peak = profile.stackPeakBytes
+        result.arena_hw = profile.arenaHighWaterBytes
+        result.heap_hw = profile.heapHighWaterBytes
+        result.ram_peak = profile.ramPeakBytes
+        epl_send_result(device, &result)
+        clockOffsetTicks = base + lastTick
+        clockOrigin = ContinuousClock.now
+    }
+
+    /// Sleeps until the plan's tick is due in wall time (scaled by `speed`).
+    private func pace(until tick: UInt64, from start: ContinuousClock.Instant) {
+        guard speed > 0 else { return }
+        let due = start + .nanoseconds(Int64(Double(tick) / Double(profile.tickHz) * 1e9 / speed))
+        let wait = due - ContinuousClock.now
+        if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+    }
+
+    // MARK: - Identity
+
+    private func fillBoardInfo() {
+        func keep(_ text: String) -> UnsafePointer<CChar> {
+            let copy = strdup(text)!
+            strings.append(copy)
+            return UnsafePointer(copy)
+        }
+        info.pointee.board = keep(profile.board)
+        info.pointee.serial = keep(profile.serial)
+        info.pointee.fw_version = keep(profile.firmwareVersion)
+        info.pointee.fw_build = keep(profile.firmwareBuild)
+        info.pointee.model = keep(profile.model)
+        info.pointee.quant = keep(profile.quantization)
+        info.pointee.device_class = profile.deviceClass.map(keep)
+        let digest = LinkValue.bytes(fromHex: profile.artifactSHA256) ?? []
+        withUnsafeMutableBytes(of: &info.pointee.model_sha256) { raw in
+            for (index, byte) in digest.prefix(32).enumerated() { raw[index] = byte }
+        }
+        info.pointee.clock_hz = profile.clockHz
+        info.pointee.tick_hz = profile.tickHz
+        info.pointee.ram_bytes = profile.ramBytes
+        info.pointee.flash_bytes = profile.flashBytes
+        var caps = UInt32(EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_HEAP)
+        if profile.generatesTokens { caps |= UInt32(EPL_CAP_TOKENS) }
+        if profile.activePowerMilliwatts != nil { caps |= UInt32(EPL_CAP_POWER) }
+        info.pointee.caps = caps
+    }
+}

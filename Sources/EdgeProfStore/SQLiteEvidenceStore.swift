@@ -1,0 +1,197 @@
+import EdgeProfCore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode (readers never wait for the writer),
+/// with a busy timeout so two edgeprof processes can share it.
+public final class SQLiteEvidenceStore: EvidenceStore {
+    public let location: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        location = path
+        do {
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.foreignKeysEnabled = true
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw .unavailable(location: path, reason: error.message ?? error.description)
+        } catch {
+            throw .unavailable(location: path, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    public func register(
+        _ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64
+    ) throws(StoreError) -> RegisteredModel {
+        let now = Date()
+        return try write("register \(reference)") { db in
+            if let existing = try Self.fetchModel(reference, db) {
+                throw StoreError.duplicateVersion(reference, existingSHA256: existing.artifactSHA256)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO model_version (name, version, major, minor, patch, artifact_sha256, artifact_path, artifact_bytes, registered_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    reference.name, reference.version.description, Int64(clamping: reference.version.major),
+                    Int64(clamping: reference.version.minor), Int64(clamping: reference.version.patch),
+                    artifactSHA256, artifactPath, artifactBytes, now,
+                ])
+            return RegisteredModel(
+                id: db.lastInsertedRowID, reference: reference, artifactSHA256: artifactSHA256,
+                artifactPath: artifactPath, artifactBytes: artifactBytes, registeredAt: now)
+        }
+    }
+
+    public func model(_ reference: ModelReference) throws(StoreError) -> RegisteredModel? {
+        try read("look up \(reference)") { db in try Self.fetchModel(reference, db) }
+    }
+
+    public func models() throws(StoreError) -> [RegisteredModel] {
+        try read("list models") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM model_version ORDER BY name, major, minor, patch, version")
+                .compactMap(Self.model(from:))
+        }
+    }
+
+    public func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64 {
+        try write("store a run of \(model.reference)") { db in
+            let key = run.evidenceKey()
+            try db.execute(
+                sql: """
+                    INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
+                        evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
+                        board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
+                    context.startedAt, context.finishedAt, key.id, key.artifactSHA256, key.board, key.serial,
+                    key.firmwareBuild, key.protocolName, Int64(clamping: run.board.tickHz), try JSONColumn.encode(run.board),
+                    try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
+                    try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
+                    run.discardedIterations,
+                ])
+            let runID = db.lastInsertedRowID
+            let iteration = try db.cachedStatement(
+                sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj) VALUES (?, ?, ?, ?, ?)")
+            let token = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES (?, ?, ?, ?)")
+            for measured in run.iterations {
+                try iteration.execute(arguments: [
+                    runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
+                    Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
+                ])
+                for (index, ticks) in measured.tokenTicks.enumerated() {
+                    try token.execute(arguments: [runID, Int64(measured.index), Int64(index), Int64(bitPattern: ticks)])
+                }
+            }
+            return runID
+        }
+    }
+
+    public func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun] {
+        try read("read the runs of \(model.reference)") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM run WHERE model_version_id = ? AND (? IS NULL OR device_class = ?) ORDER BY id
+                    """,
+                arguments: [model.id, deviceClass, deviceClass])
+            return try rows.map { try Self.storedRun(from: $0, model: model.reference, db) }
+        }
+    }
+
+    public func run(id: Int64) throws(StoreError) -> StoredRun? {
+        try read("read run \(id)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]),
+                  let modelRow = try Row.fetchOne(db, sql: "SELECT * FROM model_version WHERE id = ?", arguments: [row["model_version_id"] as Int64]),
+                  let model = Self.model(from: modelRow)
+            else { return nil }
+            return try Self.storedRun(from: row, model: model.reference, db)
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func fetchModel(_ reference: ModelReference, _ db: Database) throws -> RegisteredModel? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM model_version WHERE name = ? AND version = ?",
+            arguments: [reference.name, reference.version.description]
+        ).flatMap(model(from:))
+    }
+
+    private static func model(from row: Row) -> RegisteredModel? {
+        guard let version = try? SemanticVersion(parsing: row["version"]) else { return nil }
+        return RegisteredModel(
+            id: row["id"], reference: ModelReference(name: row["name"], version: version),
+            artifactSHA256: row["artifact_sha256"], artifactPath: row["artifact_path"],
+            artifactBytes: row["artifact_bytes"], registeredAt: row["registered_at"])
+    }
+
+    private static func storedRun(from row: Row, model: ModelReference, _ db: Database) throws -> StoredRun {
+        let runID: Int64 = row["id"]
+        var tokens: [Int64: [UInt64]] = [:]
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT iteration, ticks FROM token WHERE run_id = ? ORDER BY iteration, idx", arguments: [runID])
+        while let tokenRow = try cursor.next() {
+            tokens[tokenRow[0], default: []].append(UInt64(bitPattern: tokenRow[1]))
+        }
+        let iterations = try Row.fetchAll(
+            db, sql: "SELECT * FROM iteration WHERE run_id = ? ORDER BY idx", arguments: [runID]
+        ).map { iteration -> RecordedIteration in
+            let index: Int64 = iteration["idx"]
+            return RecordedIteration(
+                index: UInt32(index), startTicks: UInt64(bitPattern: iteration["start_ticks"]),
+                endTicks: UInt64(bitPattern: iteration["end_ticks"]), tokenTicks: tokens[index] ?? [],
+                energyNanojoules: (iteration["energy_nj"] as Int64?).map { UInt64(bitPattern: $0) })
+        }
+        let recorded = RecordedRun(
+            request: try JSONColumn.decode(row["request_json"]), board: try JSONColumn.decode(row["board_json"]),
+            model: try JSONColumn.decode(row["model_json"]), iterations: iterations,
+            warmupIterations: row["warmup_iterations"], discardedIterations: row["discarded_iterations"],
+            totals: try (row["totals_json"] as String?).map(JSONColumn.decode),
+            status: RunStatus(rawValue: row["status"]) ?? .partial, partialReason: row["partial_reason"],
+            link: try JSONColumn.decode(row["link_json"]))
+        let context = RunContext(
+            deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+        return StoredRun(id: runID, model: model, context: context, run: recorded)
+    }
+
+    // MARK: - Errors
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw mapped(error, operation) }
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw mapped(error, operation) }
+    }
+
+    private func mapped(_ error: any Error, _ operation: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            return .failed(location: location, operation: operation, reason: error.message ?? error.description)
+        }
+        return .failed(location: location, operation: operation, reason: "\(error)")
+    }
+}
+
+/// JSON text columns for the Codable parts of a run.
+enum JSONColumn {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ text: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,68 @@
+import GRDB
+
+/// The database schema as a list of migrations. A migration is never modified once shipped:
+/// changes come as new migrations.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: registry and runs") { db in
+            try db.create(table: "model_version") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("major", .integer).notNull()
+                t.column("minor", .integer).notNull()
+                t.column("patch", .integer).notNull()
+                t.column("artifact_sha256", .text).notNull().check { length($0) == 64 }
+                t.column("artifact_path", .text).notNull()
+                t.column("artifact_bytes", .integer).notNull()
+                t.column("registered_at", .datetime).notNull()
+                t.uniqueKey(["name", "version"])
+            }
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("status", .text).notNull().check { ["complete", "partial"].contains($0) }
+                t.column("partial_reason", .text)
+                t.column("device_class", .text).notNull()
+                t.column("port", .text).notNull()
+                t.column("started_at", .datetime).notNull()
+                t.column("finished_at", .datetime).notNull()
+                t.column("evidence_key", .text).notNull()
+                t.column("artifact_sha256", .text).notNull()
+                t.column("board", .text).notNull()
+                t.column("serial", .text).notNull()
+                t.column("firmware_build", .text).notNull()
+                t.column("protocol", .text).notNull()
+                t.column("tick_hz", .integer).notNull().check { $0 > 0 }
+                t.column("board_json", .jsonText).notNull()
+                t.column("model_json", .jsonText).notNull()
+                t.column("request_json", .jsonText).notNull()
+                t.column("totals_json", .jsonText)
+                t.column("link_json", .jsonText).notNull()
+                t.column("warmup_iterations", .integer).notNull()
+                t.column("discarded_iterations", .integer).notNull()
+            }
+            try db.create(index: "run_by_model_and_class", on: "run", columns: ["model_version_id", "device_class"])
+            try db.create(index: "run_by_evidence", on: "run", columns: ["evidence_key"])
+            try db.create(table: "iteration") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("idx", .integer).notNull()
+                t.column("start_ticks", .integer).notNull()
+                t.column("end_ticks", .integer).notNull()
+                t.column("energy_nj", .integer)
+                t.primaryKey(["run_id", "idx"])
+                t.check(sql: "end_ticks >= start_ticks")
+            }
+            try db.create(table: "token", options: .withoutRowID) { t in
+                t.column("run_id", .integer).notNull()
+                t.column("iteration", .integer).notNull()
+                t.column("idx", .integer).notNull()
+                t.column("ticks", .integer).notNull()
+                t.primaryKey(["run_id", "iteration", "idx"])
+                t.foreignKey(["run_id", "iteration"], references: "iteration", columns: ["run_id", "idx"], onDelete: .cascade)
+            }
+        }
+        return migrator
+    }
+}

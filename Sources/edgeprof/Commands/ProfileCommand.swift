@@ -1,0 +1,71 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfHardware
+
+/// `edgeprof profile`: run a registered model on a board and store every raw timing.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Profile a registered model on a board: latency percentiles, time to first token, tokens/s, memory, energy.")
+
+    @Option(help: ArgumentHelp("The board's serial port or terminal, e.g. /dev/ttyACM0.", valueName: "path"))
+    var port: String
+
+    @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
+    var model: String
+
+    @OptionGroup var runOptions: RunOptions
+
+    @Option(help: ArgumentHelp("Device class for the gate (default: what the board announces, else its board id).", valueName: "class"))
+    var deviceClass: String?
+
+    @Option(help: "Serial baud rate.")
+    var baud = TransportOpener.defaultBaud
+
+    @Option(help: ArgumentHelp("Seconds of silence after which a run is declared partial.", valueName: "seconds"))
+    var timeout = 10.0
+
+    @Option(help: "Output format: table, json, csv or markdown.")
+    var format = ReportFormat.table
+
+    @Flag(help: "No progress display.")
+    var quiet = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let outcome = try reportingErrors { () throws(AgentError) in
+            let reference = try parseModelReference(model)
+            var timeouts = LinkSession.Timeouts()
+            timeouts.event = .milliseconds(Int64(timeout * 1000))
+            let progress = ProgressLine(enabled: !quiet && format == .table)
+            defer { progress.finish() }
+            return try ProfileService(store: try store.open()).profile(
+                port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
+                timeouts: timeouts, progress: progress.update)
+        }
+        Terminal.print(outcome.report.rendered(as: format))
+        if outcome.stored.run.status == .partial {
+            Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
+            throw ExitCode(ExitStatus.partialRun)
+        }
+    }
+}
+
+/// The run shape shared by `profile` and `demo`.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Measured iterations.")
+    var iterations: UInt32 = 20
+
+    @Option(help: "Unmeasured warmup iterations before them.")
+    var warmup: UInt32 = 2
+
+    @Option(help: "Tokens to generate per iteration (0 for models that do not generate tokens).")
+    var tokens: UInt32 = 16
+
+    @Option(help: ArgumentHelp("Input or prompt id the firmware should use.", valueName: "id"))
+    var input = "default"
+
+    var request: RunRequest { RunRequest(input: input, tokens: tokens, iterations: iterations, warmup: warmup) }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `edgeprof` command line: profile quantized models on edge boards and gate releases on the figures.
+@main
+struct EdgeProfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgeprof",
+        abstract: "Profile quantized models on edge boards and gate their release on the measured figures.",
+        discussion: """
+            Exit codes: 0 success or gate PASS, 1 gate FAIL, 2 gate INCONCLUSIVE, 3 profile ended early \
+            (partial run stored), 64 usage, 65 bad input data, 66 not found, 69 device unavailable, 74 I/O error.
+            """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, RunsCommand.self, SimCommand.self]
+    )
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfHardware
+import Foundation
+
+/// The documented exit codes (README "Exit codes") and the mapping from errors to them.
+enum ExitStatus {
+    static let gateFail: Int32 = 1
+    static let gateInconclusive: Int32 = 2
+    static let partialRun: Int32 = 3
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let notFound: Int32 = 66
+    static let deviceUnavailable: Int32 = 69
+    static let ioError: Int32 = 74
+
+    static func code(for outcome: GateOutcome) -> Int32 {
+        switch outcome {
+        case .pass: 0
+        case .fail: gateFail
+        case .inconclusive: gateInconclusive
+        }
+    }
+
+    static func code(for error: AgentError) -> Int32 {
+        switch error {
+        case .invalidArgument: usage
+        case .policy, .modelMismatch: dataError
+        case .unknownModel, .unknownRun, .artifact: notFound
+        case .noAnswer, .unsupportedProtocol, .rejected: deviceUnavailable
+        case .store(let storeError):
+            if case .duplicateVersion = storeError { dataError } else { ioError }
+        case .transport(let transportError):
+            switch transportError {
+            case .disconnected, .timeout, .system: ioError
+            default: deviceUnavailable
+            }
+        }
+    }
+}
+
+/// Runs a command body, turning errors into a one-line message on stderr and an exit code.
+func reportingErrors<T>(_ body: () throws(AgentError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        Terminal.error(error.description)
+        throw ExitCode(ExitStatus.code(for: error))
+    }
+}
+
+/// Output helpers: results on stdout, messages and progress on stderr.
+enum Terminal {
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("edgeprof: error: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) != 0 }
+}

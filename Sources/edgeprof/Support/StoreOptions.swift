@@ -1,0 +1,38 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfStore
+
+/// `--db PATH`, shared by every command that reads or writes the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("SQLite database file.", valueName: "path"))
+    var db: String?
+
+    var path: String { db ?? DataLocation.defaultDatabasePath() }
+
+    func open() throws(AgentError) -> any EvidenceStore {
+        do {
+            return try SQLiteEvidenceStore(path: path)
+        } catch {
+            throw .store(error)
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+extension ModelReference: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let parsed = try? ModelReference(parsing: argument) else { return nil }
+        self = parsed
+    }
+}
+
+/// Parses NAME@VERSION with the precise reason when it is malformed.
+func parseModelReference(_ text: String) throws(AgentError) -> ModelReference {
+    do {
+        return try ModelReference(parsing: text)
+    } catch {
+        throw .invalidArgument(error.description)
+    }
+}

@@ -1,0 +1,212 @@
+/*
+ * EdgeProf Link v1 — portable C reference implementation (device side).
+ *
+ * C99, no malloc, no stdio, no global state. The firmware supplies write/read/clock
+ * callbacks and a run handler; this library frames, checksums and parses the ASCII
+ * lines described in ../SPEC.md. Everything lives in caller-owned structs.
+ */
+#ifndef EDGEPROF_LINK_H
+#define EDGEPROF_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EPL_PROTOCOL_VERSION 1u
+/** Longest line in bytes, excluding the '\n' terminator (and an optional '\r'). */
+#define EPL_MAX_LINE 400u
+/** Most key=value fields one line may carry. */
+#define EPL_MAX_FIELDS 24u
+#define EPL_MAX_VERB 8u
+#define EPL_MAX_KEY 16u
+#define EPL_CRC16_INIT 0xFFFFu
+/** Passed as energy to say "this board measured no energy". */
+#define EPL_NO_ENERGY UINT64_MAX
+/** Passed as token id to say "no token id". */
+#define EPL_NO_TOKEN_ID (-1)
+
+/** Outcome of parsing or writing a line. */
+typedef enum {
+    EPL_OK = 0,
+    EPL_ERR_SYNTAX = -1,
+    EPL_ERR_CRC = -2,
+    EPL_ERR_TOO_LONG = -3,
+    EPL_ERR_EMPTY = -4
+} epl_status;
+
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final xor). */
+uint16_t epl_crc16(uint16_t crc, const uint8_t *data, size_t len);
+
+/* ---- Writing lines ------------------------------------------------------ */
+
+/** Builds one line into a caller buffer; any overflow makes epl_writer_finish return 0. */
+typedef struct {
+    char *buf;
+    size_t cap;
+    size_t len;
+    int overflow;
+} epl_writer;
+
+void epl_writer_begin(epl_writer *w, char *buf, size_t cap, const char *verb, uint16_t seq);
+void epl_writer_u64(epl_writer *w, const char *key, uint64_t value);
+/** Adds key=text, percent-encoding space, '%', '*', '=' and bytes outside 0x21..0x7E. */
+void epl_writer_text(epl_writer *w, const char *key, const char *text);
+/** Adds key=lowercase hex of bytes. */
+void epl_writer_hex(epl_writer *w, const char *key, const uint8_t *bytes, size_t count);
+/** Appends " *XXXX\n"; returns the line length, or 0 when it did not fit in EPL_MAX_LINE. */
+size_t epl_writer_finish(epl_writer *w);
+
+/* ---- Parsing lines ------------------------------------------------------ */
+
+/** A run of bytes inside a parsed line (not NUL-terminated). */
+typedef struct {
+    const char *ptr;
+    uint16_t len;
+} epl_span;
+
+typedef struct {
+    epl_span key;
+    epl_span value; /* still percent-encoded */
+} epl_field;
+
+/** One checked line: verb, sequence number and fields, pointing into the caller's line. */
+typedef struct {
+    epl_span verb;
+    uint16_t seq;
+    uint8_t field_count;
+    epl_field fields[EPL_MAX_FIELDS];
+} epl_frame;
+
+/** Parses one line without its '\n' (a trailing '\r' is ignored). */
+epl_status epl_parse_line(const char *line, size_t len, epl_frame *out);
+/** The value of key, or NULL. */
+const epl_span *epl_frame_find(const epl_frame *frame, const char *key);
+int epl_span_equals(epl_span span, const char *text);
+/** Decimal u64; returns 1 on success, 0 when empty, not a number or out of range. */
+int epl_span_u64(epl_span span, uint64_t *out);
+/** Percent-decodes into out (NUL-terminated); returns the length, or -1 on a bad escape or no room. */
+int epl_span_text(epl_span span, char *out, size_t cap);
+
+/** Assembles lines from a byte stream; discards an over-long line up to its '\n' (resync). */
+typedef struct {
+    char buf[EPL_MAX_LINE + 2];
+    size_t len;
+    int discarding;
+    int complete;
+} epl_line_buffer;
+
+typedef enum {
+    EPL_LB_PENDING = 0,  /* no complete line yet */
+    EPL_LB_LINE = 1,     /* buf[0..len) holds a line without its terminator */
+    EPL_LB_TOO_LONG = 2  /* an over-long line just ended and was discarded */
+} epl_lb_event;
+
+void epl_line_buffer_reset(epl_line_buffer *lb);
+/** Feeds one byte. After EPL_LB_LINE, the line is valid until the next push. */
+epl_lb_event epl_line_buffer_push(epl_line_buffer *lb, uint8_t byte);
+
+/* ---- The device side of a session --------------------------------------- */
+
+#define EPL_CAP_TOKENS 0x01u /* streams one TOK event per generated token */
+#define EPL_CAP_POWER 0x02u  /* measures its own energy (nj= fields) */
+#define EPL_CAP_STACK 0x04u  /* reports peak stack */
+#define EPL_CAP_HEAP 0x08u   /* reports heap high-water */
+#define EPL_CAP_ARENA 0x10u  /* reports tensor-arena high-water */
+
+/** What the board announces in INFO. Strings must not be NULL except device_class. */
+typedef struct {
+    const char *board;
+    const char *serial;
+    const char *fw_version;
+    const char *fw_build;
+    const char *model;
+    const char *quant;
+    const char *device_class; /* optional: NULL leaves it to the host's catalogue */
+    uint8_t model_sha256[32];
+    uint32_t clock_hz;
+    uint32_t tick_hz;
+    uint32_t ram_bytes;
+    uint32_t flash_bytes;
+    uint32_t caps;
+} epl_board_info;
+
+/** A RUN command, already validated. */
+typedef struct {
+    uint16_t host_seq;
+    char input[33];
+    uint32_t tokens;
+    uint32_t iterations;
+    uint32_t warmup;
+} epl_run_request;
+
+/** Totals a firmware reports at the end of a run. */
+typedef struct {
+    int aborted;
+    uint32_t iterations;
+    uint64_t tokens;
+    uint32_t stack_peak;
+    uint32_t arena_hw;
+    uint32_t heap_hw;
+    uint32_t ram_peak;
+    uint64_t energy_nj; /* EPL_NO_ENERGY when not measured */
+} epl_run_result;
+
+typedef struct epl_device epl_device;
+
+/** Everything the library needs from the firmware. */
+typedef struct {
+    void *ctx;
+    /** Writes all bytes (blocking); returns how many were written. */
+    size_t (*write)(void *ctx, const uint8_t *data, size_t len);
+    /** Reads what is waiting without blocking; returns 0 when nothing is. */
+    size_t (*read)(void *ctx, uint8_t *data, size_t cap);
+    /** The device's free-running tick counter (tick_hz from epl_board_info). */
+    uint64_t (*now_ticks)(void *ctx);
+    /** Runs the model; reports through epl_send_iteration/token/done/result. */
+    void (*run)(void *ctx, epl_device *device, const epl_run_request *request);
+} epl_device_callbacks;
+
+/** Counters a firmware may show on a debug console. */
+typedef struct {
+    uint32_t lines_ok;
+    uint32_t crc_errors;
+    uint32_t syntax_errors;
+    uint32_t too_long;
+} epl_device_stats;
+
+struct epl_device {
+    epl_device_callbacks cb;
+    const epl_board_info *info;
+    uint16_t tx_seq;
+    uint16_t run_seq;
+    int running;
+    int abort_requested;
+    epl_line_buffer rx;
+    char tx[EPL_MAX_LINE + 2];
+    epl_device_stats stats;
+};
+
+void epl_device_init(epl_device *device, const epl_board_info *info, const epl_device_callbacks *callbacks);
+/** Announces (re)boot with READY; the sequence restarts at 0. */
+void epl_device_boot(epl_device *device);
+/** Reads waiting bytes and answers complete commands. Call from the main loop. */
+void epl_device_poll(epl_device *device);
+/** Same as poll, for bytes the firmware received itself (e.g. in a UART interrupt). */
+void epl_device_feed(epl_device *device, const uint8_t *data, size_t len);
+/** During a run: handles waiting input (PING is answered) and returns 1 once ABORT arrived. */
+int epl_device_abort_requested(epl_device *device);
+
+int epl_send_iteration(epl_device *device, uint32_t iteration, int warmup, uint64_t ticks);
+int epl_send_token(epl_device *device, uint32_t iteration, uint32_t index, uint64_t ticks, int32_t token_id);
+int epl_send_done(epl_device *device, uint32_t iteration, uint64_t ticks, uint32_t tokens, uint64_t energy_nj);
+int epl_send_result(epl_device *device, const epl_run_result *result);
+int epl_send_error(epl_device *device, const char *code, const char *message);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * Host unit test of the C reference implementation: the conformance vectors in ../../vectors
+ * and a scripted device session. Usage: test_edgeprof_link VECTOR_DIR
+ * Prints "N passed, M failed" and exits non-zero on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edgeprof_link.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (cond) {                                        \
+            passed++;                                      \
+        } else {                                           \
+            failed++;                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fprintf(stderr, "\n");                         \
+        }                                                  \
+    } while (0)
+
+/* Decodes the \xNN escapes of the vector files; returns the byte count. */
+static size_t unescape(const char *in, char *out) {
+    size_t n = 0;
+    while (*in != '\0') {
+        if (in[0] == '\\' && in[1] == 'x') {
+            unsigned v;
+            sscanf(in + 2, "%2X", &v);
+            out[n++] = (char)v;
+            in += 4;
+        } else {
+            out[n++] = *in++;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Splits a row on tabs in place; returns the column count. */
+static int split_tabs(char *row, char **cols, int max) {
+    int n = 0;
+    char *p = row;
+    cols[n++] = p;
+    while ((p = strchr(p, '\t')) != NULL && n < max) {
+        *p++ = '\0';
+        cols[n++] = p;
+    }
+    return n;
+}
+
+typedef void (*row_fn)(char **cols, int count);
+
+static void each_row(const char *dir, const char *name, row_fn fn) {
+    char path[1024], row[8192];
+    FILE *f;
+    int rows = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "r");
+    if (f == NULL) {
+        CHECK(0, "cannot open %s", path);
+        return;
+    }
+    while (fgets(row, sizeof row, f) != NULL) {
+        char *cols[64];
+        size_t len = strlen(row);
+        if (row[0] == '#') continue;
+        if (len > 0 && row[len - 1] == '\n') row[len - 1] = '\0';
+        fn(cols, split_tabs(row, cols, 64));
+        rows++;
+    }
+    fclose(f);
+    CHECK(rows > 0, "%s has no rows", name);
+}
+
+static void crc_row(char **cols, int count) {
+    static char bytes[4096];
+    size_t n = unescape(cols[0], bytes);
+    unsigned expected = 0;
+    (void)count;
+    sscanf(cols[1], "%X", &expected);
+    CHECK(epl_crc16(EPL_CRC16_INIT, (const uint8_t *)bytes, n) == expected, "crc of '%s'", cols[0]);
+}
+
+static const char *status_name(epl_status s) {
+    switch (s) {
+    case EPL_OK: return "ok";
+    case EPL_ERR_SYNTAX: return "syntax";
+    case EPL_ERR_CRC: return "crc";
+    case EPL_ERR_TOO_LONG: return "too_long";
+    case EPL_ERR_EMPTY: return "empty";
+    }
+    return "?";
+}
+
+static void frame_row(char **cols, int count) {
+    static char line[4096];
+    epl_frame frame;
+    size_t n = unescape(cols[1], line);
+    epl_status status = epl_parse_line(line, n, &frame);
+    int i;
+    CHECK(strcmp(status_name(status), cols[0]) == 0, "'%s': got %s, want %s", cols[1], status_name(status), cols[0]);
+    if (status != EPL_OK || strcmp(cols[0], "ok") != 0) return;
+    CHECK(epl_span_equals(frame.verb, cols[2]), "verb of '%s'", cols[1]);
+    CHECK(frame.seq == (uint16_t)atoi(cols[3]), "seq of '%s'", cols[1]);
+    CHECK(frame.field_count == count - 4, "field count of '%s'", cols[1]);
+    for (i = 4; i < count && i - 4 < frame.field_count; i++) {
+        char *eq = strchr(cols[i], '=');
+        *eq = '\0';
+        CHECK(epl_span_equals(frame.fields[i - 4].key, cols[i]), "key %d of '%s'", i - 4, cols[1]);
+        CHECK(epl_span_equals(frame.fields[i - 4].value, eq + 1), "value %d of '%s'", i - 4, cols[1]);
+    }
+}
+
+static void encode_row(char **cols, int count) {
+    static char expected[4096], buf[EPL_MAX_LINE + 2], value[4096];
+    epl_writer w;
+    size_t n = unescape(cols[0], expected), len;
+    int i;
+    epl_writer_begin(&w, buf, sizeof buf, cols[1], (uint16_t)atoi(cols[2]));
+    for (i = 3; i < count; i++) {
+        char *kind = cols[i], *key = strchr(kind, ':'), *raw;
+        *key++ = '\0';
+        raw = strchr(key, ':');
+        *raw++ = '\0';
+        if (strcmp(kind, "u64") == 0) {
+            epl_writer_u64(&w, key, strtoull(raw, NULL, 10));
+        } else if (strcmp(kind, "text") == 0) {
+            unescape(raw, value);
+            epl_writer_text(&w, key, value);
+        } else {
+            uint8_t bytes[64];
+            size_t b;
+            for (b = 0; raw[2 * b] != '\0'; b++) {
+                unsigned v;
+                sscanf(raw + 2 * b, "%2x", &v);
+                bytes[b] = (uint8_t)v;
+            }
+            epl_writer_hex(&w, key, bytes, b);
+        }
+    }
+    len = epl_writer_finish(&w);
+    CHECK(len == n && memcmp(buf, expected, n) == 0, "encode %s %s: got '%.*s'", cols[1], cols[2], (int)len, buf);
+}
+
+static void stream_row(char **cols, int count) {
+    static char bytes[8192], events[512];
+    epl_line_buffer lb;
+    size_t n = unescape(cols[0], bytes), i;
+    (void)count;
+    events[0] = '\0';
+    epl_line_buffer_reset(&lb);
+    for (i = 0; i < n; i++) {
+        epl_lb_event ev = epl_line_buffer_push(&lb, (uint8_t)bytes[i]);
+        const char *name = NULL;
+        epl_frame frame;
+        char verb[EPL_MAX_VERB + 1];
+        if (ev == EPL_LB_TOO_LONG) {
+            name = "too_long";
+        } else if (ev == EPL_LB_LINE) {
+            epl_status s = epl_parse_line(lb.buf, lb.len, &frame);
+            if (s == EPL_ERR_EMPTY) continue;
+            if (s == EPL_OK) {
+                memcpy(verb, frame.verb.ptr, frame.verb.len);
+                verb[frame.verb.len] = '\0';
+                name = verb;
+            } else {
+                name = status_name(s);
+            }
+        }
+        if (name != NULL) {
+            if (events[0] != '\0') strcat(events, ",");
+            strcat(events, name);
+        }
+    }
+    CHECK(strcmp(events, cols[1]) == 0, "stream '%.40s...': got %s, want %s", cols[0], events, cols[1]);
+}
+
+/* ---- A scripted device session over memory buffers -------------------- */
+
+typedef struct {
+    char out[16384];
+    size_t out_len;
+    const char *in;
+    size_t in_len, in_pos;
+    uint64_t ticks;
+    int abort_after_tokens;
+    const char *deferred; /* input that arrives after abort_after_tokens tokens */
+} fake_board;
+
+static size_t fake_write(void *ctx, const uint8_t *data, size_t len) {
+    fake_board *b = ctx;
+    memcpy(b->out + b->out_len, data, len);
+    b->out_len += len;
+    b->out[b->out_len] = '\0';
+    return len;
+}
+
+static size_t fake_read(void *ctx, uint8_t *data, size_t cap) {
+    fake_board *b = ctx;
+    size_t n = b->in_len - b->in_pos;
+    if (n > cap) n = cap;
+    memcpy(data, b->in + b->in_pos, n);
+    b->in_pos += n;
+    return n;
+}
+
+static uint64_t fake_now(void *ctx) { return ((fake_board *)ctx)->ticks; }
+
+static void fake_run(void *ctx, epl_device *d, const epl_run_request *req) {
+    fake_board *b = ctx;
+    epl_run_result r;
+    uint32_t it, i, total = req->warmup + req->iterations;
+    memset(&r, 0, sizeof r);
+    r.energy_nj = EPL_NO_ENERGY;
+    for (it = 0; it < total && !r.aborted; it++) {
+        epl_send_iteration(d, it, it < req->warmup, b->ticks);
+        for (i = 0; i < req->tokens; i++) {
+            b->ticks += 100;
+            epl_send_token(d, it, i, b->ticks, (int32_t)i);
+            if (b->abort_after_tokens > 0 && --b->abort_after_tokens == 0) {
+                b->in = b->deferred;
+                b->in_len = strlen(b->deferred);
+                b->in_pos = 0;
+            }
+            if (epl_device_abort_requested(d)) {
+                r.aborted = 1;
+                i++;
+                break;
+            }
+        }
+        epl_send_done(d, it, b->ticks, i, EPL_NO_ENERGY);
+        if (it >= req->warmup && !r.aborted) {
+            r.iterations++;
+            r.tokens += i;
+        }
+    }
+    r.stack_peak = 1024;
+    r.ram_peak = 4096;
+    epl_send_result(d, &r);
+}
+
+static const epl_board_info BOARD = {
+    "test-board", "SN1", "1.2.3", "abc", "tiny", "int8", NULL,
+    {0x9f, 0x86, 0xd0, 0x81}, 64000000u, 1000000u, 262144u, 1048576u, EPL_CAP_TOKENS | EPL_CAP_STACK,
+};
+
+static void host_line(char *buf, size_t cap, const char *verb, uint16_t seq, const char *extra_key, uint64_t v) {
+    epl_writer w;
+    size_t n;
+    epl_writer_begin(&w, buf, cap, verb, seq);
+    if (extra_key != NULL) epl_writer_u64(&w, extra_key, v);
+    n = epl_writer_finish(&w);
+    buf[n] = '\0';
+}
+
+static void session_tests(void) {
+    static fake_board b;
+    epl_device d;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    char cmd[1024], line[512];
+    memset(&b, 0, sizeof b);
+    epl_device_init(&d, &BOARD, &cb);
+    epl_device_boot(&d);
+    CHECK(strncmp(b.out, "READY 0 proto=1 board=test-board fw=1.2.3 *", 43) == 0, "boot banner: %s", b.out);
+
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "HELLO", 0, "proto", 1);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,stack board=test-board serial=SN1 fw=1.2.3 build=abc clock_hz=64000000 tick_hz=1000000 ram=262144 flash=1048576 *") == b.out, "INFO: %s", b.out);
+    CHECK(strstr(b.out, "\nMODEL 2 re=0 model=tiny sha256=9f86d081000000") != NULL, "MODEL: %s", b.out);
+
+    b.out_len = 0; b.ticks = 777;
+    host_line(cmd, sizeof cmd, "PING", 1, NULL, 0);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strncmp(b.out, "PONG 3 re=1 t=777 *", 19) == 0, "PONG: %s", b.out);
+
+    b.out_len = 0;
+    {
+        epl_writer w;
+        size_t n;
+        epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 2);
+        epl_writer_text(&w, "input", "p1");
+        epl_writer_u64(&w, "tokens", 2);
+        epl_writer_u64(&w, "iters", 2);
+        epl_writer_u64(&w, "warmup", 1);
+        n = epl_writer_finish(&w);
+        cmd[n] = '\0';
+    }
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "START 4 re=2 iters=2 warmup=1 tokens=2 input=p1 *") == b.out, "START: %s", b.out);
+    CHECK(strstr(b.out, "\nITER 5 it=0 warm=1 t=777 *") != NULL, "ITER warmup: %s", b.out);
+    CHECK(strstr(b.out, "\nTOK 6 it=0 i=0 t=877 id=0 *") != NULL, "TOK: %s", b.out);
+    CHECK(strstr(b.out, "\nITER 9 it=1 warm=0 t=977 *") != NULL, "ITER: %s", b.out);
+    CHECK(strstr(b.out, "\nRESULT 17 re=2 status=ok iters=2 tokens=4 stack_peak=1024 ram_peak=4096 *") != NULL, "RESULT: %s", b.out);
+
+    /* Bad arguments, unknown verbs, corrupted and over-long lines are answered, never acted on. */
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "RUN", 3, "iters", 0);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "ERROR 18 re=3 code=bad_args msg=iters%20must%20be%201..1000000 *") == b.out, "bad args: %s", b.out);
+
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "FLASH", 4, NULL, 0);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "ERROR 19 re=4 code=unknown_verb") == b.out, "unknown verb: %s", b.out);
+
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "PING", 5, NULL, 0);
+    cmd[1] = 'O';
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "ERROR 20 code=crc") == b.out, "crc: %s", b.out);
+    CHECK(d.stats.crc_errors == 1, "crc counter");
+
+    b.out_len = 0;
+    memset(line, 'x', sizeof line);
+    line[sizeof line - 1] = '\n';
+    b.in = line; b.in_len = sizeof line; b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "ERROR 21 code=too_long") == b.out, "too long: %s", b.out);
+
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "ABORT", 6, NULL, 0);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "ERROR 22 re=6 code=idle") == b.out, "abort when idle: %s", b.out);
+}
+
+static void abort_test(void) {
+    static fake_board b;
+    static char abort_line[64];
+    epl_device d;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    epl_writer w;
+    char cmd[256];
+    size_t n;
+    memset(&b, 0, sizeof b);
+    epl_device_init(&d, &BOARD, &cb);
+    host_line(abort_line, sizeof abort_line, "ABORT", 9, NULL, 0);
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 8);
+    epl_writer_u64(&w, "tokens", 10);
+    epl_writer_u64(&w, "iters", 5);
+    n = epl_writer_finish(&w);
+    cmd[n] = '\0';
+    b.in = cmd; b.in_len = n; b.in_pos = 0;
+    b.deferred = abort_line;
+    b.abort_after_tokens = 3;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "TOK 4 it=0 i=2 ") != NULL, "three tokens before the abort: %s", b.out);
+    CHECK(strstr(b.out, "DONE 5 it=0 t=300 tokens=3 ") != NULL, "the cut iteration ends after its third token: %s", b.out);
+    CHECK(strstr(b.out, "RESULT 6 re=8 status=aborted iters=0 tokens=0 ") != NULL, "aborted result: %s", b.out);
+    CHECK(d.running == 0, "the device is idle after an aborted run");
+}
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "../vectors";
+    each_row(dir, "crc16.tsv", crc_row);
+    each_row(dir, "frames.tsv", frame_row);
+    each_row(dir, "encode.tsv", encode_row);
+    each_row(dir, "stream.tsv", stream_row);
+    session_tests();
+    abort_test();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Writes the EdgeProf Link v1 conformance vectors from this independent Python oracle.
+
+Both the Swift codec and the C reference implementation must reproduce every row.
+Escapes in all files: \\xNN for any byte outside 0x20..0x7E and for backslash and tab.
+Run from anywhere: python3 generate.py (rewrites the .tsv files next to it).
+"""
+import os
+import random
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAX_LINE = 400
+
+
+def crc16(data: bytes) -> int:
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return crc
+
+
+def escape(data: bytes) -> str:
+    out = []
+    for b in data:
+        if b < 0x20 or b > 0x7E or b in (0x5C,):
+            out.append("\\x%02X" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def pct(text: bytes) -> str:
+    out = []
+    for b in text:
+        if b <= 0x20 or b >= 0x7F or b in b"%*=":
+            out.append("%%%02X" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def frame(verb: str, seq: int, fields) -> bytes:
+    body = verb + " " + str(seq)
+    for key, value in fields:
+        body += " " + key + "=" + value
+    return (body + " *%04X" % crc16(body.encode())).encode()
+
+
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+
+
+def parse(line: bytes):
+    """The oracle decoder: returns (status, verb, seq, fields)."""
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if not line:
+        return ("empty", None, None, None)
+    if len(line) > MAX_LINE:
+        return ("too_long", None, None, None)
+    if any(b < 0x20 or b > 0x7E for b in line):
+        return ("syntax", None, None, None)
+    text = line.decode()
+    if len(text) < 9 or text[-6:-4] != " *" or not re.fullmatch(r"[0-9A-Fa-f]{4}", text[-4:]):
+        return ("syntax", None, None, None)
+    body = text[:-6]
+    if crc16(body.encode()) != int(text[-4:], 16):
+        return ("crc", None, None, None)
+    parts = body.split(" ")
+    if len(parts) < 2 or not re.fullmatch(r"[A-Z]{1,8}", parts[0]):
+        return ("syntax", None, None, None)
+    if not re.fullmatch(r"0|[1-9][0-9]{0,4}", parts[1]) or int(parts[1]) > 65535:
+        return ("syntax", None, None, None)
+    fields = []
+    if len(parts) - 2 > 24:
+        return ("syntax", None, None, None)
+    for part in parts[2:]:
+        if "=" not in part:
+            return ("syntax", None, None, None)
+        key, value = part.split("=", 1)
+        if not KEY.match(key) or "=" in value or "*" in value:
+            return ("syntax", None, None, None)
+        if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+            return ("syntax", None, None, None)
+        if any(k == key for k, _ in fields):
+            return ("syntax", None, None, None)
+        fields.append((key, value))
+    return ("ok", parts[0], int(parts[1]), fields)
+
+
+def crc_vectors():
+    rows = [b"", b"123456789", b"A", b"PING 0", b"\x00\xff\x10\x21", bytes(range(256))]
+    rnd = random.Random(1)
+    rows += [bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 64))) for _ in range(20)]
+    return ["%s\t%04X" % (escape(r), crc16(r)) for r in rows]
+
+
+def wrong_crc(line: bytes) -> bytes:
+    last = b"1" if line[-1:] == b"0" else b"0"
+    return line[:-1] + last
+
+
+def frame_cases():
+    sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    good = [
+        frame("READY", 0, [("proto", "1"), ("board", "edgeprof-sim"), ("fw", "1.0.0")]),
+        frame("PING", 7, []),
+        frame("PONG", 8, [("re", "7"), ("t", "18446744073709551615")]),
+        frame("MODEL", 2, [("re", "0"), ("model", "demo"), ("sha256", sha), ("quant", "int8")]),
+        frame("TOK", 65535, [("it", "3"), ("i", "17"), ("t", "123456789"), ("id", "42")]),
+        frame("ERROR", 3, [("re", "1"), ("code", "busy"), ("msg", "run%20in%20progress%3D%2A%25")]),
+        frame("DONE", 9, [("it", "0"), ("t", "5"), ("tokens", "0"), ("future_field", "x")]),
+        frame("NEWVERB", 1, [("a", "")]),
+        frame("RESULT", 10, [("k%d" % i, str(i)) for i in range(24)]),
+    ]
+    lower = frame("PING", 1, [])
+    lower = lower[:-4] + lower[-4:].lower()
+    crlf = frame("PONG", 2, [("re", "1"), ("t", "0")]) + b"\r"
+    flipped = bytearray(frame("TOK", 5, [("it", "0"), ("i", "1"), ("t", "100")]))
+    flipped[10] ^= 0x01
+    bad = [
+        lower,
+        crlf,
+        b"",
+        b"\r",
+        bytes(flipped),
+        wrong_crc(frame("TOK", 5, [("it", "0")])),
+        b"PING 1",
+        b"PING 1 *ZZZZ",
+        b"PING 1 * 1234",
+        frame("ping", 1, []),
+        frame("TOOLONGVERB", 1, []),
+        frame("PING", 65536, []),
+        frame("PING", 1, [("Key", "1")]),
+        frame("PING", 1, [("1key", "1")]),
+        frame("PING", 1, [("a", "1"), ("a", "2")]),
+        frame("PING", 1, [("a", "%4")]),
+        frame("PING", 1, [("a", "%G0")]),
+        frame("PING", 1, [("a", "b=c")]),
+        frame("PING", 1, [("abcdefghijklmnopq", "1")]),
+        frame("PING", 1, [("k%d" % i, "1") for i in range(25)]),
+        b"PING 01 *" + ("%04X" % crc16(b"PING 01")).encode(),
+        b"PING  1 *" + ("%04X" % crc16(b"PING  1")).encode(),
+        b"PING 1  *" + ("%04X" % crc16(b"PING 1 ")).encode(),
+        b"PING 1 a *" + ("%04X" % crc16(b"PING 1 a")).encode(),
+        b"PING *" + ("%04X" % crc16(b"PING")).encode(),
+        b"PING 1\x00 *" + ("%04X" % crc16(b"PING 1\x00")).encode(),
+        b"\xff\xfe garbage \x01\x02",
+        frame("PING", 1, [("pad", "x" * (MAX_LINE - 20))]),
+        frame("PING", 1, [("pad", "x" * (MAX_LINE - 19))]),
+    ]
+    rnd = random.Random(2)
+    noise = []
+    for _ in range(30):
+        base = bytearray(rnd.choice(good))
+        for _ in range(rnd.randrange(1, 4)):
+            base[rnd.randrange(len(base))] = rnd.randrange(0x20, 0x7F)
+        noise.append(bytes(base))
+    rows = []
+    for line in good + bad + noise:
+        status, verb, seq, fields = parse(line)
+        if status == "ok":
+            rendered = "\t".join("%s=%s" % kv for kv in fields)
+            rows.append("ok\t%s\t%s\t%d%s" % (escape(line), verb, seq, ("\t" + rendered) if fields else ""))
+        else:
+            rows.append("%s\t%s" % (status, escape(line)))
+    return rows
+
+
+def encode_cases():
+    sha = bytes(range(32))
+    cases = [
+        ("READY", 0, [("u64", "proto", 1), ("text", "board", b"edgeprof-sim"), ("text", "fw", b"1.0.0")]),
+        ("HELLO", 0, [("u64", "proto", 1)]),
+        ("PING", 65535, []),
+        ("RUN", 12, [("text", "input", b"prompt-1"), ("u64", "tokens", 32), ("u64", "iters", 20), ("u64", "warmup", 2)]),
+        ("MODEL", 3, [("u64", "re", 0), ("text", "model", b"demo"), ("hex", "sha256", sha), ("text", "quant", b"q4_0")]),
+        ("ERROR", 4, [("text", "code", b"bad_args"), ("text", "msg", b"100% sure * a=b \t\x7f\xc3\xa9")]),
+        ("DONE", 5, [("u64", "it", 0), ("u64", "t", 18446744073709551615), ("u64", "tokens", 0), ("u64", "nj", 0)]),
+        ("RESULT", 6, [("text", "status", b"")]),
+    ]
+    rows = []
+    for verb, seq, fields in cases:
+        rendered_fields = []
+        cols = []
+        for kind, key, value in fields:
+            if kind == "u64":
+                rendered_fields.append((key, str(value)))
+                cols.append("u64:%s:%d" % (key, value))
+            elif kind == "text":
+                rendered_fields.append((key, pct(value)))
+                cols.append("text:%s:%s" % (key, escape(value)))
+            else:
+                rendered_fields.append((key, value.hex()))
+                cols.append("hex:%s:%s" % (key, value.hex()))
+        line = frame(verb, seq, rendered_fields) + b"\n"
+        rows.append("\t".join([escape(line), verb, str(seq)] + cols))
+    return rows
+
+
+def stream_cases():
+    """Byte streams with garbage, cuts and over-long lines; expected events in order."""
+    ready = frame("READY", 0, [("proto", "1"), ("board", "b"), ("fw", "1")])
+    ping = frame("PONG", 1, [("re", "0"), ("t", "10")])
+    corrupted = bytearray(ping)
+    corrupted[3] = ord("X")
+    cases = [
+        (ready + b"\n" + ping + b"\n", ["READY", "PONG"]),
+        (b"\x00\x01garbage" + b"\n" + ready + b"\n", ["syntax", "READY"]),
+        (b"\x00\x01garbage" + ready + b"\n" + ping + b"\n", ["syntax", "PONG"]),
+        (ready[:10] + b"\n" + ping + b"\r\n", ["syntax", "PONG"]),
+        (b"x" * 1000 + b"\n" + ping + b"\n", ["too_long", "PONG"]),
+        (b"\n\r\n\n" + ping + b"\n", ["PONG"]),
+        (bytes(corrupted) + b"\n" + ready + b"\n", ["crc", "READY"]),
+        (ready + b"\n" + ping, ["READY"]),
+    ]
+    return ["%s\t%s" % (escape(data), ",".join(events)) for data, events in cases]
+
+
+def write(name, header, rows):
+    with open(os.path.join(HERE, name), "w") as f:
+        f.write("# " + header + "\n")
+        for row in rows:
+            f.write(row + "\n")
+
+
+if __name__ == "__main__":
+    write("crc16.tsv", "input<TAB>CRC-16/CCITT-FALSE (generated by generate.py)", crc_vectors())
+    write("frames.tsv", "status<TAB>line[<TAB>verb<TAB>seq<TAB>key=value...] (generated by generate.py)", frame_cases())
+    write("encode.tsv", "line<TAB>verb<TAB>seq<TAB>kind:key:value... (generated by generate.py)", encode_cases())
+    write("stream.tsv", "bytes<TAB>events in order (generated by generate.py)", stream_cases())
