@@ -76,7 +76,7 @@ let package = Package(
             name: "edgeprof-bench",
             dependencies: ["EdgeProfCore", "CEdgeProfLink"]
         ),
-        .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"]),
+        .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
         .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),

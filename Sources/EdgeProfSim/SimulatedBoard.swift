@@ -132,9 +132,11 @@ public final class SimulatedBoard: @unchecked Sendable {
         var lastTick: UInt64 = 0
         runLoop: for iteration in plan.iterations {
             pace(until: iteration.startTicks, from: wallStart)
+            if isStopped { return }
             epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + iteration.startTicks)
             for (index, tick) in iteration.tokenTicks.enumerated() {
                 pace(until: tick, from: wallStart)
+                if isStopped { return }
                 epl_send_token(device, iteration.index, UInt32(index), base + tick, Int32(truncatingIfNeeded: (tick * 7919) % 4096))
                 if epl_device_abort_requested(device) != 0 {
                     result.aborted = 1

@@ -30,6 +30,7 @@ public final class SQLiteEvidenceStore: EvidenceStore {
         _ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64
     ) throws(StoreError) -> RegisteredModel {
         let now = Date()
+        let location = location
         return try write("register \(reference)") { db in
             if let existing = try Self.fetchModel(reference, db) {
                 throw StoreError.duplicateVersion(reference, existingSHA256: existing.artifactSHA256)
@@ -44,9 +45,10 @@ public final class SQLiteEvidenceStore: EvidenceStore {
                     Int64(clamping: reference.version.minor), Int64(clamping: reference.version.patch),
                     artifactSHA256, artifactPath, artifactBytes, now,
                 ])
-            return RegisteredModel(
-                id: db.lastInsertedRowID, reference: reference, artifactSHA256: artifactSHA256,
-                artifactPath: artifactPath, artifactBytes: artifactBytes, registeredAt: now)
+            guard let stored = try Self.fetchModel(reference, db) else {
+                throw StoreError.failed(location: location, operation: "register \(reference)", reason: "the new row cannot be read back")
+            }
+            return stored
         }
     }
 

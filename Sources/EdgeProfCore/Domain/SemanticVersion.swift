@@ -96,6 +96,11 @@ public struct SemanticVersionError: Error, Sendable, Hashable, CustomStringConve
     public var text: String
     public var problem: String
 
+    public init(text: String, problem: String) {
+        self.text = text
+        self.problem = problem
+    }
+
     public var description: String {
         "invalid semantic version '\(text)': \(problem). Use MAJOR.MINOR.PATCH such as 1.4.0 or 2.0.0-rc.1 (semver.org)"
     }

@@ -37,10 +37,12 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         var everyIterationHasEnergy = true
         for run in runs {
             let msPerTick = 1000 / Double(run.board.tickHz)
+            var runTicks: UInt64 = 0
+            var energyTicks: UInt64 = 0
             for iteration in run.iterations {
-                let latency = Double(iteration.endTicks - iteration.startTicks) * msPerTick
-                latencies.append(latency)
-                totalSeconds += latency / 1000
+                let ticks = iteration.endTicks - iteration.startTicks
+                latencies.append(Double(ticks) * msPerTick)
+                runTicks += ticks
                 tokenCount += UInt64(iteration.tokenTicks.count)
                 if let first = iteration.tokenTicks.first {
                     firstTokens.append(Double(first - iteration.startTicks) * msPerTick)
@@ -50,12 +52,14 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
                 }
                 if let nanojoules = iteration.energyNanojoules {
                     energies.append(Double(nanojoules) / 1e6)
-                    energySeconds += latency / 1000
+                    energyTicks += ticks
                     tokensWithEnergy += UInt64(iteration.tokenTicks.count)
                 } else {
                     everyIterationHasEnergy = false
                 }
             }
+            totalSeconds += Double(runTicks) / Double(run.board.tickHz)
+            energySeconds += Double(energyTicks) / Double(run.board.tickHz)
         }
         self.runs = runs.count
         measuredIterations = latencies.count
