@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs the built `edgeprof` binary as a user would, with a deadline so no test can hang CI.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// $EDGEPROF_BIN, else the debug build next to the test bundle's build folder.
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["EDGEPROF_BIN"] { return explicit }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edgeprof").path
+        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+        return repository.appendingPathComponent(".build/debug/edgeprof").path
+    }
+
+    let home: URL
+
+    init() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
+    var database: String { home.appendingPathComponent("edgeprof.sqlite").path }
+
+    /// Runs `edgeprof ARGS` (or `prefix… edgeprof ARGS`) with its data in this test's folder.
+    func run(_ arguments: [String], prefix: [String] = [], timeout: TimeInterval = 60) throws -> Result {
+        let process = Process()
+        let all = prefix + [Self.binary] + arguments
+        process.executableURL = URL(fileURLWithPath: all[0])
+        process.arguments = Array(all.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = home.path
+        environment["EDGEPROF_DB"] = database
+        process.environment = environment
+        process.currentDirectoryURL = home
+        let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errPath = home.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outPath)
+        process.standardError = try FileHandle(forWritingTo: errPath)
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let stdout = try Data(contentsOf: outPath)
+        let stderr = try Data(contentsOf: errPath)
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Writes a file into this test's folder and returns its path.
+    func file(_ name: String, _ contents: String) -> String {
+        let path = home.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+        return path
+    }
+}
+
+/// `edgeprof sim board` in a process of its own; its first stdout line is the terminal path.
+final class SimulatorProcess {
+    let process = Process()
+    let path: String
+
+    init(arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["sim", "board"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) {
+            line.append(byte)
+        }
+        path = String(decoding: line, as: UTF8.self)
+    }
+
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `edgeprof demo` and the registry commands, through the built binary.
+@Suite struct DemoCLITests {
+    @Test func demoPrintsAPassingVerdictWithMeasuredFiguresAndWhereTheDataWent() throws {
+        let cli = try CLI()
+        let result = try cli.run(["demo", "--speed", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("edge-performance gate: PASS for demo-tiny-lm@1.0.0 on device class sim-cortex-m4"))
+        #expect(result.stdout.contains("latency p95"))
+        #expect(result.stdout.contains("tokens per mJ"))
+        #expect(result.stdout.contains("data:       \(cli.database) (run 1)"))
+        #expect(result.stderr.contains("simulated board edgeprof-sim SIM-0001 on /dev/pts/"))
+
+        let again = try cli.run(["demo", "--speed", "0", "--format", "json"])
+        #expect(again.status == 0, "a second demo reuses the registered demo model")
+        let listed = try cli.run(["runs", "list"])
+        #expect(listed.stdout.split(separator: "\n").count == 3, "a header and two runs")
+        let shown = try cli.run(["runs", "show", "2", "--format", "csv"])
+        #expect(shown.stdout.hasPrefix("metric,value,unit\nlatency p50,"))
+    }
+
+    @Test func registryRefusalsHaveMessagesAndExitCodes() throws {
+        let cli = try CLI()
+        let artifact = cli.file("m.bin", "weights")
+        let badVersion = try cli.run(["model", "register", "kws", "1.0", "--artifact", artifact])
+        #expect(badVersion.status == 64)
+        #expect(badVersion.stderr == "edgeprof: error: invalid semantic version '1.0': expected three numbers MAJOR.MINOR.PATCH. Use MAJOR.MINOR.PATCH such as 1.4.0 or 2.0.0-rc.1 (semver.org)\n")
+        let missing = try cli.run(["model", "register", "kws", "1.0.0", "--artifact", "nope.bin"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("nope.bin: no such file"))
+        #expect(try cli.run(["model", "register", "kws", "1.0.0", "--artifact", artifact]).status == 0)
+        let duplicate = try cli.run(["model", "register", "kws", "1.0.0", "--artifact", artifact])
+        #expect(duplicate.status == 65)
+        #expect(duplicate.stderr.contains("kws@1.0.0 is already registered"))
+        let list = try cli.run(["model", "list", "--format", "json"])
+        let models = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(models?.count == 1)
+        #expect(models?.first?["artifactSHA256"] as? String == "9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c", "sha256 of the bytes 'weights'")
+    }
+}
