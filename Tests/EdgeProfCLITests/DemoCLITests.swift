@@ -39,4 +39,12 @@ import Testing
         #expect(models?.count == 1)
         #expect(models?.first?["artifactSHA256"] as? String == "9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c", "sha256 of the bytes 'weights'")
     }
+
+    @Test func devicesListAsksBothLibraries() throws {
+        let result = try CLI().run(["devices", "list", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let inventory = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(inventory?["serialPorts"] is [Any])
+        #expect(inventory?["usbDevices"] is [Any])
+    }
 }

@@ -30,7 +30,9 @@ extension GateVerdict {
                 let threshold = "\(symbol(result.criterion)) \(ReportText.number(result.criterion.threshold)) \(metric.unit)"
                 lines.append("  " + ReportText.padded(result.outcome.rawValue, 13) + ReportText.padded(metric.title, width) + measured + ReportText.padded(threshold, 22) + (result.note ?? ""))
             }
-            lines.append("  evidence: \(measuredIterations) measured iterations (minimum \(minimumIterations)) from \(runIDs.count) run\(runIDs.count == 1 ? "" : "s") \(runIDs.map(String.init).joined(separator: ", ")); evidence keys \(evidenceKeys.joined(separator: ", "))")
+            let runs = runIDs.isEmpty ? "no complete run" : "run\(runIDs.count == 1 ? "" : "s") \(runIDs.map(String.init).joined(separator: ", "))"
+            let keys = evidenceKeys.isEmpty ? "" : "; evidence key\(evidenceKeys.count == 1 ? "" : "s") \(evidenceKeys.joined(separator: ", "))"
+            lines.append("  evidence: \(measuredIterations) measured iterations (minimum \(minimumIterations)) from \(runs)\(keys)")
             for note in excluded { lines.append("  left out: \(note)") }
             return lines.joined(separator: "\n") + "\n"
         }

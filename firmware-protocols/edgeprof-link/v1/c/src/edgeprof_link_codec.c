@@ -11,13 +11,15 @@ static const char HEX_LOWER[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
 uint16_t epl_crc16(uint16_t crc, const uint8_t *data, size_t len) {
     size_t i;
     int bit;
+    uint32_t value = crc;
     for (i = 0; i < len; i++) {
-        crc ^= (uint16_t)((uint16_t)data[i] << 8);
+        value ^= (uint32_t)data[i] << 8;
         for (bit = 0; bit < 8; bit++) {
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+            value = (value & 0x8000u) ? ((value << 1) ^ 0x1021u) : (value << 1);
+            value &= 0xFFFFu;
         }
     }
-    return crc;
+    return (uint16_t)value;
 }
 
 /* ---- Writer ------------------------------------------------------------- */

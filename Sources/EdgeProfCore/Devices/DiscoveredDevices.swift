@@ -1,0 +1,61 @@
+/// A serial port the operating system reports, with its USB identity when it has one.
+public struct SerialPortInfo: Sendable, Codable, Hashable {
+    public var path: String
+    /// `usb`, `native` or `bluetooth`, as libserialport classifies it.
+    public var transport: String
+    public var description: String?
+    public var usbVendorID: UInt16?
+    public var usbProductID: UInt16?
+    public var usbBus: Int?
+    public var usbAddress: Int?
+    public var serialNumber: String?
+    public var manufacturer: String?
+    public var product: String?
+
+    public init(
+        path: String, transport: String, description: String? = nil, usbVendorID: UInt16? = nil, usbProductID: UInt16? = nil,
+        usbBus: Int? = nil, usbAddress: Int? = nil, serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil
+    ) {
+        self.path = path
+        self.transport = transport
+        self.description = description
+        self.usbVendorID = usbVendorID
+        self.usbProductID = usbProductID
+        self.usbBus = usbBus
+        self.usbAddress = usbAddress
+        self.serialNumber = serialNumber
+        self.manufacturer = manufacturer
+        self.product = product
+    }
+}
+
+/// A USB device on the bus, as libusb reports it.
+public struct USBDeviceInfo: Sendable, Codable, Hashable {
+    public var bus: Int
+    public var address: Int
+    public var vendorID: UInt16
+    public var productID: UInt16
+    public var deviceClass: UInt8
+
+    public init(bus: Int, address: Int, vendorID: UInt16, productID: UInt16, deviceClass: UInt8) {
+        self.bus = bus
+        self.address = address
+        self.vendorID = vendorID
+        self.productID = productID
+        self.deviceClass = deviceClass
+    }
+}
+
+/// What `edgeprof devices list` found, and what it could not look at.
+public struct DeviceInventory: Sendable, Codable, Hashable {
+    public var serialPorts: [SerialPortInfo]
+    public var usbDevices: [USBDeviceInfo]
+    /// Sources that could not be read, with the reason (e.g. no USB access in a container).
+    public var problems: [String]
+
+    public init(serialPorts: [SerialPortInfo], usbDevices: [USBDeviceInfo], problems: [String]) {
+        self.serialPorts = serialPorts
+        self.usbDevices = usbDevices
+        self.problems = problems
+    }
+}

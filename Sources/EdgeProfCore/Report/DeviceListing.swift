@@ -1,0 +1,24 @@
+/// Renders a device inventory for `edgeprof devices list`.
+extension DeviceInventory {
+    public func rendered(as format: ReportFormat) -> String {
+        if format == .json { return ReportText.json(self) + "\n" }
+        var lines = ["serial ports (libserialport):"]
+        if serialPorts.isEmpty { lines.append("  none") }
+        for port in serialPorts {
+            var text = "  " + ReportText.padded(port.path, 16) + ReportText.padded(port.transport, 10)
+            if let vid = port.usbVendorID, let pid = port.usbProductID { text += "\(Self.hex(vid)):\(Self.hex(pid))  " }
+            text += [port.manufacturer, port.product, port.serialNumber.map { "serial \($0)" }].compactMap { $0 }.joined(separator: " · ")
+            lines.append(text)
+        }
+        lines.append("usb devices (libusb):")
+        if usbDevices.isEmpty { lines.append("  none") }
+        for device in usbDevices {
+            lines.append("  bus \(String(device.bus).leftPadded(to: 3)) address \(String(device.address).leftPadded(to: 3))  \(Self.hex(device.vendorID)):\(Self.hex(device.productID))  class 0x\(String(device.deviceClass, radix: 16).leftPadded(to: 2))")
+        }
+        for problem in problems { lines.append("note: \(problem)") }
+        lines.append("simulated boards are pseudo-terminals: `edgeprof sim board` prints its path")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func hex(_ value: UInt16) -> String { String(value, radix: 16).leftPadded(to: 4) }
+}
