@@ -114,11 +114,6 @@ public final class LinkSession {
         }
     }
 
-    /// Asks the board to stop a run (used when interrupted); does not wait for it.
-    public func abort() {
-        _ = try? send(.abort)
-    }
-
     // MARK: - Steps
 
     private func awaitStart(of runSequence: UInt16) throws(AgentError) -> UInt16 {

@@ -24,7 +24,7 @@ public struct ProfileService: Sendable {
     public func profile(
         port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
         deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(),
-        onSession: (LinkSession) -> Void = { _ in }, progress: (LinkSession.Progress) -> Void = { _ in },
+        progress: (LinkSession.Progress) -> Void = { _ in },
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
@@ -37,7 +37,6 @@ public struct ProfileService: Sendable {
         }
         defer { transport.close() }
         let session = LinkSession(transport: transport, timeouts: timeouts)
-        onSession(session)
         let startedAt = Date()
         let (board, boardModel) = try session.handshake()
         guard boardModel.artifactSHA256 == model.artifactSHA256 else {

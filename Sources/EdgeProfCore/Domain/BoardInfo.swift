@@ -30,8 +30,6 @@ public struct BoardInfo: Sendable, Codable, Hashable {
         self.capabilities = capabilities
         self.deviceClass = deviceClass
     }
-
-    public func has(_ capability: String) -> Bool { capabilities.contains(capability) }
 }
 
 /// The model a board carries, as announced in its MODEL reply.

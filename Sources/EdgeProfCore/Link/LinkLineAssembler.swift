@@ -15,9 +15,6 @@ public struct LinkLineAssembler: Sendable {
         buffer.reserveCapacity(LinkFrame.maximumLineLength + 2)
     }
 
-    /// Bytes held back waiting for their `\n`.
-    public var pendingByteCount: Int { buffer.count + discarded }
-
     public mutating func push(_ bytes: UnsafeBufferPointer<UInt8>, into lines: inout [LinkAssembledLine]) {
         var start = 0
         while start < bytes.count {
@@ -39,12 +36,6 @@ public struct LinkLineAssembler: Sendable {
 
     public mutating func push(_ bytes: [UInt8], into lines: inout [LinkAssembledLine]) {
         bytes.withUnsafeBufferPointer { push($0, into: &lines) }
-    }
-
-    /// Drops any partial line (after a reconnect, for instance).
-    public mutating func reset() {
-        buffer.removeAll(keepingCapacity: true)
-        discarded = 0
     }
 
     private mutating func append(_ chunk: UnsafeBufferPointer<UInt8>) {

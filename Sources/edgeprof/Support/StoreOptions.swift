@@ -21,13 +21,6 @@ struct StoreOptions: ParsableArguments {
 
 extension ReportFormat: ExpressibleByArgument {}
 
-extension ModelReference: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let parsed = try? ModelReference(parsing: argument) else { return nil }
-        self = parsed
-    }
-}
-
 /// Parses NAME@VERSION with the precise reason when it is malformed.
 func parseModelReference(_ text: String) throws(AgentError) -> ModelReference {
     do {
