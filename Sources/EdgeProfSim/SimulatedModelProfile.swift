@@ -36,6 +36,45 @@ public struct SimulatedModelProfile: Sendable, Codable, Hashable {
 
     public init() {}
 
+    /// Decodes a profile file; every field is optional and falls back to the default above.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
+            if let value = try values.decodeIfPresent(T.self, forKey: key) { field = value }
+        }
+        /// For optional fields an explicit null means "none", an absent key "the default".
+        func read<T: Decodable>(_ key: CodingKeys, _ field: inout T?) throws {
+            if values.contains(key) { field = try values.decodeIfPresent(T.self, forKey: key) }
+        }
+        try read(.board, &board)
+        try read(.serial, &serial)
+        try read(.firmwareVersion, &firmwareVersion)
+        try read(.firmwareBuild, &firmwareBuild)
+        try read(.deviceClass, &deviceClass)
+        try read(.clockHz, &clockHz)
+        try read(.tickHz, &tickHz)
+        try read(.ramBytes, &ramBytes)
+        try read(.flashBytes, &flashBytes)
+        try read(.model, &model)
+        try read(.quantization, &quantization)
+        try read(.artifactSHA256, &artifactSHA256)
+        try read(.generatesTokens, &generatesTokens)
+        try read(.firstTokenMedianMs, &firstTokenMedianMs)
+        try read(.firstTokenSigma, &firstTokenSigma)
+        try read(.tokenMedianMs, &tokenMedianMs)
+        try read(.tokenSigma, &tokenSigma)
+        try read(.iterationGapMs, &iterationGapMs)
+        try read(.staticRAMBytes, &staticRAMBytes)
+        try read(.stackPeakBytes, &stackPeakBytes)
+        try read(.arenaHighWaterBytes, &arenaHighWaterBytes)
+        try read(.heapHighWaterBytes, &heapHighWaterBytes)
+        try read(.activePowerMilliwatts, &activePowerMilliwatts)
+        guard tickHz > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .tickHz, in: values, debugDescription: "tickHz must be greater than 0")
+        }
+    }
+
     /// Peak RAM as the firmware reports it: static data + peak stack + peak heap
     /// (the arena lives inside static data).
     public var ramPeakBytes: UInt32 { staticRAMBytes + stackPeakBytes + heapHighWaterBytes }

@@ -71,3 +71,30 @@ import Testing
         #expect(message.contains("60-edgeprof.rules"))
     }
 }
+
+/// A port held by another process is refused, naming that process.
+@Suite struct BusyPortTests {
+    @Test func theHolderIsNamed() throws {
+        let terminal = try PseudoTerminal()
+        defer { terminal.close() }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--no-fork", terminal.path, "sleep", "20"]
+        try holder.run()
+        defer {
+            kill(holder.processIdentifier, SIGKILL)  // SIGTERM may be blocked in the inherited signal mask
+            holder.waitUntilExit()
+        }
+        var message = ""
+        for _ in 0..<100 where message.isEmpty {
+            do {
+                try TransportOpener.open(path: terminal.path).close()
+                usleep(20_000)
+            } catch {
+                message = error.description
+            }
+        }
+        #expect(message.hasPrefix("cannot open \(terminal.path): the port is busy, held by pid "), "\(message)")
+        #expect(message.hasSuffix("Fix: stop that program or wait for its run to finish"))
+    }
+}

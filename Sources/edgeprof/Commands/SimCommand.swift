@@ -20,11 +20,14 @@ struct SimBoardCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model artifact the board carries (its SHA-256 is announced).", valueName: "file"))
     var artifact: String?
 
-    @Option(help: "Model name the board announces.")
-    var model = "demo-tiny-lm"
+    @Option(help: ArgumentHelp("A JSON SimulatedModelProfile (identity, memory, latency, power); flags below override it.", valueName: "file"))
+    var profile: String?
 
-    @Option(help: "Device class the board announces.")
-    var deviceClass = "sim-cortex-m4"
+    @Option(help: "Model name the board announces (default demo-tiny-lm).")
+    var model: String?
+
+    @Option(help: "Device class the board announces (default sim-cortex-m4).")
+    var deviceClass: String?
 
     @Option(help: "Seed of the simulated timings.")
     var seed: UInt64 = 1
@@ -32,14 +35,14 @@ struct SimBoardCommand: ParsableCommand {
     @Option(help: "Speed: 1 real time, 0 as fast as possible.")
     var speed = 1.0
 
-    @Option(help: "Median time to first token in ms.")
-    var firstTokenMs = 18.0
+    @Option(help: "Median time to first token in ms (default 18).")
+    var firstTokenMs: Double?
 
-    @Option(help: "Median time per further token in ms.")
-    var tokenMs = 11.0
+    @Option(help: "Median time per further token in ms (default 11).")
+    var tokenMs: Double?
 
-    @Option(help: "Active power in mW; 0 for a board without a power sensor.")
-    var powerMw = 23.5
+    @Option(help: "Active power in mW, 0 for a board without a power sensor (default 23.5).")
+    var powerMw: Double?
 
     @Option(help: "Probability that a sent line is corrupted (fault injection).")
     var corruptRate = 0.0
@@ -48,12 +51,12 @@ struct SimBoardCommand: ParsableCommand {
     var garbageRate = 0.0
 
     func run() throws {
-        var profile = SimulatedModelProfile()
-        profile.model = model
-        profile.deviceClass = deviceClass
-        profile.firstTokenMedianMs = firstTokenMs
-        profile.tokenMedianMs = tokenMs
-        profile.activePowerMilliwatts = powerMw > 0 ? powerMw : nil
+        var profile = try loadProfile()
+        if let model { profile.model = model }
+        if let deviceClass { profile.deviceClass = deviceClass }
+        if let firstTokenMs { profile.firstTokenMedianMs = firstTokenMs }
+        if let tokenMs { profile.tokenMedianMs = tokenMs }
+        if let powerMw { profile.activePowerMilliwatts = powerMw > 0 ? powerMw : nil }
         if let artifact {
             profile.artifactSHA256 = try reportingErrors { () throws(AgentError) in try ArtifactDigest.of(path: artifact).sha256 }
         }
@@ -72,5 +75,19 @@ struct SimBoardCommand: ParsableCommand {
         var received: Int32 = 0
         sigwait(&signals, &received)
         board.stop()
+    }
+
+    private func loadProfile() throws -> SimulatedModelProfile {
+        guard let path = profile else { return SimulatedModelProfile() }
+        return try reportingErrors { () throws(AgentError) in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .artifact(path: path, problem: "no such profile file")
+            }
+            do {
+                return try JSONDecoder().decode(SimulatedModelProfile.self, from: data)
+            } catch {
+                throw .invalidArgument("\(path) is not a simulated model profile: \(error). Fix: see docs/simulator.md for its fields")
+            }
+        }
     }
 }
