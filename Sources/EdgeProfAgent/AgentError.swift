@@ -13,7 +13,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case modelMismatch(ModelReference, registered: String, board: String, boardModel: String)
     case artifact(path: String, problem: String)
     case invalidArgument(String)
-    case policy(GatePolicyError)
+    case config(ConfigError)
     case unknownRun(Int64)
 
     public var description: String {
@@ -37,7 +37,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .artifact(let path, let problem):
             "artifact \(path): \(problem)"
         case .invalidArgument(let message): message
-        case .policy(let error): error.description
+        case .config(let error): error.description
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
         }
     }

@@ -25,10 +25,11 @@ import Testing
         ("device-classes:\n  m4:\n    max-latency-p95-ms: fast\n", "g.yaml:3: device class 'm4': field 'max-latency-p95-ms' must be a number ≥ 0 (in ms), got 'fast'"),
         ("device-classes:\n  m4:\n    min-iterations: 0\n    max-latency-p95-ms: 3\n", "g.yaml:3: device class 'm4': field 'min-iterations' must be a whole number ≥ 1, got '0'"),
         ("device-classes:\n  m4:\n    min-iterations: 3\n", "g.yaml:2: device class 'm4' sets no thresholds; add at least one of"),
-        ("classes:\n  m4: {}\n", "g.yaml:1: unknown top-level field 'classes'; expected 'device-classes'"),
+        ("classes:\n  m4: {}\n", "g.yaml:1: unknown field 'classes'; known fields: device-classes"),
         ("device-classes: [a, b\n", "g.yaml:2: not valid YAML"),
         ("device-classes:\n  m4: 7\n", "g.yaml:2: device class 'm4': expected a mapping of thresholds"),
-        ("", "g.yaml: expected a mapping with a 'device-classes' key"),
+        ("", "g.yaml: the file is empty"),
+        ("device-classes: 3\n", "g.yaml:1: expected 'device-classes' to map device classes to thresholds"),
     ])
     func malformedFilesNameFileLineAndField(_ yaml: String, _ message: String) {
         do {
@@ -41,7 +42,7 @@ import Testing
 
     @Test func unknownClassListsTheKnownOnes() throws {
         let policy = try GatePolicy(yaml: valid, file: "gates.yaml")
-        #expect(throws: GatePolicyError.self) { try policy.thresholds(for: "esp32", file: "gates.yaml") }
+        #expect(throws: ConfigError.self) { try policy.thresholds(for: "esp32", file: "gates.yaml") }
         do {
             _ = try policy.thresholds(for: "esp32", file: "gates.yaml")
         } catch {

@@ -13,15 +13,15 @@ public struct GateService: Sendable {
     /// Reads and parses a thresholds file.
     public static func loadPolicy(path: String) throws(AgentError) -> GatePolicy {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .policy(GatePolicyError(file: path, line: nil, message: "cannot read the thresholds file (missing or unreadable). Fix: pass --thresholds FILE"))
+            throw .config(ConfigError(file: path, line: nil, message: "cannot read the thresholds file (missing or unreadable). Fix: pass --thresholds FILE"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw .policy(GatePolicyError(file: path, line: nil, message: "is not UTF-8 text"))
+            throw .config(ConfigError(file: path, line: nil, message: "is not UTF-8 text"))
         }
         do {
             return try GatePolicy(yaml: text, file: path)
         } catch {
-            throw .policy(error)
+            throw .config(error)
         }
     }
 
@@ -33,7 +33,7 @@ public struct GateService: Sendable {
         do {
             thresholds = try policy.thresholds(for: deviceClass, file: policyFile)
         } catch {
-            throw .policy(error)
+            throw .config(error)
         }
         let model = try ModelRegistrar(store: store).lookUp(reference)
         var runs: [StoredRun]

@@ -26,7 +26,7 @@ enum ExitStatus {
     static func code(for error: AgentError) -> Int32 {
         switch error {
         case .invalidArgument: usage
-        case .policy, .modelMismatch: dataError
+        case .config, .modelMismatch: dataError
         case .unknownModel, .unknownRun, .artifact: notFound
         case .noAnswer, .unsupportedProtocol, .rejected: deviceUnavailable
         case .store(let storeError):
