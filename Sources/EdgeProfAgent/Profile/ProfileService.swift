@@ -16,9 +16,12 @@ public struct ProfileOutcome: Sendable {
 /// carries the registered artifact, run, store every raw timing, summarise.
 public struct ProfileService: Sendable {
     public let store: any EvidenceStore
+    /// Maps announced board ids to device classes; nil when no catalogue is available.
+    public let catalogue: DeviceCatalogue?
 
-    public init(store: any EvidenceStore) {
+    public init(store: any EvidenceStore, catalogue: DeviceCatalogue? = nil) {
         self.store = store
+        self.catalogue = catalogue
     }
 
     public func profile(
@@ -44,8 +47,8 @@ public struct ProfileService: Sendable {
         }
         handshaken(board, boardModel)
         let recorded = try session.run(request, board: board, model: boardModel, progress: progress)
-        let context = RunContext(
-            deviceClass: deviceClass ?? board.deviceClass ?? board.board, port: port, startedAt: startedAt, finishedAt: Date())
+        let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)
+        let context = RunContext(deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date())
         do {
             let runID = try store.save(recorded, model: model, context: context)
             return ProfileOutcome(

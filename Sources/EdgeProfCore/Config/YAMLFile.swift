@@ -176,3 +176,11 @@ enum Spelling {
         return previous[b.count]
     }
 }
+
+extension YAMLNode {
+    /// The items of a sequence; an error when this is not a sequence.
+    public func items(expecting what: String) throws(ConfigError) -> [YAMLNode] {
+        guard let sequence = node.sequence else { throw error("expected \(what)") }
+        return sequence.map { YAMLNode(node: $0, file: file, context: context) }
+    }
+}

@@ -37,6 +37,9 @@ public struct USBDeviceInfo: Sendable, Codable, Hashable {
     public var productID: UInt16
     public var deviceClass: UInt8
 
+    /// "bus:address", how an inventory refers to it.
+    public var key: String { "\(bus):\(address)" }
+
     public init(bus: Int, address: Int, vendorID: UInt16, productID: UInt16, deviceClass: UInt8) {
         self.bus = bus
         self.address = address
@@ -52,10 +55,24 @@ public struct DeviceInventory: Sendable, Codable, Hashable {
     public var usbDevices: [USBDeviceInfo]
     /// Sources that could not be read, with the reason (e.g. no USB access in a container).
     public var problems: [String]
+    /// Catalogue entries each serial port (by path) and USB device (by "bus:address") may be.
+    public var serialPortCandidates: [String: [String]]
+    public var usbCandidates: [String: [String]]
 
-    public init(serialPorts: [SerialPortInfo], usbDevices: [USBDeviceInfo], problems: [String]) {
+    public init(serialPorts: [SerialPortInfo], usbDevices: [USBDeviceInfo], problems: [String], catalogue: DeviceCatalogue? = nil) {
         self.serialPorts = serialPorts
         self.usbDevices = usbDevices
         self.problems = problems
+        serialPortCandidates = [:]
+        usbCandidates = [:]
+        guard let catalogue else { return }
+        for port in serialPorts {
+            let names = catalogue.candidates(for: port).map(\.name)
+            if !names.isEmpty { serialPortCandidates[port.path] = names }
+        }
+        for device in usbDevices {
+            let names = catalogue.candidates(for: device).map(\.name)
+            if !names.isEmpty { usbCandidates[device.key] = names }
+        }
     }
 }

@@ -8,12 +8,14 @@ extension DeviceInventory {
             var text = "  " + ReportText.padded(port.path, 16) + ReportText.padded(port.transport, 10)
             if let vid = port.usbVendorID, let pid = port.usbProductID { text += "\(Self.hex(vid)):\(Self.hex(pid))  " }
             text += [port.manufacturer, port.product, port.serialNumber.map { "serial \($0)" }].compactMap { $0 }.joined(separator: " · ")
+            if let names = serialPortCandidates[port.path] { text += "  → " + names.joined(separator: " | ") }
             lines.append(text)
         }
         lines.append("usb devices (libusb):")
         if usbDevices.isEmpty { lines.append("  none") }
         for device in usbDevices {
-            lines.append("  bus \(String(device.bus).leftPadded(to: 3)) address \(String(device.address).leftPadded(to: 3))  \(Self.hex(device.vendorID)):\(Self.hex(device.productID))  class 0x\(String(device.deviceClass, radix: 16).leftPadded(to: 2))")
+            let names = usbCandidates[device.key].map { "  → " + $0.joined(separator: " | ") } ?? ""
+            lines.append("  bus \(String(device.bus).leftPadded(to: 3)) address \(String(device.address).leftPadded(to: 3))  \(Self.hex(device.vendorID)):\(Self.hex(device.productID))  class 0x\(String(device.deviceClass, radix: 16).leftPadded(to: 2))\(names)")
         }
         for problem in problems { lines.append("note: \(problem)") }
         lines.append("simulated boards are pseudo-terminals: `edgeprof sim board` prints its path")

@@ -1,11 +1,13 @@
 import ArgumentParser
+import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfHardware
 
 /// `edgeprof devices`: what is plugged in.
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "devices", abstract: "Discover boards and instruments.", subcommands: [DevicesListCommand.self])
+        commandName: "devices", abstract: "Discover boards and instruments; check the device catalogue.",
+        subcommands: [DevicesListCommand.self, DevicesCheckCommand.self])
 }
 
 /// `edgeprof devices list`: serial ports (libserialport) and USB devices (libusb).
@@ -15,12 +17,37 @@ struct DevicesListCommand: ParsableCommand {
     @Flag(help: "JSON output.")
     var json = false
 
+    @OptionGroup var catalogue: CatalogueOptions
+
     func run() throws {
         var problems: [String] = []
         var ports: [SerialPortInfo] = []
         var usb: [USBDeviceInfo] = []
         do { ports = try SerialPortDiscovery.list() } catch { problems.append(error.description) }
         do { usb = try USBDiscovery.list() } catch { problems.append(error.description) }
-        Terminal.print(DeviceInventory(serialPorts: ports, usbDevices: usb, problems: problems).rendered(as: json ? .json : .table))
+        let inventory = DeviceInventory(serialPorts: ports, usbDevices: usb, problems: problems, catalogue: catalogue.loadIfAvailable())
+        Terminal.print(inventory.rendered(as: json ? .json : .table))
+    }
+}
+
+/// `edgeprof devices check`: validate every catalogue file.
+struct DevicesCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate the device catalogue (every file, every field).")
+
+    @OptionGroup var catalogue: CatalogueOptions
+
+    func run() throws {
+        guard let directory = CatalogueLoader.locate(explicit: catalogue.directory) else {
+            Terminal.error("no device catalogue found. Fix: pass --devices DIR or set EDGEPROF_DEVICES")
+            throw ExitCode(ExitStatus.notFound)
+        }
+        do throws(CatalogueError) {
+            let loaded = try CatalogueLoader.load(directory: directory)
+            let boards = loaded.entries.filter { $0.kind == .board }.count
+            Terminal.print("\(directory): \(boards) boards, \(loaded.entries.count - boards) instruments, no problems\n")
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(ExitStatus.dataError)
+        }
     }
 }

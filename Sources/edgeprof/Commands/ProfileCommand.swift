@@ -34,6 +34,8 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var catalogue: CatalogueOptions
+
     func run() throws {
         let outcome = try reportingErrors { () throws(AgentError) in
             let reference = try parseModelReference(model)
@@ -41,7 +43,7 @@ struct ProfileCommand: ParsableCommand {
             timeouts.event = .milliseconds(Int64(timeout * 1000))
             let progress = ProgressLine(enabled: !quiet && format == .table)
             defer { progress.finish() }
-            return try ProfileService(store: try store.open()).profile(
+            return try ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable()).profile(
                 port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
                 timeouts: timeouts, progress: progress.update)
         }
