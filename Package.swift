@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
         .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),
-        .testTarget(name: "EdgeProfCLITests", dependencies: ["EdgeProfCore"]),
+        .testTarget(name: "EdgeProfCLITests", dependencies: ["EdgeProfCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
