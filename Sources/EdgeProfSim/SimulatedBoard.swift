@@ -117,7 +117,7 @@ public final class SimulatedBoard: @unchecked Sendable {
     private func nowTicks() -> UInt64 {
         let elapsed = ContinuousClock.now - clockOrigin
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return clockOffsetTicks + UInt64(seconds * Double(profile.tickHz))
+        return clockOffsetTicks + UInt64(seconds * Double(profile.tickHz) * (1 + profile.clockErrorPPM / 1e6))
     }
 
     private func run(_ device: UnsafeMutablePointer<epl_device>, _ request: epl_run_request) {

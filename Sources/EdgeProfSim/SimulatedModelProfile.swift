@@ -9,6 +9,8 @@ public struct SimulatedModelProfile: Sendable, Codable, Hashable {
     public var deviceClass: String? = "sim-cortex-m4"
     public var clockHz: UInt32 = 64_000_000
     public var tickHz: UInt32 = 1_000_000
+    /// How far the board's tick source runs fast (+) or slow (−), in parts per million.
+    public var clockErrorPPM = 0.0
     public var ramBytes: UInt32 = 256 * 1024
     public var flashBytes: UInt32 = 1024 * 1024
 
@@ -54,6 +56,7 @@ public struct SimulatedModelProfile: Sendable, Codable, Hashable {
         try read(.deviceClass, &deviceClass)
         try read(.clockHz, &clockHz)
         try read(.tickHz, &tickHz)
+        try read(.clockErrorPPM, &clockErrorPPM)
         try read(.ramBytes, &ramBytes)
         try read(.flashBytes, &flashBytes)
         try read(.model, &model)

@@ -22,8 +22,14 @@ public final class LinkSession {
 
     public let transport: any ByteTransport
     public let timeouts: Timeouts
+    /// Lines that failed their checks outside runs (runs count their own).
+    public private(set) var droppedLines = 0
+    /// Lines missing from the board's sequence numbers outside runs.
+    public var lostLines: Int { sequence.lost }
+    private var sequence = SequenceTracker()
     private var reader: LinkReader
     private var nextSequence: UInt16 = 0
+    private let origin = ContinuousClock.now
 
     public init(transport: any ByteTransport, timeouts: Timeouts = Timeouts()) {
         self.transport = transport
@@ -114,7 +120,48 @@ public final class LinkSession {
         }
     }
 
+    /// One PING and its PONG, with host times in seconds since the session opened; nil when
+    /// no PONG came back within the handshake timeout.
+    public func ping() throws(AgentError) -> DiagnosticRules.PingSample? {
+        let sentAt = secondsSinceOpen()
+        let ping = try send(.ping)
+        let deadline = ContinuousClock.now + timeouts.handshake
+        while let event = try read(before: deadline) {
+            if case .frame(let frame) = event, case .pong(ping, let ticks)? = try? DeviceMessage(frame: frame) {
+                return DiagnosticRules.PingSample(sentAt: sentAt, receivedAt: secondsSinceOpen(), deviceTicks: ticks)
+            }
+        }
+        return nil
+    }
+
+    /// Sends `count` PINGs back to back and waits for their PONGs: how many came back, how many
+    /// seconds passed until the last one did, and how many bytes they carried.
+    public func pingBurst(count: Int) throws(AgentError) -> (answered: Int, seconds: Double, bytes: Int) {
+        let start = secondsSinceOpen()
+        var pending = Set<UInt16>()
+        for _ in 0..<count { pending.insert(try send(.ping)) }
+        var answered = 0
+        var bytes = 0
+        var lastAnswer = start
+        let deadline = ContinuousClock.now + timeouts.handshake + .milliseconds(20 * count)
+        while !pending.isEmpty, let event = try read(before: deadline) {
+            if case .frame(let frame) = event, case .pong(let replyTo, _)? = try? DeviceMessage(frame: frame),
+               pending.remove(replyTo) != nil
+            {
+                answered += 1
+                bytes += frame.encoded().count
+                lastAnswer = secondsSinceOpen()
+            }
+        }
+        return (answered, lastAnswer - start, bytes)
+    }
+
     // MARK: - Steps
+
+    private func secondsSinceOpen() -> Double {
+        let elapsed = ContinuousClock.now - origin
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
 
     private func awaitStart(of runSequence: UInt16) throws(AgentError) -> UInt16 {
         let deadline = ContinuousClock.now + timeouts.handshake
@@ -151,7 +198,17 @@ public final class LinkSession {
         return sequence
     }
 
+    /// Reads outside runs, keeping the link counters.
     private func read(before deadline: ContinuousClock.Instant) throws(AgentError) -> LinkEvent? {
-        do { return try reader.next(before: deadline) } catch { throw .transport(error) }
+        let event: LinkEvent?
+        do { event = try reader.next(before: deadline) } catch { throw .transport(error) }
+        switch event {
+        case .dropped?: droppedLines += 1
+        case .frame(let frame)?:
+            if frame.verb == "READY" { sequence.restart() }
+            sequence.observe(frame.sequence)
+        case nil: break
+        }
+        return event
     }
 }

@@ -27,7 +27,7 @@ public struct RunRecorder: Sendable {
     private let board: BoardInfo
     private let model: BoardModelInfo
     private let runSequence: UInt16
-    private var expectedSequence: UInt16?
+    private var sequence: SequenceTracker
     private var open: OpenIteration?
     private var totals: RunTotals?
 
@@ -37,7 +37,7 @@ public struct RunRecorder: Sendable {
         self.board = board
         self.model = model
         self.runSequence = runSequence
-        expectedSequence = startSequence &+ 1
+        sequence = SequenceTracker(expecting: startSequence &+ 1)
     }
 
     /// Counts a line that failed its checks; the iteration it belonged to is lost.
@@ -119,13 +119,12 @@ public struct RunRecorder: Sendable {
             partialReason: partialReason, link: link)
     }
 
-    private mutating func track(_ sequence: UInt16) {
-        if let expected = expectedSequence, sequence != expected {
-            let gap = sequence &- expected
-            link.lostLines += gap < 0x8000 ? Int(gap) : 1
+    private mutating func track(_ number: UInt16) {
+        let missing = sequence.observe(number)
+        if missing > 0 {
+            link.lostLines += missing
             open?.damaged = true
         }
-        expectedSequence = sequence &+ 1
     }
 
     private mutating func closeDamaged() {

@@ -44,6 +44,9 @@ struct SimBoardCommand: ParsableCommand {
     @Option(help: "Active power in mW, 0 for a board without a power sensor (default 23.5).")
     var powerMw: Double?
 
+    @Option(help: "How far the board's clock runs fast (+) or slow (−), in ppm (fault injection).")
+    var clockErrorPpm: Double?
+
     @Option(help: "Probability that a sent line is corrupted (fault injection).")
     var corruptRate = 0.0
 
@@ -57,6 +60,7 @@ struct SimBoardCommand: ParsableCommand {
         if let firstTokenMs { profile.firstTokenMedianMs = firstTokenMs }
         if let tokenMs { profile.tokenMedianMs = tokenMs }
         if let powerMw { profile.activePowerMilliwatts = powerMw > 0 ? powerMw : nil }
+        if let clockErrorPpm { profile.clockErrorPPM = clockErrorPpm }
         if let artifact {
             profile.artifactSHA256 = try reportingErrors { () throws(AgentError) in try ArtifactDigest.of(path: artifact).sha256 }
         }
