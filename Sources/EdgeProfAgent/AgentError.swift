@@ -6,7 +6,7 @@ import EdgeProfHardware
 public enum AgentError: Error, Sendable, CustomStringConvertible {
     case transport(TransportError)
     case store(StoreError)
-    case noAnswer(port: String, attempts: Int, waited: Duration, validLines: Int, droppedLines: Int)
+    case noAnswer(port: String, attempts: Int, waited: Duration, validLines: Int, droppedLines: Int, bytes: Int)
     case unsupportedProtocol(port: String, version: Int)
     case rejected(port: String, code: String, message: String)
     case unknownModel(ModelReference, known: [String])
@@ -20,9 +20,9 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .transport(let error): error.description
         case .store(let error): error.description
-        case .noAnswer(let port, let attempts, let waited, let valid, let dropped):
-            if dropped > 0 && valid == 0 {
-                "no EdgeProf Link answer from \(port): \(dropped) unreadable lines in \(waited.formattedSeconds). Fix: check the baud rate (--baud) and that the board runs EdgeProf Link v1 firmware"
+        case .noAnswer(let port, let attempts, let waited, let valid, let dropped, let bytes):
+            if valid == 0 && (dropped > 0 || bytes > 0) {
+                "no EdgeProf Link answer from \(port): \(bytes) bytes in \(waited.formattedSeconds) but no readable line (\(dropped) unreadable lines). Fix: check the baud rate (--baud) and that the board runs EdgeProf Link v1 firmware"
             } else {
                 "no answer from \(port) after \(attempts) HELLO attempt\(attempts == 1 ? "" : "s") (\(waited.formattedSeconds)). Fix: check that the board is powered and runs EdgeProf Link v1 firmware, and that this is its port"
             }

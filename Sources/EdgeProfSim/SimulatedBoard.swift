@@ -24,6 +24,9 @@ public final class SimulatedBoard: @unchecked Sendable {
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
     private var runNumber: UInt64 = 0
+    /// Lines sent in the current run, for the reset fault.
+    private var runLinesSent = 0
+    private var running = false
     private var clockOrigin = ContinuousClock.now
     private var clockOffsetTicks: UInt64 = 0
 
@@ -87,7 +90,8 @@ public final class SimulatedBoard: @unchecked Sendable {
         while !isStopped {
             guard let bytes = try? terminal.read(timeout: .milliseconds(50)) else { return }
             if !bytes.isEmpty {
-                bytes.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
+                let received = faults.wrongBaud ? bytes.map(SimulatedFaults.misclockedKeepingLines) : bytes
+                received.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
             }
         }
     }
@@ -99,7 +103,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     }
 
     private func send(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let wire = faults.isNone ? Array(bytes) : faults.apply(to: Array(bytes), random: &faultRandom)
+        if running { runLinesSent += 1 }
+        let wire = faults.leavesBytesIntact ? Array(bytes) : faults.apply(to: Array(bytes), random: &faultRandom)
         do {
             try terminal.write(wire, timeout: .seconds(5))
             return bytes.count
@@ -110,8 +115,15 @@ public final class SimulatedBoard: @unchecked Sendable {
 
     private func receiveWaiting(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
         guard let bytes = try? terminal.read(maxCount: capacity, timeout: .zero), !bytes.isEmpty else { return 0 }
-        buffer.update(from: bytes, count: bytes.count)
-        return bytes.count
+        let received = faults.wrongBaud ? bytes.map(SimulatedFaults.misclockedKeepingLines) : bytes
+        buffer.update(from: received, count: received.count)
+        return received.count
+    }
+
+    /// The reset fault: once the run has sent enough lines, the board reboots.
+    private var resetDue: Bool {
+        guard let limit = faults.resetAfterRunLines else { return false }
+        return runLinesSent >= limit
     }
 
     private func nowTicks() -> UInt64 {
@@ -125,6 +137,9 @@ public final class SimulatedBoard: @unchecked Sendable {
             profile: profile, seed: seed, runNumber: runNumber,
             request: RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup))
         runNumber += 1
+        running = true
+        runLinesSent = 0
+        defer { running = false }
         let base = nowTicks()
         let wallStart = ContinuousClock.now
         var result = epl_run_result()
@@ -137,6 +152,10 @@ public final class SimulatedBoard: @unchecked Sendable {
             for (index, tick) in iteration.tokenTicks.enumerated() {
                 pace(until: tick, from: wallStart)
                 if isStopped { return }
+                if resetDue {
+                    epl_device_boot(device)
+                    return
+                }
                 epl_send_token(device, iteration.index, UInt32(index), base + tick, Int32(truncatingIfNeeded: (tick * 7919) % 4096))
                 if epl_device_abort_requested(device) != 0 {
                     result.aborted = 1

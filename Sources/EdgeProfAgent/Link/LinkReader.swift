@@ -10,6 +10,8 @@ enum LinkEvent {
 /// Reads lines from a transport and checks them, waiting no longer than a deadline.
 struct LinkReader {
     let transport: any ByteTransport
+    /// Every byte received, readable or not: bytes without a readable line suggest a baud mismatch.
+    private(set) var bytesReceived = 0
     private var assembler = LinkLineAssembler()
     private var queued: [LinkAssembledLine] = []
     private var queueStart = 0
@@ -40,6 +42,7 @@ struct LinkReader {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return nil }
             let bytes = try transport.read(maxCount: 16 * 1024, timeout: remaining)
+            bytesReceived += bytes.count
             if !bytes.isEmpty { assembler.push(bytes, into: &queued) }
         }
     }

@@ -69,7 +69,8 @@ public final class LinkSession {
         }
         throw .noAnswer(
             port: transport.portName, attempts: timeouts.handshakeAttempts,
-            waited: timeouts.handshake * timeouts.handshakeAttempts, validLines: heard, droppedLines: dropped)
+            waited: timeouts.handshake * timeouts.handshakeAttempts, validLines: heard, droppedLines: dropped,
+            bytes: reader.bytesReceived)
     }
 
     /// Runs `request` and records it. Returns a partial recording when the board resets,
@@ -174,7 +175,7 @@ public final class LinkSession {
             default: continue
             }
         }
-        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0)
+        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0, bytes: 0)
     }
 
     /// A board busy with an earlier run (a host crashed mid-run) is stopped and drained.

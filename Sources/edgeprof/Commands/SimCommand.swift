@@ -53,6 +53,18 @@ struct SimBoardCommand: ParsableCommand {
     @Option(help: "Probability that garbage bytes precede a sent line (fault injection).")
     var garbageRate = 0.0
 
+    @Option(help: "Probability that any one sent byte is lost (fault injection).")
+    var dropRate = 0.0
+
+    @Option(help: "Probability that a sent line loses its tail and terminator (fault injection).")
+    var cutRate = 0.0
+
+    @Option(help: "Reboot after sending this many lines of a run (fault injection).")
+    var resetAfterLines: Int?
+
+    @Flag(help: "Garble every byte both ways, as a baud-rate mismatch does (fault injection).")
+    var wrongBaud = false
+
     func run() throws {
         var profile = try loadProfile()
         if let model { profile.model = model }
@@ -64,7 +76,9 @@ struct SimBoardCommand: ParsableCommand {
         if let artifact {
             profile.artifactSHA256 = try reportingErrors { () throws(AgentError) in try ArtifactDigest.of(path: artifact).sha256 }
         }
-        let faults = SimulatedFaults(corruptLineProbability: corruptRate, garbageProbability: garbageRate)
+        let faults = SimulatedFaults(
+            corruptLineProbability: corruptRate, garbageProbability: garbageRate, dropByteProbability: dropRate,
+            cutLineProbability: cutRate, resetAfterRunLines: resetAfterLines, wrongBaud: wrongBaud)
         let board = try reportingErrors { () throws(AgentError) in
             do throws(TransportError) { return try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults) } catch { throw .transport(error) }
         }
