@@ -15,6 +15,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case invalidArgument(String)
     case config(ConfigError)
     case unknownRun(Int64)
+    case leased(LeaseConflict)
 
     public var description: String {
         switch self {
@@ -39,6 +40,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .invalidArgument(let message): message
         case .config(let error): error.description
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
+        case .leased(let conflict): conflict.description
         }
     }
 }

@@ -18,10 +18,13 @@ public struct ProfileService: Sendable {
     public let store: any EvidenceStore
     /// Maps announced board ids to device classes; nil when no catalogue is available.
     public let catalogue: DeviceCatalogue?
+    /// Leases the board for the run; nil runs without (tests, the demo's private board).
+    public let leases: LeaseService?
 
-    public init(store: any EvidenceStore, catalogue: DeviceCatalogue? = nil) {
+    public init(store: any EvidenceStore, catalogue: DeviceCatalogue? = nil, leases: LeaseService? = nil) {
         self.store = store
         self.catalogue = catalogue
+        self.leases = leases
     }
 
     public func profile(
@@ -32,6 +35,8 @@ public struct ProfileService: Sendable {
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
         let model = try ModelRegistrar(store: store).lookUp(reference)
+        let lease = try leases?.hold(port: port, purpose: "edgeprof profile \(reference)")
+        defer { lease?.release() }
         let transport: any ByteTransport
         do {
             transport = try TransportOpener.open(path: port, baud: baud)

@@ -7,7 +7,7 @@ import EdgeProfHardware
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices", abstract: "Discover boards and instruments; check the device catalogue.",
-        subcommands: [DevicesListCommand.self, DevicesCheckCommand.self])
+        subcommands: [DevicesListCommand.self, DevicesCheckCommand.self, DevicesLeaseCommand.self, DevicesReleaseCommand.self, DevicesLeasesCommand.self])
 }
 
 /// `edgeprof devices list`: serial ports (libserialport) and USB devices (libusb).

@@ -43,7 +43,8 @@ struct ProfileCommand: ParsableCommand {
             timeouts.event = .milliseconds(Int64(timeout * 1000))
             let progress = ProgressLine(enabled: !quiet && format == .table)
             defer { progress.finish() }
-            return try ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable()).profile(
+            let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
+            return try service.profile(
                 port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
                 timeouts: timeouts, progress: progress.update)
         }
