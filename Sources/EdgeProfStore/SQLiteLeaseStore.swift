@@ -4,6 +4,8 @@ import GRDB
 
 /// Device leases shared by every edgeprof process on the machine, in one SQLite file.
 /// Taking a lease is one IMMEDIATE transaction, so two jobs racing for a board cannot both win.
+/// Every user of the bench must be able to write it: the directory is created 0777 (not sticky,
+/// so SQLite's journals can come and go) and the file 0666 (SQLite gives journals its mode).
 public final class SQLiteLeaseStore: Sendable {
     public let location: String
     private let queue: DatabaseQueue
@@ -11,8 +13,7 @@ public final class SQLiteLeaseStore: Sendable {
     public init(path: String) throws(StoreError) {
         location = path
         do {
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Self.prepareShared(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -78,6 +79,24 @@ public final class SQLiteLeaseStore: Sendable {
         }
     }
 
+    /// Creates the directory and file for every user; widens them when this user owns them.
+    private static func prepareShared(_ path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: directory) {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        if (try? manager.attributesOfItem(atPath: directory)[.ownerAccountID] as? NSNumber)?.uint32Value == getuid() {
+            try? manager.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
+        }
+        if !manager.fileExists(atPath: path) {
+            _ = manager.createFile(atPath: path, contents: nil)
+        }
+        if (try? manager.attributesOfItem(atPath: path)[.ownerAccountID] as? NSNumber)?.uint32Value == getuid() {
+            try? manager.setAttributes([.posixPermissions: 0o666], ofItemAtPath: path)
+        }
+    }
+
     private func immediate<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             var result: T?
@@ -89,7 +108,11 @@ public final class SQLiteLeaseStore: Sendable {
             }
             return result!
         } catch let error as DatabaseError {
-            throw .failed(location: location, operation: operation, reason: error.message ?? error.description)
+            let reason = error.message ?? error.description
+            if error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_PERM {
+                throw .unavailable(location: location, reason: "\(reason); every user of the bench must be able to write it (chmod 666 it and 777 its directory), or set EDGEPROF_LEASES")
+            }
+            throw .failed(location: location, operation: operation, reason: reason)
         } catch {
             throw .failed(location: location, operation: operation, reason: "\(error)")
         }

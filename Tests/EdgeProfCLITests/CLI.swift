@@ -36,6 +36,7 @@ struct CLI {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_DATA_HOME"] = home.path
         environment["EDGEPROF_DB"] = database
+        environment["EDGEPROF_LEASES"] = home.appendingPathComponent("leases/leases.sqlite").path
         process.environment = environment
         process.currentDirectoryURL = home
         let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")

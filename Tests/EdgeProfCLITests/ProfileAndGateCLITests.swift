@@ -96,3 +96,23 @@ import Testing
         #expect(denied.stderr.contains("permission denied (EACCES). Fix: add your user to the 'dialout' group"))
     }
 }
+
+/// The machine-wide lease file serves every user of the bench, whoever created it.
+@Suite struct SharedLeaseFileCLITests {
+    @Test func aLeaseFileRootCreatedIsWritableByOthers() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let cli = try CLI()
+        let board = try SimulatorProcess(arguments: ["--speed", "0"])
+        defer { _ = board.stop() }
+        #expect(try cli.run(["devices", "leases"]).stdout == "no leases in force\n", "root creates the lease file")
+        let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        let lease = try cli.run(["devices", "lease", board.path, "--purpose", "night shift"], prefix: asNobody)
+        #expect(lease.status == 0, "\(lease.stderr)")
+        let listed = try cli.run(["devices", "leases"])
+        #expect(listed.stdout.contains("nobody@"))
+        #expect(listed.stdout.contains("(night shift)"))
+        let refused = try cli.run(["devices", "release", board.path])
+        #expect(refused.status == 66, "root does not hold that lease")
+        #expect(try cli.run(["devices", "release", board.path, "--force"]).status == 0)
+    }
+}
