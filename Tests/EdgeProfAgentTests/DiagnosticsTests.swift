@@ -28,18 +28,34 @@ import Testing
     @Test func aHealthyBoardPassesEveryCheck() throws {
         let report = try diagnose(SimulatedModelProfile())
         #expect(report.checks.map(\.name) == ["open", "handshake", "catalogue", "link quality", "throughput", "device clock"])
-        #expect(report.checks.filter { $0.name != "catalogue" }.allSatisfy { $0.verdict == .ok }, "\(report.checks)")
+        for name in ["open", "handshake", "throughput", "device clock"] {
+            #expect(check(report, name)?.verdict == .ok, "\(report.checks)")
+        }
+        // Round-trip times depend on the machine's load (p99 above 50 ms warns); losses do not.
+        let link = try #require(check(report, "link quality"))
+        #expect(link.verdict != .fail)
+        #expect(link.measured.hasPrefix("20/20 pings answered"))
+        #expect(link.measured.hasSuffix("0 damaged lines, 0 lost lines"))
         #expect(check(report, "catalogue")?.verdict == .warn, "no catalogue was given")
         #expect(report.board?.board == "edgeprof-sim")
     }
 
-    @Test func aDriftingClockIsMeasured() throws {
+    @Test func aDriftingClockIsMeasuredWithinItsStatedUncertainty() throws {
         var profile = SimulatedModelProfile()
-        profile.clockErrorPPM = 3000
-        let clock = try #require(check(try diagnose(profile), "device clock"))
-        #expect(clock.verdict == .warn)
-        let ppm = try #require(Double(clock.measured.split(separator: " ")[0]))
-        #expect(abs(ppm - 3000) < 300, "\(clock.measured)")
+        profile.clockErrorPPM = 5000
+        var slow = options
+        slow.driftSeconds = 1.0
+        let board = try SimulatedBoard(profile: profile, speed: 0)
+        board.start()
+        defer { board.stop() }
+        let clock = try #require(check(DiagnosticsService(catalogue: nil).diagnose(port: board.path, options: slow), "device clock"))
+        // "4996 ppm ± 31.5 ppm against the host clock (…)"
+        let words = clock.measured.split(separator: " ")
+        let ppm = try #require(Double(words[0]))
+        let uncertainty = try #require(Double(words[3]))
+        #expect(abs(ppm - 5000) <= uncertainty + 50, "\(clock.measured)")
+        #expect(uncertainty < 4000, "a 1 s window on a local pty leaves far less doubt than that: \(clock.measured)")
+        #expect(clock.verdict == .warn, "\(clock.measured)")
         profile.clockErrorPPM = 50_000
         #expect(check(try diagnose(profile), "device clock")?.verdict == .fail)
     }

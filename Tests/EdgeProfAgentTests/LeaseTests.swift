@@ -83,9 +83,9 @@ import Testing
     @Test func theKeepaliveRenewsARunsLease() throws {
         let terminal = try PseudoTerminal()
         defer { terminal.close() }
-        let service = try LeaseService(path: path, runLeaseSeconds: 0.8)
+        let service = try LeaseService(path: path, runLeaseSeconds: 2)
         let keeper = try service.hold(port: terminal.path, purpose: "long run")
-        Thread.sleep(forTimeInterval: 1.5)
+        Thread.sleep(forTimeInterval: 1.2)
         let lease = try #require(try service.active().first)
         #expect(lease.expiresAt > keeper.lease.expiresAt, "renewed past its first expiry")
         keeper.release()
