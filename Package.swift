@@ -4,7 +4,7 @@ import PackageDescription
 /// EdgeProf: profile quantized models on edge boards and gate their release on the figures.
 ///
 /// Dependency direction (one way): EdgeProfCore (pure) ← {EdgeProfHardware, EdgeProfStore, EdgeProfSim}
-/// ← EdgeProfAgent ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
+/// ← EdgeProfAgent ← EdgeProfDemo ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
 let package = Package(
     name: "EdgeProf",
     platforms: [.macOS(.v15)],
@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeProfAgent",
-            dependencies: ["EdgeProfCore", "EdgeProfHardware", "EdgeProfStore"]
+            dependencies: ["EdgeProfCore", "EdgeProfHardware", "EdgeProfStore", "EdgeProfSim"]
         ),
         .target(
             name: "EdgeProfDemo",

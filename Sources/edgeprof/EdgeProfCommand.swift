@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeProfCore
 
 /// The `edgeprof` command line: profile quantized models on edge boards and gate releases on the figures.
 @main
@@ -10,7 +11,7 @@ struct EdgeProfCommand: ParsableCommand {
             Exit codes: 0 success or gate PASS, 1 gate FAIL, 2 gate INCONCLUSIVE, 3 profile ended early \
             (partial run stored), 64 usage, 65 bad input data, 66 not found, 69 device unavailable, 74 I/O error.
             """,
-        version: "0.1.0",
+        version: EdgeProfVersion.current,
         subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, RunsCommand.self, DevicesCommand.self, DiagCommand.self, SimCommand.self]
     )
 }

@@ -49,19 +49,39 @@ public struct USBDeviceInfo: Sendable, Codable, Hashable {
     }
 }
 
+/// A simulated board served by an `edgeprof sim board` process on this machine.
+public struct SimulatedBoardInfo: Sendable, Codable, Hashable {
+    public var path: String
+    public var board: String
+    public var serial: String
+    public var pid: Int32
+
+    public init(path: String, board: String, serial: String, pid: Int32) {
+        self.path = path
+        self.board = board
+        self.serial = serial
+        self.pid = pid
+    }
+}
+
 /// What `edgeprof devices list` found, and what it could not look at.
 public struct DeviceInventory: Sendable, Codable, Hashable {
     public var serialPorts: [SerialPortInfo]
     public var usbDevices: [USBDeviceInfo]
+    public var simulatedBoards: [SimulatedBoardInfo]
     /// Sources that could not be read, with the reason (e.g. no USB access in a container).
     public var problems: [String]
     /// Catalogue entries each serial port (by path) and USB device (by "bus:address") may be.
     public var serialPortCandidates: [String: [String]]
     public var usbCandidates: [String: [String]]
 
-    public init(serialPorts: [SerialPortInfo], usbDevices: [USBDeviceInfo], problems: [String], catalogue: DeviceCatalogue? = nil) {
+    public init(
+        serialPorts: [SerialPortInfo], usbDevices: [USBDeviceInfo], simulatedBoards: [SimulatedBoardInfo] = [], problems: [String],
+        catalogue: DeviceCatalogue? = nil
+    ) {
         self.serialPorts = serialPorts
         self.usbDevices = usbDevices
+        self.simulatedBoards = simulatedBoards
         self.problems = problems
         serialPortCandidates = [:]
         usbCandidates = [:]

@@ -17,8 +17,12 @@ extension DeviceInventory {
             let names = usbCandidates[device.key].map { "  → " + $0.joined(separator: " | ") } ?? ""
             lines.append("  bus \(String(device.bus).leftPadded(to: 3)) address \(String(device.address).leftPadded(to: 3))  \(Self.hex(device.vendorID)):\(Self.hex(device.productID))  class 0x\(String(device.deviceClass, radix: 16).leftPadded(to: 2))\(names)")
         }
+        lines.append("simulated boards (edgeprof sim board):")
+        if simulatedBoards.isEmpty { lines.append("  none running") }
+        for board in simulatedBoards {
+            lines.append("  " + ReportText.padded(board.path, 16) + ReportText.padded("pty", 10) + "\(board.board) \(board.serial), pid \(board.pid)  → \(board.board)")
+        }
         for problem in problems { lines.append("note: \(problem)") }
-        lines.append("simulated boards are pseudo-terminals: `edgeprof sim board` prints its path")
         return lines.joined(separator: "\n") + "\n"
     }
 

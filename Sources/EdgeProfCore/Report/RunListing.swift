@@ -1,3 +1,5 @@
+import struct Foundation.Date
+
 /// Renders stored runs for `edgeprof runs list`.
 public enum RunListing {
     public static func table(_ runs: [StoredRun]) -> String {
@@ -16,5 +18,47 @@ public enum RunListing {
 
     public static func json(_ runs: [StoredRun]) -> String {
         ReportText.json(runs) + "\n"
+    }
+}
+
+/// A run in a few fields, without its raw timings: for support bundles.
+public struct RunDigest: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var model: String
+    public var deviceClass: String
+    public var status: RunStatus
+    public var partialReason: String?
+    public var board: String
+    public var firmwareBuild: String
+    public var evidenceKey: String
+    public var startedAt: Date
+    public var measuredIterations: Int
+    public var discardedIterations: Int
+    public var latencyP50Ms: Double?
+    public var latencyP95Ms: Double?
+    public var link: LinkStatistics
+
+    public init(_ stored: StoredRun) {
+        let summary = ProfileSummary(runs: [stored.run])
+        id = stored.id
+        model = stored.model.description
+        deviceClass = stored.context.deviceClass
+        status = stored.run.status
+        partialReason = stored.run.partialReason
+        board = "\(stored.run.board.board):\(stored.run.board.serial)"
+        firmwareBuild = stored.run.board.firmwareBuild
+        evidenceKey = stored.run.evidenceKey().shortID
+        startedAt = stored.context.startedAt
+        measuredIterations = summary.measuredIterations
+        discardedIterations = summary.discardedIterations
+        latencyP50Ms = summary.latencyMs?.p50
+        latencyP95Ms = summary.latencyMs?.p95
+        link = stored.run.link
+    }
+}
+
+extension RunListing {
+    public static func json(_ digests: [RunDigest]) -> String {
+        ReportText.json(digests) + "\n"
     }
 }

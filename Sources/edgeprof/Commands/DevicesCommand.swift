@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfHardware
+import EdgeProfSim
 
 /// `edgeprof devices`: what is plugged in.
 struct DevicesCommand: ParsableCommand {
@@ -25,7 +26,9 @@ struct DevicesListCommand: ParsableCommand {
         var usb: [USBDeviceInfo] = []
         do { ports = try SerialPortDiscovery.list() } catch { problems.append(error.description) }
         do { usb = try USBDiscovery.list() } catch { problems.append(error.description) }
-        let inventory = DeviceInventory(serialPorts: ports, usbDevices: usb, problems: problems, catalogue: catalogue.loadIfAvailable())
+        let inventory = DeviceInventory(
+            serialPorts: ports, usbDevices: usb, simulatedBoards: SimulatorRegistry.running(), problems: problems,
+            catalogue: catalogue.loadIfAvailable())
         Terminal.print(inventory.rendered(as: json ? .json : .table))
     }
 }

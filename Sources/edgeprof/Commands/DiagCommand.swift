@@ -3,10 +3,19 @@ import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfHardware
 
-/// `edgeprof diag`: field diagnostics of a board's link, each check with a verdict and a fix.
+/// `edgeprof diag`: field diagnostics; `edgeprof diag PORT` runs the checks.
 struct DiagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diag",
+        abstract: "Field diagnostics: check a board's link (`diag PORT`), or write a support bundle.",
+        subcommands: [DiagCheckCommand.self, DiagBundleCommand.self],
+        defaultSubcommand: DiagCheckCommand.self)
+}
+
+/// `edgeprof diag [check] PORT|--all`: each check with a verdict and a fix.
+struct DiagCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check a board's link: handshake, catalogue, ping round trips, throughput, clock drift.",
         discussion: "Exit codes: 0 every check OK or WARN, 1 a check FAILED.")
 

@@ -88,6 +88,9 @@ struct SimBoardCommand: ParsableCommand {
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         board.start()
+        let registration = SimulatorRegistry.announce(SimulatedBoardInfo(
+            path: board.path, board: profile.board, serial: profile.serial, pid: ProcessInfo.processInfo.processIdentifier))
+        defer { registration.map { try? FileManager.default.removeItem(atPath: $0) } }
         Terminal.print("\(board.path)\n")
         Terminal.note("simulated board \(profile.board) \(profile.serial) serving on \(board.path) (Ctrl-C to stop)")
         var received: Int32 = 0
