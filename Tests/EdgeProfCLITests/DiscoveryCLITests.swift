@@ -33,3 +33,27 @@ import Testing
         #expect(usbMatches["1:2"] == ["nordic-ppk2"])
     }
 }
+
+/// Link v1 over a vendor bulk interface, through the real libusb, against umockdev's replay of
+/// the board's side (Fixtures/umockdev/fake-bulk-board.*).
+@Suite struct USBBulkCLITests {
+    @Test func aBulkBoardAnswersTheHandshake() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/umockdev-run"), "umockdev is missing: ./scripts/bootstrap installs it")
+        let fixtures = DiscoveryCLITests.fixtures
+        let result = try CLI().run(
+            ["devices", "probe", "usb:1209:e9f0", "--format", "json"],
+            prefix: [
+                "/usr/bin/umockdev-run", "-d", fixtures.appendingPathComponent("fake-bulk-board.umockdev").path,
+                "-i", "/dev/bus/usb/001/004=" + fixtures.appendingPathComponent("fake-bulk-board.ioctl").path, "--",
+            ],
+            timeout: 15)
+        #expect(result.status == 0, "\(result.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let board = try #require(reports.first?["board"] as? [String: Any])
+        #expect(board["board"] as? String == "bulk-board")
+        #expect(board["serial"] as? String == "BULK0001")
+        #expect((reports.first?["model"] as? [String: Any])?["model"] as? String == "kws-tiny")
+        let open = try #require((reports.first?["checks"] as? [[String: Any]])?.first)
+        #expect(open["measured"] as? String == "opened the USB bulk endpoints IN 0x81 / OUT 0x1 on interface 0 (libusb)")
+    }
+}

@@ -11,6 +11,8 @@ public struct DiagnosticsService: Sendable {
         public var burst = 50
         /// How long to watch the device clock against the host's.
         public var driftSeconds = 3.0
+        /// Stop after the handshake and the catalogue check (`edgeprof devices probe`).
+        public var handshakeOnly = false
         public var timeouts = LinkSession.Timeouts()
 
         public init() {}
@@ -32,7 +34,7 @@ public struct DiagnosticsService: Sendable {
             return report
         }
         defer { transport.close() }
-        report.checks.append(DiagnosticCheck(name: "open", verdict: .ok, measured: "opened at \(options.baud) baud"))
+        report.checks.append(DiagnosticCheck(name: "open", verdict: .ok, measured: "opened the \(transport.summary)"))
         let session = LinkSession(transport: transport, timeouts: options.timeouts)
         do {
             try check(session, options, into: &report)
@@ -58,6 +60,7 @@ public struct DiagnosticsService: Sendable {
             name: "handshake", verdict: .ok,
             measured: "answered in \((ContinuousClock.now - started).formattedSeconds): \(board.board) \(board.serial), firmware \(board.firmwareVersion) (build \(board.firmwareBuild)), EdgeProf Link v\(board.protocolVersion), model \(model.model) \(model.quantization) sha256 \(model.artifactSHA256.prefix(12))…"))
         report.checks.append(DiagnosticRules.catalogueCheck(board: board, entry: catalogue?.entry(named: board.board)))
+        if options.handshakeOnly { return }
 
         var samples: [DiagnosticRules.PingSample] = []
         for _ in 0..<options.pings {

@@ -3,6 +3,8 @@
 public protocol ByteTransport: AnyObject {
     /// The port as the user named it, for messages.
     var portName: String { get }
+    /// What was opened and how, for diagnostics ("terminal at 115200 baud").
+    var summary: String { get }
     /// Writes every byte or throws (`.timeout` when the device stops draining).
     func write(_ bytes: [UInt8], timeout: Duration) throws(TransportError)
     /// Waits up to `timeout` for data and returns what arrived (at most `maxCount` bytes);

@@ -5,11 +5,13 @@ import Glibc
 /// QEMU), which libserialport cannot open. Holds an exclusive flock so two runs never share it.
 public final class PosixTerminalTransport: ByteTransport {
     public let portName: String
+    public let summary: String
     private var fd: Int32
     private let io: PolledDescriptor
 
     public init(path: String, baud: Int) throws(TransportError) {
         portName = path
+        summary = "terminal (termios) at \(baud) baud"
         guard edgeprof_tty_baud_supported(UInt32(clamping: baud)) != 0 else {
             throw .unsupportedBaud(port: path, baud: baud)
         }

@@ -5,6 +5,7 @@ import Glibc
 /// configured 8N1 without flow control, with the same exclusive flock as the terminal transport.
 public final class SerialPortTransport: ByteTransport {
     public let portName: String
+    public let summary: String
     private var port: OpaquePointer?
 
     /// nil when libserialport does not know `path` as a serial port (pseudo-terminals, for one).
@@ -16,6 +17,7 @@ public final class SerialPortTransport: ByteTransport {
 
     init(port: OpaquePointer, path: String, baud: Int) throws(TransportError) {
         portName = path
+        summary = "serial port (libserialport) at \(baud) baud, 8N1"
         guard sp_open(port, SP_MODE_READ_WRITE) == SP_OK else {
             let code = sp_last_error_code()
             sp_free_port(port)

@@ -11,6 +11,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case disconnected(port: String)
     case timeout(port: String, operation: String, after: Duration)
     case system(port: String, operation: String, code: Int32)
+    /// A C library's own error (libusb's names, e.g. LIBUSB_ERROR_PIPE).
+    case library(port: String, operation: String, name: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(port): \(operation) timed out after \(after.formattedSeconds). Fix: check that the board is powered, runs EdgeProf firmware and uses the same baud rate"
         case .system(let port, let operation, let code):
             "\(port): \(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
+        case .library(let port, let operation, let name):
+            "\(port): \(operation) failed: \(name). Fix: replug the board; if it persists, run `edgeprof diag bundle` and report it"
         }
     }
 

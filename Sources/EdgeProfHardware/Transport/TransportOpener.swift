@@ -1,11 +1,13 @@
 import Glibc
 
-/// Opens a port by path with the right transport: libserialport for ports it knows (real
-/// serial hardware), POSIX termios for pseudo-terminals (simulators, QEMU).
+/// Opens a port by path with the right transport: libusb bulk endpoints for `usb:VVVV:PPPP…`
+/// names, libserialport for ports it knows (real serial hardware), POSIX termios for
+/// pseudo-terminals (simulators, QEMU).
 public enum TransportOpener {
     public static let defaultBaud = 115_200
 
     public static func open(path: String, baud: Int = defaultBaud) throws(TransportError) -> any ByteTransport {
+        if path.hasPrefix("usb:") { return try USBBulkTransport(port: path) }
         var info = stat()
         guard stat(path, &info) == 0 else { throw .opening(path, errno: errno) }
         guard info.st_mode & S_IFMT == S_IFCHR else { throw .notATerminal(port: path) }

@@ -8,7 +8,10 @@ import EdgeProfSim
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices", abstract: "Discover boards and instruments; check the device catalogue.",
-        subcommands: [DevicesListCommand.self, DevicesCheckCommand.self, DevicesLeaseCommand.self, DevicesReleaseCommand.self, DevicesLeasesCommand.self])
+        subcommands: [
+            DevicesListCommand.self, DevicesProbeCommand.self, DevicesCheckCommand.self, DevicesLeaseCommand.self,
+            DevicesReleaseCommand.self, DevicesLeasesCommand.self,
+        ])
 }
 
 /// `edgeprof devices list`: serial ports (libserialport) and USB devices (libusb).
@@ -52,5 +55,33 @@ struct DevicesCheckCommand: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.dataError)
         }
+    }
+}
+
+/// `edgeprof devices probe PORT`: which board is this? A handshake and a catalogue lookup.
+struct DevicesProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Ask the board on PORT who it is (Link v1 handshake) and match it to the catalogue.",
+        discussion: "PORT is a serial port or terminal, or usb:VVVV:PPPP[:SERIAL][#INTERFACE] for a board with a vendor bulk interface.")
+
+    @Argument(help: "The board's port.")
+    var port: String
+
+    @Option(help: "Serial baud rate.")
+    var baud = TransportOpener.defaultBaud
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var catalogue: CatalogueOptions
+
+    func run() throws {
+        var options = DiagnosticsService.Options()
+        options.baud = baud
+        options.handshakeOnly = true
+        let report = DiagnosticsService(catalogue: catalogue.loadIfAvailable()).diagnose(port: port, options: options)
+        Terminal.print(format == .json ? DiagnosticListing.json([report]) : report.rendered(as: .table))
+        if report.verdict == .fail { throw ExitCode(ExitStatus.deviceUnavailable) }
     }
 }

@@ -33,7 +33,7 @@ enum ExitStatus {
             if case .duplicateVersion = storeError { dataError } else { ioError }
         case .transport(let transportError):
             switch transportError {
-            case .disconnected, .timeout, .system: ioError
+            case .disconnected, .timeout, .system, .library: ioError
             default: deviceUnavailable
             }
         }
