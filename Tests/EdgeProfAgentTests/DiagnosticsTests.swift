@@ -82,3 +82,30 @@ import Testing
         #expect(report.checks[0].measured.hasPrefix("cannot open /dev/ttyNOPE3: no such device"))
     }
 }
+
+/// `edgeprof diag` flags every link fault the simulator can inject.
+@Suite struct DiagnosticsFaultTests {
+    @Test(arguments: [
+        ("dropped bytes", SimulatedFaults(dropByteProbability: 0.01)),
+        ("cut lines", SimulatedFaults(cutLineProbability: 0.1)),
+        ("garbage", SimulatedFaults(garbageProbability: 0.2)),
+        ("corruption", SimulatedFaults(corruptLineProbability: 0.1)),
+        ("wrong baud", SimulatedFaults(wrongBaud: true)),
+    ])
+    func eachInjectedFaultIsFlagged(_ name: String, _ faults: SimulatedFaults) throws {
+        var profile = SimulatedModelProfile()
+        profile.artifactSHA256 = String(repeating: "a", count: 64)
+        let board = try SimulatedBoard(profile: profile, speed: 0, faults: faults)
+        board.start()
+        defer { board.stop() }
+        var options = DiagnosticsService.Options()
+        options.driftSeconds = 0.3
+        options.pings = 40
+        options.timeouts.handshake = .milliseconds(300)
+        options.timeouts.handshakeAttempts = 10
+        let report = DiagnosticsService(catalogue: nil).diagnose(port: board.path, options: options)
+        let flagged = report.checks.filter { $0.name != "catalogue" && $0.verdict != .ok }
+        #expect(!flagged.isEmpty, "\(name) went unnoticed: \(report.checks)")
+        #expect(flagged.allSatisfy { $0.hint != nil || $0.measured.contains("Fix:") }, "every flag says what to do")
+    }
+}
