@@ -1,0 +1,74 @@
+/// Cuts the PPK2's byte stream into samples. It finds the sample boundary from the 6-bit
+/// counter (a stream can start mid-sample), and counts samples lost in transit from gaps in
+/// the counter. A gap of 64 or more samples at once is indistinguishable from none.
+public struct PPK2StreamDecoder: Sendable {
+    /// Bytes needed to choose the alignment: the counter must step by one across them.
+    static let alignmentWindow = 16 * PPK2Sample.size
+
+    private var pending: [UInt8] = []
+    private var aligned = false
+    private var expectedCounter: UInt8?
+    public private(set) var samplesDecoded = 0
+    public private(set) var samplesLost = 0
+    /// Bytes dropped to find the sample boundary.
+    public private(set) var bytesSkipped = 0
+
+    public init() {
+        pending.reserveCapacity(Self.alignmentWindow)
+    }
+
+    /// Decodes `bytes`, calling `handle` for each sample with its index in the stream
+    /// (lost samples advance the index, so time stays right).
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int) -> Void) {
+        var input = bytes
+        if !aligned || !pending.isEmpty {
+            pending.append(contentsOf: bytes)
+            if !aligned {
+                guard pending.count >= Self.alignmentWindow else { return }
+                let offset = Self.bestOffset(pending)
+                bytesSkipped += offset
+                pending.removeFirst(offset)
+                aligned = true
+            }
+            let whole = pending.count - pending.count % PPK2Sample.size
+            pending.withUnsafeBytes { decodeAligned(UnsafeRawBufferPointer(rebasing: $0[0..<whole]), handle) }
+            pending.removeFirst(whole)
+            return
+        }
+        let whole = input.count - input.count % PPK2Sample.size
+        decodeAligned(UnsafeRawBufferPointer(rebasing: input[0..<whole]), handle)
+        input = UnsafeRawBufferPointer(rebasing: input[whole...])
+        pending.append(contentsOf: input)
+    }
+
+    @inline(__always)
+    private mutating func decodeAligned(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int) -> Void) {
+        var offset = 0
+        while offset < bytes.count {
+            let sample = PPK2Sample(raw: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            if let expected = expectedCounter, sample.counter != expected {
+                samplesLost += Int((sample.counter &- expected) & 0x3F)
+            }
+            expectedCounter = (sample.counter &+ 1) & 0x3F
+            handle(sample, samplesDecoded + samplesLost)
+            samplesDecoded += 1
+            offset += PPK2Sample.size
+        }
+    }
+
+    /// The byte offset (0–3) at which consecutive samples' counters step by one most often.
+    static func bestOffset(_ bytes: [UInt8]) -> Int {
+        (0..<PPK2Sample.size).max { score(bytes, offset: $0) < score(bytes, offset: $1) } ?? 0
+    }
+
+    private static func score(_ bytes: [UInt8], offset: Int) -> Int {
+        var counters: [UInt8] = []
+        var index = offset
+        while index + PPK2Sample.size <= bytes.count {
+            let raw = UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24
+            counters.append(PPK2Sample(raw: raw).counter)
+            index += PPK2Sample.size
+        }
+        return zip(counters, counters.dropFirst()).filter { ($1 &- $0) & 0x3F == 1 }.count
+    }
+}

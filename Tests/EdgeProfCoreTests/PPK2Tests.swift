@@ -1,0 +1,134 @@
+import EdgeProfCore
+import Foundation
+import Testing
+
+/// The PPK2 codec and calibration agree with Nordic's app to the last bit; streams resync and
+/// count losses exactly; energies equal their analytic values.
+@Suite struct PPK2Tests {
+    struct Vectors: Decodable {
+        struct Case: Decodable {
+            var name: String
+            var modifiers: [String: [Double]]
+            var vdd: Double
+            var raw: [UInt32]
+            var microamps: [Double?]
+        }
+        var cases: [Case]
+    }
+
+    static let vectors: Vectors = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ppk2.json")
+        return try! JSONDecoder().decode(Vectors.self, from: Data(contentsOf: url))
+    }()
+
+    @Test func conversionEqualsNordicsForEveryRangeAndRangeChange() {
+        for vector in Self.vectors.cases {
+            var metadata = PPK2Metadata()
+            metadata.r = vector.modifiers["r"]!
+            metadata.gs = vector.modifiers["gs"]!
+            metadata.gi = vector.modifiers["gi"]!
+            metadata.o = vector.modifiers["o"]!
+            metadata.s = vector.modifiers["s"]!
+            metadata.i = vector.modifiers["i"]!
+            metadata.ug = vector.modifiers["ug"]!
+            var calibration = PPK2Calibration(metadata: metadata, vddMillivolts: vector.vdd)
+            var mismatches = 0
+            for (raw, expected) in zip(vector.raw, vector.microamps) {
+                let got = calibration.current(of: PPK2Sample(raw: raw)) * 1e6
+                if let expected { if got != expected { mismatches += 1 } } else if !got.isNaN { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(vector.name): \(mismatches) of \(vector.raw.count) differ")
+        }
+    }
+
+    @Test func metadataFallsBackLikeNordicAndSaysSo() throws {
+        let text = "Calibrated: 1\nR0: 1020.5\nR1: -nan\nR2: 0\nGS0: 1.01\nO0: 12.5\nHW: 9173\nIA: 56\nEND\n"
+        let metadata = try PPK2Metadata(text: text)
+        #expect(metadata.calibrated)
+        #expect(metadata.r == [1020.5, 101.65, 10.15, 0.94, 0.043], "-nan and 0 fall back to the defaults")
+        #expect(metadata.gs[0] == 1.01)
+        #expect(metadata.o[0] == 12.5)
+        #expect(metadata.hardware == "9173")
+        #expect(metadata.fallbacks.contains("R1 is '-nan'"))
+        #expect(metadata.fallbacks.contains("R3 missing"))
+        #expect(throws: PowerError.self) { try PPK2Metadata(text: "Calibrated: 1\nR0: 1\n") }
+        let roundTrip = try PPK2Metadata(text: metadata.text(vddMillivolts: 3300))
+        #expect(roundTrip.r == metadata.r && roundTrip.gs == metadata.gs && roundTrip.o == metadata.o)
+    }
+
+    func stream(count: Int, skipping lost: Set<Int> = [], logic: (Int) -> UInt8 = { _ in 0 }) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for index in 0..<count where !lost.contains(index) {
+            let sample = PPK2Sample(adc: UInt32(1000 + index % 7), range: 2, counter: UInt8(index & 0x3F), logic: logic(index))
+            withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
+        }
+        return bytes
+    }
+
+    @Test(arguments: [0, 1, 2, 3])
+    func aStreamStartingMidSampleIsRealigned(droppedBytes: Int) {
+        var decoder = PPK2StreamDecoder()
+        var counters: [UInt8] = []
+        let bytes = Array(stream(count: 200).dropFirst(droppedBytes))
+        bytes.withUnsafeBytes { decoder.decode($0) { sample, _ in counters.append(sample.counter) } }
+        #expect(decoder.bytesSkipped == (PPK2Sample.size - droppedBytes) % PPK2Sample.size)
+        #expect(decoder.samplesLost == 0)
+        #expect(zip(counters, counters.dropFirst()).allSatisfy { ($1 &- $0) & 0x3F == 1 })
+    }
+
+    @Test func lostSamplesAreCountedExactlyAndTimeStaysRight() {
+        let lost: Set<Int> = [10, 11, 12, 500, 777, 1000, 1001]
+        var decoder = PPK2StreamDecoder()
+        var lastIndex = 0
+        for chunk in stream(count: 2000, skipping: lost).chunks(of: 333) {
+            chunk.withUnsafeBytes { decoder.decode($0) { _, index in lastIndex = index } }
+        }
+        #expect(decoder.samplesLost == lost.count)
+        #expect(decoder.samplesDecoded == 2000 - lost.count)
+        #expect(lastIndex == 1999)
+    }
+
+    @Test func windowEnergyEqualsItsAnalyticValue() {
+        // Range 2 at a fixed ADC reading: a constant current I = x (GS = 0 drops Nordic's x² term,
+        // as calibrated units' metadata does); windows where D0 is high.
+        var metadata = PPK2Metadata()
+        metadata.r[2] = 10.0
+        metadata.gs[2] = 0
+        let adc: UInt32 = 2048
+        let amperes = Double(adc * 4) * (1.8 / 163_840 / 10.0)
+        var bytes: [UInt8] = []
+        for index in 0..<10_000 {
+            let high: UInt8 = (index / 1000) % 2 == 1 ? 1 : 0
+            let sample = PPK2Sample(adc: adc, range: 2, counter: UInt8(index & 0x3F), logic: high)
+            withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
+        }
+        var analyzer = PowerAnalyzer(metadata: metadata, volts: 3.0, markChannel: 0)
+        analyzer.consume(bytes)
+        let report = analyzer.report
+        let expectedWindow = amperes * 3.0 * 1000 * PPK2Sample.periodSeconds
+        #expect(report.windows.count == 4, "the fifth window is still open when the stream ends: incomplete, left out")
+        for window in report.windows {
+            #expect(abs(window.power.joules - expectedWindow) <= 1e-12 * expectedWindow)
+            #expect(window.endSample - window.startSample == 1000)
+        }
+        #expect(abs(report.total.joules - amperes * 3.0 * 10_000 * PPK2Sample.periodSeconds) <= 1e-9 * report.total.joules)
+        #expect(report.total.inconclusiveReason == nil)
+    }
+
+    @Test func saturationAndLossMakeTheFigureInconclusive() {
+        var analyzer = PowerAnalyzer(metadata: PPK2Metadata(), volts: 3.3)
+        var bytes: [UInt8] = []
+        for index in 0..<100 {
+            let sample = PPK2Sample(adc: index == 50 ? 0x3FFF : 100, range: 4, counter: UInt8(index & 0x3F), logic: 0)
+            withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
+        }
+        analyzer.consume(bytes)
+        #expect(analyzer.report.total.inconclusiveReason == "1 samples saturated the highest range: the true current is higher")
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
