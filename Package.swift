@@ -72,9 +72,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CEdgeProfBenchBaseline"),
         .executableTarget(
             name: "edgeprof-bench",
-            dependencies: ["EdgeProfCore", "CEdgeProfLink"]
+            dependencies: ["EdgeProfCore", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),

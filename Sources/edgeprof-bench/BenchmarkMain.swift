@@ -5,19 +5,43 @@ import Foundation
 @main
 struct BenchmarkMain {
     static func main() {
-        let lines = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 200_000
+        let which = CommandLine.arguments.dropFirst().first ?? "all"
+        if which == "all" || which == "link" { linkDecoder() }
+        if which == "all" || which == "ppk2" { ppk2Pipeline() }
+    }
+
+    static func ppk2Pipeline() {
+        let benchmark = PPK2PipelineBenchmark(samples: 10_000_000)
+        print("PPK2 decode + calibrate + integrate: \(benchmark.sampleCount) samples (100 s at 100 kS/s), best of 5 rounds")
+        var swiftResult = (samples: 0, joules: 0.0)
+        var cResult = (samples: 0, joules: 0.0)
+        let swift = measure(lines: benchmark.sampleCount) {
+            swiftResult = benchmark.swiftAnalyzer()
+            return swiftResult.samples
+        }
+        let c = measure(lines: benchmark.sampleCount) {
+            cResult = benchmark.cBaseline()
+            return cResult.samples
+        }
+        report("Swift PowerAnalyzer (64 KiB chunks)", swift, against: c, unit: "samples/s")
+        report("C loop, same work", c, against: c, unit: "samples/s")
+        print(String(format: "Swift / C: %.2f; energies agree to %.1e relative", swift / c, abs(swiftResult.joules - cResult.joules) / cResult.joules))
+    }
+
+    static func linkDecoder() {
+        let lines = 200_000
         let benchmark = LinkDecoderBenchmark(lines: lines)
         print("EdgeProf Link v1 decoder: \(benchmark.lineCount) device lines, \(benchmark.corpus.count) bytes, best of 5 rounds")
         let swift = measure(lines: benchmark.lineCount) { benchmark.swiftDecoder() }
         let c = measure(lines: benchmark.lineCount) { benchmark.cReferenceParser() }
         let floor = measure(lines: benchmark.lineCount) { benchmark.splitAndChecksum() }
-        report("Swift decoder (assemble, check, typed message)", swift, against: c)
-        report("C reference parser (assemble, check, locate fields)", c, against: c)
-        report("split + CRC only (floor)", floor, against: c)
+        report("Swift decoder (assemble, check, typed message)", swift, against: c, unit: "lines/s")
+        report("C reference parser (assemble, check, locate fields)", c, against: c, unit: "lines/s")
+        report("split + CRC only (floor)", floor, against: c, unit: "lines/s")
         print(String(format: "Swift decoder / C reference parser: %.2f", swift / c))
     }
 
-    /// Lines per second, best of five rounds.
+    /// Items per second, best of five rounds; `body` returns how many it processed.
     static func measure(lines: Int, _ body: () -> Int) -> Double {
         var best = Double.infinity
         for _ in 0..<5 {
@@ -30,8 +54,8 @@ struct BenchmarkMain {
         return Double(lines) / best
     }
 
-    static func report(_ name: String, _ linesPerSecond: Double, against baseline: Double) {
+    static func report(_ name: String, _ perSecond: Double, against baseline: Double, unit: String) {
         let padded = name.padding(toLength: 54, withPad: " ", startingAt: 0)
-        print(padded + String(format: "%12.0f lines/s  %5.2f× C", linesPerSecond, linesPerSecond / baseline))
+        print(padded + String(format: "%12.0f %@  %5.2f× C", perSecond, unit, perSecond / baseline))
     }
 }

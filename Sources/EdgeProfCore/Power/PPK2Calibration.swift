@@ -19,29 +19,35 @@ public struct PPK2Calibration: Sendable {
 
     public let metadata: PPK2Metadata
     public let vddMillivolts: Double
-    private let coefficients: [RangeCoefficients]
-    private var rollingAverage: Double?
-    private var rollingAverage4: Double?
-    private var previousRange: Int?
+    // Five stored ranges rather than an array: no bounds check on the hot path.
+    private let range0, range1, range2, range3, range4: RangeCoefficients
+    private var rollingAverage = 0.0
+    private var rollingAverage4 = 0.0
+    private var hasAverage = false
+    private var previousRange = -1
     private var afterSpike = 0
     private var consecutiveRangeSample = 0
 
     public init(metadata: PPK2Metadata, vddMillivolts: Double) {
         self.metadata = metadata
         self.vddMillivolts = vddMillivolts
-        coefficients = (0..<5).map { range in
+        func coefficients(_ range: Int) -> RangeCoefficients {
             RangeCoefficients(
                 offset: metadata.o[range], scale: adcMultiplierOver(metadata.r[range]), gainSlope: metadata.gs[range],
                 gainIntercept: metadata.gi[range], vddTerm: metadata.s[range] * (vddMillivolts / 1000) + metadata.i[range],
                 userGain: metadata.ug[range])
         }
+        range0 = coefficients(0)
+        range1 = coefficients(1)
+        range2 = coefficients(2)
+        range3 = coefficients(3)
+        range4 = coefficients(4)
     }
 
     /// Forgets the smoothing state (Nordic resets it when averaging starts).
     public mutating func reset() {
-        rollingAverage = nil
-        rollingAverage4 = nil
-        previousRange = nil
+        hasAverage = false
+        previousRange = -1
         afterSpike = 0
         consecutiveRangeSample = 0
     }
@@ -50,8 +56,15 @@ public struct PPK2Calibration: Sendable {
     /// the PPK2 does not have (5–7), as Nordic's app gives.
     @inline(__always)
     public func amperes(adc: Double, range: Int) -> Double {
-        guard range < 5 else { return .nan }
-        let c = coefficients[range]
+        let c: RangeCoefficients
+        switch range {
+        case 0: c = range0
+        case 1: c = range1
+        case 2: c = range2
+        case 3: c = range3
+        case 4: c = range4
+        default: return .nan
+        }
         let withoutGain = (adc - c.offset) * c.scale
         return c.userGain * (withoutGain * (c.gainSlope * withoutGain + c.gainIntercept) + c.vddTerm)
     }
@@ -63,9 +76,15 @@ public struct PPK2Calibration: Sendable {
         var value = amperes(adc: Double(sample.adc * 4), range: range)
         let previousAverage = rollingAverage
         let previousAverage4 = rollingAverage4
-        rollingAverage = rollingAverage.map { Self.spikeAlpha * value + (1 - Self.spikeAlpha) * $0 } ?? value
-        rollingAverage4 = rollingAverage4.map { Self.spikeAlphaRange4 * value + (1 - Self.spikeAlphaRange4) * $0 } ?? value
-        if previousRange == nil { previousRange = range }
+        if hasAverage {
+            rollingAverage = Self.spikeAlpha * value + (1 - Self.spikeAlpha) * rollingAverage
+            rollingAverage4 = Self.spikeAlphaRange4 * value + (1 - Self.spikeAlphaRange4) * rollingAverage4
+        } else {
+            rollingAverage = value
+            rollingAverage4 = value
+            hasAverage = true
+        }
+        if previousRange < 0 { previousRange = range }
         if previousRange != range || afterSpike > 0 {
             if previousRange != range {
                 consecutiveRangeSample = 0
@@ -78,9 +97,9 @@ public struct PPK2Calibration: Sendable {
                     rollingAverage4 = previousAverage4
                     rollingAverage = previousAverage
                 }
-                value = rollingAverage4 ?? value
+                value = rollingAverage4
             } else {
-                value = rollingAverage ?? value
+                value = rollingAverage
             }
             afterSpike -= 1
         }

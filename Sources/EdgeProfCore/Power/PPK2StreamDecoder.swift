@@ -19,6 +19,7 @@ public struct PPK2StreamDecoder: Sendable {
 
     /// Decodes `bytes`, calling `handle` for each sample with its index in the stream
     /// (lost samples advance the index, so time stays right).
+    @inline(__always)
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int) -> Void) {
         var input = bytes
         if !aligned || !pending.isEmpty {

@@ -39,17 +39,42 @@ public struct PowerAnalyzer: Sendable {
     }
 
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+        // The stream's state lives in locals for the whole chunk: registers, not memory.
         var decoder = self.decoder
-        decoder.decode(bytes) { sample, index in add(sample, index) }
+        var state = Stream(calibration: calibration, total: total, windows: windows, open: open, lastIndex: lastIndex)
+        let volts = volts
+        let markChannel = markChannel
+        decoder.decode(bytes) { sample, index in state.add(sample, index, volts: volts, markChannel: markChannel) }
         self.decoder = decoder
+        calibration = state.calibration
+        total = state.total
+        windows = state.windows
+        open = state.open
+        lastIndex = state.lastIndex
     }
 
     public mutating func consume(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { consume($0) }
     }
 
+    /// The figures so far; a window still open at the end is left out (it is incomplete).
+    public var report: PowerReport {
+        PowerReport(
+            total: total, windows: windows, markChannel: markChannel, volts: volts, bytesSkipped: decoder.bytesSkipped,
+            calibrationFallbacks: calibration.metadata.fallbacks)
+    }
+}
+
+/// The per-sample state of a `PowerAnalyzer`, advanced sample by sample.
+private struct Stream {
+    var calibration: PPK2Calibration
+    var total: PowerAccumulator
+    var windows: [PowerWindow]
+    var open: PowerWindow?
+    var lastIndex: Int
+
     @inline(__always)
-    private mutating func add(_ sample: PPK2Sample, _ index: Int) {
+    mutating func add(_ sample: PPK2Sample, _ index: Int, volts: Double, markChannel: Int?) {
         let lost = index - lastIndex - 1
         lastIndex = index
         let amperes = calibration.current(of: sample)
@@ -69,12 +94,5 @@ public struct PowerAnalyzer: Sendable {
             open = nil
         }
         open?.power.add(amperes: amperes, volts: volts, saturated: saturated)
-    }
-
-    /// The figures so far; a window still open at the end is left out (it is incomplete).
-    public var report: PowerReport {
-        PowerReport(
-            total: total, windows: windows, markChannel: markChannel, volts: volts, bytesSkipped: decoder.bytesSkipped,
-            calibrationFallbacks: calibration.metadata.fallbacks)
     }
 }
