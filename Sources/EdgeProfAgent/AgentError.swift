@@ -16,6 +16,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case config(ConfigError)
     case unknownRun(Int64)
     case leased(LeaseConflict)
+    case power(PowerError)
 
     public var description: String {
         switch self {
@@ -41,6 +42,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .config(let error): error.description
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
         case .leased(let conflict): conflict.description
+        case .power(let error): error.description
         }
     }
 }

@@ -28,7 +28,7 @@ enum ExitStatus {
         case .invalidArgument: usage
         case .config, .modelMismatch: dataError
         case .unknownModel, .unknownRun, .artifact: notFound
-        case .noAnswer, .unsupportedProtocol, .rejected, .leased: deviceUnavailable
+        case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power: deviceUnavailable
         case .store(let storeError):
             if case .duplicateVersion = storeError { dataError } else { ioError }
         case .transport(let transportError):

@@ -1,0 +1,177 @@
+import EdgeProfCore
+import EdgeProfHardware
+import Foundation
+import Synchronization
+
+/// A Nordic PPK2 on a pseudo-terminal: it answers the PPK2's command bytes (metadata, source
+/// voltage, meter mode, DUT power, start/stop) and streams the exact sample format at
+/// 100 kS/s from a `PowerTrace`, so every figure has an analytic ground truth.
+public final class SimulatedPPK2: @unchecked Sendable {
+    /// Faults to prove the host copes.
+    public struct Faults: Sendable, Hashable {
+        /// Every Nth sample is not sent (0: none): lost samples the host must count exactly.
+        public var dropEveryNthSample = 0
+        /// Metadata values replaced by `-nan`, e.g. ["R1", "GS2"].
+        public var nanMetadataKeys: [String] = []
+        /// Stop streaming after this many samples, while still "running".
+        public var stallAfterSamples: Int?
+        /// Bytes of a half sample sent before the stream (it starts mid-sample).
+        public var leadingPartialBytes = 0
+
+        public init() {}
+    }
+
+    public var path: String { terminal.path }
+    public let trace: PowerTrace
+    public let metadata: PPK2Metadata
+    private let faults: Faults
+    /// 1 = real time (100 kS/s); 0 = as fast as the host reads.
+    private let speed: Double
+    private let terminal: PseudoTerminal
+    private let state = Mutex(State())
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var stopped = false
+        var streaming = false
+        var vddMillivolts = 3300
+        var sourceMeter = false
+        var dutPowered = false
+    }
+
+    public init(trace: PowerTrace = PowerTrace(), metadata: PPK2Metadata = SimulatedPPK2.defaultMetadata, speed: Double = 1, faults: Faults = Faults()) throws(TransportError) {
+        self.trace = trace
+        self.metadata = metadata
+        self.speed = speed
+        self.faults = faults
+        terminal = try PseudoTerminal()
+    }
+
+    /// A calibrated unit's values: near-unity gains, no quadratic term worth the name.
+    public static var defaultMetadata: PPK2Metadata {
+        var metadata = PPK2Metadata()
+        metadata.calibrated = true
+        metadata.r = [1031.64, 101.65, 10.15, 0.94, 0.043]
+        metadata.gs = [1e-9, 1e-9, 1e-9, 1e-9, 1e-9]
+        metadata.hardware = "sim"
+        return metadata
+    }
+
+    /// The source voltage the host set, in millivolts.
+    public var vddMillivolts: Int { state.withLock { $0.vddMillivolts } }
+
+    public func start() {
+        let thread = Thread { [self] in
+            serve()
+            finished.signal()
+        }
+        thread.name = "edgeprof-sim-ppk2"
+        self.thread = thread
+        thread.start()
+    }
+
+    public func stop() {
+        let running = state.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped && thread != nil
+        }
+        if running { finished.wait() }
+        terminal.close()
+    }
+
+    private func serve() {
+        var index = 0
+        var sent = 0
+        var pendingCommand: [UInt8] = []
+        let start = ContinuousClock.now
+        var streamStart = start
+        while !state.withLock({ $0.stopped }) {
+            let streaming = state.withLock { $0.streaming }
+            guard let bytes = try? terminal.read(timeout: streaming ? .zero : .milliseconds(20)) else { return }
+            pendingCommand += bytes
+            while let command = Self.nextCommand(&pendingCommand) {
+                if handle(command) {
+                    index = 0
+                    sent = 0
+                    streamStart = ContinuousClock.now
+                    if faults.leadingPartialBytes > 0 {
+                        try? terminal.write(Array(repeating: 0xA5, count: faults.leadingPartialBytes), timeout: .seconds(1))
+                    }
+                }
+            }
+            guard state.withLock({ $0.streaming }) else { continue }
+            if let stall = faults.stallAfterSamples, sent >= stall { continue }
+            var due = index + 1000
+            if speed > 0 {
+                let elapsed = ContinuousClock.now - streamStart
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                due = min(due, Int(seconds * speed / PPK2SampleClock.period))
+                if due <= index {
+                    Thread.sleep(forTimeInterval: 0.002)
+                    continue
+                }
+            }
+            let chunk = samples(from: index, to: due, sentSoFar: &sent)
+            index = due
+            try? terminal.write(chunk, timeout: .seconds(5))
+        }
+    }
+
+    private func samples(from first: Int, to end: Int, sentSoFar sent: inout Int) -> [UInt8] {
+        let encoder = PPK2Encoder(metadata: metadata, vddMillivolts: Double(vddMillivolts))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((end - first) * 4)
+        for index in first..<end {
+            if faults.dropEveryNthSample > 0, index % faults.dropEveryNthSample == faults.dropEveryNthSample - 1 { continue }
+            if let stall = faults.stallAfterSamples, sent >= stall { break }
+            let (amperes, marked) = trace.current(at: index)
+            let logic: UInt8 = marked ? 1 << UInt8(trace.markChannel) : 0
+            let sample = encoder.sample(amperes: amperes, counter: UInt8(index & 0x3F), logic: logic)
+            withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
+            sent += 1
+        }
+        return bytes
+    }
+
+    /// Cuts one command from the pending bytes: its opcode decides its length.
+    private static func nextCommand(_ pending: inout [UInt8]) -> [UInt8]? {
+        guard let opcode = pending.first else { return nil }
+        let length: Int
+        switch opcode {
+        case 0x0D: length = 3  // source voltage, mV big-endian
+        case 0x11, 0x0C: length = 2  // meter mode; DUT power
+        case 0x25: length = 6  // user gain: range + f32
+        default: length = 1
+        }
+        guard pending.count >= length else { return nil }
+        defer { pending.removeFirst(length) }
+        return Array(pending.prefix(length))
+    }
+
+    /// Applies a command; true when it starts streaming.
+    private func handle(_ command: [UInt8]) -> Bool {
+        switch command[0] {
+        case 0x19:
+            var text = metadata.text(vddMillivolts: vddMillivolts)
+            for key in faults.nanMetadataKeys {
+                text = text.replacingOccurrences(of: "\n\(key): ", with: "\n\(key): -nan\nX_\(key): ")
+            }
+            try? terminal.write(Array(text.utf8), timeout: .seconds(1))
+        case 0x0D:
+            state.withLock { $0.vddMillivolts = Int(command[1]) << 8 | Int(command[2]) }
+        case 0x11:
+            state.withLock { $0.sourceMeter = command[1] == 0x02 }
+        case 0x0C:
+            state.withLock { $0.dutPowered = command[1] == 0x01 }
+        case 0x06:
+            state.withLock { $0.streaming = true }
+            return true
+        case 0x07, 0x20:
+            state.withLock { $0.streaming = false }
+        default:
+            break
+        }
+        return false
+    }
+}
