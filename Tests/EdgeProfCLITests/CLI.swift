@@ -63,14 +63,14 @@ struct CLI {
     }
 }
 
-/// `edgeprof sim board` in a process of its own; its first stdout line is the terminal path.
+/// `edgeprof sim board` (or `sim ppk2`) in a process of its own; its first stdout line is the terminal path.
 final class SimulatorProcess {
     let process = Process()
     let path: String
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], device: String = "board") throws {
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["sim", "board"] + arguments
+        process.arguments = ["sim", device] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

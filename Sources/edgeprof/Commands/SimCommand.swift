@@ -8,7 +8,7 @@ import Foundation
 /// `edgeprof sim`: simulated devices on pseudo-terminals.
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sim", abstract: "Run simulated devices on pseudo-terminals.", subcommands: [SimBoardCommand.self])
+        commandName: "sim", abstract: "Run simulated devices on pseudo-terminals.", subcommands: [SimBoardCommand.self, SimPPK2Command.self])
 }
 
 /// `edgeprof sim board`: a board speaking Link v1 through the C reference implementation.
@@ -110,5 +110,66 @@ struct SimBoardCommand: ParsableCommand {
                 throw .invalidArgument("\(path) is not a simulated model profile: \(error). Fix: see docs/simulator.md for its fields")
             }
         }
+    }
+}
+
+/// `edgeprof sim ppk2`: a Nordic PPK2 streaming a synthetic trace with a known energy.
+struct SimPPK2Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ppk2",
+        abstract: "Serve a simulated PPK2 on a new pseudo-terminal until interrupted; prints its path first.")
+
+    @Option(help: "Speed: 1 real time (100 kS/s), 0 as fast as the reader takes.")
+    var speed = 1.0
+
+    @Option(help: "Current while sleeping, in µA.")
+    var sleepUa = 450.0
+
+    @Option(help: "Sleep time per cycle, in ms.")
+    var sleepMs = 50.0
+
+    @Option(help: "Current during an inference, in mA.")
+    var activeMa = 6.4
+
+    @Option(help: "Inference time per cycle, in ms.")
+    var activeMs = 50.0
+
+    @Option(help: "Logic input high during inferences (0-7).")
+    var mark = 0
+
+    @Option(help: "Drop every Nth sample (fault injection; 0: none).")
+    var dropEvery = 0
+
+    @Option(help: ArgumentHelp("Metadata keys sent as -nan, comma-separated (fault injection).", valueName: "keys"))
+    var nanMetadata: String?
+
+    @Option(help: "Stop streaming after this many samples (fault injection).")
+    var stallAfter: Int?
+
+    func run() throws {
+        var trace = PowerTrace()
+        trace.sleepAmperes = sleepUa / 1e6
+        trace.sleepSeconds = sleepMs / 1000
+        trace.activeAmperes = activeMa / 1000
+        trace.activeSeconds = activeMs / 1000
+        trace.markChannel = mark
+        var faults = SimulatedPPK2.Faults()
+        faults.dropEveryNthSample = dropEvery
+        faults.nanMetadataKeys = nanMetadata?.split(separator: ",").map(String.init) ?? []
+        faults.stallAfterSamples = stallAfter
+        let ppk2 = try reportingErrors { () throws(AgentError) in
+            do throws(TransportError) { return try SimulatedPPK2(trace: trace, speed: speed, faults: faults) } catch { throw .transport(error) }
+        }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        ppk2.start()
+        Terminal.print("\(ppk2.path)\n")
+        Terminal.note("simulated PPK2 serving on \(ppk2.path): \(trace.activeJoules(volts: 3.3) * 1000) mJ per inference at 3.3 V (Ctrl-C to stop)")
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        ppk2.stop()
     }
 }

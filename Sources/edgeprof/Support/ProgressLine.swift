@@ -26,6 +26,16 @@ final class ProgressLine {
         }
     }
 
+    /// A capture's progress, 0…1.
+    func fraction(_ done: Double) {
+        guard enabled else { return }
+        let width = 24
+        let filled = min(width, Int(done * Double(width)))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardError.write(Data("\r  [\(bar)] \(Int(done * 100)) %   ".utf8))
+        shown = true
+    }
+
     func finish() {
         if shown { FileHandle.standardError.write(Data("\n".utf8)) }
         shown = false
