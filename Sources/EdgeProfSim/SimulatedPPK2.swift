@@ -60,6 +60,10 @@ public final class SimulatedPPK2: @unchecked Sendable {
 
     /// The source voltage the host set, in millivolts.
     public var vddMillivolts: Int { state.withLock { $0.vddMillivolts } }
+    /// Whether the host chose source-meter mode (the PPK2 powers the board).
+    public var isSourceMeter: Bool { state.withLock { $0.sourceMeter } }
+    /// Whether the host switched the board's power on.
+    public var isDUTPowered: Bool { state.withLock { $0.dutPowered } }
 
     public func start() {
         let thread = Thread { [self] in

@@ -20,6 +20,8 @@ import Testing
         try driver.configure(mode: .source, millivolts: millivolts)
         var analyzer = PowerAnalyzer(metadata: metadata, volts: Double(millivolts) / 1000, markChannel: ppk2.trace.markChannel)
         let result = try driver.capture(seconds: seconds, into: &analyzer)
+        #expect(ppk2.isSourceMeter, "the driver selected source-meter mode")
+        #expect(ppk2.isDUTPowered, "the driver switched the board on")
         return (analyzer.report, result.stalled, metadata)
     }
 

@@ -44,14 +44,6 @@ public struct PPK2Calibration: Sendable {
         range4 = coefficients(4)
     }
 
-    /// Forgets the smoothing state (Nordic resets it when averaging starts).
-    public mutating func reset() {
-        hasAverage = false
-        previousRange = -1
-        afterSpike = 0
-        consecutiveRangeSample = 0
-    }
-
     /// The unsmoothed current in amperes for `adc` (already ×4) in `range`; NaN for a range
     /// the PPK2 does not have (5–7), as Nordic's app gives.
     @inline(__always)

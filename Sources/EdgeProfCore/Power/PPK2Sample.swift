@@ -4,7 +4,6 @@
 public struct PPK2Sample: Sendable, Hashable {
     public static let size = 4
     public static let periodSeconds = 10e-6
-    public static let counterModulus: UInt8 = 64
 
     public var raw: UInt32
 

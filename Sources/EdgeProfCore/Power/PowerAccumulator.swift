@@ -9,7 +9,6 @@ public struct PowerAccumulator: Sendable, Hashable, Codable {
     public var invalidSamples = 0
     public var joules = 0.0
     public var peakWatts = 0.0
-    public var minimumWatts = Double.infinity
 
     public init() {}
 
@@ -23,7 +22,6 @@ public struct PowerAccumulator: Sendable, Hashable, Codable {
         joules += watts * PPK2Sample.periodSeconds
         samples += 1
         if watts > peakWatts { peakWatts = watts }
-        if watts < minimumWatts { minimumWatts = watts }
         if saturated { saturatedSamples += 1 }
     }
 
@@ -37,15 +35,5 @@ public struct PowerAccumulator: Sendable, Hashable, Codable {
         if lostSamples > 0 { return "\(lostSamples) samples were lost in transit" }
         if invalidSamples > 0 { return "\(invalidSamples) samples had an invalid range" }
         return nil
-    }
-
-    public mutating func merge(_ other: PowerAccumulator) {
-        samples += other.samples
-        lostSamples += other.lostSamples
-        saturatedSamples += other.saturatedSamples
-        invalidSamples += other.invalidSamples
-        joules += other.joules
-        peakWatts = max(peakWatts, other.peakWatts)
-        minimumWatts = min(minimumWatts, other.minimumWatts)
     }
 }

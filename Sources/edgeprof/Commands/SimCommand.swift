@@ -82,20 +82,13 @@ struct SimBoardCommand: ParsableCommand {
         let board = try reportingErrors { () throws(AgentError) in
             do throws(TransportError) { return try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults) } catch { throw .transport(error) }
         }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        board.start()
-        let registration = SimulatorRegistry.announce(SimulatedBoardInfo(
+        serveUntilInterrupted(start: board.start, stop: board.stop) {
+            let registration = SimulatorRegistry.announce(SimulatedBoardInfo(
             path: board.path, board: profile.board, serial: profile.serial, pid: ProcessInfo.processInfo.processIdentifier))
-        defer { registration.map { try? FileManager.default.removeItem(atPath: $0) } }
-        Terminal.print("\(board.path)\n")
-        Terminal.note("simulated board \(profile.board) \(profile.serial) serving on \(board.path) (Ctrl-C to stop)")
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        board.stop()
+            Terminal.print("\(board.path)\n")
+            Terminal.note("simulated board \(profile.board) \(profile.serial) serving on \(board.path) (Ctrl-C to stop)")
+            return { registration.map { try? FileManager.default.removeItem(atPath: $0) } }
+        }
     }
 
     private func loadProfile() throws -> SimulatedModelProfile {
@@ -160,16 +153,26 @@ struct SimPPK2Command: ParsableCommand {
         let ppk2 = try reportingErrors { () throws(AgentError) in
             do throws(TransportError) { return try SimulatedPPK2(trace: trace, speed: speed, faults: faults) } catch { throw .transport(error) }
         }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        ppk2.start()
-        Terminal.print("\(ppk2.path)\n")
-        Terminal.note("simulated PPK2 serving on \(ppk2.path): \(trace.activeJoules(volts: 3.3) * 1000) mJ per inference at 3.3 V (Ctrl-C to stop)")
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        ppk2.stop()
+        serveUntilInterrupted(start: ppk2.start, stop: ppk2.stop) {
+            Terminal.print("\(ppk2.path)\n")
+            Terminal.note("simulated PPK2 serving on \(ppk2.path): \(trace.activeJoules(volts: 3.3) * 1000) mJ per inference at 3.3 V (Ctrl-C to stop)")
+            return {}
+        }
     }
+}
+
+/// Starts a simulated device, announces it, and serves until SIGINT or SIGTERM; `announce`
+/// returns what to undo before stopping.
+private func serveUntilInterrupted(start: () -> Void, stop: () -> Void, announce: () -> () -> Void) {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    start()
+    let undo = announce()
+    var received: Int32 = 0
+    sigwait(&signals, &received)
+    undo()
+    stop()
 }
