@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeProfDemo",
-            dependencies: ["EdgeProfAgent", "EdgeProfSim"]
+            dependencies: ["EdgeProfAgent", "EdgeProfSim", "EdgeProfHardware"]
         ),
         .executableTarget(
             name: "edgeprof",

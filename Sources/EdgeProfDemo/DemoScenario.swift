@@ -1,5 +1,6 @@
 import EdgeProfAgent
 import EdgeProfCore
+import EdgeProfHardware
 import EdgeProfSim
 import Foundation
 
@@ -34,6 +35,8 @@ public struct DemoScenario: Sendable {
         /// 1 = the board reports in real time; 0 = as fast as the link allows.
         public var speed = 1.0
         public var dataDirectory = DataLocation.dataDirectory() + "/demo"
+        /// Measure energy with a simulated PPK2 wired to the board (instead of its own sensor).
+        public var measurePower = false
 
         public init() {}
     }
@@ -67,18 +70,25 @@ public struct DemoScenario: Sendable {
         profile.model = Self.model
         profile.deviceClass = Self.deviceClass
         profile.artifactSHA256 = model.artifactSHA256
+        let activity = options.measurePower ? BoardActivity() : nil
         let board: SimulatedBoard
+        let ppk2: SimulatedPPK2?
         do {
-            board = try SimulatedBoard(profile: profile, seed: options.seed, speed: options.speed)
+            board = try SimulatedBoard(profile: profile, seed: options.seed, speed: options.speed, activity: activity)
+            ppk2 = try activity.map { activity throws(TransportError) in try SimulatedPPK2(speed: 1, activity: activity) }
         } catch {
             throw .transport(error)
         }
         board.start()
-        defer { board.stop() }
+        ppk2?.start()
+        defer {
+            board.stop()
+            ppk2?.stop()
+        }
 
         let outcome = try ProfileService(store: store).profile(
-            port: board.path, model: model.reference, request: options.request, progress: progress,
-            handshaken: { handshaken($0, $1, board.path) })
+            port: board.path, model: model.reference, request: options.request, power: ppk2.map { PowerSetup(port: $0.path) },
+            progress: progress, handshaken: { handshaken($0, $1, board.path) })
         let policy = try GateService.loadPolicy(path: thresholdsPath)
         let verdict = try GateService(store: store).check(
             model: model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,

@@ -16,6 +16,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     private let terminal: PseudoTerminal
     private let speed: Double
     private let faults: SimulatedFaults
+    /// The GPIO a simulated power monitor watches, if one is wired.
+    private let activity: BoardActivity?
     private var faultRandom: SplitMix64
     private let device: UnsafeMutablePointer<epl_device>
     private let info: UnsafeMutablePointer<epl_board_info>
@@ -31,11 +33,15 @@ public final class SimulatedBoard: @unchecked Sendable {
     private var clockOffsetTicks: UInt64 = 0
 
     /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows.
-    public init(profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults()) throws(TransportError) {
+    public init(
+        profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults(),
+        activity: BoardActivity? = nil
+    ) throws(TransportError) {
         self.profile = profile
         self.seed = seed
         self.speed = speed
         self.faults = faults
+        self.activity = activity
         faultRandom = SplitMix64(seed: ~seed)
         terminal = try PseudoTerminal()
         device = .allocate(capacity: 1)
@@ -148,6 +154,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         runLoop: for iteration in plan.iterations {
             pace(until: iteration.startTicks, from: wallStart)
             if isStopped { return }
+            activity?.set(true)
             epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + iteration.startTicks)
             for (index, tick) in iteration.tokenTicks.enumerated() {
                 pace(until: tick, from: wallStart)
@@ -158,6 +165,7 @@ public final class SimulatedBoard: @unchecked Sendable {
                 }
                 epl_send_token(device, iteration.index, UInt32(index), base + tick, Int32(truncatingIfNeeded: (tick * 7919) % 4096))
                 if epl_device_abort_requested(device) != 0 {
+                    activity?.set(false)
                     result.aborted = 1
                     epl_send_done(device, iteration.index, base + tick, UInt32(index + 1), UInt64.max)
                     lastTick = tick
@@ -165,6 +173,7 @@ public final class SimulatedBoard: @unchecked Sendable {
                 }
             }
             pace(until: iteration.endTicks, from: wallStart)
+            activity?.set(false)
             epl_send_done(device, iteration.index, base + iteration.endTicks, UInt32(iteration.tokenTicks.count), iteration.energyNanojoules ?? UInt64.max)
             lastTick = iteration.endTicks
             if !iteration.warmup {

@@ -27,6 +27,15 @@ public final class SimulatedPPK2: @unchecked Sendable {
     private let faults: Faults
     /// 1 = real time (100 kS/s); 0 = as fast as the host reads.
     private let speed: Double
+    /// When wired to a simulated board, its activity replaces the trace's fixed cycle.
+    private let activity: BoardActivity?
+    private let marked = Mutex(MarkedRuns())
+
+    /// The lengths, in samples, of the marked stretches sent so far: each window's ground truth.
+    struct MarkedRuns {
+        var lengths: [Int] = []
+        var current = 0
+    }
     private let terminal: PseudoTerminal
     private let state = Mutex(State())
     private var thread: Thread?
@@ -40,11 +49,15 @@ public final class SimulatedPPK2: @unchecked Sendable {
         var dutPowered = false
     }
 
-    public init(trace: PowerTrace = PowerTrace(), metadata: PPK2Metadata = SimulatedPPK2.defaultMetadata, speed: Double = 1, faults: Faults = Faults()) throws(TransportError) {
+    public init(
+        trace: PowerTrace = PowerTrace(), metadata: PPK2Metadata = SimulatedPPK2.defaultMetadata, speed: Double = 1,
+        faults: Faults = Faults(), activity: BoardActivity? = nil
+    ) throws(TransportError) {
         self.trace = trace
         self.metadata = metadata
         self.speed = speed
         self.faults = faults
+        self.activity = activity
         terminal = try PseudoTerminal()
     }
 
@@ -60,6 +73,11 @@ public final class SimulatedPPK2: @unchecked Sendable {
 
     /// The source voltage the host set, in millivolts.
     public var vddMillivolts: Int { state.withLock { $0.vddMillivolts } }
+    /// Marked stretches sent so far, in samples, the one still running included.
+    public var markedSampleCounts: [Int] {
+        marked.withLock { runs in runs.current > 0 ? runs.lengths + [runs.current] : runs.lengths }
+    }
+
     /// Whether the host chose source-meter mode (the PPK2 powers the board).
     public var isSourceMeter: Bool { state.withLock { $0.sourceMeter } }
     /// Whether the host switched the board's power on.
@@ -116,26 +134,44 @@ public final class SimulatedPPK2: @unchecked Sendable {
                     continue
                 }
             }
-            let chunk = samples(from: index, to: due, sentSoFar: &sent)
+            let chunk = samples(from: index, to: due, streamStart: streamStart, sentSoFar: &sent)
             index = due
             try? terminal.write(chunk, timeout: .seconds(5))
         }
     }
 
-    private func samples(from first: Int, to end: Int, sentSoFar sent: inout Int) -> [UInt8] {
+    private func samples(from first: Int, to end: Int, streamStart: ContinuousClock.Instant, sentSoFar sent: inout Int) -> [UInt8] {
         let encoder = PPK2Encoder(metadata: metadata, vddMillivolts: Double(vddMillivolts))
         var bytes: [UInt8] = []
         bytes.reserveCapacity((end - first) * 4)
         for index in first..<end {
             if faults.dropEveryNthSample > 0, index % faults.dropEveryNthSample == faults.dropEveryNthSample - 1 { continue }
             if let stall = faults.stallAfterSamples, sent >= stall { break }
-            let (amperes, marked) = trace.current(at: index)
+            let (amperes, marked): (Double, Bool)
+            if let activity {
+                let active = activity.isActive(at: streamStart + .nanoseconds(Int64(index) * 10_000))
+                (amperes, marked) = (active ? trace.activeAmperes : trace.sleepAmperes, active)
+            } else {
+                (amperes, marked) = trace.current(at: index)
+            }
+            record(marked: marked)
             let logic: UInt8 = marked ? 1 << UInt8(trace.markChannel) : 0
             let sample = encoder.sample(amperes: amperes, counter: UInt8(index & 0x3F), logic: logic)
             withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
             sent += 1
         }
         return bytes
+    }
+
+    private func record(marked: Bool) {
+        self.marked.withLock { runs in
+            if marked {
+                runs.current += 1
+            } else if runs.current > 0 {
+                runs.lengths.append(runs.current)
+                runs.current = 0
+            }
+        }
     }
 
     /// Cuts one command from the pending bytes: its opcode decides its length.

@@ -63,6 +63,12 @@ enum Schema {
                 t.foreignKey(["run_id", "iteration"], references: "iteration", columns: ["run_id", "idx"], onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v2: where a run's energy came from") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "energy_source", .text)
+                t.add(column: "energy_note", .text)
+            }
+        }
         return migrator
     }
 }

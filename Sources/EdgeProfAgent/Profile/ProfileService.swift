@@ -29,7 +29,7 @@ public struct ProfileService: Sendable {
 
     public func profile(
         port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
-        deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(),
+        deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(), power: PowerSetup? = nil,
         progress: (LinkSession.Progress) -> Void = { _ in },
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
@@ -51,7 +51,12 @@ public struct ProfileService: Sendable {
             throw .modelMismatch(reference, registered: model.artifactSHA256, board: boardModel.artifactSHA256, boardModel: boardModel.model)
         }
         handshaken(board, boardModel)
-        let recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+        let capture = try power.map { setup throws(AgentError) in try PowerCapture(setup) }
+        capture?.start()
+        var recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+        if let capture {
+            recorded = PowerJoin.attach(try capture.finish(), to: recorded, source: capture.setup.source)
+        }
         let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)
         let context = RunContext(deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date())
         do {

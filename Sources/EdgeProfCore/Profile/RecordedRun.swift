@@ -54,11 +54,16 @@ public struct RecordedRun: Sendable, Codable, Hashable {
     public var status: RunStatus
     public var partialReason: String?
     public var link: LinkStatistics
+    /// Where the iterations' energy came from: nil for the board's own sensor, else the
+    /// instrument (e.g. "ppk2:/dev/ttyACM1").
+    public var energySource: String?
+    /// Why some or all energy figures were left out, when they were.
+    public var energyNote: String?
 
     public init(
         request: RunRequest, board: BoardInfo, model: BoardModelInfo, iterations: [RecordedIteration],
         warmupIterations: Int, discardedIterations: Int, totals: RunTotals?, status: RunStatus,
-        partialReason: String?, link: LinkStatistics
+        partialReason: String?, link: LinkStatistics, energySource: String? = nil, energyNote: String? = nil
     ) {
         self.request = request
         self.board = board
@@ -70,6 +75,8 @@ public struct RecordedRun: Sendable, Codable, Hashable {
         self.status = status
         self.partialReason = partialReason
         self.link = link
+        self.energySource = energySource
+        self.energyNote = energyNote
     }
 
     public func evidenceKey() -> EvidenceKey {

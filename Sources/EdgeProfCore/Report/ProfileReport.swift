@@ -13,6 +13,9 @@ public struct ProfileReport: Sendable, Codable, Hashable {
     public var summary: ProfileSummary
     public var link: LinkStatistics
     public var store: String
+    /// Where the energy figures came from ("board", or the instrument) and why any are missing.
+    public var energySource: String
+    public var energyNote: String?
 
     public init(runID: Int64, model: ModelReference, deviceClass: String, port: String, run: RecordedRun, summary: ProfileSummary, store: String) {
         self.runID = runID
@@ -28,6 +31,8 @@ public struct ProfileReport: Sendable, Codable, Hashable {
         self.summary = summary
         link = run.link
         self.store = store
+        energySource = run.energySource ?? "board"
+        energyNote = run.energyNote
     }
 
     /// The report's figures as (name, value, unit) rows, in the order every format shows them.

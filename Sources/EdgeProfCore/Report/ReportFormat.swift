@@ -77,6 +77,9 @@ extension ProfileReport {
         }
         lines.append("")
         lines.append("  percentiles: numpy '\(PercentileMethod.linear.rawValue)' over \(summary.measuredIterations) iterations")
+        if summary.energyPerInferenceMillijoules != nil || energySource != "board" {
+            lines.append("  energy measured by \(energySource)\(energyNote.map { ": \($0)" } ?? "")")
+        }
         lines.append("  evidence key \(evidenceKey.prefix(12)): artifact \(boardModel.artifactSHA256.prefix(12))… × \(board.board):\(board.serial) × fw \(board.firmwareBuild) × \(LinkProtocol.name)")
         lines.append("  stored in \(store) (run \(runID), raw per-token timings included)")
         return lines.joined(separator: "\n") + "\n"

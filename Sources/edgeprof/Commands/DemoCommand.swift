@@ -24,16 +24,24 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Simulation speed: 1 real time, 0 as fast as possible.")
     var speed = 1.0
 
+    @Flag(help: "Measure energy with a simulated PPK2 wired to the board (real time only).")
+    var power = false
+
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if power, speed != 1 { throw ValidationError("--power measures in real time: leave --speed at 1") }
+    }
 
     func run() throws {
         var options = DemoScenario.Options()
         options.request = RunRequest(tokens: tokens, iterations: iterations, warmup: warmup)
         options.seed = seed
         options.speed = speed
+        options.measurePower = power
         let human = format == .table
         let result = try reportingErrors { () throws(AgentError) in
             let progress = ProgressLine(enabled: human)

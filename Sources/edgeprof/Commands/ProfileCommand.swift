@@ -26,6 +26,18 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds of silence after which a run is declared partial.", valueName: "seconds"))
     var timeout = 10.0
 
+    @Option(help: ArgumentHelp("Measure energy with a PPK2 during the run: ppk2:PORT.", valueName: "ppk2:port"))
+    var power: String?
+
+    @Option(help: "With --power: the board's supply in mV.")
+    var powerVdd = 3300
+
+    @Option(help: "With --power: source (the PPK2 powers the board) or ampere.")
+    var powerMode = PPK2Driver.Mode.source
+
+    @Option(help: "With --power: the logic input the board raises during each inference (0-7).")
+    var powerMark = 0
+
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
@@ -43,10 +55,13 @@ struct ProfileCommand: ParsableCommand {
             timeouts.event = .milliseconds(Int64(timeout * 1000))
             let progress = ProgressLine(enabled: !quiet && format == .table)
             defer { progress.finish() }
+            let powerSetup = try power.map { argument throws(AgentError) in
+                try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
+            }
             let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
             return try service.profile(
                 port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
-                timeouts: timeouts, progress: progress.update)
+                timeouts: timeouts, power: powerSetup, progress: progress.update)
         }
         Terminal.print(outcome.report.rendered(as: format))
         if outcome.stored.run.status == .partial {

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// Wires a simulated board to a simulated power monitor, as a GPIO does on a bench: the board
+/// raises it from each ITER to its DONE; the monitor draws the inference current and raises
+/// its mark input while it is up. Kept as a timeline, so the monitor can ask about any sample's
+/// instant, however briefly the line was low between two inferences.
+public final class BoardActivity: Sendable {
+    private let transitions = Mutex<[(at: ContinuousClock.Instant, active: Bool)]>([])
+
+    public init() {}
+
+    /// Whether the line was high at `instant`.
+    public func isActive(at instant: ContinuousClock.Instant) -> Bool {
+        transitions.withLock { list in list.last { $0.at <= instant }?.active ?? false }
+    }
+
+    func set(_ value: Bool) {
+        let now = ContinuousClock.now
+        transitions.withLock { $0.append((now, value)) }
+    }
+}
