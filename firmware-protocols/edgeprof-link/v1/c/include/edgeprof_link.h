@@ -205,6 +205,19 @@ int epl_send_done(epl_device *device, uint32_t iteration, uint64_t ticks, uint32
 int epl_send_result(epl_device *device, const epl_run_result *result);
 int epl_send_error(epl_device *device, const char *code, const char *message);
 
+/* ---- Board-measured energy: INA219 / INA226 current monitors (SPEC.md §6) ---- */
+
+/** INA219 calibration register (05h) for a Current_LSB in µA and a shunt in mΩ (truncated, as the datasheet says). */
+uint16_t epl_ina219_calibration(uint32_t current_lsb_ua, uint32_t shunt_milliohm);
+/** INA226 calibration register (05h), likewise. */
+uint16_t epl_ina226_calibration(uint32_t current_lsb_ua, uint32_t shunt_milliohm);
+/** Power in µW from an INA219 power register (03h): Power_LSB = 20 × Current_LSB. */
+uint64_t epl_ina219_power_uw(uint16_t power_register, uint32_t current_lsb_ua);
+/** Power in µW from an INA226 power register (03h): Power_LSB = 25 × Current_LSB. */
+uint64_t epl_ina226_power_uw(uint16_t power_register, uint32_t current_lsb_ua);
+/** Energy in nJ of `power_uw` held for `ticks` at `tick_hz` (integer arithmetic, no FPU needed). */
+uint64_t epl_energy_nj(uint64_t power_uw, uint64_t ticks, uint32_t tick_hz);
+
 #ifdef __cplusplus
 }
 #endif

@@ -361,6 +361,21 @@ static void abort_test(void) {
     CHECK(d.running == 0, "the device is idle after an aborted run");
 }
 
+static void energy_tests(void) {
+    /* INA226, 100 mΩ shunt, 1 mA Current_LSB: CAL = 0.00512 / (0.001 × 0.1) = 51.2 → 51 */
+    CHECK(epl_ina226_calibration(1000u, 100u) == 51u, "INA226 calibration");
+    /* INA219, 100 mΩ shunt, 100 µA Current_LSB: CAL = 0.04096 / (0.0001 × 0.1) = 4096 */
+    CHECK(epl_ina219_calibration(100u, 100u) == 4096u, "INA219 calibration");
+    CHECK(epl_ina219_calibration(1u, 0u) == 0u, "no division by zero");
+    /* Power register 1234 at a 1 mA Current_LSB: INA226 25 mW/bit, INA219 20 mW/bit */
+    CHECK(epl_ina226_power_uw(1234u, 1000u) == 30850000u, "INA226 power");
+    CHECK(epl_ina219_power_uw(1234u, 1000u) == 24680000u, "INA219 power");
+    /* 1 mW for 0.5 s at a 1 MHz tick: 500 µJ = 500 000 nJ; 21.12 mW for 1.5 s at 25 MHz */
+    CHECK(epl_energy_nj(1000u, 500000u, 1000000u) == 500000u, "energy, 1 MHz tick");
+    CHECK(epl_energy_nj(21120u, 37500000u, 25000000u) == 31680000u, "energy, 25 MHz tick");
+    CHECK(epl_energy_nj(100000u, 3600u * 1000000u, 1000000u) == 360000000000u, "an hour at 100 mW stays in range");
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "../vectors";
     each_row(dir, "crc16.tsv", crc_row);
@@ -369,6 +384,7 @@ int main(int argc, char **argv) {
     each_row(dir, "stream.tsv", stream_row);
     session_tests();
     abort_test();
+    energy_tests();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
