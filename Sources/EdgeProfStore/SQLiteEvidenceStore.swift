@@ -27,7 +27,7 @@ public final class SQLiteEvidenceStore: EvidenceStore {
     }
 
     public func register(
-        _ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64
+        _ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64, actor: String
     ) throws(StoreError) -> RegisteredModel {
         let now = Date()
         let location = location
@@ -48,6 +48,9 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             guard let stored = try Self.fetchModel(reference, db) else {
                 throw StoreError.failed(location: location, operation: "register \(reference)", reason: "the new row cannot be read back")
             }
+            try Self.appendAudit(
+                db, at: now, actor: actor, action: "model.register", subject: reference.description,
+                after: try JSONColumn.encode(["artifact_sha256": artifactSHA256, "artifact_path": artifactPath, "artifact_bytes": String(artifactBytes)]))
             return stored
         }
     }
@@ -119,6 +122,22 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             else { return nil }
             return try Self.storedRun(from: row, model: model.reference, db)
         }
+    }
+
+    public func auditTrail() throws(StoreError) -> [AuditEntry] {
+        try read("read the audit trail") { db in
+            try String.fetchAll(db, sql: "SELECT json FROM audit_entry ORDER BY rowid").map(JSONColumn.decode)
+        }
+    }
+
+    /// Appends a sealed entry after the last one, inside the caller's transaction.
+    static func appendAudit(
+        _ db: Database, at date: Date, actor: String, action: String, subject: String, before: String? = nil,
+        after: String? = nil, reason: String? = nil
+    ) throws {
+        let last = try String.fetchOne(db, sql: "SELECT json FROM audit_entry ORDER BY sequence DESC LIMIT 1").map { (json: String) throws -> AuditEntry in try JSONColumn.decode(json) }
+        let entry = AuditChain.seal(after: last, at: date, actor: actor, action: action, subject: subject, before: before, after: after, reason: reason)
+        try db.execute(sql: "INSERT INTO audit_entry (sequence, json) VALUES (?, ?)", arguments: [entry.sequence, try JSONColumn.encode(entry)])
     }
 
     // MARK: - Rows

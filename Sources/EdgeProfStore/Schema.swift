@@ -69,6 +69,18 @@ enum Schema {
                 t.add(column: "energy_note", .text)
             }
         }
+        migrator.registerMigration("v3: append-only audit trail") { db in
+            try db.create(table: "audit_entry") { t in
+                t.primaryKey("sequence", .integer)
+                t.column("json", .jsonText).notNull()
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -8,10 +8,10 @@ struct EdgeProfCommand: ParsableCommand {
         commandName: "edgeprof",
         abstract: "Profile quantized models on edge boards and gate their release on the measured figures.",
         discussion: """
-            Exit codes: 0 success or gate PASS, 1 gate FAIL, 2 gate INCONCLUSIVE, 3 profile ended early \
+            Exit codes: 0 success or gate PASS, 1 gate FAIL (or a diag check / the audit trail failed), 2 gate INCONCLUSIVE, 3 profile ended early \
             (partial run stored), 64 usage, 65 bad input data, 66 not found, 69 device unavailable, 74 I/O error.
             """,
         version: EdgeProfVersion.current,
-        subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, RunsCommand.self, DevicesCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
+        subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, AuditCommand.self, RunsCommand.self, DevicesCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
     )
 }

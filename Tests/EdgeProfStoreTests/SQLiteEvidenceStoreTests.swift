@@ -28,16 +28,16 @@ import Testing
 
     @Test func versionsAreImmutable() throws {
         let store = try SQLiteEvidenceStore(path: path)
-        let model = try store.register(reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3)
+        let model = try store.register(reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3, actor: "ana")
         #expect(try store.model(reference) == model)
         #expect(throws: StoreError.duplicateVersion(reference, existingSHA256: sha)) {
-            try store.register(reference, artifactSHA256: String(repeating: "d", count: 64), artifactPath: "/n.bin", artifactBytes: 3)
+            try store.register(reference, artifactSHA256: String(repeating: "d", count: 64), artifactPath: "/n.bin", artifactBytes: 3, actor: "ana")
         }
         #expect(try store.models().count == 1)
     }
 
     @Test func runsRoundTripWithEveryRawTimingAndSurviveReopening() throws {
-        let model = try SQLiteEvidenceStore(path: path).register(reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3)
+        let model = try SQLiteEvidenceStore(path: path).register(reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3, actor: "ana")
         let store = try SQLiteEvidenceStore(path: path)
         let first = try store.save(run(), model: model, context: context("m4"))
         _ = try store.save(run(status: .partial), model: model, context: context("m7"))
@@ -56,5 +56,23 @@ import Testing
         } throws: { error in
             "\(error)".hasPrefix("cannot open the database /proc/edgeprof/db.sqlite:") && "\(error)".hasSuffix("or choose another with --db")
         }
+    }
+}
+
+/// The audit trail in SQLite: written with the act it records, and append-only.
+@Suite struct AuditTrailStoreTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-audit-\(UUID())/db.sqlite").path
+
+    @Test func registrationAndItsEntryCommitTogether() throws {
+        let store = try SQLiteEvidenceStore(path: path)
+        let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
+        _ = try store.register(reference, artifactSHA256: String(repeating: "a", count: 64), artifactPath: "/m", artifactBytes: 1, actor: "ana")
+        #expect(throws: StoreError.self) {
+            try store.register(reference, artifactSHA256: String(repeating: "b", count: 64), artifactPath: "/n", artifactBytes: 1, actor: "bo")
+        }
+        let trail = try store.auditTrail()
+        #expect(trail.count == 1, "the refused registration left no entry")
+        #expect(trail[0].actor == "ana" && trail[0].action == "model.register" && trail[0].subject == "kws@1.0.0")
+        #expect(AuditChain.verify(trail) == .intact(entries: 1))
     }
 }

@@ -10,7 +10,7 @@ public struct ModelRegistrar: Sendable {
         self.store = store
     }
 
-    public func register(name: String, version: String, artifactPath: String) throws(AgentError) -> RegisteredModel {
+    public func register(name: String, version: String, artifactPath: String, actor: String = Actor.current()) throws(AgentError) -> RegisteredModel {
         do throws(ModelReferenceError) {
             try ModelReference.validate(name: name)
         } catch {
@@ -27,7 +27,7 @@ public struct ModelRegistrar: Sendable {
         do {
             return try store.register(
                 ModelReference(name: name, version: semver), artifactSHA256: digest.sha256, artifactPath: absolute,
-                artifactBytes: digest.bytes)
+                artifactBytes: digest.bytes, actor: actor)
         } catch {
             throw .store(error)
         }

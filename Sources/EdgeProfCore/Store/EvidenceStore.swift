@@ -54,14 +54,17 @@ public struct StoredRun: Sendable, Codable, Hashable {
 public protocol EvidenceStore: Sendable {
     /// Where the data lives, for messages ("/home/me/.local/share/edgeprof/edgeprof.sqlite").
     var location: String { get }
-    /// Registers a new version; a version is immutable, so registering it again is an error.
-    func register(_ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64) throws(StoreError) -> RegisteredModel
+    /// Registers a new version, with its audit entry in the same transaction; a version is
+    /// immutable, so registering it again is an error.
+    func register(_ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64, actor: String) throws(StoreError) -> RegisteredModel
     func model(_ reference: ModelReference) throws(StoreError) -> RegisteredModel?
     func models() throws(StoreError) -> [RegisteredModel]
     /// Stores a run with all its raw timings in one transaction; returns its id.
     func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64
     func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun]
     func run(id: Int64) throws(StoreError) -> StoredRun?
+    /// The whole audit trail in stored order.
+    func auditTrail() throws(StoreError) -> [AuditEntry]
 }
 
 /// A store failure, with the fix where there is one.

@@ -23,6 +23,9 @@ struct ModelRegisterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (its SHA-256 identifies this version).", valueName: "file"))
     var artifact: String
 
+    @Option(help: ArgumentHelp("Who registers it, for the audit trail (default: $EDGEPROF_ACTOR, else your login).", valueName: "name"))
+    var actor: String?
+
     @Option(help: "Output format: table or json.")
     var format = ReportFormat.table
 
@@ -30,7 +33,8 @@ struct ModelRegisterCommand: ParsableCommand {
 
     func run() throws {
         let model = try reportingErrors { () throws(AgentError) in
-            try ModelRegistrar(store: try store.open()).register(name: name, version: version, artifactPath: artifact)
+            try ModelRegistrar(store: try store.open()).register(
+                name: name, version: version, artifactPath: artifact, actor: Actor.current(explicit: actor))
         }
         switch format {
         case .json: Terminal.print(ModelListing.json([model]))
