@@ -80,6 +80,8 @@ public final class SimulatedPPK2: @unchecked Sendable {
 
     /// Whether the host chose source-meter mode (the PPK2 powers the board).
     public var isSourceMeter: Bool { state.withLock { $0.sourceMeter } }
+    /// Whether the PPK2 is sampling (between the host's start and stop commands).
+    public var isStreaming: Bool { state.withLock { $0.streaming } }
     /// Whether the host switched the board's power on.
     public var isDUTPowered: Bool { state.withLock { $0.dutPowered } }
 

@@ -59,3 +59,29 @@ import Testing
         #expect(verdict.outcome == .inconclusive)
     }
 }
+
+/// A run that fails does not leave the power monitor streaming.
+@Suite struct ProfileWithPowerFailureTests {
+    @Test func aRefusedRunStopsTheCapture() throws {
+        let bench = try Bench()
+        let board = try bench.board()
+        let ppk2 = try SimulatedPPK2(speed: 1)
+        ppk2.start()
+        defer {
+            board.stop()
+            ppk2.stop()
+        }
+        #expect(throws: AgentError.self) {
+            // tokens 0 on a token-generating model: the board refuses RUN after the capture started
+            try ProfileService(store: bench.store).profile(
+                port: board.path, model: bench.model.reference, request: RunRequest(tokens: 0, iterations: 1, warmup: 0),
+                power: PowerSetup(port: ppk2.path))
+        }
+        var waited = 0
+        while ppk2.isStreaming, waited < 100 {
+            Thread.sleep(forTimeInterval: 0.01)
+            waited += 1
+        }
+        #expect(!ppk2.isStreaming, "the PPK2 was told to stop")
+    }
+}

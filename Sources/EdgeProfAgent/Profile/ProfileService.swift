@@ -53,7 +53,13 @@ public struct ProfileService: Sendable {
         handshaken(board, boardModel)
         let capture = try power.map { setup throws(AgentError) in try PowerCapture(setup) }
         capture?.start()
-        var recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+        var recorded: RecordedRun
+        do {
+            recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+        } catch {
+            _ = try? capture?.finish(grace: .zero)  // stop the PPK2 and free its port
+            throw error
+        }
         if let capture {
             recorded = PowerJoin.attach(try capture.finish(), to: recorded, source: capture.setup.source)
         }
