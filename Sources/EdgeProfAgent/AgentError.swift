@@ -17,6 +17,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case unknownRun(Int64)
     case leased(LeaseConflict)
     case power(PowerError)
+    case governance(GovernanceError)
 
     public var description: String {
         switch self {
@@ -43,6 +44,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
         case .leased(let conflict): conflict.description
         case .power(let error): error.description
+        case .governance(let error): error.description
         }
     }
 }

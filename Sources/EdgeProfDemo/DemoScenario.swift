@@ -11,6 +11,8 @@ public struct DemoScenario: Sendable {
     public static let model = "demo-tiny-lm"
     public static let version = "1.0.0"
     public static let deviceClass = "sim-cortex-m4"
+    /// The built-in identity that registers the demo model.
+    public static let actor = "edgeprof-demo"
 
     /// The demo's gate policy, written beside its data so users can read and edit a real one.
     public static let thresholdsYAML = """
@@ -108,14 +110,32 @@ public struct DemoScenario: Sendable {
         let reference = ModelReference(name: Self.model, version: SemanticVersion(major: 1, minor: 0, patch: 0))
         let existing: RegisteredModel?
         do { existing = try store.model(reference) } catch { throw .store(error) }
-        guard let existing else {
-            return try ModelRegistrar(store: store).register(name: Self.model, version: Self.version, artifactPath: artifactPath)
-        }
+        guard let existing else { return try registerDemoModel(reference, artifactPath: artifactPath) }
         let digest = try ArtifactDigest.of(path: artifactPath)
         guard digest.sha256 == existing.artifactSHA256 else {
             throw .modelMismatch(reference, registered: existing.artifactSHA256, board: digest.sha256, boardModel: Self.model)
         }
         return existing
+    }
+
+    /// The demo registers its own fixed model as the built-in actor `edgeprof-demo`, which holds
+    /// no role and can do nothing else: the demo runs on a fresh machine with no actors set up.
+    private func registerDemoModel(_ reference: ModelReference, artifactPath: String) throws(AgentError) -> RegisteredModel {
+        let digest = try ArtifactDigest.of(path: artifactPath)
+        let now = Date()
+        let model = RegisteredModel(
+            id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifactPath, artifactBytes: digest.bytes, registeredAt: now)
+        var metadata = VersionMetadata(author: Self.actor, tags: ["demo"])
+        metadata.considerations.intendedUse = "Demonstrating EdgeProf on a simulated board; not a real model."
+        try GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
+            GovernanceChange(
+                actor: Self.actor, at: now, expectedAuditHead: snapshot.auditHead,
+                operations: [
+                    .registerVersion(model, metadata: metadata),
+                    .transition(StageTransition(reference: reference, from: nil, to: .development, at: now, actor: Self.actor, reason: "registered by edgeprof demo")),
+                ])
+        }
+        return try ModelRegistrar(store: store).lookUp(reference)
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws(AgentError) {

@@ -6,7 +6,10 @@ import GRDB
 /// with a busy timeout so two edgeprof processes can share it.
 public final class SQLiteEvidenceStore: EvidenceStore {
     public let location: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
+    /// Test fault point: when set, a governance commit creates this file and waits inside its
+    /// transaction (tests kill the process there to prove the commit is all or nothing).
+    let pauseBeforeCommitMarker = ProcessInfo.processInfo.environment["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT"]
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {
@@ -23,35 +26,6 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             throw .unavailable(location: path, reason: error.message ?? error.description)
         } catch {
             throw .unavailable(location: path, reason: "\(error.localizedDescription)")
-        }
-    }
-
-    public func register(
-        _ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64, actor: String
-    ) throws(StoreError) -> RegisteredModel {
-        let now = Date()
-        let location = location
-        return try write("register \(reference)") { db in
-            if let existing = try Self.fetchModel(reference, db) {
-                throw StoreError.duplicateVersion(reference, existingSHA256: existing.artifactSHA256)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO model_version (name, version, major, minor, patch, artifact_sha256, artifact_path, artifact_bytes, registered_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    reference.name, reference.version.description, Int64(clamping: reference.version.major),
-                    Int64(clamping: reference.version.minor), Int64(clamping: reference.version.patch),
-                    artifactSHA256, artifactPath, artifactBytes, now,
-                ])
-            guard let stored = try Self.fetchModel(reference, db) else {
-                throw StoreError.failed(location: location, operation: "register \(reference)", reason: "the new row cannot be read back")
-            }
-            try Self.appendAudit(
-                db, at: now, actor: actor, action: "model.register", subject: reference.description,
-                after: try JSONColumn.encode(["artifact_sha256": artifactSHA256, "artifact_path": artifactPath, "artifact_bytes": String(artifactBytes)]))
-            return stored
         }
     }
 
@@ -131,25 +105,27 @@ public final class SQLiteEvidenceStore: EvidenceStore {
     }
 
     /// Appends a sealed entry after the last one, inside the caller's transaction.
+    @discardableResult
     static func appendAudit(
         _ db: Database, at date: Date, actor: String, action: String, subject: String, before: String? = nil,
         after: String? = nil, reason: String? = nil
-    ) throws {
+    ) throws -> AuditEntry {
         let last = try String.fetchOne(db, sql: "SELECT json FROM audit_entry ORDER BY sequence DESC LIMIT 1").map { (json: String) throws -> AuditEntry in try JSONColumn.decode(json) }
         let entry = AuditChain.seal(after: last, at: date, actor: actor, action: action, subject: subject, before: before, after: after, reason: reason)
         try db.execute(sql: "INSERT INTO audit_entry (sequence, json) VALUES (?, ?)", arguments: [entry.sequence, try JSONColumn.encode(entry)])
+        return entry
     }
 
     // MARK: - Rows
 
-    private static func fetchModel(_ reference: ModelReference, _ db: Database) throws -> RegisteredModel? {
+    static func fetchModel(_ reference: ModelReference, _ db: Database) throws -> RegisteredModel? {
         try Row.fetchOne(
             db, sql: "SELECT * FROM model_version WHERE name = ? AND version = ?",
             arguments: [reference.name, reference.version.description]
         ).flatMap(model(from:))
     }
 
-    private static func model(from row: Row) -> RegisteredModel? {
+    static func model(from row: Row) -> RegisteredModel? {
         guard let version = try? SemanticVersion(parsing: row["version"]) else { return nil }
         return RegisteredModel(
             id: row["id"], reference: ModelReference(name: row["name"], version: version),
@@ -188,11 +164,11 @@ public final class SQLiteEvidenceStore: EvidenceStore {
 
     // MARK: - Errors
 
-    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw mapped(error, operation) }
     }
 
-    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.write(body) } catch { throw mapped(error, operation) }
     }
 

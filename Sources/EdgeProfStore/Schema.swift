@@ -81,6 +81,75 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v4: governance") { db in
+            try db.alter(table: "model_version") { t in
+                t.add(column: "registered_by", .text).notNull().defaults(to: "")
+                t.add(column: "stage", .text).notNull().defaults(to: "development")
+                t.add(column: "stage_changed_at", .datetime)
+                t.add(column: "metadata_json", .jsonText).notNull().defaults(to: "{}")
+            }
+            // At most one version of a model serves at a time: the schema says so, not only the code.
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX one_serving_version_per_model ON model_version(name)
+                WHERE stage IN ('production', 'monitoring', 'degraded', 'retraining')
+                """)
+            try db.create(table: "actor") { t in
+                t.primaryKey("name", .text)
+                t.column("roles_json", .jsonText).notNull()
+                t.column("added_at", .datetime).notNull()
+                t.column("added_by", .text).notNull()
+            }
+            try db.create(table: "approval") { t in
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("stage", .text).notNull()
+                t.column("actor", .text).notNull().references("actor")
+                t.column("role", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+                t.column("evidence_json", .jsonText).notNull()
+                t.primaryKey(["model_version_id", "stage"])
+            }
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("kind", .text).notNull()
+                t.column("file_name", .text).notNull()
+                t.column("sha256", .text).notNull().check { length($0) == 64 }
+                t.column("content", .text).notNull()
+                t.column("attached_at", .datetime).notNull()
+                t.column("attached_by", .text).notNull()
+            }
+            try db.create(table: "stage_transition") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("from_stage", .text)
+                t.column("to_stage", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.create(table: "release") { t in
+                t.primaryKey("id", .text).check { length($0) == 64 }
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("kind", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("json", .jsonText).notNull()
+            }
+            try db.create(table: "halt_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model", .text).notNull()
+                t.column("halted", .boolean).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER release_no_update BEFORE UPDATE ON release
+                BEGIN SELECT RAISE(ABORT, 'release records are immutable'); END;
+                CREATE TRIGGER release_no_delete BEFORE DELETE ON release
+                BEGIN SELECT RAISE(ABORT, 'release records are immutable'); END;
+                """)
+        }
         return migrator
     }
 }

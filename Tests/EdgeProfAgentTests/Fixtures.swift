@@ -17,7 +17,8 @@ struct Bench {
         store = try SQLiteEvidenceStore(path: directory.appendingPathComponent("test.sqlite").path)
         let artifactPath = directory.appendingPathComponent("model.bin").path
         _ = FileManager.default.createFile(atPath: artifactPath, contents: Data(artifact))
-        model = try ModelRegistrar(store: store).register(name: "tiny", version: "1.0.0", artifactPath: artifactPath)
+        try GovernanceService(store: store, policy: GovernancePolicy(), policyFile: nil, actor: "bench").addActor(name: "bench", roles: [.dataScientist])
+        model = try ModelRegistrar(store: store).register(name: "tiny", version: "1.0.0", artifactPath: artifactPath, actor: "bench")
         profile.artifactSHA256 = model.artifactSHA256
     }
 

@@ -37,6 +37,7 @@ struct CLI {
         environment["XDG_DATA_HOME"] = home.path
         environment["EDGEPROF_DB"] = database
         environment["EDGEPROF_LEASES"] = home.appendingPathComponent("leases/leases.sqlite").path
+        environment["EDGEPROF_ACTOR"] = "ana"
         process.environment = environment
         process.currentDirectoryURL = home
         let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")
@@ -54,6 +55,14 @@ struct CLI {
         let stderr = try Data(contentsOf: errPath)
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Makes the default actor `ana` a data scientist and ML engineer (the first actor adds herself).
+    func addDefaultActor() throws {
+        let added = try run(["actors", "add", "ana", "--role", "data_scientist", "--role", "ml_engineer"])
+        guard added.status == 0 else { throw CLIError.failed(added.stderr) }
+    }
+
+    enum CLIError: Error { case failed(String) }
 
     /// Writes a file into this test's folder and returns its path.
     func file(_ name: String, _ contents: String) -> String {

@@ -23,6 +23,7 @@ import Testing
 
     @Test func registryRefusalsHaveMessagesAndExitCodes() throws {
         let cli = try CLI()
+        try cli.addDefaultActor()
         let artifact = cli.file("m.bin", "weights")
         let badVersion = try cli.run(["model", "register", "kws", "1.0", "--artifact", artifact])
         #expect(badVersion.status == 64)
@@ -37,7 +38,8 @@ import Testing
         let list = try cli.run(["model", "list", "--format", "json"])
         let models = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
         #expect(models?.count == 1)
-        #expect(models?.first?["artifactSHA256"] as? String == "9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c", "sha256 of the bytes 'weights'")
+        #expect((models?.first?["model"] as? [String: Any])?["artifactSHA256"] as? String == "9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c", "sha256 of the bytes 'weights'")
+        #expect(models?.first?["stage"] as? String == "development")
     }
 
     @Test func devicesListAsksBothLibraries() throws {

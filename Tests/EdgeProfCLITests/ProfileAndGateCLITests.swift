@@ -12,6 +12,7 @@ import Testing
         """
 
     func registered(_ cli: CLI) throws -> String {
+        try cli.addDefaultActor()
         let artifact = cli.file("model.bin", "int8 weights")
         #expect(try cli.run(["model", "register", "tiny", "1.0.0", "--artifact", artifact]).status == 0)
         return artifact

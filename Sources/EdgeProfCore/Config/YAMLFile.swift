@@ -184,3 +184,21 @@ extension YAMLNode {
         return sequence.map { YAMLNode(node: $0, file: file, context: context) }
     }
 }
+
+extension YAMLFields {
+    /// `true` or `false`.
+    public func boolean(_ key: String) throws(ConfigError) -> Bool? {
+        try choice(key, of: ["true", "false"]).map { $0 == "true" }
+    }
+
+    /// A sequence of non-empty texts.
+    public func strings(_ key: String) throws(ConfigError) -> [String]? {
+        guard let node = values[key] else { return nil }
+        var texts: [String] = []
+        for item in try node.items(expecting: "'\(key)' to be a list") {
+            guard let text = item.scalar, !text.isEmpty else { throw item.error("'\(key)' must list non-empty texts") }
+            texts.append(text)
+        }
+        return texts
+    }
+}

@@ -20,6 +20,15 @@ enum ReportText {
         return String(format: "%.3f", value)
     }
 
+    /// The shortest text that reads back as `value` ("0.05", "3"), for thresholds people wrote.
+    static func plain(_ value: Double) -> String {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
+    }
+
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

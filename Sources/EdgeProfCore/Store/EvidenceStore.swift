@@ -51,12 +51,9 @@ public struct StoredRun: Sendable, Codable, Hashable {
 
 /// Keeps the registry and every run's evidence. SQLite on one machine; other databases later
 /// behind the same interface.
-public protocol EvidenceStore: Sendable {
+public protocol EvidenceStore: GovernanceStore {
     /// Where the data lives, for messages ("/home/me/.local/share/edgeprof/edgeprof.sqlite").
     var location: String { get }
-    /// Registers a new version, with its audit entry in the same transaction; a version is
-    /// immutable, so registering it again is an error.
-    func register(_ reference: ModelReference, artifactSHA256: String, artifactPath: String, artifactBytes: Int64, actor: String) throws(StoreError) -> RegisteredModel
     func model(_ reference: ModelReference) throws(StoreError) -> RegisteredModel?
     func models() throws(StoreError) -> [RegisteredModel]
     /// Stores a run with all its raw timings in one transaction; returns its id.
@@ -72,6 +69,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicateVersion(ModelReference, existingSHA256: String)
     case unavailable(location: String, reason: String)
     case failed(location: String, operation: String, reason: String)
+    /// The registry changed between reading a snapshot and committing a decision on it.
+    case conflict(location: String, expected: Int64, found: Int64)
 
     public var description: String {
         switch self {
@@ -81,6 +80,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "cannot open the database \(location): \(reason). Fix: check the path and its permissions, or choose another with --db"
         case .failed(let location, let operation, let reason):
             "database \(location): \(operation) failed: \(reason)"
+        case .conflict(let location, let expected, let found):
+            "the registry in \(location) changed while this command decided (audit entry \(found), expected \(expected)); nothing was written. Fix: run the command again"
         }
     }
 }

@@ -2,17 +2,22 @@ import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
 
-/// `edgeprof model`: the model registry.
+/// `edgeprof model`: the model registry and its governance.
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "model", abstract: "Register and list model versions.",
-        subcommands: [ModelRegisterCommand.self, ModelListCommand.self])
+        commandName: "model", abstract: "Register model versions and take them through their lifecycle.",
+        discussion: "docs/governance.md describes the lifecycle, roles, gates and release records.",
+        subcommands: [
+            ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self, ModelAttachCommand.self, ModelApproveCommand.self,
+            ModelPromoteCommand.self, ModelRollbackCommand.self, ModelHaltCommand.self, ModelResumeCommand.self, ModelRetireCommand.self,
+            ModelCardCommand.self, ModelHistoryCommand.self,
+        ])
 }
 
 /// `edgeprof model register NAME VERSION --artifact FILE`.
 struct ModelRegisterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "register", abstract: "Register a model version with its artifact's SHA-256.")
+        commandName: "register", abstract: "Register a model version with its artifact's SHA-256 (needs data_scientist or ml_engineer).")
 
     @Argument(help: "Model name: letters, digits, '.', '_' or '-'.")
     var name: String
@@ -23,29 +28,35 @@ struct ModelRegisterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (its SHA-256 identifies this version).", valueName: "file"))
     var artifact: String
 
-    @Option(help: ArgumentHelp("Who registers it, for the audit trail (default: $EDGEPROF_ACTOR, else your login).", valueName: "name"))
-    var actor: String?
+    @Option(help: ArgumentHelp("YAML or JSON with metrics, hyperparameters, training data, config hashes, considerations (docs/governance.md).", valueName: "file"))
+    var metadata: String?
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("A tag; repeat for several.", valueName: "tag"))
+    var tags: [String] = []
 
     @Option(help: "Output format: table or json.")
     var format = ReportFormat.table
 
+    @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         let model = try reportingErrors { () throws(AgentError) in
-            try ModelRegistrar(store: try store.open()).register(
-                name: name, version: version, artifactPath: artifact, actor: Actor.current(explicit: actor))
+            var metadata = try loadMetadata(metadata)
+            metadata.tags += tags
+            return try ModelRegistrar(store: try store.open()).register(
+                name: name, version: version, artifactPath: artifact, metadata: metadata, actor: Actor.current(explicit: governance.actor))
         }
         switch format {
-        case .json: Terminal.print(ModelListing.json([model]))
-        default: Terminal.print("registered \(model.reference): sha256 \(model.artifactSHA256) (\(model.artifactBytes) bytes)\n")
+        case .json: Terminal.print(GovernanceListing.json(model))
+        default: Terminal.print("registered \(model.reference) in development: sha256 \(model.artifactSHA256) (\(model.artifactBytes) bytes)\n")
         }
     }
 }
 
 /// `edgeprof model list`.
 struct ModelListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered model versions.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered model versions and their stages.")
 
     @Option(help: "Output format: table or json.")
     var format = ReportFormat.table
@@ -53,13 +64,10 @@ struct ModelListCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let models = try reportingErrors { () throws(AgentError) in
+        let versions = try reportingErrors { () throws(AgentError) in
             let store = try store.open()
-            do throws(StoreError) { return try store.models() } catch { throw .store(error) }
+            do throws(StoreError) { return try store.versionRecords() } catch { throw .store(error) }
         }
-        switch format {
-        case .json: Terminal.print(ModelListing.json(models))
-        default: Terminal.print(ModelListing.table(models))
-        }
+        Terminal.print(format == .json ? GovernanceListing.json(versions) : GovernanceListing.versions(versions))
     }
 }

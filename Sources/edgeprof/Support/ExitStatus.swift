@@ -14,6 +14,7 @@ enum ExitStatus {
     static let notFound: Int32 = 66
     static let deviceUnavailable: Int32 = 69
     static let ioError: Int32 = 74
+    static let notPermitted: Int32 = 77
 
     static func code(for outcome: GateOutcome) -> Int32 {
         switch outcome {
@@ -29,6 +30,14 @@ enum ExitStatus {
         case .config, .modelMismatch: dataError
         case .unknownModel, .unknownRun, .artifact: notFound
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power: deviceUnavailable
+        case .governance(let governanceError):
+            switch governanceError {
+            case .invalid: usage
+            case .notPermitted: notPermitted
+            case .illegalMove, .artifactMismatch, .duplicate: dataError
+            case .blocked(_, let outcome): code(for: outcome)
+            case .notFound: notFound
+            }
         case .store(let storeError):
             if case .duplicateVersion = storeError { dataError } else { ioError }
         case .transport(let transportError):

@@ -1,0 +1,189 @@
+import EdgeProfCore
+import Foundation
+
+/// Carries out governance acts for one actor: gathers the evidence that needs I/O (artifact
+/// checksums, edge-performance verdicts from stored runs, attached files), lets the pure
+/// rules decide, and commits the decision with its audit entries in one transaction.
+public struct GovernanceService: Sendable {
+    public let store: any EvidenceStore
+    public let policy: GovernancePolicy
+    /// The policy file, when there is one; the edge thresholds file is relative to it.
+    public let policyFile: String?
+    public let actor: String
+
+    public init(store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?, actor: String) {
+        self.store = store
+        self.policy = policy
+        self.policyFile = policyFile
+        self.actor = actor
+    }
+
+    private var committer: GovernanceCommitter { GovernanceCommitter(store: store) }
+
+    private func rules(_ snapshot: RegistrySnapshot) -> GovernanceRules {
+        GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: Date())
+    }
+
+    public func addActor(name: String, roles: [GovernanceRole]) throws(AgentError) {
+        try committer.decide(model: "") { snapshot throws(GovernanceError) in try rules(snapshot).addActor(name: name, roles: roles) }
+    }
+
+    public func attach(_ reference: ModelReference, kind: String, file: String) throws(AgentError) -> Attachment {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .artifact(path: file, problem: "cannot be read (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .artifact(path: file, problem: "is not UTF-8 text; attachments are text (CSV, Markdown, JSON)")
+        }
+        let attachment = Attachment(
+            reference: reference, kind: kind, fileName: (file as NSString).lastPathComponent, sha256: CanonicalJSON.sha256(data),
+            content: text, attachedAt: Date(), attachedBy: actor)
+        try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in try rules(snapshot).attach(attachment) }
+        return attachment
+    }
+
+    public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) throws(AgentError) {
+        try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
+            try rules(snapshot).approve(reference, stage: stage, reason: reason, evidence: evidence)
+        }
+    }
+
+    public func promote(_ reference: ModelReference, to stage: LifecycleStage?, reason: String) throws(AgentError) -> GovernanceRules.Decision {
+        try decideMove(reference.name) { rules throws(AgentError) in
+            let evidence = try gateEvidence(for: reference, rules: rules)
+            return { rules throws(GovernanceError) in try rules.promote(reference, to: stage, reason: reason, evidence: evidence) }
+        }
+    }
+
+    public func emergencyDeploy(_ reference: ModelReference, informed: [String], reason: String) throws(AgentError) -> GovernanceRules.Decision {
+        try decideMove(reference.name) { rules throws(AgentError) in
+            let evidence = try gateEvidence(for: reference, rules: rules)
+            return { rules throws(GovernanceError) in
+                try rules.emergencyDeploy(reference, escalation: Escalation(informed: informed, reason: reason), evidence: evidence)
+            }
+        }
+    }
+
+    public func rollback(model name: String, to version: SemanticVersion?, reason: String) throws(AgentError) -> GovernanceRules.Decision {
+        try decideMove(name) { rules throws(AgentError) in
+            let target = version.flatMap { wanted in rules.rollbackCandidates.first { $0.reference.version == wanted } } ?? rules.rollbackCandidates.first
+            let check = target.map(Self.check) ?? .verified
+            return { rules throws(GovernanceError) in try rules.rollback(to: version, reason: reason, evidence: GateEvidence(artifact: check)) }
+        }
+    }
+
+    public func retire(_ reference: ModelReference, reason: String) throws(AgentError) -> GovernanceRules.Decision {
+        try decideMove(reference.name) { _ throws(AgentError) in
+            { rules throws(GovernanceError) in try rules.retire(reference, reason: reason) }
+        }
+    }
+
+    public func halt(model name: String, reason: String) throws(AgentError) {
+        try committer.decide(model: name) { snapshot throws(GovernanceError) in try rules(snapshot).halt(reason: reason) }
+    }
+
+    public func resume(model name: String, reason: String) throws(AgentError) {
+        try committer.decide(model: name) { snapshot throws(GovernanceError) in try rules(snapshot).resume(reason: reason) }
+    }
+
+    /// Every gate of a version as it stands now, for `model show` and model cards.
+    public func gateResults(for reference: ModelReference) throws(AgentError) -> [GovernanceGateResult] {
+        let snapshot = try snapshot(reference.name)
+        guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
+        let rules = rules(snapshot)
+        let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: try gateEvidence(for: reference, rules: rules))
+        return rules.requiredGates(from: version.stage, to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
+    }
+
+    public func snapshot(_ name: String) throws(AgentError) -> RegistrySnapshot {
+        do { return try store.snapshot(model: name) } catch { throw .store(error) }
+    }
+
+    /// Reads a snapshot, gathers I/O evidence for it, decides and commits; again on a conflict.
+    private func decideMove(
+        _ name: String,
+        _ prepare: (GovernanceRules) throws(AgentError) -> (GovernanceRules) throws(GovernanceError) -> GovernanceRules.Decision
+    ) throws(AgentError) -> GovernanceRules.Decision {
+        for _ in 0..<5 {
+            let rules = rules(try snapshot(name))
+            let decide = try prepare(rules)
+            let decision: GovernanceRules.Decision
+            do { decision = try decide(rules) } catch { throw .governance(error) }
+            do {
+                _ = try store.commit(decision.change)
+                return decision
+            } catch {
+                if case .conflict = error { continue }
+                throw .store(error)
+            }
+        }
+        throw .invalidArgument("the registry of \(name) kept changing while this command decided; nothing was written. Run it again")
+    }
+
+    // MARK: - Evidence with I/O
+
+    private func gateEvidence(for reference: ModelReference, rules: GovernanceRules) throws(AgentError) -> GateEvidence {
+        guard let version = rules.snapshot.version(reference) else { return GateEvidence() }
+        var evidence = GateEvidence(artifact: Self.check(version))
+        // After this version reaches production, a rollback restores the one serving now (or,
+        // if none serves, the last deployable one).
+        let serving = rules.snapshot.serving.flatMap { $0.reference == reference ? nil : $0 }
+        if let target = serving ?? rules.rollbackCandidates.first(where: { $0.reference != reference }) {
+            evidence.rollbackTarget = RollbackTargetCheck(reference: target.reference, check: Self.check(target))
+        }
+        guard !policy.edgeDeviceClasses.isEmpty else { return evidence }
+        let thresholdsFile = resolvedThresholdsFile
+        let edgePolicy: GatePolicy
+        do {
+            edgePolicy = try GateService.loadPolicy(path: thresholdsFile)
+        } catch {
+            evidence.edgeProblems = policy.edgeDeviceClasses.map { "'\($0)': \(error.description)" }
+            return evidence
+        }
+        for deviceClass in policy.edgeDeviceClasses {
+            do {
+                let verdict = try GateService(store: store).check(
+                    model: reference, deviceClass: deviceClass, policy: edgePolicy, policyFile: thresholdsFile)
+                evidence.edgeVerdicts.append(verdict)
+                if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds) }
+            } catch {
+                evidence.edgeProblems.append("'\(deviceClass)': \(error.description)")
+            }
+        }
+        return evidence
+    }
+
+    /// The edge thresholds file, relative to the policy file's folder.
+    public var resolvedThresholdsFile: String {
+        let file = policy.edgeThresholdsFile
+        guard !file.hasPrefix("/"), let policyFile else { return file }
+        return ((policyFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+    }
+
+    /// Re-reads a version's artifact and compares it with the registered checksum.
+    public static func check(_ version: ModelVersionRecord) -> ArtifactCheck {
+        let path = version.model.artifactPath
+        guard FileManager.default.fileExists(atPath: path), let digest = try? ArtifactDigest.of(path: path) else { return .missing(path: path) }
+        return digest.sha256 == version.model.artifactSHA256 ? .verified : .changed(path: path, sha256: digest.sha256)
+    }
+
+    /// The policy file given, else `edgeprof-governance.yaml` in the working folder, else the
+    /// built-in defaults (docs/governance.md).
+    public static func loadPolicy(path: String?) throws(AgentError) -> (policy: GovernancePolicy, file: String?) {
+        let file = path ?? (FileManager.default.fileExists(atPath: defaultPolicyFile) ? defaultPolicyFile : nil)
+        guard let file else { return (GovernancePolicy(), nil) }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .config(ConfigError(file: file, line: nil, message: "cannot read the governance policy (missing or unreadable). Fix: pass --policy FILE"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .config(ConfigError(file: file, line: nil, message: "is not UTF-8 text"))
+        }
+        do {
+            return (try GovernancePolicy(yaml: text, file: file), file)
+        } catch {
+            throw .config(error)
+        }
+    }
+
+    public static let defaultPolicyFile = "edgeprof-governance.yaml"
+}

@@ -1,0 +1,24 @@
+import EdgeProfCore
+
+extension GovernanceService {
+    /// The model card of a version from the registry, the gates as they stand, and its stored
+    /// profile runs per device class (complete runs only).
+    public func card(for reference: ModelReference) throws(AgentError) -> ModelCard {
+        let snapshot = try snapshot(reference.name)
+        guard let version = snapshot.version(reference) else {
+            throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description))
+        }
+        let gates = try gateResults(for: reference)
+        let runs: [StoredRun]
+        do { runs = try store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
+        let complete = runs.filter { $0.run.status == .complete }
+        let hardware = Dictionary(grouping: complete, by: \.context.deviceClass).keys.sorted().map { deviceClass in
+            let group = complete.filter { $0.context.deviceClass == deviceClass }
+            return ModelCard.Hardware(
+                deviceClass: deviceClass, summary: ProfileSummary(runs: group.map(\.run)),
+                evidenceKeys: Array(Set(group.map { $0.run.evidenceKey().shortID })).sorted())
+        }
+        let track = GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: version.stageChangedAt).track(of: version)
+        return ModelCard(version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Everything one governance act writes, decided by the pure rules and applied by the store
+/// in a single transaction together with one audit entry per operation. `expectedAuditHead`
+/// makes it optimistic: if anything was written since the snapshot the rules looked at, the
+/// store refuses the whole change and the caller decides again on fresh data.
+public struct GovernanceChange: Sendable, Hashable {
+    public var actor: String
+    public var at: Date
+    /// The audit sequence number of the snapshot the decision was based on.
+    public var expectedAuditHead: Int64
+    public var operations: [GovernanceOperation]
+
+    public init(actor: String, at: Date, expectedAuditHead: Int64, operations: [GovernanceOperation]) {
+        self.actor = actor
+        self.at = at
+        self.expectedAuditHead = expectedAuditHead
+        self.operations = operations
+    }
+}
+
+/// One write of a governance act.
+public enum GovernanceOperation: Sendable, Hashable {
+    case addActor(RegistryActor)
+    case registerVersion(RegisteredModel, metadata: VersionMetadata)
+    case approve(Approval)
+    case attach(Attachment)
+    case transition(StageTransition)
+    case release(ReleaseRecord)
+    case halt(HaltEvent)
+
+    /// What the audit trail records for this operation.
+    public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
+        switch self {
+        case .addActor(let actor):
+            ("actor.add", actor.name, nil, CanonicalJSON.string(["roles": actor.roles.map(\.rawValue)]), nil)
+        case .registerVersion(let model, let metadata):
+            ("model.register", model.reference.description, nil,
+             CanonicalJSON.string(RegistrationAudit(artifactSHA256: model.artifactSHA256, artifactPath: model.artifactPath, artifactBytes: model.artifactBytes, metadata: metadata)),
+             nil)
+        case .approve(let approval):
+            ("model.approve", approval.reference.description, nil,
+             CanonicalJSON.string(["stage": approval.stage.rawValue, "role": approval.role.rawValue, "evidence": approval.evidence.joined(separator: " ")]),
+             approval.reason)
+        case .attach(let attachment):
+            ("model.attach", attachment.reference.description, nil,
+             CanonicalJSON.string(["kind": attachment.kind, "file": attachment.fileName, "sha256": attachment.sha256]), nil)
+        case .transition(let transition):
+            ("model.transition", transition.reference.description, transition.from.map { CanonicalJSON.string(["stage": $0.rawValue]) },
+             CanonicalJSON.string(["stage": transition.to.rawValue]), transition.reason)
+        case .release(let record):
+            ("release.\(record.kind.rawValue)", record.reference.description, nil, CanonicalJSON.string(["release": record.id]), record.reason)
+        case .halt(let event):
+            (event.halted ? "model.halt" : "model.resume", event.model, CanonicalJSON.string(["halted": !event.halted]),
+             CanonicalJSON.string(["halted": event.halted]), event.reason)
+        }
+    }
+
+    private struct RegistrationAudit: Encodable {
+        var artifactSHA256: String
+        var artifactPath: String
+        var artifactBytes: Int64
+        var metadata: VersionMetadata
+    }
+}
+
+/// All the registry holds about one model (every version), plus the actors: what the rules
+/// decide on.
+public struct RegistrySnapshot: Sendable, Hashable {
+    public var name: String
+    public var actors: [RegistryActor]
+    public var versions: [ModelVersionRecord]
+    public var approvals: [Approval]
+    public var attachments: [Attachment]
+    /// In the order they happened.
+    public var transitions: [StageTransition]
+    public var releases: [ReleaseRecord]
+    public var halts: [HaltEvent]
+    /// The sequence number of the last audit entry when the snapshot was read.
+    public var auditHead: Int64
+
+    public init(
+        name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
+        attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
+        halts: [HaltEvent] = [], auditHead: Int64
+    ) {
+        self.name = name
+        self.actors = actors
+        self.versions = versions
+        self.approvals = approvals
+        self.attachments = attachments
+        self.transitions = transitions
+        self.releases = releases
+        self.halts = halts
+        self.auditHead = auditHead
+    }
+
+    public func version(_ reference: ModelReference) -> ModelVersionRecord? {
+        versions.first { $0.reference == reference }
+    }
+
+    public func actor(named name: String) -> RegistryActor? {
+        actors.first { $0.name == name }
+    }
+
+    /// The version serving production traffic now, if any.
+    public var serving: ModelVersionRecord? {
+        versions.first { $0.stage.isServing }
+    }
+
+    public var isHalted: Bool { halts.last?.halted ?? false }
+
+    public func approvals(of reference: ModelReference) -> [Approval] {
+        approvals.filter { $0.reference == reference }
+    }
+
+    public func attachments(of reference: ModelReference, kind: String? = nil) -> [Attachment] {
+        attachments.filter { $0.reference == reference && (kind == nil || $0.kind == kind) }
+    }
+
+    public func releases(of reference: ModelReference) -> [ReleaseRecord] {
+        releases.filter { $0.reference == reference }
+    }
+}

@@ -1,0 +1,76 @@
+/// The rules a registry enforces, with defaults that hold when no policy file is given
+/// (docs/governance.md shows the file). Pure data.
+public struct GovernancePolicy: Sendable, Hashable {
+    /// Which role signs each approval stage.
+    public var stageRoles: [ApprovalStage: GovernanceRole]
+    /// Separation of duties: the registrant may not give the production approval.
+    public var registrantMayApproveProduction: Bool
+    /// Separation of duties: one actor may not sign stages of two different roles on one version.
+    public var actorMaySignSeveralRoles: Bool
+    public var tracks: [ReleaseTrack: TrackRequirements]
+    public var quality: [QualityCriterion]
+    public var maxDemographicParityDifference: Double
+    public var maxEqualizedOddsDifference: Double
+    public var maxExpectedCalibrationError: Double
+    /// Device classes whose edge-performance gate must pass, and the thresholds file (relative
+    /// to the policy file) that defines them.
+    public var edgeDeviceClasses: [String]
+    public var edgeThresholdsFile: String
+    /// The production-eligibility checklist: `model-card`, `rollback-target` and attachment kinds.
+    public var checklist: [String]
+    /// How many earlier production versions stay deployable for rollback.
+    public var deployableProductionVersions: Int
+    /// SHA-256 of the policy text (of the defaults' description when there is no file).
+    public var sha256: String
+
+    public static let builtInChecklistItems = ["model-card", "rollback-target"]
+
+    public init(
+        stageRoles: [ApprovalStage: GovernanceRole] = Dictionary(uniqueKeysWithValues: ApprovalStage.allCases.map { ($0, $0.defaultRole) }),
+        registrantMayApproveProduction: Bool = false, actorMaySignSeveralRoles: Bool = false,
+        tracks: [ReleaseTrack: TrackRequirements] = Dictionary(uniqueKeysWithValues: ReleaseTrack.allCases.map { ($0, .defaults(for: $0)) }),
+        quality: [QualityCriterion] = [QualityCriterion(metric: "accuracy", higherIsBetter: true, margin: 0, floor: nil)],
+        maxDemographicParityDifference: Double = 0.05, maxEqualizedOddsDifference: Double = 0.05,
+        maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml",
+        checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
+        deployableProductionVersions: Int = 3, sha256: String = "built-in"
+    ) {
+        self.stageRoles = stageRoles
+        self.registrantMayApproveProduction = registrantMayApproveProduction
+        self.actorMaySignSeveralRoles = actorMaySignSeveralRoles
+        self.tracks = tracks
+        self.quality = quality
+        self.maxDemographicParityDifference = maxDemographicParityDifference
+        self.maxEqualizedOddsDifference = maxEqualizedOddsDifference
+        self.maxExpectedCalibrationError = maxExpectedCalibrationError
+        self.edgeDeviceClasses = edgeDeviceClasses
+        self.edgeThresholdsFile = edgeThresholdsFile
+        self.checklist = checklist
+        self.deployableProductionVersions = deployableProductionVersions
+        self.sha256 = sha256
+    }
+
+    public func role(for stage: ApprovalStage) -> GovernanceRole {
+        stageRoles[stage] ?? stage.defaultRole
+    }
+
+    public func requirements(for track: ReleaseTrack) -> TrackRequirements {
+        tracks[track] ?? .defaults(for: track)
+    }
+}
+
+/// One offline figure the quality gate compares with production: the candidate must beat
+/// production by `margin` (negative = tolerated regression) and stay on the right side of `floor`.
+public struct QualityCriterion: Sendable, Codable, Hashable {
+    public var metric: String
+    public var higherIsBetter: Bool
+    public var margin: Double
+    public var floor: Double?
+
+    public init(metric: String, higherIsBetter: Bool, margin: Double, floor: Double?) {
+        self.metric = metric
+        self.higherIsBetter = higherIsBetter
+        self.margin = margin
+        self.floor = floor
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+extension GovernancePolicy {
+    /// Parses a governance policy file; every field is optional and errors name the file, the
+    /// line and the field. `sha256` identifies the text in release records.
+    public init(yaml: String, file: String) throws(ConfigError) {
+        self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
+        let top = try YAMLFile(yaml: yaml, file: file).root.fields(
+            known: ["approvals", "tracks", "gates", "deployable-production-versions"], what: "a governance policy mapping")
+        if let approvals = top.node("approvals") {
+            try readApprovals(approvals.withContext("approvals: "))
+        }
+        if let tracks = top.node("tracks") {
+            for (name, line, node) in try tracks.entries(expecting: "'tracks' to map major, minor, patch to requirements") {
+                guard let track = ReleaseTrack(rawValue: name) else {
+                    throw tracks.error("unknown track '\(name)'; tracks are major, minor, patch", line: line)
+                }
+                self.tracks[track] = try Self.track(node.withContext("tracks: \(name): "), defaults: requirements(for: track))
+            }
+        }
+        if let gates = top.node("gates") {
+            try readGates(gates.withContext("gates: "))
+        }
+        deployableProductionVersions = try top.integer("deployable-production-versions", atLeast: 1) ?? deployableProductionVersions
+    }
+
+    private mutating func readApprovals(_ node: YAMLNode) throws(ConfigError) {
+        let fields = try node.fields(known: ["roles", "separation-of-duties"], what: "a mapping")
+        if let roles = fields.node("roles") {
+            for (name, line, value) in try roles.entries(expecting: "'roles' to map approval stages to roles") {
+                guard let stage = ApprovalStage(rawValue: name) else {
+                    throw roles.error("unknown approval stage '\(name)'; stages are \(ApprovalStage.allCases.map(\.rawValue).joined(separator: ", "))", line: line)
+                }
+                guard let text = value.scalar, let role = GovernanceRole(rawValue: text) else {
+                    throw value.error("stage '\(name)' needs one of the roles \(GovernanceRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                stageRoles[stage] = role
+            }
+        }
+        if let duties = fields.node("separation-of-duties") {
+            let sod = try duties.fields(known: ["registrant-may-approve-production", "actor-may-sign-several-roles"], what: "a mapping")
+            registrantMayApproveProduction = try sod.boolean("registrant-may-approve-production") ?? registrantMayApproveProduction
+            actorMaySignSeveralRoles = try sod.boolean("actor-may-sign-several-roles") ?? actorMaySignSeveralRoles
+        }
+    }
+
+    private static func track(_ node: YAMLNode, defaults: TrackRequirements) throws(ConfigError) -> TrackRequirements {
+        let fields = try node.fields(known: ["approvals", "shadow-evidence", "may-skip-staging"], what: "a mapping")
+        var requirements = defaults
+        if let names = try fields.strings("approvals") {
+            var stages: [ApprovalStage] = []
+            for name in names {
+                guard let stage = ApprovalStage(rawValue: name) else {
+                    throw fields.node("approvals")!.error("unknown approval stage '\(name)'; stages are \(ApprovalStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                stages.append(stage)
+            }
+            requirements.approvals = stages
+        }
+        requirements.shadowEvidence = try fields.boolean("shadow-evidence") ?? requirements.shadowEvidence
+        requirements.maySkipStaging = try fields.boolean("may-skip-staging") ?? requirements.maySkipStaging
+        return requirements
+    }
+
+    private mutating func readGates(_ node: YAMLNode) throws(ConfigError) {
+        let fields = try node.fields(known: ["quality", "fairness", "calibration", "edge-performance", "checklist"], what: "a mapping")
+        if let quality = fields.node("quality") {
+            self.quality = []
+            for (metric, _, value) in try quality.entries(expecting: "'quality' to map metric names to rules") {
+                let rule = try value.withContext("gates: quality: \(metric): ").fields(known: ["better", "margin", "floor"], what: "a mapping")
+                let better = try rule.choice("better", of: ["higher", "lower"]) ?? "higher"
+                self.quality.append(
+                    QualityCriterion(
+                        metric: metric, higherIsBetter: better == "higher",
+                        margin: try rule.number("margin", atLeast: -.greatestFiniteMagnitude) ?? 0,
+                        floor: try rule.number("floor", atLeast: -.greatestFiniteMagnitude)))
+            }
+        }
+        if let fairness = fields.node("fairness") {
+            let rule = try fairness.fields(known: ["max-demographic-parity-difference", "max-equalized-odds-difference"], what: "a mapping")
+            maxDemographicParityDifference = try rule.number("max-demographic-parity-difference", atLeast: 0) ?? maxDemographicParityDifference
+            maxEqualizedOddsDifference = try rule.number("max-equalized-odds-difference", atLeast: 0) ?? maxEqualizedOddsDifference
+        }
+        if let calibration = fields.node("calibration") {
+            let rule = try calibration.fields(known: ["max-ece"], what: "a mapping")
+            maxExpectedCalibrationError = try rule.number("max-ece", atLeast: 0) ?? maxExpectedCalibrationError
+        }
+        if let edge = fields.node("edge-performance") {
+            let rule = try edge.fields(known: ["thresholds", "device-classes"], what: "a mapping")
+            edgeThresholdsFile = try rule.string("thresholds") ?? edgeThresholdsFile
+            edgeDeviceClasses = try rule.strings("device-classes") ?? edgeDeviceClasses
+        }
+        checklist = try fields.strings("checklist") ?? checklist
+    }
+}

@@ -1,0 +1,172 @@
+import EdgeProfCore
+import Foundation
+import GRDB
+
+/// The governance half of the SQLite store: snapshots for the rules, and atomic commits of
+/// their decisions with one audit entry per operation.
+extension SQLiteEvidenceStore {
+    public func snapshot(model name: String) throws(StoreError) -> RegistrySnapshot {
+        try read("read the registry of \(name)") { db in
+            let versionRows = try Row.fetchAll(db, sql: "SELECT * FROM model_version WHERE name = ? ORDER BY major, minor, patch, version", arguments: [name])
+            let versions = try versionRows.compactMap(Self.versionRecord(from:))
+            let byID = Dictionary(uniqueKeysWithValues: versions.map { ($0.model.id, $0.reference) })
+            func reference(_ row: Row) -> ModelReference? { byID[row["model_version_id"] as Int64] }
+            let ids = "SELECT id FROM model_version WHERE name = ?"
+            let approvals = try Row.fetchAll(db, sql: "SELECT * FROM approval WHERE model_version_id IN (\(ids)) ORDER BY at, rowid", arguments: [name])
+                .compactMap { row -> Approval? in
+                    guard let reference = reference(row), let stage = ApprovalStage(rawValue: row["stage"]),
+                          let role = GovernanceRole(rawValue: row["role"]) else { return nil }
+                    return Approval(
+                        reference: reference, stage: stage, actor: row["actor"], role: role, at: row["at"], reason: row["reason"],
+                        evidence: try JSONColumn.decode(row["evidence_json"]))
+                }
+            let attachments = try Row.fetchAll(db, sql: "SELECT * FROM attachment WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name])
+                .compactMap { row -> Attachment? in
+                    guard let reference = reference(row) else { return nil }
+                    return Attachment(
+                        reference: reference, kind: row["kind"], fileName: row["file_name"], sha256: row["sha256"], content: row["content"],
+                        attachedAt: row["attached_at"], attachedBy: row["attached_by"])
+                }
+            let transitions = try Row.fetchAll(db, sql: "SELECT * FROM stage_transition WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name])
+                .compactMap { row -> StageTransition? in
+                    guard let reference = reference(row), let to = LifecycleStage(rawValue: row["to_stage"]) else { return nil }
+                    return StageTransition(
+                        reference: reference, from: (row["from_stage"] as String?).flatMap(LifecycleStage.init(rawValue:)), to: to,
+                        at: row["at"], actor: row["actor"], reason: row["reason"])
+                }
+            let releases = try Row.fetchAll(db, sql: "SELECT id, json FROM release WHERE model_version_id IN (\(ids)) ORDER BY at, rowid", arguments: [name])
+                .map { row throws -> ReleaseRecord in
+                    let id: String = row["id"]
+                    let json: String = row["json"]
+                    guard CanonicalJSON.sha256(Data(json.utf8)) == id else {
+                        throw StoreError.failed(location: location, operation: "read release \(id)", reason: "its content no longer matches its address (tampered)")
+                    }
+                    return try CanonicalJSON.decode(ReleaseRecord.self, from: json)
+                }
+            let halts = try Row.fetchAll(db, sql: "SELECT * FROM halt_event WHERE model = ? ORDER BY id", arguments: [name]).map {
+                HaltEvent(model: $0["model"], halted: $0["halted"], at: $0["at"], actor: $0["actor"], reason: $0["reason"])
+            }
+            return RegistrySnapshot(
+                name: name, actors: try Self.actors(db), versions: versions, approvals: approvals, attachments: attachments,
+                transitions: transitions, releases: releases, halts: halts, auditHead: try Self.auditHead(db))
+        }
+    }
+
+    public func versionRecords() throws(StoreError) -> [ModelVersionRecord] {
+        try read("list model versions") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM model_version ORDER BY name, major, minor, patch, version").compactMap(Self.versionRecord(from:))
+        }
+    }
+
+    public func commit(_ change: GovernanceChange) throws(StoreError) -> [AuditEntry] {
+        let location = location
+        let marker = pauseBeforeCommitMarker
+        return try write("record \(change.operations.first?.audit.action ?? "a change")") { db in
+            let head = try Self.auditHead(db)
+            guard head == change.expectedAuditHead else {
+                throw StoreError.conflict(location: location, expected: change.expectedAuditHead, found: head)
+            }
+            var entries: [AuditEntry] = []
+            for operation in change.operations {
+                try Self.apply(operation, db, location: location)
+                let audit = operation.audit
+                entries.append(try Self.appendAudit(
+                    db, at: change.at, actor: change.actor, action: audit.action, subject: audit.subject, before: audit.before,
+                    after: audit.after, reason: audit.reason))
+            }
+            if let marker { Self.pause(marker) }
+            return entries
+        }
+    }
+
+    private static func apply(_ operation: GovernanceOperation, _ db: Database, location: String) throws {
+        switch operation {
+        case .addActor(let actor):
+            try db.execute(
+                sql: "INSERT INTO actor (name, roles_json, added_at, added_by) VALUES (?, ?, ?, ?)",
+                arguments: [actor.name, try JSONColumn.encode(actor.roles), actor.addedAt, actor.addedBy])
+        case .registerVersion(let model, let metadata):
+            if let existing = try fetchModel(model.reference, db) {
+                throw StoreError.duplicateVersion(model.reference, existingSHA256: existing.artifactSHA256)
+            }
+            let version = model.reference.version
+            try db.execute(
+                sql: """
+                    INSERT INTO model_version (name, version, major, minor, patch, artifact_sha256, artifact_path, artifact_bytes,
+                        registered_at, registered_by, stage, stage_changed_at, metadata_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'development', ?, ?)
+                    """,
+                arguments: [
+                    model.reference.name, version.description, Int64(clamping: version.major), Int64(clamping: version.minor),
+                    Int64(clamping: version.patch), model.artifactSHA256, model.artifactPath, model.artifactBytes, model.registeredAt,
+                    metadata.author ?? "", model.registeredAt, try JSONColumn.encode(metadata),
+                ])
+            try db.execute(sql: "UPDATE model_version SET registered_by = ? WHERE id = ?", arguments: [metadata.author ?? "", db.lastInsertedRowID])
+        case .approve(let approval):
+            try db.execute(
+                sql: "INSERT INTO approval (model_version_id, stage, actor, role, at, reason, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    try versionID(approval.reference, db, location), approval.stage.rawValue, approval.actor, approval.role.rawValue,
+                    approval.at, approval.reason, try JSONColumn.encode(approval.evidence),
+                ])
+        case .attach(let attachment):
+            try db.execute(
+                sql: "INSERT INTO attachment (model_version_id, kind, file_name, sha256, content, attached_at, attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    try versionID(attachment.reference, db, location), attachment.kind, attachment.fileName, attachment.sha256,
+                    attachment.content, attachment.attachedAt, attachment.attachedBy,
+                ])
+        case .transition(let transition):
+            let id = try versionID(transition.reference, db, location)
+            if let from = transition.from {
+                try db.execute(
+                    sql: "UPDATE model_version SET stage = ?, stage_changed_at = ? WHERE id = ? AND stage = ?",
+                    arguments: [transition.to.rawValue, transition.at, id, from.rawValue])
+                guard db.changesCount == 1 else {
+                    throw StoreError.failed(location: location, operation: "move \(transition.reference)", reason: "it is no longer in \(from.rawValue)")
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO stage_transition (model_version_id, from_stage, to_stage, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, transition.from?.rawValue, transition.to.rawValue, transition.at, transition.actor, transition.reason])
+        case .release(let record):
+            try db.execute(
+                sql: "INSERT INTO release (id, model_version_id, kind, at, json) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.id, try versionID(record.reference, db, location), record.kind.rawValue, record.at, record.canonicalJSON])
+        case .halt(let event):
+            try db.execute(
+                sql: "INSERT INTO halt_event (model, halted, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
+                arguments: [event.model, event.halted, event.at, event.actor, event.reason])
+        }
+    }
+
+    private static func versionID(_ reference: ModelReference, _ db: Database, _ location: String) throws -> Int64 {
+        guard let model = try fetchModel(reference, db) else {
+            throw StoreError.failed(location: location, operation: "find \(reference)", reason: "no such version")
+        }
+        return model.id
+    }
+
+    private static func actors(_ db: Database) throws -> [RegistryActor] {
+        try Row.fetchAll(db, sql: "SELECT * FROM actor ORDER BY name").map { row in
+            RegistryActor(name: row["name"], roles: try JSONColumn.decode(row["roles_json"]), addedAt: row["added_at"], addedBy: row["added_by"])
+        }
+    }
+
+    static func auditHead(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit_entry") ?? 0
+    }
+
+    private static func versionRecord(from row: Row) throws -> ModelVersionRecord? {
+        guard let model = model(from: row), let stage = LifecycleStage(rawValue: row["stage"]) else { return nil }
+        return ModelVersionRecord(
+            model: model, registeredBy: row["registered_by"], stage: stage,
+            stageChangedAt: row["stage_changed_at"] ?? model.registeredAt, metadata: try JSONColumn.decode(row["metadata_json"]))
+    }
+
+    /// The fault point of `EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT`: announce, then wait to be killed.
+    private static func pause(_ marker: String) {
+        _ = FileManager.default.createFile(atPath: marker, contents: Data("paused\n".utf8))
+        Thread.sleep(forTimeInterval: 60)
+    }
+}

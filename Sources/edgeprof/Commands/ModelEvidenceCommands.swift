@@ -1,0 +1,63 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+
+/// `edgeprof model attach NAME@VERSION --kind KIND FILE`.
+struct ModelAttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach", abstract: "Attach evidence to a version: predictions, a shadow report, a risk assessment, a runbook…",
+        discussion: """
+            Kinds the gates read: predictions (CSV y_true,y_pred[,score][,group][,weight]: fairness and calibration), \
+            shadow-report (shadow evidence), and the checklist's documents (risk-assessment, runbook, rollback-plan by default).
+            """)
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Argument(help: "The file (text: CSV, Markdown, JSON).")
+    var file: String
+
+    @Option(help: ArgumentHelp("What the file is, e.g. predictions, shadow-report, risk-assessment.", valueName: "kind"))
+    var kind: String
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let attachment = try reportingErrors { () throws(AgentError) in
+            try governance.service(store).attach(try parseModelReference(model), kind: kind, file: file)
+        }
+        Terminal.print("attached \(attachment.kind) \(attachment.fileName) to \(attachment.reference): sha256 \(attachment.sha256)\n")
+    }
+}
+
+/// `edgeprof model approve NAME@VERSION STAGE --reason TEXT`.
+struct ModelApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Sign an approval stage of a version (needs the stage's role).",
+        discussion: "Stages and their default roles: \(ApprovalStage.allCases.map { "\($0.rawValue) (\($0.defaultRole.rawValue))" }.joined(separator: ", ")).")
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Argument(help: "The approval stage.")
+    var stage: ApprovalStage
+
+    @Option(help: "Why you approve.")
+    var reason: String
+
+    @Option(name: .customLong("evidence"), help: ArgumentHelp("What you looked at (run id, report, URL); repeat for several.", valueName: "text"))
+    var evidence: [String] = []
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let reference = try reportingErrors { () throws(AgentError) in
+            let reference = try parseModelReference(model)
+            try governance.service(store).approve(reference, stage: stage, reason: reason, evidence: evidence)
+            return reference
+        }
+        Terminal.print("\(stage.rawValue) of \(reference) signed by \(Actor.current(explicit: governance.actor))\n")
+    }
+}

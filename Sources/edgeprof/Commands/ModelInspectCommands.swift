@@ -1,0 +1,103 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+
+/// `edgeprof model show NAME@VERSION`.
+struct ModelShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "A version in full: stage, metadata, approvals, attachments, gates, releases.")
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (version, snapshot, track, gates) = try reportingErrors { () throws(AgentError) in
+            let reference = try parseModelReference(model)
+            let service = try governance.service(store)
+            let snapshot = try service.snapshot(reference.name)
+            guard let version = snapshot.version(reference) else {
+                throw AgentError.unknownModel(reference, known: snapshot.versions.map(\.reference.description))
+            }
+            let track = GovernanceRules(snapshot: snapshot, policy: service.policy, actor: service.actor, now: Date()).track(of: version)
+            return (version, snapshot, track, try service.gateResults(for: reference))
+        }
+        Terminal.print(
+            format == .json
+                ? GovernanceListing.json(GovernanceListing.VersionDetail(version: version, snapshot: snapshot, track: track, gates: gates))
+                : GovernanceListing.show(version, snapshot: snapshot, track: track, gates: gates))
+    }
+}
+
+/// `edgeprof model card NAME@VERSION`.
+struct ModelCardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card", abstract: "The model card from the registry and the evidence (Markdown with Hugging Face metadata, HTML, JSON).")
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Option(help: "markdown, html, json, or hf (the Hugging Face model-index metadata only).")
+    var format = ModelCardFormat.markdown
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let card = try reportingErrors { () throws(AgentError) in try governance.service(store).card(for: try parseModelReference(model)) }
+        Terminal.print(ModelCardRenderer.render(card, as: format))
+    }
+}
+
+/// `edgeprof model history NAME [--at TIME]`.
+struct ModelHistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Every stage move and halt of a model; --at answers which version was in production then.")
+
+    @Argument(help: "Model name.")
+    var name: String
+
+    @Option(help: ArgumentHelp("A moment (ISO 8601, e.g. 2026-03-01T12:00:00Z).", valueName: "time"))
+    var at: String?
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let snapshot = try reportingErrors { () throws(AgentError) in
+            let name = try parseModelName(name)
+            let store = try store.open()
+            do throws(StoreError) { return try store.snapshot(model: name) } catch { throw .store(error) }
+        }
+        guard let at else {
+            Terminal.print(format == .json ? GovernanceListing.json(HistoryJSON(transitions: snapshot.transitions, halts: snapshot.halts)) : GovernanceListing.history(snapshot))
+            return
+        }
+        let moment = try reportingErrors { () throws(AgentError) in
+            guard let moment = Self.parse(at) else {
+                throw .invalidArgument("--at '\(at)' is not an ISO 8601 time; write it like 2026-03-01T12:00:00Z")
+            }
+            return moment
+        }
+        let answer = ProductionHistory(model: snapshot.name, transitions: snapshot.transitions, halts: snapshot.halts).serving(at: moment)
+        Terminal.print(format == .json ? GovernanceListing.json(answer) : GovernanceListing.serving(answer))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
+
+    struct HistoryJSON: Encodable {
+        var transitions: [StageTransition]
+        var halts: [HaltEvent]
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+
+/// `edgeprof model promote NAME@VERSION [--to STAGE]`.
+struct ModelPromoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote", abstract: "Move a version to its next lifecycle stage, through its gates and approvals.",
+        discussion: """
+            Without --to: development → validation → staging → canary → production. --to also reaches monitoring, \
+            degraded, retraining, failed and retired. --emergency deploys to production without approvals or gates, with an \
+            escalation record (--informed). Exit codes: 0 moved, 1 a gate failed, 2 evidence or approvals missing, \
+            65 illegal move or changed artifact, 77 not permitted.
+            """)
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Option(help: "Target stage (default: the next on the main path).")
+    var to: LifecycleStage?
+
+    @Option(help: "Why (recorded in the audit trail and the release record).")
+    var reason: String
+
+    @Flag(help: "Emergency deployment to production: needs --informed.")
+    var emergency = false
+
+    @Option(name: .customLong("informed"), help: ArgumentHelp("Who was informed of the emergency deployment; repeat for several.", valueName: "who"))
+    var informed: [String] = []
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if emergency, let to, to != .production { throw ValidationError("--emergency deploys to production; drop --to \(to.rawValue)") }
+        if !informed.isEmpty, !emergency { throw ValidationError("--informed belongs to an emergency deployment: add --emergency") }
+    }
+
+    func run() throws {
+        let (reference, decision) = try reportingErrors { () throws(AgentError) in
+            let reference = try parseModelReference(model)
+            let service = try governance.service(store)
+            let decision = emergency
+                ? try service.emergencyDeploy(reference, informed: informed, reason: reason)
+                : try service.promote(reference, to: to, reason: reason)
+            return (reference, decision)
+        }
+        let result = summary(of: decision, reference)
+        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+    }
+}
+
+/// `edgeprof model rollback NAME [--to VERSION]`.
+struct ModelRollbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Put the previous production version back, restoring its thresholds and config.",
+        discussion: "The last three production versions stay deployable (policy: deployable-production-versions).")
+
+    @Argument(help: "Model name.")
+    var name: String
+
+    @Option(help: "The earlier production version to restore (default: the most recent).")
+    var to: String?
+
+    @Option(help: "Why (recorded in the audit trail and the release record).")
+    var reason: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let decision = try reportingErrors { () throws(AgentError) in
+            let name = try parseModelName(name)
+            let target: SemanticVersion?
+            do throws(SemanticVersionError) { target = try to.map(SemanticVersion.init(parsing:)) } catch { throw .invalidArgument(error.description) }
+            return try governance.service(store).rollback(model: name, to: target, reason: reason)
+        }
+        let restored = decision.change.operations.compactMap { operation -> ModelReference? in
+            if case .transition(let transition) = operation, transition.to == .production { return transition.reference }
+            return nil
+        }.first!
+        let result = summary(of: decision, restored)
+        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+    }
+}
+
+/// `edgeprof model halt NAME`.
+struct ModelHaltCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "halt", abstract: "Emergency halt: the model serves nothing until resumed (any role may pull it).")
+
+    @Argument(help: "Model name.")
+    var name: String
+
+    @Option(help: "Why.")
+    var reason: String
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        try reportingErrors { () throws(AgentError) in try governance.service(store).halt(model: try parseModelName(name), reason: reason) }
+        Terminal.print("\(name) is HALTED: it serves nothing until `edgeprof model resume \(name)`\n")
+    }
+}
+
+/// `edgeprof model resume NAME`.
+struct ModelResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Lift an emergency halt (needs tech_lead).")
+
+    @Argument(help: "Model name.")
+    var name: String
+
+    @Option(help: "Why it is safe again.")
+    var reason: String
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        try reportingErrors { () throws(AgentError) in try governance.service(store).resume(model: try parseModelName(name), reason: reason) }
+        Terminal.print("\(name) resumed\n")
+    }
+}
+
+/// `edgeprof model retire NAME@VERSION`.
+struct ModelRetireCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retire", abstract: "Retire a version that does not serve: archive its record and close it (needs tech_lead).")
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Option(help: "Why.")
+    var reason: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (reference, decision) = try reportingErrors { () throws(AgentError) in
+            let reference = try parseModelReference(model)
+            return (reference, try governance.service(store).retire(reference, reason: reason))
+        }
+        let result = summary(of: decision, reference)
+        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+    }
+}

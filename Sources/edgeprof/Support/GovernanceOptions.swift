@@ -1,0 +1,47 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+
+/// `--actor` and `--policy`, shared by the registry commands.
+struct GovernanceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Who acts (default: $EDGEPROF_ACTOR, else your login); must be a registered actor with the role.", valueName: "name"))
+    var actor: String?
+
+    @Option(help: ArgumentHelp("Governance policy file (default: ./\(GovernanceService.defaultPolicyFile) if present, else built-in rules).", valueName: "file"))
+    var policy: String?
+
+    func service(_ store: StoreOptions) throws(AgentError) -> GovernanceService {
+        let (policy, file) = try GovernanceService.loadPolicy(path: policy)
+        return GovernanceService(store: try store.open(), policy: policy, policyFile: file, actor: Actor.current(explicit: actor))
+    }
+}
+
+/// Turns a governance decision into its printed summary.
+func summary(of decision: GovernanceRules.Decision, _ reference: ModelReference) -> GovernanceListing.DecisionSummary {
+    let releases = decision.change.operations.compactMap { operation -> String? in
+        if case .release(let record) = operation { return record.id }
+        return nil
+    }
+    return GovernanceListing.DecisionSummary(reference: reference, stage: decision.to, track: decision.track, gates: decision.gates, releases: releases)
+}
+
+/// Reads a `--metadata` file.
+func loadMetadata(_ path: String?) throws(AgentError) -> VersionMetadata {
+    guard let path else { return VersionMetadata() }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw .config(ConfigError(file: path, line: nil, message: "cannot read the metadata file (missing, unreadable or not UTF-8)"))
+    }
+    do { return try VersionMetadata(yaml: text, file: path) } catch { throw .config(error) }
+}
+
+/// Parses a NAME (no version) with the precise reason when it is malformed.
+func parseModelName(_ text: String) throws(AgentError) -> String {
+    do { try ModelReference.validate(name: text) } catch { throw .invalidArgument(error.description) }
+    return text
+}
+
+extension LifecycleStage: ExpressibleByArgument {}
+extension ApprovalStage: ExpressibleByArgument {}
+extension GovernanceRole: ExpressibleByArgument {}
+extension ModelCardFormat: ExpressibleByArgument {}
