@@ -27,17 +27,35 @@ struct CLI {
 
     var database: String { home.appendingPathComponent("edgeprof.sqlite").path }
 
+    /// The environment every run gets: data in this test's folder, `ana` as the default actor.
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = home.path
+        environment["EDGEPROF_DB"] = database
+        environment["EDGEPROF_LEASES"] = home.appendingPathComponent("leases/leases.sqlite").path
+        environment["EDGEPROF_ACTOR"] = "ana"
+        return environment
+    }
+
+    /// Starts `edgeprof ARGS` without waiting, with extra environment (for tests that kill it).
+    func start(_ arguments: [String], environment extra: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
+        process.currentDirectoryURL = home
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `edgeprof ARGS` (or `prefix… edgeprof ARGS`) with its data in this test's folder.
     func run(_ arguments: [String], prefix: [String] = [], timeout: TimeInterval = 60) throws -> Result {
         let process = Process()
         let all = prefix + [Self.binary] + arguments
         process.executableURL = URL(fileURLWithPath: all[0])
         process.arguments = Array(all.dropFirst())
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_DATA_HOME"] = home.path
-        environment["EDGEPROF_DB"] = database
-        environment["EDGEPROF_LEASES"] = home.appendingPathComponent("leases/leases.sqlite").path
-        environment["EDGEPROF_ACTOR"] = "ana"
         process.environment = environment
         process.currentDirectoryURL = home
         let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")

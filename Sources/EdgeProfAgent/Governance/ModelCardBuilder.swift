@@ -18,7 +18,9 @@ extension GovernanceService {
                 deviceClass: deviceClass, summary: ProfileSummary(runs: group.map(\.run)),
                 evidenceKeys: Array(Set(group.map { $0.run.evidenceKey().shortID })).sorted())
         }
-        let track = GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: version.stageChangedAt).track(of: version)
+        // The track it was released on; before any release, the one it would take now.
+        let track = snapshot.releases(of: reference).last { $0.track != nil }?.track
+            ?? GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: version.stageChangedAt).track(of: version)
         return ModelCard(version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware)
     }
 }

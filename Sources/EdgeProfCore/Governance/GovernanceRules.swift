@@ -183,7 +183,9 @@ public struct GovernanceRules: Sendable {
         }
         operations.append(.transition(StageTransition(reference: reference, from: from, to: to, at: now, actor: actor, reason: reason)))
         if to == .production {
-            operations.append(.release(release(.promotion, version, gates: results, thresholds: evidence.edgeThresholds, replaces: replaced?.reference, reason: reason)))
+            var record = release(.promotion, version, gates: results, thresholds: evidence.edgeThresholds, replaces: replaced?.reference, reason: reason)
+            record.track = track
+            operations.append(.release(record))
         }
         return Decision(change: change(operations), gates: results, track: track, to: to)
     }
@@ -215,6 +217,7 @@ public struct GovernanceRules: Sendable {
             reference: reference, from: version.stage, to: .production, at: now, actor: actor, reason: "emergency: \(escalation.reason)")))
         var record = release(.emergency, version, gates: results, thresholds: evidence.edgeThresholds, replaces: replaced?.reference, reason: escalation.reason)
         record.escalation = Escalation(informed: informed, reason: escalation.reason)
+        record.track = track
         operations.append(.release(record))
         return Decision(change: change(operations), gates: results, track: track, to: .production)
     }

@@ -14,6 +14,8 @@ public struct ReleaseRecord: Sendable, Codable, Hashable {
 
     public var kind: Kind
     public var reference: ModelReference
+    /// The evidence track a promotion or emergency deployment was judged on.
+    public var track: ReleaseTrack?
     public var artifactSHA256: String
     public var datasetManifestSHA256: String?
     /// Configuration that defines the deployed behaviour: quantization and tokenizer config
@@ -37,13 +39,14 @@ public struct ReleaseRecord: Sendable, Codable, Hashable {
     public var reason: String
 
     public init(
-        kind: Kind, reference: ModelReference, artifactSHA256: String, datasetManifestSHA256: String?, config: [String: String],
+        kind: Kind, reference: ModelReference, track: ReleaseTrack? = nil, artifactSHA256: String, datasetManifestSHA256: String?, config: [String: String],
         thresholds: [DeviceClassThresholds], policySHA256: String, gates: [GovernanceGateResult], approvals: [Approval],
         escalation: Escalation? = nil, replaces: ModelReference? = nil, restores: String? = nil, archive: RetirementArchive? = nil,
         at: Date, actor: String, reason: String
     ) {
         self.kind = kind
         self.reference = reference
+        self.track = track
         self.artifactSHA256 = artifactSHA256
         self.datasetManifestSHA256 = datasetManifestSHA256
         self.config = config

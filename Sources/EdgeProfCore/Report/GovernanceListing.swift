@@ -132,8 +132,9 @@ public enum GovernanceListing {
             .map { "\(AuditChain.timestamp($0.element.0))  \($0.element.1)" }.joined(separator: "\n") + "\n"
     }
 
-    public static func serving(_ answer: ProductionHistory.Answer) -> String {
-        let at = AuditChain.timestamp(answer.at)
+    /// `asked` is the moment as the user wrote it (echoed as is, not re-rounded).
+    public static func serving(_ answer: ProductionHistory.Answer, asked: String) -> String {
+        let at = asked
         guard let version = answer.version else {
             return "at \(at): no version of \(answer.model) was in production\(answer.halted ? " (and it was halted)" : "")\n"
         }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The formats `edgeprof model card` writes.
 public enum ModelCardFormat: String, Sendable, CaseIterable {
@@ -22,21 +21,23 @@ public enum ModelCardRenderer {
         }
     }
 
-    /// `model-index` with the offline metrics, plus tags.
+    /// `model-index` with the offline metrics, plus tags. Written by hand so numbers read as
+    /// people write them (0.91, not 9.1e-1); every text is a JSON-quoted YAML scalar.
     public static func huggingFaceMetadata(_ card: ModelCard) -> String {
-        let metrics: [[String: Any]] = card.metrics.keys.sorted().map { name in
-            ["type": name, "name": name, "value": card.metrics[name]!]
+        let quote = { (text: String) in CanonicalJSON.string(text) }
+        var lines = ["model-index:", "- name: \(quote("\(card.details.name)@\(card.details.version)"))", "  results:"]
+        lines.append("  - task:")
+        lines.append("      type: \(quote(card.parameters.task ?? "other"))")
+        lines.append("    dataset:")
+        lines.append("      type: \(quote(card.parameters.dataset ?? "unknown"))")
+        lines.append("      name: \(quote(card.parameters.dataset ?? "unknown"))")
+        lines.append(card.metrics.isEmpty ? "    metrics: []" : "    metrics:")
+        for name in card.metrics.keys.sorted() {
+            lines += ["    - type: \(quote(name))", "      name: \(quote(name))", "      value: \(ReportText.plain(card.metrics[name]!))"]
         }
-        let result: [String: Any] = [
-            "task": ["type": card.parameters.task ?? "other"],
-            "dataset": ["type": card.parameters.dataset ?? "unknown", "name": card.parameters.dataset ?? "unknown"],
-            "metrics": metrics,
-        ]
-        let document: [String: Any] = [
-            "tags": ["edgeprof"] + card.details.tags,
-            "model-index": [["name": "\(card.details.name)@\(card.details.version)", "results": [result]]],
-        ]
-        return (try? Yams.dump(object: document, sortKeys: true)) ?? ""
+        lines.append("tags:")
+        lines += (["edgeprof"] + card.details.tags).map { "- \(quote($0))" }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The card's sections as (title, lines of Markdown).

@@ -88,7 +88,7 @@ struct ModelHistoryCommand: ParsableCommand {
             return moment
         }
         let answer = ProductionHistory(model: snapshot.name, transitions: snapshot.transitions, halts: snapshot.halts).serving(at: moment)
-        Terminal.print(format == .json ? GovernanceListing.json(answer) : GovernanceListing.serving(answer))
+        Terminal.print(format == .json ? GovernanceListing.json(answer) : GovernanceListing.serving(answer, asked: at))
     }
 
     static func parse(_ text: String) -> Date? {
