@@ -115,7 +115,9 @@ import Testing
         #expect(selfApproval.stderr == "edgeprof: error: bo (ml_engineer) may not sign production_approval of kws@1.0.0: that needs the role tech_lead\n")
         _ = try ok(cli, ["model", "approve", "kws@1.0.0", "ethical_review", "--reason", "fair across regions"], "eli")
         _ = try ok(cli, ["model", "approve", "kws@1.0.0", "regulatory_check", "--reason", "compliant"], "fay")
-        _ = try ok(cli, ["model", "approve", "kws@1.0.0", "production_approval", "--reason", "go"], "gus")
+        let signed = try ok(cli, ["model", "approve", "kws@1.0.0", "production_approval", "--reason", "go", "--format", "json"], "gus")
+        let signedJSON = try JSONSerialization.jsonObject(with: Data(signed.utf8)) as? [String: Any]
+        #expect(signedJSON?["role"] as? String == "tech_lead" && (signedJSON?["evidence"] as? [String])?.first?.hasPrefix("artifact sha256:") == true)
 
         // A crash in the middle of the promotion: killed inside its transaction, nothing of it remains.
         let trailBefore = try sqlite(cli.database, "SELECT count(*) FROM audit_entry;")
@@ -156,7 +158,9 @@ import Testing
 
         let rollback = try ok(cli, ["model", "rollback", "kws", "--reason", "1.1.0 drops wake words"], "bo")
         #expect(rollback.hasPrefix("kws@1.0.0 is now in production\n"))
-        _ = try ok(cli, ["model", "halt", "kws", "--reason", "false triggers in the field"], "dee")
+        let halt = try ok(cli, ["model", "halt", "kws", "--reason", "false triggers in the field", "--format", "json"], "dee")
+        let haltJSON = try JSONSerialization.jsonObject(with: Data(halt.utf8)) as? [String: Any]
+        #expect(haltJSON?["halted"] as? Bool == true && haltJSON?["actor"] as? String == "dee")
         let halted = try cli.run(["model", "promote", "kws@1.1.0", "--to", "retired", "--reason", "x", "--actor", "bo"])
         #expect(halted.status == 77, "retiring needs tech_lead: \(halted.stderr)")
         _ = try ok(cli, ["model", "resume", "kws", "--reason", "threshold fixed"], "gus")

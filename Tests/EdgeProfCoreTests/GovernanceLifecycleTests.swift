@@ -74,6 +74,14 @@ import Testing
         }
     }
 
+    @Test func retiringTheServingVersionLeavesNothingInProduction() throws {
+        let registry = try shipped(["1.0.0"])
+        try registry.move("gus") { try $0.retire(Registry.reference("1.0.0"), reason: "end of life") }
+        #expect(registry.snapshot.serving == nil)
+        let history = ProductionHistory(model: "kws", transitions: registry.snapshot.transitions, halts: [])
+        #expect(history.serving(at: registry.clock).version == nil)
+    }
+
     @Test func aPatchMayTakeTheFastTrack() throws {
         let registry = try shipped(["1.0.0"])
         try registry.act("ana") { try $0.register(Registry.model("1.0.1", sha: "e"), metadata: Registry.goodMetadata) }

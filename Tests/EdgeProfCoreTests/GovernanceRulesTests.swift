@@ -49,9 +49,6 @@ import Testing
         if stage == .validation, target == .canary {
             return .illegalMove("kws@1.0.0 is a major release and must pass staging (shadow evidence); allowed next: \(list)")
         }
-        if target == .retired, stage.isServing {
-            return .illegalMove("kws@1.0.0 is serving (\(stage.rawValue)): roll back or promote a successor before retiring it")
-        }
         if target == .retired, stage == .retired { return .illegalMove("kws@1.0.0 is already retired") }
         return .illegalMove("kws@1.0.0 cannot move from \(stage.rawValue) to \(target.rawValue); allowed next: \(list)")
     }
@@ -238,8 +235,11 @@ import Testing
         #expect(throws: GovernanceError.blocked("kws has no earlier production version to roll back to; to stop serving kws@1.0.0, use `edgeprof model halt kws`", outcome: .fail)) {
             try registry.rules("gus").rollback(to: nil, reason: "x", evidence: registry.evidence)
         }
-        #expect(throws: GovernanceError.illegalMove("kws@1.0.0 is serving (production): roll back or promote a successor before retiring it")) {
-            try registry.rules("gus").retire(Registry.reference("1.0.0"), reason: "old")
+        #expect(throws: GovernanceError.notPermitted("bo (ml_engineer) may not retire kws@1.0.0: that needs the role tech_lead")) {
+            try registry.rules("bo").retire(Registry.reference("1.0.0"), reason: "old")
+        }
+        #expect(throws: GovernanceError.invalid("a retirement needs a reason: --reason TEXT")) {
+            try registry.rules("gus").retire(Registry.reference("1.0.0"), reason: "")
         }
         #expect(throws: GovernanceError.notFound("unknown model kws@9.0.0 (registered: kws@1.0.0)")) {
             try registry.rules("gus").retire(Registry.reference("9.0.0"), reason: "old")

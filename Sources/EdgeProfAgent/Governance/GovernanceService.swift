@@ -42,10 +42,14 @@ public struct GovernanceService: Sendable {
         return attachment
     }
 
-    public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) throws(AgentError) {
-        try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
-            try rules(snapshot).approve(reference, stage: stage, reason: reason, evidence: evidence)
+    public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) throws(AgentError) -> Approval {
+        let decided = try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
+            let change = try rules(snapshot).approve(reference, stage: stage, reason: reason, evidence: evidence)
+            guard case .approve(let approval) = change.operations.first else { return (change, Approval?.none) }
+            return (change, approval)
         }
+        guard let approval = decided.outcome else { throw .invalidArgument("the approval of \(reference) was recorded but cannot be shown") }
+        return approval
     }
 
     public func promote(_ reference: ModelReference, to stage: LifecycleStage?, reason: String) throws(AgentError) -> GovernanceRules.Decision {
@@ -78,12 +82,22 @@ public struct GovernanceService: Sendable {
         }
     }
 
-    public func halt(model name: String, reason: String) throws(AgentError) {
-        try committer.decide(model: name) { snapshot throws(GovernanceError) in try rules(snapshot).halt(reason: reason) }
+    public func halt(model name: String, reason: String) throws(AgentError) -> HaltEvent {
+        try haltEvent(name) { rules throws(GovernanceError) in try rules.halt(reason: reason) }
     }
 
-    public func resume(model name: String, reason: String) throws(AgentError) {
-        try committer.decide(model: name) { snapshot throws(GovernanceError) in try rules(snapshot).resume(reason: reason) }
+    public func resume(model name: String, reason: String) throws(AgentError) -> HaltEvent {
+        try haltEvent(name) { rules throws(GovernanceError) in try rules.resume(reason: reason) }
+    }
+
+    private func haltEvent(_ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> GovernanceChange) throws(AgentError) -> HaltEvent {
+        let decided = try committer.decide(model: name) { snapshot throws(GovernanceError) in
+            let change = try decide(rules(snapshot))
+            guard case .halt(let event) = change.operations.first else { return (change, HaltEvent?.none) }
+            return (change, event)
+        }
+        guard let event = decided.outcome else { throw .invalidArgument("the halt of \(name) was recorded but cannot be shown") }
+        return event
     }
 
     /// Every gate of a version as it stands now, for `model show` and model cards.

@@ -134,6 +134,8 @@ public struct GovernanceRules: Sendable {
 
     /// What a move decided: the change to commit and the gates it evaluated.
     public struct Decision: Sendable {
+        /// The version that moved to `to`.
+        public var subject: ModelReference
         public var change: GovernanceChange
         public var gates: [GovernanceGateResult]
         /// The evidence track a promotion followed (nil for rollbacks and retirements).
@@ -187,7 +189,7 @@ public struct GovernanceRules: Sendable {
             record.track = track
             operations.append(.release(record))
         }
-        return Decision(change: change(operations), gates: results, track: track, to: to)
+        return Decision(subject: reference, change: change(operations), gates: results, track: track, to: to)
     }
 
     /// Deploys a version to production without its approvals and gates, only with an
@@ -219,7 +221,7 @@ public struct GovernanceRules: Sendable {
         record.escalation = Escalation(informed: informed, reason: escalation.reason)
         record.track = track
         operations.append(.release(record))
-        return Decision(change: change(operations), gates: results, track: track, to: .production)
+        return Decision(subject: reference, change: change(operations), gates: results, track: track, to: .production)
     }
 
     /// Earlier production versions that a rollback may restore, most recent first.
@@ -269,18 +271,16 @@ public struct GovernanceRules: Sendable {
                 reference: chosen.reference, from: chosen.stage, to: .production, at: now, actor: actor, reason: "rollback from \(current.reference): \(reason)")),
             .release(record),
         ]
-        return Decision(change: change(operations), gates: [], track: nil, to: .production)
+        return Decision(subject: chosen.reference, change: change(operations), gates: [], track: nil, to: .production)
     }
 
-    /// Retires a version that does not serve: it leaves the lifecycle for good, and its whole
-    /// record is archived in a retirement record.
+    /// Retires a version: it leaves the lifecycle for good (a serving version leaves serving,
+    /// and the model serves nothing until another version is promoted), and
+    /// its whole record is archived in a retirement record.
     public func retire(_ reference: ModelReference, reason: String) throws(GovernanceError) -> Decision {
         let version = try existing(reference)
         _ = try authorized([.techLead], to: "retire \(reference)")
         guard version.stage != .retired else { throw .illegalMove("\(reference) is already retired") }
-        guard !version.stage.isServing else {
-            throw .illegalMove("\(reference) is serving (\(version.stage.rawValue)): roll back or promote a successor before retiring it")
-        }
         guard !reason.trimmingWhitespace.isEmpty else { throw .invalid("a retirement needs a reason: --reason TEXT") }
         let archive = RetirementArchive(
             version: version, approvals: snapshot.approvals(of: reference), attachments: snapshot.attachments(of: reference),
@@ -288,6 +288,7 @@ public struct GovernanceRules: Sendable {
         var record = release(.retirement, version, gates: [], thresholds: [], replaces: nil, reason: reason)
         record.archive = archive
         return Decision(
+            subject: reference,
             change: change([
                 .transition(StageTransition(reference: reference, from: version.stage, to: .retired, at: now, actor: actor, reason: reason)),
                 .release(record),

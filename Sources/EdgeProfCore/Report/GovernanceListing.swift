@@ -102,9 +102,7 @@ public enum GovernanceListing {
             self.track = track
             halted = snapshot.isHalted
             approvals = snapshot.approvals(of: version.reference)
-            attachments = snapshot.attachments(of: version.reference).map {
-                AttachmentSummary(kind: $0.kind, fileName: $0.fileName, sha256: $0.sha256, attachedAt: $0.attachedAt, attachedBy: $0.attachedBy)
-            }
+            attachments = snapshot.attachments(of: version.reference).map(AttachmentSummary.init)
             self.gates = gates
             releases = snapshot.releases(of: version.reference)
         }
@@ -112,11 +110,21 @@ public enum GovernanceListing {
 
     /// An attachment without its content.
     public struct AttachmentSummary: Sendable, Codable {
+        public var reference: ModelReference
         public var kind: String
         public var fileName: String
         public var sha256: String
         public var attachedAt: Date
         public var attachedBy: String
+
+        public init(_ attachment: Attachment) {
+            reference = attachment.reference
+            kind = attachment.kind
+            fileName = attachment.fileName
+            sha256 = attachment.sha256
+            attachedAt = attachment.attachedAt
+            attachedBy = attachment.attachedBy
+        }
     }
 
     /// `model history`: every move and halt of a model, oldest first.

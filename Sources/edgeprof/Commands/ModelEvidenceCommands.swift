@@ -20,6 +20,9 @@ struct ModelAttachCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What the file is, e.g. predictions, shadow-report, risk-assessment.", valueName: "kind"))
     var kind: String
 
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
@@ -27,7 +30,10 @@ struct ModelAttachCommand: ParsableCommand {
         let attachment = try reportingErrors { () throws(AgentError) in
             try governance.service(store).attach(try parseModelReference(model), kind: kind, file: file)
         }
-        Terminal.print("attached \(attachment.kind) \(attachment.fileName) to \(attachment.reference): sha256 \(attachment.sha256)\n")
+        Terminal.print(
+            format == .json
+                ? GovernanceListing.json(GovernanceListing.AttachmentSummary(attachment))
+                : "attached \(attachment.kind) \(attachment.fileName) to \(attachment.reference): sha256 \(attachment.sha256)\n")
     }
 }
 
@@ -49,15 +55,19 @@ struct ModelApproveCommand: ParsableCommand {
     @Option(name: .customLong("evidence"), help: ArgumentHelp("What you looked at (run id, report, URL); repeat for several.", valueName: "text"))
     var evidence: [String] = []
 
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let reference = try reportingErrors { () throws(AgentError) in
-            let reference = try parseModelReference(model)
-            try governance.service(store).approve(reference, stage: stage, reason: reason, evidence: evidence)
-            return reference
+        let approval = try reportingErrors { () throws(AgentError) in
+            try governance.service(store).approve(try parseModelReference(model), stage: stage, reason: reason, evidence: evidence)
         }
-        Terminal.print("\(stage.rawValue) of \(reference) signed by \(Actor.current(explicit: governance.actor))\n")
+        Terminal.print(
+            format == .json
+                ? GovernanceListing.json(approval)
+                : "\(approval.stage.rawValue) of \(approval.reference) signed by \(approval.actor) as \(approval.role.rawValue)\n")
     }
 }

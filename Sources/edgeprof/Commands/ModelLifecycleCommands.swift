@@ -40,15 +40,14 @@ struct ModelPromoteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (reference, decision) = try reportingErrors { () throws(AgentError) in
+        let decision = try reportingErrors { () throws(AgentError) in
             let reference = try parseModelReference(model)
             let service = try governance.service(store)
-            let decision = emergency
+            return emergency
                 ? try service.emergencyDeploy(reference, informed: informed, reason: reason)
                 : try service.promote(reference, to: to, reason: reason)
-            return (reference, decision)
         }
-        let result = summary(of: decision, reference)
+        let result = summary(of: decision)
         Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
     }
 }
@@ -81,11 +80,7 @@ struct ModelRollbackCommand: ParsableCommand {
             do throws(SemanticVersionError) { target = try to.map(SemanticVersion.init(parsing:)) } catch { throw .invalidArgument(error.description) }
             return try governance.service(store).rollback(model: name, to: target, reason: reason)
         }
-        let restored = decision.change.operations.compactMap { operation -> ModelReference? in
-            if case .transition(let transition) = operation, transition.to == .production { return transition.reference }
-            return nil
-        }.first!
-        let result = summary(of: decision, restored)
+        let result = summary(of: decision)
         Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
     }
 }
@@ -101,12 +96,15 @@ struct ModelHaltCommand: ParsableCommand {
     @Option(help: "Why.")
     var reason: String
 
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        try reportingErrors { () throws(AgentError) in try governance.service(store).halt(model: try parseModelName(name), reason: reason) }
-        Terminal.print("\(name) is HALTED: it serves nothing until `edgeprof model resume \(name)`\n")
+        let event = try reportingErrors { () throws(AgentError) in try governance.service(store).halt(model: try parseModelName(name), reason: reason) }
+        Terminal.print(format == .json ? GovernanceListing.json(event) : "\(name) is HALTED: it serves nothing until `edgeprof model resume \(name)`\n")
     }
 }
 
@@ -120,12 +118,15 @@ struct ModelResumeCommand: ParsableCommand {
     @Option(help: "Why it is safe again.")
     var reason: String
 
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        try reportingErrors { () throws(AgentError) in try governance.service(store).resume(model: try parseModelName(name), reason: reason) }
-        Terminal.print("\(name) resumed\n")
+        let event = try reportingErrors { () throws(AgentError) in try governance.service(store).resume(model: try parseModelName(name), reason: reason) }
+        Terminal.print(format == .json ? GovernanceListing.json(event) : "\(name) resumed\n")
     }
 }
 
@@ -147,11 +148,10 @@ struct ModelRetireCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (reference, decision) = try reportingErrors { () throws(AgentError) in
-            let reference = try parseModelReference(model)
-            return (reference, try governance.service(store).retire(reference, reason: reason))
+        let decision = try reportingErrors { () throws(AgentError) in
+            try governance.service(store).retire(try parseModelReference(model), reason: reason)
         }
-        let result = summary(of: decision, reference)
+        let result = summary(of: decision)
         Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
     }
 }

@@ -18,12 +18,12 @@ struct GovernanceOptions: ParsableArguments {
 }
 
 /// Turns a governance decision into its printed summary.
-func summary(of decision: GovernanceRules.Decision, _ reference: ModelReference) -> GovernanceListing.DecisionSummary {
+func summary(of decision: GovernanceRules.Decision) -> GovernanceListing.DecisionSummary {
     let releases = decision.change.operations.compactMap { operation -> String? in
         if case .release(let record) = operation { return record.id }
         return nil
     }
-    return GovernanceListing.DecisionSummary(reference: reference, stage: decision.to, track: decision.track, gates: decision.gates, releases: releases)
+    return GovernanceListing.DecisionSummary(reference: decision.subject, stage: decision.to, track: decision.track, gates: decision.gates, releases: releases)
 }
 
 /// Reads a `--metadata` file.
