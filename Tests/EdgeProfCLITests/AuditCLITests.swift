@@ -3,19 +3,6 @@ import Testing
 
 /// `audit log` and `audit verify` through the binary, and tampering through the real sqlite3.
 @Suite struct AuditCLITests {
-    func sqlite(_ database: String, _ sql: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     @Test func registrationsAreAuditedAndTamperingIsNamed() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is missing (Debian package sqlite3)")
         let cli = try CLI()
@@ -29,10 +16,10 @@ import Testing
         #expect(log.stdout.contains("ana          model.register   kws@1.1.0"))
         #expect(try cli.run(["audit", "verify"]).stdout == "audit trail intact: 7 entries, every hash and link holds\n")
 
-        let (refused, message) = try sqlite(cli.database, "UPDATE audit_entry SET json = replace(json, 'ana', 'bo') WHERE sequence = 4;")
+        let (refused, message) = try cli.sqlite("UPDATE audit_entry SET json = replace(json, 'ana', 'bo') WHERE sequence = 4;")
         #expect(refused != 0 && message.contains("the audit trail is append-only"))
 
-        _ = try sqlite(cli.database, "DROP TRIGGER audit_entry_no_update; UPDATE audit_entry SET json = replace(json, '\"actor\":\"ana\"', '\"actor\":\"bo\"') WHERE sequence = 4;")
+        _ = try cli.sqlite("DROP TRIGGER audit_entry_no_update; UPDATE audit_entry SET json = replace(json, '\"actor\":\"ana\"', '\"actor\":\"bo\"') WHERE sequence = 4;")
         let verify = try cli.run(["audit", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout == "audit trail BROKEN at entry 4: its content does not match its hash (edited: model.register kws@1.1.0 by bo)\n")

@@ -82,6 +82,20 @@ struct CLI {
 
     enum CLIError: Error { case failed(String) }
 
+    /// Runs the real sqlite3 on this test's database (to look under the hood, or to tamper).
+    func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     /// Writes a file into this test's folder and returns its path.
     func file(_ name: String, _ contents: String) -> String {
         let path = home.appendingPathComponent(name).path

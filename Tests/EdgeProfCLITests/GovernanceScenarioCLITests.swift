@@ -46,19 +46,6 @@ import Testing
         return result.stdout
     }
 
-    func sqlite(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text
-    }
-
     @Test func fromRegistrationToRetirement() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is missing (Debian package sqlite3)")
         let cli = try CLI()
@@ -120,7 +107,7 @@ import Testing
         #expect(signedJSON?["role"] as? String == "tech_lead" && (signedJSON?["evidence"] as? [String])?.first?.hasPrefix("artifact sha256:") == true)
 
         // A crash in the middle of the promotion: killed inside its transaction, nothing of it remains.
-        let trailBefore = try sqlite(cli.database, "SELECT count(*) FROM audit_entry;")
+        let trailBefore = try cli.sqlite("SELECT count(*) FROM audit_entry;").output
         let marker = cli.home.appendingPathComponent("paused").path
         let doomed = try cli.start(
             ["model", "promote", "kws@1.0.0", "--reason", "doomed", "--actor", "hal"], environment: ["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT": marker])
@@ -130,9 +117,9 @@ import Testing
         kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
         #expect(doomed.terminationReason == .uncaughtSignal)
-        #expect(try sqlite(cli.database, "SELECT stage FROM model_version WHERE version = '1.0.0';") == "canary\n")
-        #expect(try sqlite(cli.database, "SELECT count(*) FROM release;") == "0\n")
-        #expect(try sqlite(cli.database, "SELECT count(*) FROM audit_entry;") == trailBefore)
+        #expect(try cli.sqlite("SELECT stage FROM model_version WHERE version = '1.0.0';").output == "canary\n")
+        #expect(try cli.sqlite("SELECT count(*) FROM release;").output == "0\n")
+        #expect(try cli.sqlite("SELECT count(*) FROM audit_entry;").output == trailBefore)
         #expect(try cli.run(["audit", "verify"]).status == 0)
 
         let production = try ok(cli, ["model", "promote", "kws@1.0.0", "--reason", "all gates green"], "hal")
@@ -172,7 +159,7 @@ import Testing
         #expect(try ok(cli, ["model", "history", "kws", "--at", then]).hasPrefix("at \(then): kws@1.0.0 was in production since "))
         #expect(try ok(cli, ["model", "history", "kws", "--at", "2020-01-01T00:00:00Z"]) == "at 2020-01-01T00:00:00Z: no version of kws was in production\n")
         #expect(try ok(cli, ["model", "history", "kws"]).contains("HALTED  dee: false triggers in the field"))
-        #expect(try sqlite(cli.database, "SELECT kind FROM release ORDER BY rowid;") == "promotion\nemergency\nrollback\nretirement\n")
+        #expect(try cli.sqlite("SELECT kind FROM release ORDER BY rowid;").output == "promotion\nemergency\nrollback\nretirement\n")
 
         // The model card is built from the registry and the evidence.
         let card = try ok(cli, ["model", "card", "kws@1.0.0"], "ana")
@@ -201,7 +188,7 @@ import Testing
         #expect(card.contains("- **Training data:** sha256 `\(String(repeating: "d", count: 64))`, 2026-01-01 to 2026-06-30"))
         #expect(card.contains("| accuracy | 0.91 |"))
         let hardwareRow = try #require(card.split(separator: "\n").first { $0.hasPrefix("| sim-cortex-m4 | 1 | 12 | ") })
-        let evidenceKey = String(try sqlite(cli.database, "SELECT evidence_key FROM run;").prefix(12))
+        let evidenceKey = String(try cli.sqlite("SELECT evidence_key FROM run;").output.prefix(12))
         #expect(hardwareRow.hasSuffix("| \(evidenceKey) |"), "the hardware row names its evidence: \(hardwareRow)")
         #expect(card.contains("- demographic parity difference 0.0000 (max 0.05) → PASS"))
         #expect(card.contains("| north | 0.5000 | 0.7778 | 0.2727 |"))
@@ -217,8 +204,8 @@ import Testing
 
         // The trail holds; a tampered row is named.
         #expect(try cli.run(["audit", "verify"]).stdout.hasPrefix("audit trail intact: "))
-        let sequence = try sqlite(cli.database, "SELECT sequence FROM audit_entry WHERE json LIKE '%production_approval%';").trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = try sqlite(cli.database, "DROP TRIGGER audit_entry_no_update; UPDATE audit_entry SET json = replace(json, '\"actor\":\"gus\"', '\"actor\":\"hal\"') WHERE sequence = \(sequence);")
+        let sequence = try cli.sqlite("SELECT sequence FROM audit_entry WHERE json LIKE '%production_approval%';").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try cli.sqlite("DROP TRIGGER audit_entry_no_update; UPDATE audit_entry SET json = replace(json, '\"actor\":\"gus\"', '\"actor\":\"hal\"') WHERE sequence = \(sequence);").output
         let broken = try cli.run(["audit", "verify"])
         #expect(broken.status == 1)
         #expect(broken.stdout == "audit trail BROKEN at entry \(sequence): its content does not match its hash (edited: model.approve kws@1.0.0 by hal)\n")

@@ -90,21 +90,12 @@ struct ModelHaltCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "halt", abstract: "Emergency halt: the model serves nothing until resumed (any role may pull it).")
 
-    @Argument(help: "Model name.")
-    var name: String
-
-    @Option(help: "Why.")
-    var reason: String
-
-    @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
-
-    @OptionGroup var governance: GovernanceOptions
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var arguments: HaltArguments
 
     func run() throws {
-        let event = try reportingErrors { () throws(AgentError) in try governance.service(store).halt(model: try parseModelName(name), reason: reason) }
-        Terminal.print(format == .json ? GovernanceListing.json(event) : "\(name) is HALTED: it serves nothing until `edgeprof model resume \(name)`\n")
+        try arguments.record(
+            { service, name, reason throws(AgentError) in try service.halt(model: name, reason: reason) },
+            done: "\(arguments.name) is HALTED: it serves nothing until `edgeprof model resume \(arguments.name)`")
     }
 }
 
@@ -112,10 +103,19 @@ struct ModelHaltCommand: ParsableCommand {
 struct ModelResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Lift an emergency halt (needs tech_lead).")
 
+    @OptionGroup var arguments: HaltArguments
+
+    func run() throws {
+        try arguments.record({ service, name, reason throws(AgentError) in try service.resume(model: name, reason: reason) }, done: "\(arguments.name) resumed")
+    }
+}
+
+/// What `halt` and `resume` take, and how they report.
+struct HaltArguments: ParsableArguments {
     @Argument(help: "Model name.")
     var name: String
 
-    @Option(help: "Why it is safe again.")
+    @Option(help: "Why (recorded in the audit trail).")
     var reason: String
 
     @Option(help: "Output format: table or json.")
@@ -124,16 +124,16 @@ struct ModelResumeCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let event = try reportingErrors { () throws(AgentError) in try governance.service(store).resume(model: try parseModelName(name), reason: reason) }
-        Terminal.print(format == .json ? GovernanceListing.json(event) : "\(name) resumed\n")
+    func record(_ act: (GovernanceService, String, String) throws(AgentError) -> HaltEvent, done: String) throws {
+        let event = try reportingErrors { () throws(AgentError) in try act(try governance.service(store), try parseModelName(name), reason) }
+        Terminal.print(format == .json ? GovernanceListing.json(event) : done + "\n")
     }
 }
 
 /// `edgeprof model retire NAME@VERSION`.
 struct ModelRetireCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retire", abstract: "Retire a version that does not serve: archive its record and close it (needs tech_lead).")
+        commandName: "retire", abstract: "Retire a version, taking it out of serving: archive its record and close it (needs tech_lead).")
 
     @Argument(help: "NAME@VERSION.")
     var model: String
