@@ -18,6 +18,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case leased(LeaseConflict)
     case power(PowerError)
     case governance(GovernanceError)
+    case emulation(EmulationError)
 
     public var description: String {
         switch self {
@@ -45,6 +46,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .leased(let conflict): conflict.description
         case .power(let error): error.description
         case .governance(let error): error.description
+        case .emulation(let error): error.description
         }
     }
 }

@@ -28,6 +28,19 @@ public struct DemoScenario: Sendable {
             max-peak-ram-kib: 192
             min-tokens-per-second: 60
             min-tokens-per-mj: 2
+          # Emulated boards (QEMU, -icount shift=0): instruction-count proxies, for regression detection.
+          qemu-mps2-an385:
+            min-iterations: 10
+            max-latency-p95-ms: 15
+            max-ttft-p95-ms: 5
+            max-peak-ram-kib: 64
+            min-tokens-per-second: 1000
+          qemu-mps2-an386:
+            min-iterations: 10
+            max-latency-p95-ms: 10
+            max-ttft-p95-ms: 3
+            max-peak-ram-kib: 64
+            min-tokens-per-second: 1500
 
         """
 
@@ -39,6 +52,9 @@ public struct DemoScenario: Sendable {
         public var dataDirectory = DataLocation.dataDirectory() + "/demo"
         /// Measure energy with a simulated PPK2 wired to the board (instead of its own sensor).
         public var measurePower = false
+        /// Profile an emulated board of the catalogue instead of the simulated one: its entry
+        /// and the catalogue directory its firmware path is relative to.
+        public var emulated: (entry: CatalogueEntry, directory: String)?
 
         public init() {}
     }
@@ -62,11 +78,14 @@ public struct DemoScenario: Sendable {
         _ options: Options, handshaken: (BoardInfo, BoardModelInfo, String) -> Void = { _, _, _ in },
         progress: (LinkSession.Progress) -> Void = { _ in }
     ) throws(AgentError) -> Result {
-        let artifactPath = options.dataDirectory + "/\(Self.model).bin"
         let thresholdsPath = options.dataDirectory + "/gates.yaml"
-        try write(Self.artifactBytes(), to: artifactPath)
         try write(Array(Self.thresholdsYAML.utf8), to: thresholdsPath)
-        let model = try registeredDemoModel(artifactPath: artifactPath)
+        if let (entry, directory) = options.emulated {
+            return try runEmulated(entry, directory: directory, options, thresholdsPath: thresholdsPath, handshaken: handshaken, progress: progress)
+        }
+        let artifactPath = options.dataDirectory + "/\(Self.model).bin"
+        try write(Self.artifactBytes(), to: artifactPath)
+        let model = try registeredDemoModel(Self.reference, artifactPath: artifactPath)
 
         var profile = SimulatedModelProfile()
         profile.model = Self.model
@@ -91,11 +110,32 @@ public struct DemoScenario: Sendable {
         let outcome = try ProfileService(store: store).profile(
             port: board.path, model: model.reference, request: options.request, power: ppk2.map { PowerSetup(port: $0.path) },
             progress: progress, handshaken: { handshaken($0, $1, board.path) })
+        return try result(outcome, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+    }
+
+    /// The same path on an emulated board: QEMU runs the board's real firmware, which carries
+    /// the tiny-lm artifact the catalogue entry names.
+    private func runEmulated(
+        _ entry: CatalogueEntry, directory: String, _ options: Options, thresholdsPath: String,
+        handshaken: (BoardInfo, BoardModelInfo, String) -> Void, progress: (LinkSession.Progress) -> Void
+    ) throws(AgentError) -> Result {
+        guard let artifact = entry.emulator?.artifact else { throw .emulation(.notEmulated(board: entry.name)) }
+        let artifactPath = (directory as NSString).appendingPathComponent(artifact)
+        let model = try registeredDemoModel(Self.emulatedReference, artifactPath: artifactPath)
+        return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
+            let outcome = try ProfileService(store: store).profile(
+                port: board.path, model: model.reference, request: options.request, deviceClass: entry.deviceClass, progress: progress,
+                handshaken: { handshaken($0, $1, board.path) })
+            return try result(outcome, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+        }
+    }
+
+    private func result(_ outcome: ProfileOutcome, artifactPath: String, thresholdsPath: String, boardPath: String) throws(AgentError) -> Result {
         let policy = try GateService.loadPolicy(path: thresholdsPath)
         let verdict = try GateService(store: store).check(
-            model: model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,
+            model: outcome.model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,
             policyFile: thresholdsPath, runID: outcome.runID)
-        return Result(profile: outcome, verdict: verdict, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+        return Result(profile: outcome, verdict: verdict, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: boardPath)
     }
 
     /// The demo model's artifact: 48 KiB of fixed pseudo-random "int8 weights" behind a header,
@@ -106,14 +146,17 @@ public struct DemoScenario: Sendable {
         return header + (0..<(48 * 1024)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
     }
 
-    private func registeredDemoModel(artifactPath: String) throws(AgentError) -> RegisteredModel {
-        let reference = ModelReference(name: Self.model, version: SemanticVersion(major: 1, minor: 0, patch: 0))
+    static let reference = ModelReference(name: model, version: SemanticVersion(major: 1, minor: 0, patch: 0))
+    /// The model the emulated boards' firmware carries (devices/qemu-mps2/firmware).
+    static let emulatedReference = ModelReference(name: "tiny-lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
+
+    private func registeredDemoModel(_ reference: ModelReference, artifactPath: String) throws(AgentError) -> RegisteredModel {
         let existing: RegisteredModel?
         do { existing = try store.model(reference) } catch { throw .store(error) }
         guard let existing else { return try registerDemoModel(reference, artifactPath: artifactPath) }
         let digest = try ArtifactDigest.of(path: artifactPath)
         guard digest.sha256 == existing.artifactSHA256 else {
-            throw .modelMismatch(reference, registered: existing.artifactSHA256, board: digest.sha256, boardModel: Self.model)
+            throw .modelMismatch(reference, registered: existing.artifactSHA256, board: digest.sha256, boardModel: reference.name)
         }
         return existing
     }
@@ -126,7 +169,7 @@ public struct DemoScenario: Sendable {
         let model = RegisteredModel(
             id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifactPath, artifactBytes: digest.bytes, registeredAt: now)
         var metadata = VersionMetadata(author: Self.actor, tags: ["demo"])
-        metadata.considerations.intendedUse = "Demonstrating EdgeProf on a simulated board; not a real model."
+        metadata.considerations.intendedUse = "Demonstrating EdgeProf on a simulated or emulated board; not a product model."
         try GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
             GovernanceChange(
                 actor: Self.actor, at: now, expectedAuditHead: snapshot.auditHead,

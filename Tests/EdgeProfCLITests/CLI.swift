@@ -51,12 +51,12 @@ struct CLI {
     }
 
     /// Runs `edgeprof ARGS` (or `prefix… edgeprof ARGS`) with its data in this test's folder.
-    func run(_ arguments: [String], prefix: [String] = [], timeout: TimeInterval = 60) throws -> Result {
+    func run(_ arguments: [String], prefix: [String] = [], environment extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
         let process = Process()
         let all = prefix + [Self.binary] + arguments
         process.executableURL = URL(fileURLWithPath: all[0])
         process.arguments = Array(all.dropFirst())
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         process.currentDirectoryURL = home
         let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errPath = home.appendingPathComponent("stderr-\(UUID().uuidString)")

@@ -82,6 +82,21 @@ import Testing
         #expect(history.serving(at: registry.clock).version == nil)
     }
 
+    @Test func emulatedEvidenceDoesNotApproveProductionUnlessThePolicySaysSo() throws {
+        let registry = try shipped(["1.0.0"])
+        try registry.act("ana") { try $0.register(Registry.model("1.1.0", sha: "e"), metadata: Registry.goodMetadata) }
+        var emulated = Registry.edgeVerdict("1.1.0", .pass)
+        emulated.emulated = true
+        registry.evidence.edgeVerdicts = [emulated]
+        let gates = GovernanceGates(snapshot: registry.snapshot, policy: registry.policy, evidence: registry.evidence)
+        let version = registry.snapshot.version(Registry.reference("1.1.0"))!
+        let result = gates.evaluate(.edgePerformance, for: version)
+        #expect(result.outcome == .inconclusive)
+        #expect(result.findings == ["m4: the evidence comes from emulated boards, which serve regression detection, not production approval (gates: edge-performance: emulated-evidence: count would accept it)"])
+        registry.policy.emulatedEvidenceCounts = true
+        #expect(GovernanceGates(snapshot: registry.snapshot, policy: registry.policy, evidence: registry.evidence).evaluate(.edgePerformance, for: version).outcome == .pass)
+    }
+
     @Test func aPatchMayTakeTheFastTrack() throws {
         let registry = try shipped(["1.0.0"])
         try registry.act("ana") { try $0.register(Registry.model("1.0.1", sha: "e"), metadata: Registry.goodMetadata) }

@@ -17,7 +17,7 @@ import Testing
                 false-reject-rate: {better: lower, margin: -0.002}
               fairness: {max-demographic-parity-difference: 0.1, max-equalized-odds-difference: 0.08}
               calibration: {max-ece: 0.03}
-              edge-performance: {thresholds: lab-gates.yaml, device-classes: [m4, m7]}
+              edge-performance: {thresholds: lab-gates.yaml, device-classes: [m4, m7], emulated-evidence: count}
               checklist: [model-card, runbook]
             deployable-production-versions: 2
             """
@@ -31,7 +31,8 @@ import Testing
             QualityCriterion(metric: "false-reject-rate", higherIsBetter: false, margin: -0.002, floor: nil),
         ])
         #expect(policy.maxDemographicParityDifference == 0.1 && policy.maxEqualizedOddsDifference == 0.08 && policy.maxExpectedCalibrationError == 0.03)
-        #expect(policy.edgeThresholdsFile == "lab-gates.yaml" && policy.edgeDeviceClasses == ["m4", "m7"])
+        #expect(policy.edgeThresholdsFile == "lab-gates.yaml" && policy.edgeDeviceClasses == ["m4", "m7"] && policy.emulatedEvidenceCounts)
+        #expect(!GovernancePolicy().emulatedEvidenceCounts, "by default emulated evidence serves regression detection only")
         #expect(policy.checklist == ["model-card", "runbook"] && policy.deployableProductionVersions == 2)
         #expect(policy.sha256 == CanonicalJSON.sha256(Data(yaml.utf8)))
     }

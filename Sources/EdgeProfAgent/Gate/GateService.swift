@@ -56,6 +56,6 @@ public struct GateService: Sendable {
         let keys = Array(Set(complete.map { $0.run.evidenceKey().shortID })).sorted()
         return EdgePerformanceGate.evaluate(
             model: reference, thresholds: thresholds, summary: summary, runIDs: complete.map(\.id), evidenceKeys: keys,
-            excluded: excluded)
+            excluded: excluded, emulated: complete.contains { $0.run.board.isEmulated })
     }
 }

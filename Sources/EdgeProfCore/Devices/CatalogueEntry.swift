@@ -65,8 +65,28 @@ public struct CatalogueEntry: Sendable, Codable, Hashable {
     public var powerWiring: String?
     /// True for simulated or emulated devices: their timings measure no real silicon.
     public var simulated: Bool
+    /// Emulated boards: how EdgeProf starts the emulator that runs their firmware.
+    public var emulator: Emulator?
     /// The catalogue file it came from.
     public var file: String
+
+    /// An emulated board: the emulator program, its machine, and the firmware and model artifact
+    /// it runs (paths relative to the catalogue directory).
+    public struct Emulator: Sendable, Codable, Hashable {
+        public static let programs = ["qemu-system-arm"]
+
+        public var program: String
+        public var machine: String
+        public var firmware: String
+        public var artifact: String?
+
+        public init(program: String, machine: String, firmware: String, artifact: String?) {
+            self.program = program
+            self.machine = machine
+            self.firmware = firmware
+            self.artifact = artifact
+        }
+    }
 
     public func matches(vendorID: UInt16, productID: UInt16, serialNumber: String?) -> Bool {
         usb.contains { $0.matches(vendorID: vendorID, productID: productID, serialNumber: serialNumber) }

@@ -3,7 +3,7 @@
 public enum CatalogueEntryParser {
     static let fieldNames = [
         "kind", "name", "title", "vendor", "mcu", "core", "clock-hz", "ram-bytes", "flash-bytes", "device-class", "usb",
-        "transport", "baud", "protocol", "reset", "power-monitor", "power-wiring", "simulated", "notes",
+        "transport", "baud", "protocol", "reset", "power-monitor", "power-wiring", "simulated", "emulator", "notes",
     ]
     static let usbFieldNames = ["vid", "pid", "interface", "serial-pattern", "role"]
 
@@ -36,7 +36,10 @@ public enum CatalogueEntryParser {
             protocolName: try fields.choice("protocol", of: CatalogueEntry.protocols) ?? "",
             reset: try fields.choice("reset", of: CatalogueEntry.resetMethods) ?? "none",
             powerMonitor: try fields.string("power-monitor"), powerWiring: try fields.string("power-wiring"),
-            simulated: simulated, file: file)
+            simulated: simulated, emulator: try emulator(fields.node("emulator")), file: file)
+        if entry.emulator != nil, !(simulated && transport == "pty") {
+            throw root.error("an emulated board needs 'simulated: true' and 'transport: pty'")
+        }
         if entry.protocolName.isEmpty { throw root.error("missing field 'protocol' (one of \(CatalogueEntry.protocols.joined(separator: ", ")))") }
         if kind == .board {
             for required in ["mcu", "clock-hz", "ram-bytes", "flash-bytes", "device-class"] where fields.node(required) == nil {
@@ -44,6 +47,16 @@ public enum CatalogueEntryParser {
             }
         }
         return entry
+    }
+
+    private static func emulator(_ node: YAMLNode?) throws(ConfigError) -> CatalogueEntry.Emulator? {
+        guard let node else { return nil }
+        let fields = try node.withContext("emulator: ").fields(
+            known: ["program", "machine", "firmware", "artifact"], what: "a mapping with program, machine and firmware")
+        return CatalogueEntry.Emulator(
+            program: try fields.choice("program", of: CatalogueEntry.Emulator.programs) ?? CatalogueEntry.Emulator.programs[0],
+            machine: try fields.requiredString("machine"), firmware: try fields.requiredString("firmware"),
+            artifact: try fields.string("artifact"))
     }
 
     private static func usbIdentities(_ node: YAMLNode?) throws(ConfigError) -> [USBIdentity] {

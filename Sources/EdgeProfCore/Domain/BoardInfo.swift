@@ -10,6 +10,10 @@ public struct BoardInfo: Sendable, Codable, Hashable {
     public var ramBytes: UInt64
     public var flashBytes: UInt64
     public var capabilities: [String]
+    /// The board runs under an emulator (capability `emulated`): its ticks count instructions,
+    /// not silicon time.
+    public var isEmulated: Bool { capabilities.contains("emulated") }
+
     /// Present when the firmware names its device class; otherwise the host decides.
     public var deviceClass: String?
 

@@ -5,7 +5,7 @@ public enum EdgePerformanceGate {
     /// With fewer measured iterations than required, every criterion is INCONCLUSIVE.
     public static func evaluate(
         model: ModelReference, thresholds: DeviceClassThresholds, summary: ProfileSummary,
-        runIDs: [Int64] = [], evidenceKeys: [String] = [], excluded: [String] = []
+        runIDs: [Int64] = [], evidenceKeys: [String] = [], excluded: [String] = [], emulated: Bool = false
     ) -> GateVerdict {
         let enoughSamples = summary.measuredIterations >= thresholds.minimumIterations
         let results = thresholds.criteria.map { criterion -> CriterionResult in
@@ -28,6 +28,6 @@ public enum EdgePerformanceGate {
         return GateVerdict(
             model: model, deviceClass: thresholds.deviceClass, outcome: outcome, results: results,
             measuredIterations: summary.measuredIterations, minimumIterations: thresholds.minimumIterations,
-            runIDs: runIDs, evidenceKeys: evidenceKeys, excluded: excluded)
+            runIDs: runIDs, evidenceKeys: evidenceKeys, excluded: excluded, emulated: emulated)
     }
 }

@@ -34,10 +34,13 @@ public struct GateVerdict: Sendable, Codable, Hashable {
     public var evidenceKeys: [String]
     /// Runs left out of the evidence and why (partial runs, for instance).
     public var excluded: [String]
+    /// Some of the evidence comes from emulated boards: good for regression detection, not for
+    /// a claim about real silicon.
+    public var emulated: Bool
 
     public init(
         model: ModelReference, deviceClass: String, outcome: GateOutcome, results: [CriterionResult],
-        measuredIterations: Int, minimumIterations: Int, runIDs: [Int64], evidenceKeys: [String], excluded: [String]
+        measuredIterations: Int, minimumIterations: Int, runIDs: [Int64], evidenceKeys: [String], excluded: [String], emulated: Bool = false
     ) {
         self.model = model
         self.deviceClass = deviceClass
@@ -48,5 +51,6 @@ public struct GateVerdict: Sendable, Codable, Hashable {
         self.runIDs = runIDs
         self.evidenceKeys = evidenceKeys
         self.excluded = excluded
+        self.emulated = emulated
     }
 }

@@ -144,6 +144,12 @@ public struct GovernanceGates: Sendable {
                 }
                 continue
             }
+            if verdict.emulated, !policy.emulatedEvidenceCounts {
+                outcomes.append(.inconclusive)
+                findings.append(
+                    "\(deviceClass): the evidence comes from emulated boards, which serve regression detection, not production approval (gates: edge-performance: emulated-evidence: count would accept it)")
+                continue
+            }
             outcomes.append(verdict.outcome)
             let failing = verdict.results.filter { $0.outcome != .pass }.map { result in
                 "\(result.criterion.metric.title) \(result.measured.map { ReportText.fixed($0, 2) } ?? "—") vs \(result.criterion.metric.bound.rawValue) \(ReportText.plain(result.criterion.threshold))\(result.note.map { " (\($0))" } ?? "")"

@@ -16,6 +16,9 @@ public struct GovernancePolicy: Sendable, Hashable {
     /// to the policy file) that defines them.
     public var edgeDeviceClasses: [String]
     public var edgeThresholdsFile: String
+    /// Whether evidence from emulated boards counts toward production (default: no, it serves
+    /// regression detection only).
+    public var emulatedEvidenceCounts: Bool
     /// The production-eligibility checklist: `model-card`, `rollback-target` and attachment kinds.
     public var checklist: [String]
     /// How many earlier production versions stay deployable for rollback.
@@ -31,7 +34,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         tracks: [ReleaseTrack: TrackRequirements] = Dictionary(uniqueKeysWithValues: ReleaseTrack.allCases.map { ($0, .defaults(for: $0)) }),
         quality: [QualityCriterion] = [QualityCriterion(metric: "accuracy", higherIsBetter: true, margin: 0, floor: nil)],
         maxDemographicParityDifference: Double = 0.05, maxEqualizedOddsDifference: Double = 0.05,
-        maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml",
+        maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml", emulatedEvidenceCounts: Bool = false,
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
         deployableProductionVersions: Int = 3, sha256: String = "built-in"
     ) {
@@ -45,6 +48,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.maxExpectedCalibrationError = maxExpectedCalibrationError
         self.edgeDeviceClasses = edgeDeviceClasses
         self.edgeThresholdsFile = edgeThresholdsFile
+        self.emulatedEvidenceCounts = emulatedEvidenceCounts
         self.checklist = checklist
         self.deployableProductionVersions = deployableProductionVersions
         self.sha256 = sha256

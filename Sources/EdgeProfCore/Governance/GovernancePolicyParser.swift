@@ -86,9 +86,12 @@ extension GovernancePolicy {
             maxExpectedCalibrationError = try rule.number("max-ece", atLeast: 0) ?? maxExpectedCalibrationError
         }
         if let edge = fields.node("edge-performance") {
-            let rule = try edge.fields(known: ["thresholds", "device-classes"], what: "a mapping")
+            let rule = try edge.fields(known: ["thresholds", "device-classes", "emulated-evidence"], what: "a mapping")
             edgeThresholdsFile = try rule.string("thresholds") ?? edgeThresholdsFile
             edgeDeviceClasses = try rule.strings("device-classes") ?? edgeDeviceClasses
+            if let emulated = try rule.choice("emulated-evidence", of: ["regression-only", "count"]) {
+                emulatedEvidenceCounts = emulated == "count"
+            }
         }
         checklist = try fields.strings("checklist") ?? checklist
     }

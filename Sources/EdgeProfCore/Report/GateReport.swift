@@ -16,7 +16,7 @@ extension GateVerdict {
             }
             return lines.joined(separator: "\n") + "\n"
         case .markdown:
-            var lines = ["### Edge-performance gate: \(outcome.rawValue)", "", "\(model) on \(deviceClass), \(measuredIterations) measured iterations (minimum \(minimumIterations)).", "", "| criterion | threshold | measured | outcome |", "|---|---:|---:|---|"]
+            var lines = ["### Edge-performance gate: \(outcome.rawValue)", "", "\(model) on \(deviceClass), \(measuredIterations) measured iterations (minimum \(minimumIterations))\(emulated ? "; emulated evidence: for regression detection, not for real latency" : "").", "", "| criterion | threshold | measured | outcome |", "|---|---:|---:|---|"]
             for result in results {
                 lines.append("| \(result.criterion.metric.title) | \(symbol(result.criterion)) \(ReportText.number(result.criterion.threshold)) \(result.criterion.metric.unit) | \(ReportText.number(result.measured)) | \(result.outcome.rawValue)\(result.note.map { " (\($0))" } ?? "") |")
             }
@@ -34,6 +34,7 @@ extension GateVerdict {
             let keys = evidenceKeys.isEmpty ? "" : "; evidence key\(evidenceKeys.count == 1 ? "" : "s") \(evidenceKeys.joined(separator: ", "))"
             lines.append("  evidence: \(measuredIterations) measured iterations (minimum \(minimumIterations)) from \(runs)\(keys)")
             for note in excluded { lines.append("  left out: \(note)") }
+            if emulated { lines.append("  EMULATED evidence: instruction-count proxies, good for regression detection, not for real latency") }
             return lines.joined(separator: "\n") + "\n"
         }
     }

@@ -16,6 +16,8 @@ public struct ProfileReport: Sendable, Codable, Hashable {
     /// Where the energy figures came from ("board", or the instrument) and why any are missing.
     public var energySource: String
     public var energyNote: String?
+    /// The board is emulated: its figures are instruction-count proxies, not real latency.
+    public var emulated: Bool
 
     public init(runID: Int64, model: ModelReference, deviceClass: String, port: String, run: RecordedRun, summary: ProfileSummary, store: String) {
         self.runID = runID
@@ -33,6 +35,7 @@ public struct ProfileReport: Sendable, Codable, Hashable {
         self.store = store
         energySource = run.energySource ?? "board"
         energyNote = run.energyNote
+        emulated = run.board.isEmulated
     }
 
     /// The report's figures as (name, value, unit) rows, in the order every format shows them.

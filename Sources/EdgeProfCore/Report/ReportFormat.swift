@@ -55,14 +55,16 @@ extension ProfileReport {
             for row in metricRows {
                 lines.append([ReportText.csvField(row.name), row.value.map { "\($0)" } ?? "", row.unit].joined(separator: ","))
             }
+            if emulated { lines.append("emulated board,1,") }
             return lines.joined(separator: "\n") + "\n"
         case .markdown:
             var lines = [
-                "### \(model) on \(board.board) (\(deviceClass))", "",
+                "### \(model) on \(board.board) (\(deviceClass))\(emulated ? ", emulated" : "")", "",
                 "Run \(runID), \(status.rawValue)\(partialReason.map { ": \($0)" } ?? ""); \(summary.measuredIterations) measured iterations; percentiles: numpy `\(PercentileMethod.linear.rawValue)`.",
                 "", "| metric | value | unit |", "|---|---:|---|",
             ]
             lines += metricRows.map { "| \($0.name) | \(ReportText.number($0.value)) | \($0.unit) |" }
+            if emulated { lines += ["", Self.emulatedNote] }
             lines += ["", "Evidence key `\(evidenceKey.prefix(12))` (artifact \(boardModel.artifactSHA256.prefix(12)), \(board.board):\(board.serial), firmware \(board.firmwareBuild), \(LinkProtocol.name))."]
             return lines.joined(separator: "\n") + "\n"
         case .table:
@@ -70,10 +72,13 @@ extension ProfileReport {
         }
     }
 
+    static let emulatedNote = "the board runs under an emulator; its ticks are repeatable instruction-count proxies, not real latency"
+
     private var tableText: String {
         var lines: [String] = []
         lines.append("\(model) on \(board.board) \(board.serial) (class \(deviceClass)) via \(port)")
         lines.append("  firmware \(board.firmwareVersion) build \(board.firmwareBuild), \(boardModel.quantization), clock \(board.clockHz / 1_000_000) MHz, tick \(board.tickHz) Hz")
+        if emulated { lines.append("  EMULATED: \(Self.emulatedNote)") }
         let statusLine = status == .complete ? "complete" : "PARTIAL: \(partialReason ?? "incomplete")"
         lines.append("  run \(runID): \(statusLine); \(summary.measuredIterations) measured iterations (+\(request.warmup) warmup), \(request.tokens) tokens each")
         if summary.discardedIterations > 0 || link.droppedLines > 0 || link.lostLines > 0 {

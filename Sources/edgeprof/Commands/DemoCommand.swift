@@ -27,13 +27,19 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Measure energy with a simulated PPK2 wired to the board (real time only).")
     var power = false
 
+    @Option(help: ArgumentHelp("Profile an emulated board instead (qemu-mps2-an385 or qemu-mps2-an386): real firmware under QEMU.", valueName: "name"))
+    var board: String?
+
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var catalogue: CatalogueOptions
+
     func validate() throws {
         if power, speed != 1 { throw ValidationError("--power measures in real time: leave --speed at 1") }
+        if power, board != nil { throw ValidationError("--power measures the simulated board; an emulated board has no supply to measure") }
     }
 
     func run() throws {
@@ -46,11 +52,14 @@ struct DemoCommand: ParsableCommand {
         let result = try reportingErrors { () throws(AgentError) in
             let progress = ProgressLine(enabled: human)
             defer { progress.finish() }
+            var options = options
+            options.emulated = try board.map { name throws(AgentError) in try catalogue.emulatedBoard(name) }
             return try DemoScenario(store: try store.open()).run(
                 options,
                 handshaken: { board, model, path in
                     if human {
-                        Terminal.note("simulated board \(board.board) \(board.serial) on \(path), carrying \(model.model) (\(model.quantization))")
+                        let kind = board.isEmulated ? "emulated board (QEMU)" : "simulated board"
+                        Terminal.note("\(kind) \(board.board) \(board.serial) on \(path), carrying \(model.model) (\(model.quantization))")
                     }
                 },
                 progress: progress.update)

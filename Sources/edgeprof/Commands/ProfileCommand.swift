@@ -10,7 +10,10 @@ struct ProfileCommand: ParsableCommand {
         abstract: "Profile a registered model on a board: latency percentiles, time to first token, tokens/s, memory, energy.")
 
     @Option(help: ArgumentHelp("The board's serial port or terminal, e.g. /dev/ttyACM0.", valueName: "path"))
-    var port: String
+    var port: String?
+
+    @Option(help: ArgumentHelp("An emulated board of the catalogue (e.g. qemu-mps2-an386): EdgeProf starts its emulator.", valueName: "name"))
+    var device: String?
 
     @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
     var model: String
@@ -48,26 +51,39 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var catalogue: CatalogueOptions
 
+    func validate() throws {
+        guard (port == nil) != (device == nil) else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
+        if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
+    }
+
     func run() throws {
         let outcome = try reportingErrors { () throws(AgentError) in
-            let reference = try parseModelReference(model)
-            var timeouts = LinkSession.Timeouts()
-            timeouts.event = .milliseconds(Int64(timeout * 1000))
-            let progress = ProgressLine(enabled: !quiet && format == .table)
-            defer { progress.finish() }
-            let powerSetup = try power.map { argument throws(AgentError) in
-                try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
+            guard let device else { return try profile(port: port ?? "", deviceClass: deviceClass) }
+            let (entry, directory) = try catalogue.emulatedBoard(device)
+            return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
+                try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass)
             }
-            let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
-            return try service.profile(
-                port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
-                timeouts: timeouts, power: powerSetup, progress: progress.update)
         }
         Terminal.print(outcome.report.rendered(as: format))
         if outcome.stored.run.status == .partial {
             Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
             throw ExitCode(ExitStatus.partialRun)
         }
+    }
+
+    private func profile(port: String, deviceClass: String?) throws(AgentError) -> ProfileOutcome {
+        let reference = try parseModelReference(model)
+        var timeouts = LinkSession.Timeouts()
+        timeouts.event = .milliseconds(Int64(timeout * 1000))
+        let progress = ProgressLine(enabled: !quiet && format == .table)
+        defer { progress.finish() }
+        let powerSetup = try power.map { argument throws(AgentError) in
+            try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
+        }
+        let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
+        return try service.profile(
+            port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
+            timeouts: timeouts, power: powerSetup, progress: progress.update)
     }
 }
 

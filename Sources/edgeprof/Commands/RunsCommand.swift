@@ -49,18 +49,26 @@ struct RunsShowCommand: ParsableCommand {
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
+    @Flag(help: "Print the stored run itself as JSON: every iteration's and token's device ticks.")
+    var raw = false
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let report = try reportingErrors { () throws(AgentError) in
+        let (stored, location) = try reportingErrors { () throws(AgentError) in
             let store = try store.open()
             let stored: StoredRun?
             do throws(StoreError) { stored = try store.run(id: id) } catch { throw .store(error) }
             guard let stored else { throw .unknownRun(id) }
-            return ProfileReport(
-                runID: stored.id, model: stored.model, deviceClass: stored.context.deviceClass, port: stored.context.port,
-                run: stored.run, summary: ProfileSummary(runs: [stored.run]), store: store.location)
+            return (stored, store.location)
         }
+        if raw {
+            Terminal.print(RunListing.json([stored]))
+            return
+        }
+        let report = ProfileReport(
+            runID: stored.id, model: stored.model, deviceClass: stored.context.deviceClass, port: stored.context.port,
+            run: stored.run, summary: ProfileSummary(runs: [stored.run]), store: location)
         Terminal.print(report.rendered(as: format))
     }
 }

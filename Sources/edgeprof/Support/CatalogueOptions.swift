@@ -18,4 +18,20 @@ struct CatalogueOptions: ParsableArguments {
             return nil
         }
     }
+
+    /// The catalogue entry of an emulated board and the catalogue's directory (firmware paths
+    /// are relative to it); errors say how to find a valid name.
+    func emulatedBoard(_ name: String) throws(AgentError) -> (entry: CatalogueEntry, directory: String) {
+        guard let directory = CatalogueLoader.locate(explicit: directory) else {
+            throw .invalidArgument("no device catalogue found. Fix: pass --devices DIR (the devices/ folder of a checkout) or set EDGEPROF_DEVICES")
+        }
+        let catalogue: DeviceCatalogue
+        do { catalogue = try CatalogueLoader.load(directory: directory) } catch { throw .invalidArgument("\(error)") }
+        guard let entry = catalogue.entry(named: name) else {
+            let emulated = catalogue.entries.filter { $0.emulator != nil }.map(\.name)
+            throw .invalidArgument("no board '\(name)' in the catalogue \(directory); emulated boards: \(emulated.joined(separator: ", "))")
+        }
+        guard entry.emulator != nil else { throw .emulation(.notEmulated(board: name)) }
+        return (entry, directory)
+    }
 }

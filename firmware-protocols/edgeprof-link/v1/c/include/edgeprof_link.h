@@ -115,6 +115,7 @@ epl_lb_event epl_line_buffer_push(epl_line_buffer *lb, uint8_t byte);
 #define EPL_CAP_STACK 0x04u  /* reports peak stack */
 #define EPL_CAP_HEAP 0x08u   /* reports heap high-water */
 #define EPL_CAP_ARENA 0x10u  /* reports tensor-arena high-water */
+#define EPL_CAP_EMULATED 0x20u /* runs under an emulator: ticks count instructions, not silicon time */
 
 /** What the board announces in INFO. Strings must not be NULL except device_class. */
 typedef struct {

@@ -53,10 +53,10 @@ void epl_device_boot(epl_device *d) {
 }
 
 static void write_caps(epl_writer *w, uint32_t caps) {
-    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena"};
-    char list[40];
+    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated"};
+    char list[48];
     size_t n = 0, i;
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 6; i++) {
         const char *p = names[i];
         if ((caps & (1u << i)) == 0u) continue;
         if (n > 0) list[n++] = ',';

@@ -257,6 +257,24 @@ static void host_line(char *buf, size_t cap, const char *verb, uint16_t seq, con
     buf[n] = '\0';
 }
 
+/* Every capability, the emulated one included, is announced by name and fits the list. */
+static void capability_tests(void) {
+    static fake_board b;
+    epl_device d;
+    epl_board_info info = BOARD;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    char cmd[256];
+    memset(&b, 0, sizeof b);
+    info.caps = EPL_CAP_TOKENS | EPL_CAP_POWER | EPL_CAP_STACK | EPL_CAP_HEAP | EPL_CAP_ARENA | EPL_CAP_EMULATED;
+    epl_device_init(&d, &info, &cb);
+    epl_device_boot(&d);
+    b.out_len = 0;
+    host_line(cmd, sizeof cmd, "HELLO", 0, "proto", 1);
+    b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,power,stack,heap,arena,emulated board=test-board ") == b.out, "INFO caps: %s", b.out);
+}
+
 static void session_tests(void) {
     static fake_board b;
     epl_device d;
@@ -383,6 +401,7 @@ int main(int argc, char **argv) {
     each_row(dir, "encode.tsv", encode_row);
     each_row(dir, "stream.tsv", stream_row);
     session_tests();
+    capability_tests();
     abort_test();
     energy_tests();
     printf("%d passed, %d failed\n", passed, failed);

@@ -1,0 +1,146 @@
+import EdgeProfCore
+import Foundation
+
+/// A board of the catalogue run by its emulator (QEMU) on its prebuilt firmware, with its UART
+/// on a pseudo-terminal. `-icount shift=0` makes virtual time count instructions, so tick counts
+/// repeat exactly. Stopped by `stop()`, by the interrupt guard on Ctrl-C, and by the kernel if
+/// this process dies (`setpriv --pdeathsig KILL`).
+public final class EmulatedBoard: @unchecked Sendable {
+    public let entry: CatalogueEntry
+    /// The UART's pseudo-terminal, e.g. /dev/pts/7.
+    public let path: String
+    public let firmware: String
+    private let process: Process
+    private let lock = NSLock()
+    private var stopped = false
+    private var output = ""
+
+    /// Starts the emulator; throws with the fix when the emulator or the firmware is missing.
+    public init(entry: CatalogueEntry, catalogueDirectory: String, startTimeout: Duration = .seconds(10)) throws(EmulationError) {
+        guard let emulator = entry.emulator else { throw .notEmulated(board: entry.name) }
+        guard let program = Self.executable(emulator.program) else {
+            throw .programMissing(program: emulator.program, debianPackage: emulator.program)
+        }
+        let firmware = (catalogueDirectory as NSString).appendingPathComponent(emulator.firmware)
+        guard FileManager.default.fileExists(atPath: firmware) else {
+            throw .firmwareMissing(board: entry.name, path: firmware, toolchainInstalled: Self.executable("arm-none-eabi-gcc") != nil)
+        }
+        self.entry = entry
+        self.firmware = firmware
+        let arguments = [
+            "-M", emulator.machine, "-kernel", firmware, "-icount", "shift=0", "-display", "none", "-monitor", "none",
+            "-chardev", "pty,id=uart0", "-serial", "chardev:uart0",
+        ]
+        process = Process()
+        if let setpriv = Self.executable("setpriv") {
+            process.executableURL = URL(fileURLWithPath: setpriv)
+            process.arguments = ["--pdeathsig", "KILL", program] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = arguments
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw .exited(board: entry.name, status: -1, output: "\(error)") }
+        path = try Self.terminalPath(from: output.fileHandleForReading, process: process, board: entry.name, timeout: startTimeout)
+        let handle = output.fileHandleForReading
+        Thread.detachNewThread { [weak self] in
+            while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+                guard let self else { return }
+                self.lock.lock()
+                self.output += String(decoding: chunk, as: UTF8.self)
+                if self.output.count > 8192 { self.output = String(self.output.suffix(4096)) }
+                self.lock.unlock()
+            }
+        }
+    }
+
+    /// How the emulator ended ("status 1", "signal 6") and its first line of output, if it
+    /// stopped by itself.
+    public var crash: (ending: String, output: String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped, !process.isRunning else { return nil }
+        let firstLine = output.split(separator: "\n").first { !$0.hasPrefix("char device redirected") }.map(String.init) ?? ""
+        let ending = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "status \(process.terminationStatus)"
+        return (ending, firstLine)
+    }
+
+    /// Stops the emulator: SIGTERM, then SIGKILL after a second. Safe to call more than once.
+    public func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(1)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    deinit { stop() }
+
+    /// QEMU prints "char device redirected to /dev/pts/N (label uart0)" once the pty exists.
+    private static func terminalPath(from handle: FileHandle, process: Process, board: String, timeout: Duration) throws(EmulationError) -> String {
+        let descriptor = handle.fileDescriptor
+        var text = ""
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else {
+                if !process.isRunning { break }
+                continue
+            }
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let count = read(descriptor, &buffer, buffer.count)
+            if count <= 0 { break }
+            text += String(decoding: buffer[..<count], as: UTF8.self)
+            if let range = text.range(of: #"/dev/pts/[0-9]+"#, options: .regularExpression) {
+                return String(text[range])
+            }
+        }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw .noTerminal(board: board, waited: timeout)
+        }
+        process.waitUntilExit()
+        throw .exited(board: board, status: process.terminationStatus, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static func executable(_ name: String) -> String? {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+extension EmulatedBoard {
+    /// Starts the board, runs `body` with it, and stops the emulator afterwards — also when
+    /// `body` fails and when the process is interrupted.
+    public static func running<T>(
+        _ entry: CatalogueEntry, catalogueDirectory: String, _ body: (EmulatedBoard) throws(AgentError) -> T
+    ) throws(AgentError) -> T {
+        let board: EmulatedBoard
+        do { board = try EmulatedBoard(entry: entry, catalogueDirectory: catalogueDirectory) } catch { throw .emulation(error) }
+        let guardian = InterruptGuard { board.stop() }
+        defer {
+            board.stop()
+            guardian.cancel()
+        }
+        do {
+            return try body(board)
+        } catch {
+            usleep(100_000)
+            if let crash = board.crash {
+                throw .emulation(.crashed(board: entry.name, ending: crash.ending, output: crash.output, cause: error.description))
+            }
+            throw error
+        }
+    }
+}

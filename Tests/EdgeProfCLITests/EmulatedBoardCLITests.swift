@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// Real Link v1 firmware with the tiny-lm transformer on QEMU's MPS2 boards, started and
+/// stopped by `edgeprof profile --device`: deterministic ticks, labelled emulated, no orphan
+/// emulator whatever happens. Needs qemu-system-arm and the built firmware (scripts/test builds it).
+@Suite(.serialized) struct EmulatedBoardCLITests {
+    static let firmware = CLI.repository.appendingPathComponent("devices/qemu-mps2/firmware")
+    static let artifact = firmware.appendingPathComponent("build/tiny-lm.bin").path
+
+    func prepared() throws -> CLI {
+        try #require(FileManager.default.fileExists(atPath: Self.artifact), "build the firmware: make -C devices/qemu-mps2/firmware (scripts/test does)")
+        let cli = try CLI()
+        try cli.addDefaultActor()
+        #expect(try cli.run(["model", "register", "tiny-lm", "1.0.0", "--artifact", Self.artifact]).status == 0)
+        return cli
+    }
+
+    /// Emulator processes still running this checkout's firmware.
+    func emulators() throws -> [Int32] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap(Int32.init).filter { pid in
+            guard let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+            let text = String(decoding: command, as: UTF8.self)
+            return text.contains("qemu-system-arm") && text.contains(Self.firmware.path)
+        }
+    }
+
+    /// Per-iteration durations and token gaps of a stored run, in device ticks.
+    func shape(_ cli: CLI, run id: Int) throws -> [[UInt64]] {
+        let shown = try cli.run(["runs", "show", "\(id)", "--raw"])
+        let object = (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [[String: Any]])?.first
+        let iterations = try #require(((object?["run"] as? [String: Any])?["iterations"]) as? [[String: Any]], "\(shown.stderr)")
+        return iterations.map { iteration in
+            let start = (iteration["startTicks"] as? NSNumber)?.uint64Value ?? 0
+            let tokens = (iteration["tokenTicks"] as? [NSNumber])?.map(\.uint64Value) ?? []
+            let end = (iteration["endTicks"] as? NSNumber)?.uint64Value ?? 0
+            return zip([start] + tokens, tokens + [end]).map { $1 - $0 }
+        }
+    }
+
+    @Test func bothBoardsProfileEndToEndWithTheSameTicksEveryRun() throws {
+        let cli = try prepared()
+        var means: [String: Double] = [:]
+        var runID = 0
+        for board in ["qemu-mps2-an385", "qemu-mps2-an386"] {
+            var shapes: [[[UInt64]]] = []
+            for _ in 0..<2 {
+                let result = try cli.run(["profile", "--device", board, "--model", "tiny-lm@1.0.0", "--iterations", "5", "--warmup", "1", "--tokens", "8", "--format", "json"])
+                #expect(result.status == 0, "\(result.stderr)")
+                let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                #expect(report?["emulated"] as? Bool == true)
+                #expect(report?["deviceClass"] as? String == board)
+                means[board] = ((report?["summary"] as? [String: Any])?["latencyMs"] as? [String: Any])?["mean"] as? Double
+                runID += 1
+                shapes.append(try shape(cli, run: runID))
+                #expect(try emulators().isEmpty, "the emulator was stopped")
+            }
+            #expect(shapes[0].count == 5 && shapes[0][0].count == 9, "5 measured iterations: first token, 7 gaps, the end")
+            #expect(shapes[0] == shapes[1], "\(board): the same tick counts on every run")
+        }
+        let m3 = try #require(means["qemu-mps2-an385"]), m4 = try #require(means["qemu-mps2-an386"])
+        #expect(m4 < m3, "the Cortex-M4 build uses the DSP instructions (SMLAD) in its int8 dot products")
+        let table = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--iterations", "1", "--warmup", "0", "--quiet"])
+        #expect(table.stdout.contains("  EMULATED: the board runs under an emulator; its ticks are repeatable instruction-count proxies, not real latency"))
+        let gates = cli.file("gates.yaml", "device-classes:\n  qemu-mps2-an386: {min-iterations: 5, max-latency-p95-ms: 50}\n")
+        let gate = try cli.run(["gate", "check", "--model", "tiny-lm@1.0.0", "--device-class", "qemu-mps2-an386", "--thresholds", gates])
+        #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
+        #expect(gate.stdout.contains("EMULATED evidence: instruction-count proxies, good for regression detection, not for real latency"))
+    }
+
+    @Test func theDemoRunsOnAnEmulatedBoard() throws {
+        let cli = try CLI()
+        let demo = try cli.run(["demo", "--board", "qemu-mps2-an386", "--iterations", "10"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stderr.contains("emulated board (QEMU) qemu-mps2-an386 QEMU on /dev/pts/"))
+        #expect(demo.stdout.contains("edge-performance gate: PASS for tiny-lm@1.0.0 on device class qemu-mps2-an386"))
+        #expect(try emulators().isEmpty)
+        let unknown = try cli.run(["demo", "--board", "qemu-mps2-an999"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("no board 'qemu-mps2-an999' in the catalogue") && unknown.stderr.hasSuffix("emulated boards: qemu-mps2-an385, qemu-mps2-an386\n"))
+    }
+
+    @Test func ctrlCStopsTheEmulator() throws {
+        let cli = try prepared()
+        let profile = try cli.start(
+            ["profile", "--device", "qemu-mps2-an385", "--model", "tiny-lm@1.0.0", "--iterations", "100000", "--quiet"], environment: [:])
+        let deadline = Date().addingTimeInterval(20)
+        while try emulators().isEmpty, profile.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(try !emulators().isEmpty, "the emulator started")
+        usleep(500_000)
+        kill(profile.processIdentifier, SIGINT)
+        profile.waitUntilExit()
+        #expect(profile.terminationStatus == 130)
+        let gone = Date().addingTimeInterval(5)
+        while try !emulators().isEmpty, Date() < gone { usleep(20_000) }
+        #expect(try emulators().isEmpty, "no orphan emulator")
+    }
+
+    @Test func missingPiecesAreNamedWithTheirFix() throws {
+        let cli = try prepared()
+        let noQEMU = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0"], environment: ["PATH": "/nonexistent"])
+        #expect(noQEMU.status == 69)
+        #expect(noQEMU.stderr == "edgeprof: error: qemu-system-arm is not installed. Fix: sudo apt-get install qemu-system-arm\n")
+
+        let catalogue = cli.home.appendingPathComponent("catalogue")
+        try FileManager.default.createDirectory(at: catalogue.appendingPathComponent("boards"), withIntermediateDirectories: true)
+        let entry = try String(contentsOf: CLI.repository.appendingPathComponent("devices/boards/qemu-mps2-an386.yaml"), encoding: .utf8)
+        try entry.write(to: catalogue.appendingPathComponent("boards/qemu-mps2-an386.yaml"), atomically: true, encoding: .utf8)
+        let unbuilt = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
+        #expect(unbuilt.status == 69)
+        #expect(unbuilt.stderr == "edgeprof: error: the firmware of qemu-mps2-an386 is not built: \(catalogue.path)/qemu-mps2/firmware/build/an386/edgeprof-fw.elf is missing. Fix: make -C devices/qemu-mps2/firmware\n")
+
+        // Firmware that never answers: bounded waits, then the emulator is stopped.
+        let build = catalogue.appendingPathComponent("qemu-mps2/firmware/build/an386")
+        try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
+        let program = build.appendingPathComponent("edgeprof-fw.elf").path
+        try FileManager.default.copyItem(atPath: Self.firmware.appendingPathComponent("build/test/silent.elf").path, toPath: program)
+        let silent = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
+        #expect(silent.status == 69)
+        #expect(silent.stderr.hasPrefix("edgeprof: error: no answer from /dev/pts/"), "\(silent.stderr)")
+        #expect(silent.stderr.contains("after 3 HELLO attempts (6.0 s)"))
+        #expect(try emulators().isEmpty)
+
+        // Firmware that crashes the core: QEMU stops by itself and says why.
+        try FileManager.default.removeItem(atPath: program)
+        try FileManager.default.copyItem(atPath: Self.artifact, toPath: program)
+        let crashed = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
+        #expect(crashed.status == 69)
+        #expect(crashed.stderr.hasPrefix("edgeprof: error: the emulator of qemu-mps2-an386 stopped during the session (signal 6: qemu: fatal: Lockup: can't escalate 3 to HardFault (current priority -1)): the firmware crashed or hung the emulated core ("), "\(crashed.stderr)")
+        let physical = try cli.run(["profile", "--device", "nucleo-f446re", "--model", "tiny-lm@1.0.0"])
+        #expect(physical.stderr == "edgeprof: error: nucleo-f446re is not an emulated board (its catalogue entry has no 'emulator'). Fix: give its port with --port\n")
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * The MPS2 AN385/AN386 hardware this firmware uses, as QEMU emulates it: UART0 (CMSDK APB
+ * UART), SysTick as the tick counter, and the memory figures for Link v1.
+ */
+#ifndef EDGEPROF_FW_BOARD_H
+#define EDGEPROF_FW_BOARD_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOARD_CLOCK_HZ 25000000u
+
+void uart_init(void);
+/* Blocking write of every byte. */
+size_t uart_write(const uint8_t *data, size_t length);
+/* Non-blocking read of what is waiting. */
+size_t uart_read(uint8_t *data, size_t capacity);
+
+void clock_init(void);
+/* SysTick extended to 64 bits in software: call at least every 0.67 s (2^24 ticks). */
+uint64_t clock_ticks(void);
+/* Waits for the next tick edge, so what follows starts at the same phase of the tick. */
+void clock_align(void);
+
+/* Fills the unused stack with a pattern at boot; the high-water mark is found by scanning it. */
+void memory_paint_stack(void);
+uint32_t memory_stack_peak(void);
+/* data + bss: RAM the firmware holds whatever it does. */
+uint32_t memory_static_ram(void);
+
+/* A bump allocator over the tensor arena, reset per generation; it remembers its high-water. */
+void *arena_alloc(size_t bytes);
+void arena_reset(void);
+uint32_t arena_high_water(void);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * EdgeProf Link v1 firmware for QEMU's MPS2 boards: announces the board and the tiny-lm model
+ * it carries, and answers RUN by generating tokens with it, timed by SysTick.
+ *
+ * Each iteration is generated first and reported after (ITER, TOK…, DONE with the ticks taken
+ * while generating), so that the UART never enters the measured time; under `-icount shift=0`
+ * the tick counts are then the same on every run.
+ */
+#include <string.h>
+
+#include "board.h"
+#include "edgeprof_link.h"
+#include "model.h"
+
+#ifndef BOARD_NAME
+#error "build with -DBOARD_NAME=\"qemu-mps2-an386\" (see Makefile)"
+#endif
+
+extern const uint8_t tiny_lm_weights[], tiny_lm_weights_end[];
+
+static epl_device device;
+static epl_board_info info;
+static tlm_weights weights;
+
+static size_t link_write(void *ctx, const uint8_t *data, size_t length) {
+    (void)ctx;
+    return uart_write(data, length);
+}
+
+static size_t link_read(void *ctx, uint8_t *data, size_t capacity) {
+    (void)ctx;
+    return uart_read(data, capacity);
+}
+
+static uint64_t link_now(void *ctx) {
+    (void)ctx;
+    return clock_ticks();
+}
+
+static int hex_digit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Generates one iteration: the prompt, then `tokens` tokens; their ticks go into `ticks`. */
+static uint64_t generate(const epl_run_request *request, uint64_t *ticks, int32_t *ids, uint32_t tokens) {
+    arena_reset();
+    tlm_state *state = arena_alloc(sizeof(tlm_state));
+    tlm_reset(state);
+    int next = 0;
+    for (const char *c = request->input; *c; c++) next = tlm_step(&weights, state, (unsigned char)*c);
+    for (uint32_t i = 0; i < tokens; i++) {
+        ids[i] = next;
+        ticks[i] = clock_ticks();
+        next = tlm_step(&weights, state, next);
+    }
+    return clock_ticks();
+}
+
+#define MAX_REPORTED_TOKENS 1024u
+
+static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
+    (void)ctx;
+    static uint64_t ticks[MAX_REPORTED_TOKENS];
+    static int32_t ids[MAX_REPORTED_TOKENS];
+    if (request->tokens > MAX_REPORTED_TOKENS) {
+        epl_send_error(dev, "too-many-tokens", "this firmware reports at most 1024 tokens per iteration");
+        return;
+    }
+    epl_run_result result;
+    memset(&result, 0, sizeof result);
+    result.energy_nj = EPL_NO_ENERGY;
+    const uint32_t total = request->warmup + request->iterations;
+    clock_align();
+    for (uint32_t iteration = 0; iteration < total; iteration++) {
+        const int warmup = iteration < request->warmup;
+        const uint64_t start = clock_ticks();
+        /* The first token's tick is taken after the prompt: time to first token includes prefill. */
+        const uint64_t end = generate(request, ticks, ids, request->tokens);
+        epl_send_iteration(dev, iteration, warmup, start);
+        for (uint32_t i = 0; i < request->tokens; i++) epl_send_token(dev, iteration, i, ticks[i], ids[i]);
+        epl_send_done(dev, iteration, end, request->tokens, EPL_NO_ENERGY);
+        if (!warmup) {
+            result.iterations++;
+            result.tokens += request->tokens;
+        }
+        if (epl_device_abort_requested(dev)) {
+            result.aborted = 1;
+            break;
+        }
+        clock_align();
+    }
+    result.stack_peak = memory_stack_peak();
+    result.arena_hw = arena_high_water();
+    result.ram_peak = memory_static_ram() + result.stack_peak;
+    epl_send_result(dev, &result);
+}
+
+int main(void) {
+    clock_init();
+    uart_init();
+    tlm_init();
+    if (!tlm_bind(&weights, tiny_lm_weights, (size_t)(tiny_lm_weights_end - tiny_lm_weights))) {
+        static const char message[] = "tiny-lm weights do not match this firmware's model shape\r\n";
+        uart_write((const uint8_t *)message, sizeof message - 1);
+        for (;;) {
+        }
+    }
+    static const char sha[] = MODEL_SHA256;
+    for (int i = 0; i < 32; i++) info.model_sha256[i] = (uint8_t)(hex_digit(sha[2 * i]) << 4 | hex_digit(sha[2 * i + 1]));
+    info.board = BOARD_NAME;
+    info.serial = "QEMU";
+    info.fw_version = "1.0.0";
+    info.fw_build = FW_BUILD;
+    info.model = "tiny-lm";
+    info.quant = "int8";
+    info.device_class = BOARD_NAME;
+    info.clock_hz = BOARD_CLOCK_HZ;
+    info.tick_hz = BOARD_CLOCK_HZ;
+    info.ram_bytes = 4u * 1024u * 1024u;
+    info.flash_bytes = 4u * 1024u * 1024u;
+    info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED;
+
+    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run};
+    epl_device_init(&device, &info, &callbacks);
+    epl_device_boot(&device);
+    for (;;) {
+        epl_device_poll(&device);
+        (void)clock_ticks();
+    }
+}
