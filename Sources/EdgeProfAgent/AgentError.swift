@@ -19,6 +19,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case power(PowerError)
     case governance(GovernanceError)
     case emulation(EmulationError)
+    case firmware(path: String, ELFError)
 
     public var description: String {
         switch self {
@@ -47,6 +48,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .power(let error): error.description
         case .governance(let error): error.description
         case .emulation(let error): error.description
+        case .firmware(let path, let error): "\(path): \(error.description)"
         }
     }
 }

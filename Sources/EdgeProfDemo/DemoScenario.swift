@@ -34,12 +34,14 @@ public struct DemoScenario: Sendable {
             max-latency-p95-ms: 15
             max-ttft-p95-ms: 5
             max-peak-ram-kib: 64
+            max-flash-kib: 128
             min-tokens-per-second: 1000
           qemu-mps2-an386:
             min-iterations: 10
             max-latency-p95-ms: 10
             max-ttft-p95-ms: 3
             max-peak-ram-kib: 64
+            max-flash-kib: 128
             min-tokens-per-second: 1500
 
         """
@@ -122,9 +124,11 @@ public struct DemoScenario: Sendable {
         guard let artifact = entry.emulator?.artifact else { throw .emulation(.notEmulated(board: entry.name)) }
         let artifactPath = (directory as NSString).appendingPathComponent(artifact)
         let model = try registeredDemoModel(Self.emulatedReference, artifactPath: artifactPath)
+        let firmware = try FirmwareFile.sizeIfPresent(path: EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
         return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
             let outcome = try ProfileService(store: store).profile(
-                port: board.path, model: model.reference, request: options.request, deviceClass: entry.deviceClass, progress: progress,
+                port: board.path, model: model.reference, request: options.request, deviceClass: entry.deviceClass,
+                firmware: firmware, progress: progress,
                 handshaken: { handshaken($0, $1, board.path) })
             return try result(outcome, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
         }

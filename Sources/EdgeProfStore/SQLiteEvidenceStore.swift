@@ -48,8 +48,8 @@ public final class SQLiteEvidenceStore: EvidenceStore {
                     INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
                         evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
                         board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
-                        energy_source, energy_note)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        energy_source, energy_note, firmware_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
@@ -57,7 +57,7 @@ public final class SQLiteEvidenceStore: EvidenceStore {
                     key.firmwareBuild, key.protocolName, Int64(clamping: run.board.tickHz), try JSONColumn.encode(run.board),
                     try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
                     try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
-                    run.discardedIterations, run.energySource, run.energyNote,
+                    run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
                 ])
             let runID = db.lastInsertedRowID
             let iteration = try db.cachedStatement(
@@ -156,7 +156,8 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             warmupIterations: row["warmup_iterations"], discardedIterations: row["discarded_iterations"],
             totals: try (row["totals_json"] as String?).map(JSONColumn.decode),
             status: RunStatus(rawValue: row["status"]) ?? .partial, partialReason: row["partial_reason"],
-            link: try JSONColumn.decode(row["link_json"]), energySource: row["energy_source"], energyNote: row["energy_note"])
+            link: try JSONColumn.decode(row["link_json"]), energySource: row["energy_source"], energyNote: row["energy_note"],
+            firmwareSize: try (row["firmware_json"] as String?).map(JSONColumn.decode))
         let context = RunContext(
             deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"])
         return StoredRun(id: runID, model: model, context: context, run: recorded)

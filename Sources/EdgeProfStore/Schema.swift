@@ -150,6 +150,11 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'release records are immutable'); END;
                 """)
         }
+        migrator.registerMigration("v5: firmware image sizes with the run") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "firmware_json", .jsonText)
+            }
+        }
         return migrator
     }
 }

@@ -50,7 +50,12 @@ import Testing
                 let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 #expect(report?["emulated"] as? Bool == true)
                 #expect(report?["deviceClass"] as? String == board)
-                means[board] = ((report?["summary"] as? [String: Any])?["latencyMs"] as? [String: Any])?["mean"] as? Double
+                let summary = report?["summary"] as? [String: Any]
+                means[board] = (summary?["latencyMs"] as? [String: Any])?["mean"] as? Double
+                let elf = Self.firmware.appendingPathComponent("build/\(board.dropFirst("qemu-mps2-".count))/edgeprof-fw.elf").path
+                let size = try cli.run(["firmware", "size", "--format", "json", elf])
+                let flash = ((try JSONSerialization.jsonObject(with: Data(size.stdout.utf8)) as? [[String: Any]])?.first?["flash"] as? NSNumber)?.uint64Value
+                #expect((summary?["flashBytes"] as? NSNumber)?.uint64Value == flash, "the run's evidence carries its firmware's size")
                 runID += 1
                 shapes.append(try shape(cli, run: runID))
                 #expect(try emulators().isEmpty, "the emulator was stopped")
@@ -62,9 +67,11 @@ import Testing
         #expect(m4 < m3, "the Cortex-M4 build uses the DSP instructions (SMLAD) in its int8 dot products")
         let table = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--iterations", "1", "--warmup", "0", "--quiet"])
         #expect(table.stdout.contains("  EMULATED: the board runs under an emulator; its ticks are repeatable instruction-count proxies, not real latency"))
-        let gates = cli.file("gates.yaml", "device-classes:\n  qemu-mps2-an386: {min-iterations: 5, max-latency-p95-ms: 50}\n")
+        let gates = cli.file("gates.yaml", "device-classes:\n  qemu-mps2-an386: {min-iterations: 5, max-latency-p95-ms: 50, max-flash-kib: catalogue, max-peak-ram-kib: catalogue}\n")
         let gate = try cli.run(["gate", "check", "--model", "tiny-lm@1.0.0", "--device-class", "qemu-mps2-an386", "--thresholds", gates])
         #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
+        #expect(gate.stdout.contains("flash (ELF)"), "the flash size from the run's ELF against the catalogue's 4 MiB")
+        #expect(gate.stdout.contains("≤ 4096.0 KiB"))
         #expect(gate.stdout.contains("EMULATED evidence: instruction-count proxies, good for regression detection, not for real latency"))
     }
 
@@ -121,12 +128,21 @@ import Testing
         #expect(silent.stderr.contains("after 3 HELLO attempts (6.0 s)"))
         #expect(try emulators().isEmpty)
 
-        // Firmware that crashes the core: QEMU stops by itself and says why.
+        // Firmware that locks the core up: QEMU stops by itself and says why.
         try FileManager.default.removeItem(atPath: program)
-        try FileManager.default.copyItem(atPath: Self.artifact, toPath: program)
+        try FileManager.default.copyItem(atPath: Self.firmware.appendingPathComponent("build/test/crash.elf").path, toPath: program)
         let crashed = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
         #expect(crashed.status == 69)
-        #expect(crashed.stderr.hasPrefix("edgeprof: error: the emulator of qemu-mps2-an386 stopped during the session (signal 6: qemu: fatal: Lockup: can't escalate 3 to HardFault (current priority -1)): the firmware crashed or hung the emulated core ("), "\(crashed.stderr)")
+        #expect(crashed.stderr.hasPrefix("edgeprof: error: the emulator of qemu-mps2-an386 stopped "), "\(crashed.stderr)")
+        #expect(crashed.stderr.contains("qemu: fatal: Lockup"), "\(crashed.stderr)")
+        #expect(try emulators().isEmpty)
+
+        // Not firmware at all: refused before the emulator starts.
+        try FileManager.default.removeItem(atPath: program)
+        try FileManager.default.copyItem(atPath: Self.artifact, toPath: program)
+        let notELF = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
+        #expect(notELF.status == 65)
+        #expect(notELF.stderr == "edgeprof: error: \(program): not an ELF file (no \\x7FELF magic): give the .elf the firmware build produces, not a .bin or .hex\n")
         let physical = try cli.run(["profile", "--device", "nucleo-f446re", "--model", "tiny-lm@1.0.0"])
         #expect(physical.stderr == "edgeprof: error: nucleo-f446re is not an emulated board (its catalogue entry has no 'emulator'). Fix: give its port with --port\n")
     }

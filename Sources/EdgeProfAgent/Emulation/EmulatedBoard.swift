@@ -21,7 +21,7 @@ public final class EmulatedBoard: @unchecked Sendable {
         guard let program = Self.executable(emulator.program) else {
             throw .programMissing(program: emulator.program, debianPackage: emulator.program)
         }
-        let firmware = (catalogueDirectory as NSString).appendingPathComponent(emulator.firmware)
+        let firmware = Self.firmwarePath(of: entry, catalogueDirectory: catalogueDirectory) ?? emulator.firmware
         guard FileManager.default.fileExists(atPath: firmware) else {
             throw .firmwareMissing(board: entry.name, path: firmware, toolchainInstalled: Self.executable("arm-none-eabi-gcc") != nil)
         }
@@ -112,6 +112,11 @@ public final class EmulatedBoard: @unchecked Sendable {
         }
         process.waitUntilExit()
         throw .exited(board: board, status: process.terminationStatus, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Where the board's firmware ELF is (nil for a board that is not emulated).
+    public static func firmwarePath(of entry: CatalogueEntry, catalogueDirectory: String) -> String? {
+        entry.emulator.map { (catalogueDirectory as NSString).appendingPathComponent($0.firmware) }
     }
 
     static func executable(_ name: String) -> String? {

@@ -5,9 +5,12 @@ import Foundation
 /// evidence. Partial runs are left out and listed.
 public struct GateService: Sendable {
     public let store: any EvidenceStore
+    /// Resolves `catalogue` ceilings (memory sizes of the class's boards).
+    public let catalogue: DeviceCatalogue?
 
-    public init(store: any EvidenceStore) {
+    public init(store: any EvidenceStore, catalogue: DeviceCatalogue? = nil) {
         self.store = store
+        self.catalogue = catalogue
     }
 
     /// Reads and parses a thresholds file.
@@ -31,7 +34,7 @@ public struct GateService: Sendable {
     ) throws(AgentError) -> GateVerdict {
         let thresholds: DeviceClassThresholds
         do {
-            thresholds = try policy.thresholds(for: deviceClass, file: policyFile)
+            thresholds = try policy.thresholds(for: deviceClass, file: policyFile).resolved(with: catalogue)
         } catch {
             throw .config(error)
         }

@@ -10,12 +10,15 @@ public struct GovernanceService: Sendable {
     /// The policy file, when there is one; the edge thresholds file is relative to it.
     public let policyFile: String?
     public let actor: String
+    /// For edge thresholds that take memory limits from the device catalogue.
+    public let catalogue: DeviceCatalogue?
 
-    public init(store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?, actor: String) {
+    public init(store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?, actor: String, catalogue: DeviceCatalogue? = nil) {
         self.store = store
         self.policy = policy
         self.policyFile = policyFile
         self.actor = actor
+        self.catalogue = catalogue
     }
 
     private var committer: GovernanceCommitter { GovernanceCommitter(store: store) }
@@ -156,10 +159,10 @@ public struct GovernanceService: Sendable {
         }
         for deviceClass in policy.edgeDeviceClasses {
             do {
-                let verdict = try GateService(store: store).check(
+                let verdict = try GateService(store: store, catalogue: catalogue).check(
                     model: reference, deviceClass: deviceClass, policy: edgePolicy, policyFile: thresholdsFile)
                 evidence.edgeVerdicts.append(verdict)
-                if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds) }
+                if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds.resolved(with: catalogue)) }
             } catch {
                 evidence.edgeProblems.append("'\(deviceClass)': \(error.description)")
             }

@@ -30,7 +30,7 @@ public struct ProfileService: Sendable {
     public func profile(
         port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
         deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(), power: PowerSetup? = nil,
-        progress: (LinkSession.Progress) -> Void = { _ in },
+        firmware: FirmwareSize? = nil, progress: (LinkSession.Progress) -> Void = { _ in },
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
@@ -63,6 +63,7 @@ public struct ProfileService: Sendable {
         if let capture {
             recorded = PowerJoin.attach(try capture.finish(), to: recorded, source: capture.setup.source)
         }
+        recorded.firmwareSize = firmware
         let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)
         let context = RunContext(deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date())
         do {

@@ -8,7 +8,12 @@ public enum EdgePerformanceGate {
         runIDs: [Int64] = [], evidenceKeys: [String] = [], excluded: [String] = [], emulated: Bool = false
     ) -> GateVerdict {
         let enoughSamples = summary.measuredIterations >= thresholds.minimumIterations
-        let results = thresholds.criteria.map { criterion -> CriterionResult in
+        let unresolved = thresholds.catalogueLimits.map { metric in
+            CriterionResult(
+                criterion: GateCriterion(metric: metric, threshold: .nan), measured: metric.value(in: summary), outcome: .inconclusive,
+                note: "no board of class '\(thresholds.deviceClass)' in the device catalogue gives its \(DeviceClassThresholds.catalogueMetrics[metric] ?? "size")")
+        }
+        let results = unresolved + thresholds.criteria.map { criterion -> CriterionResult in
             let measured = criterion.metric.value(in: summary)
             guard enoughSamples else {
                 return CriterionResult(

@@ -4,6 +4,7 @@ public enum GateMetric: String, Sendable, Codable, CaseIterable, Hashable {
     case tokenLatencyP95 = "token-latency-p95-ms"
     case timeToFirstTokenP95 = "ttft-p95-ms"
     case peakRAM = "peak-ram-kib"
+    case flash = "flash-kib"
     case tokensPerSecond = "tokens-per-second"
     case tokensPerMillijoule = "tokens-per-mj"
 
@@ -16,7 +17,7 @@ public enum GateMetric: String, Sendable, Codable, CaseIterable, Hashable {
     /// The only direction that makes sense for this figure.
     public var bound: Bound {
         switch self {
-        case .latencyP95, .tokenLatencyP95, .timeToFirstTokenP95, .peakRAM: .max
+        case .latencyP95, .tokenLatencyP95, .timeToFirstTokenP95, .peakRAM, .flash: .max
         case .tokensPerSecond, .tokensPerMillijoule: .min
         }
     }
@@ -27,7 +28,7 @@ public enum GateMetric: String, Sendable, Codable, CaseIterable, Hashable {
     public var unit: String {
         switch self {
         case .latencyP95, .tokenLatencyP95, .timeToFirstTokenP95: "ms"
-        case .peakRAM: "KiB"
+        case .peakRAM, .flash: "KiB"
         case .tokensPerSecond: "tokens/s"
         case .tokensPerMillijoule: "tokens/mJ"
         }
@@ -39,6 +40,7 @@ public enum GateMetric: String, Sendable, Codable, CaseIterable, Hashable {
         case .tokenLatencyP95: "inter-token latency p95"
         case .timeToFirstTokenP95: "time to first token p95"
         case .peakRAM: "peak RAM"
+        case .flash: "flash (ELF)"
         case .tokensPerSecond: "tokens per second"
         case .tokensPerMillijoule: "tokens per mJ"
         }
@@ -51,6 +53,7 @@ public enum GateMetric: String, Sendable, Codable, CaseIterable, Hashable {
         case .tokenLatencyP95: summary.interTokenLatencyMs?.p95
         case .timeToFirstTokenP95: summary.timeToFirstTokenMs?.p95
         case .peakRAM: summary.ramPeakBytes.map { Double($0) / 1024 }
+        case .flash: summary.flashBytes.map { Double($0) / 1024 }
         case .tokensPerSecond: summary.tokensPerSecond
         case .tokensPerMillijoule: summary.tokensPerMillijoule
         }
@@ -79,10 +82,35 @@ public struct DeviceClassThresholds: Sendable, Codable, Hashable {
     public var deviceClass: String
     public var minimumIterations: Int
     public var criteria: [GateCriterion]
+    /// Ceilings the thresholds file sets to `catalogue`: the device class's memory sizes from
+    /// the device catalogue (`max-peak-ram-kib`, `max-flash-kib`), resolved by `resolved(with:)`.
+    public var catalogueLimits: [GateMetric]
 
-    public init(deviceClass: String, minimumIterations: Int = defaultMinimumIterations, criteria: [GateCriterion]) {
+    public init(deviceClass: String, minimumIterations: Int = defaultMinimumIterations, criteria: [GateCriterion], catalogueLimits: [GateMetric] = []) {
         self.deviceClass = deviceClass
         self.minimumIterations = minimumIterations
         self.criteria = criteria
+        self.catalogueLimits = catalogueLimits
+    }
+
+    /// The metrics whose ceiling may come from the catalogue, and the board field that gives it.
+    public static let catalogueMetrics: [GateMetric: String] = [.peakRAM: "ram-bytes", .flash: "flash-bytes"]
+
+    /// Replaces `catalogue` ceilings by the smallest memory of the catalogue's boards of this
+    /// class; a ceiling no board gives stays in `catalogueLimits` (the gate reports it
+    /// INCONCLUSIVE).
+    public func resolved(with catalogue: DeviceCatalogue?) -> DeviceClassThresholds {
+        var resolved = self
+        resolved.catalogueLimits = []
+        let boards = catalogue?.entries.filter { $0.kind == .board && $0.deviceClass == deviceClass } ?? []
+        for metric in catalogueLimits {
+            let sizes = boards.compactMap { metric == .flash ? $0.flashBytes : $0.ramBytes }
+            if let smallest = sizes.min() {
+                resolved.criteria.append(GateCriterion(metric: metric, threshold: Double(smallest) / 1024))
+            } else {
+                resolved.catalogueLimits.append(metric)
+            }
+        }
+        return resolved
     }
 }

@@ -6,6 +6,7 @@
 ///     min-iterations: 10
 ///     max-latency-p95-ms: 120
 ///     min-tokens-per-mj: 2.5
+///     max-flash-kib: catalogue    # the class's flash size from the device catalogue
 /// ```
 public struct GatePolicy: Sendable, Hashable {
     public var classes: [String: DeviceClassThresholds]
@@ -43,17 +44,20 @@ public struct GatePolicy: Sendable, Hashable {
         let known = ["min-iterations"] + GateMetric.allCases.map(\.fileKey)
         let fields = try node.fields(known: known, what: "a mapping of thresholds")
         var criteria: [GateCriterion] = []
+        var catalogueLimits: [GateMetric] = []
         for metric in GateMetric.allCases {
-            if let threshold = try fields.number(metric.fileKey, atLeast: 0, unit: metric.unit) {
+            if DeviceClassThresholds.catalogueMetrics[metric] != nil, fields.node(metric.fileKey)?.scalar == "catalogue" {
+                catalogueLimits.append(metric)
+            } else if let threshold = try fields.number(metric.fileKey, atLeast: 0, unit: metric.unit) {
                 criteria.append(GateCriterion(metric: metric, threshold: threshold))
             }
         }
-        guard !criteria.isEmpty else {
+        guard !criteria.isEmpty || !catalogueLimits.isEmpty else {
             throw ConfigError(
                 file: node.file, line: line,
                 message: "device class '\(name)' sets no thresholds; add at least one of \(GateMetric.allCases.map(\.fileKey).joined(separator: ", "))")
         }
         let minimum = try fields.integer("min-iterations", atLeast: 1) ?? DeviceClassThresholds.defaultMinimumIterations
-        return DeviceClassThresholds(deviceClass: name, minimumIterations: minimum, criteria: criteria)
+        return DeviceClassThresholds(deviceClass: name, minimumIterations: minimum, criteria: criteria, catalogueLimits: catalogueLimits)
     }
 }

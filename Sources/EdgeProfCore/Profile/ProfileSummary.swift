@@ -20,6 +20,9 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
     public var arenaHighWaterBytes: UInt64?
     public var heapHighWaterBytes: UInt64?
     public var ramPeakBytes: UInt64?
+    /// From the firmware ELF (the largest image among the runs): flash and static RAM.
+    public var flashBytes: UInt64?
+    public var staticRAMBytes: UInt64?
     public var energyPerInferenceMillijoules: Double?
     public var averagePowerMilliwatts: Double?
     public var tokensPerMillijoule: Double?
@@ -73,6 +76,8 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         arenaHighWaterBytes = runs.compactMap { $0.totals?.arenaHighWaterBytes }.max()
         heapHighWaterBytes = runs.compactMap { $0.totals?.heapHighWaterBytes }.max()
         ramPeakBytes = runs.compactMap { $0.totals?.ramPeakBytes }.max()
+        flashBytes = runs.compactMap { $0.firmwareSize?.flash }.max()
+        staticRAMBytes = runs.compactMap { $0.firmwareSize?.staticRAM }.max()
         if everyIterationHasEnergy, !energies.isEmpty {
             let totalMillijoules = energies.reduce(0, +)
             energyPerInferenceMillijoules = SampleStatistics.mean(energies)

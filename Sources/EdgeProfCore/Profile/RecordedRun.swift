@@ -59,11 +59,14 @@ public struct RecordedRun: Sendable, Codable, Hashable {
     public var energySource: String?
     /// Why some or all energy figures were left out, when they were.
     public var energyNote: String?
+    /// The firmware image's memory figures, when its ELF was known (emulated boards, `--firmware`).
+    public var firmwareSize: FirmwareSize?
 
     public init(
         request: RunRequest, board: BoardInfo, model: BoardModelInfo, iterations: [RecordedIteration],
         warmupIterations: Int, discardedIterations: Int, totals: RunTotals?, status: RunStatus,
-        partialReason: String?, link: LinkStatistics, energySource: String? = nil, energyNote: String? = nil
+        partialReason: String?, link: LinkStatistics, energySource: String? = nil, energyNote: String? = nil,
+        firmwareSize: FirmwareSize? = nil
     ) {
         self.request = request
         self.board = board
@@ -77,6 +80,7 @@ public struct RecordedRun: Sendable, Codable, Hashable {
         self.link = link
         self.energySource = energySource
         self.energyNote = energyNote
+        self.firmwareSize = firmwareSize
     }
 
     public func evidenceKey() -> EvidenceKey {

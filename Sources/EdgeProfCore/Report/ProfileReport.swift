@@ -58,6 +58,10 @@ public struct ProfileReport: Sendable, Codable, Hashable {
         rows.append(("peak stack", summary.stackPeakBytes.map { Double($0) / 1024 }, "KiB"))
         rows.append(("arena high-water", summary.arenaHighWaterBytes.map { Double($0) / 1024 }, "KiB"))
         rows.append(("heap high-water", summary.heapHighWaterBytes.map { Double($0) / 1024 }, "KiB"))
+        if summary.flashBytes != nil {
+            rows.append(("flash (ELF)", summary.flashBytes.map { Double($0) / 1024 }, "KiB"))
+            rows.append(("static RAM (ELF)", summary.staticRAMBytes.map { Double($0) / 1024 }, "KiB"))
+        }
         if summary.energyPerInferenceMillijoules != nil {
             rows.append(("energy per inference", summary.energyPerInferenceMillijoules, "mJ"))
             rows.append(("average power", summary.averagePowerMilliwatts, "mW"))

@@ -38,11 +38,13 @@ struct GateCheckCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var catalogue: CatalogueOptions
+
     func run() throws {
         let verdict = try reportingErrors { () throws(AgentError) in
             let reference = try parseModelReference(model)
             let policy = try GateService.loadPolicy(path: thresholds)
-            let verdict = try GateService(store: try store.open()).check(
+            let verdict = try GateService(store: try store.open(), catalogue: catalogue.loadIfAvailable()).check(
                 model: reference, deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
             if let junit {
                 guard FileManager.default.createFile(atPath: junit, contents: Data(verdict.junitXML().utf8)) else {

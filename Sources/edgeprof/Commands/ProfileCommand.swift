@@ -20,6 +20,9 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    @Option(help: ArgumentHelp("The firmware ELF the board runs: its flash and static RAM go into the evidence (automatic with --device).", valueName: "file"))
+    var firmware: String?
+
     @Option(help: ArgumentHelp("Device class for the gate (default: what the board announces, else its board id).", valueName: "class"))
     var deviceClass: String?
 
@@ -58,10 +61,13 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let outcome = try reportingErrors { () throws(AgentError) in
-            guard let device else { return try profile(port: port ?? "", deviceClass: deviceClass) }
+            guard let device else {
+                return try profile(port: port ?? "", deviceClass: deviceClass, firmware: try firmware.map(FirmwareFile.size(path:)))
+            }
             let (entry, directory) = try catalogue.emulatedBoard(device)
+            let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
             return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
-                try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass)
+                try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size)
             }
         }
         Terminal.print(outcome.report.rendered(as: format))
@@ -71,7 +77,7 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 
-    private func profile(port: String, deviceClass: String?) throws(AgentError) -> ProfileOutcome {
+    private func profile(port: String, deviceClass: String?, firmware: FirmwareSize?) throws(AgentError) -> ProfileOutcome {
         let reference = try parseModelReference(model)
         var timeouts = LinkSession.Timeouts()
         timeouts.event = .milliseconds(Int64(timeout * 1000))
@@ -83,7 +89,7 @@ struct ProfileCommand: ParsableCommand {
         let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
         return try service.profile(
             port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
-            timeouts: timeouts, power: powerSetup, progress: progress.update)
+            timeouts: timeouts, power: powerSetup, firmware: firmware, progress: progress.update)
     }
 }
 

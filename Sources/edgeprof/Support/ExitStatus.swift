@@ -27,7 +27,7 @@ enum ExitStatus {
     static func code(for error: AgentError) -> Int32 {
         switch error {
         case .invalidArgument: usage
-        case .config, .modelMismatch: dataError
+        case .config, .modelMismatch, .firmware: dataError
         case .unknownModel, .unknownRun, .artifact: notFound
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation: deviceUnavailable
         case .governance(let governanceError):

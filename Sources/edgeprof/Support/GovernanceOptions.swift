@@ -11,9 +11,12 @@ struct GovernanceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Governance policy file (default: ./\(GovernanceService.defaultPolicyFile) if present, else built-in rules).", valueName: "file"))
     var policy: String?
 
+    @OptionGroup var catalogue: CatalogueOptions
+
     func service(_ store: StoreOptions) throws(AgentError) -> GovernanceService {
         let (policy, file) = try GovernanceService.loadPolicy(path: policy)
-        return GovernanceService(store: try store.open(), policy: policy, policyFile: file, actor: Actor.current(explicit: actor))
+        return GovernanceService(
+            store: try store.open(), policy: policy, policyFile: file, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable())
     }
 }
 
