@@ -20,6 +20,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case governance(GovernanceError)
     case emulation(EmulationError)
     case firmware(path: String, ELFError)
+    case dutSilent(port: String, command: String, waited: Duration, heard: String)
 
     public var description: String {
         switch self {
@@ -49,6 +50,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .governance(let error): error.description
         case .emulation(let error): error.description
         case .firmware(let path, let error): "\(path): \(error.description)"
+        case .dutSilent(let port, let command, let waited, let heard):
+            "no m-ready from \(port) within \(waited.formattedSeconds) after '\(command)' (heard \(heard)). Fix: check that the board runs MLPerf Tiny DUT firmware in performance mode (115200 baud)"
         }
     }
 }

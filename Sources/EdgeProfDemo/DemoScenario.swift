@@ -122,6 +122,9 @@ public struct DemoScenario: Sendable {
         handshaken: (BoardInfo, BoardModelInfo, String) -> Void, progress: (LinkSession.Progress) -> Void
     ) throws(AgentError) -> Result {
         guard let artifact = entry.emulator?.artifact else { throw .emulation(.notEmulated(board: entry.name)) }
+        guard entry.protocolName == LinkProtocol.name else {
+            throw .invalidArgument("the demo profiles EdgeProf Link v1 boards; \(entry.name) speaks \(entry.protocolName). Fix: edgeprof profile --device \(entry.name) --model tiny-lm@1.0.0")
+        }
         let artifactPath = (directory as NSString).appendingPathComponent(artifact)
         let model = try registeredDemoModel(Self.emulatedReference, artifactPath: artifactPath)
         let firmware = try FirmwareFile.sizeIfPresent(path: EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))

@@ -61,12 +61,13 @@ public final class SQLiteEvidenceStore: EvidenceStore {
                 ])
             let runID = db.lastInsertedRowID
             let iteration = try db.cachedStatement(
-                sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj) VALUES (?, ?, ?, ?, ?)")
+                sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES (?, ?, ?, ?, ?, ?)")
             let token = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES (?, ?, ?, ?)")
             for measured in run.iterations {
                 try iteration.execute(arguments: [
                     runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
                     Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
+                    measured.inferences.map { Int64($0) },
                 ])
                 for (index, ticks) in measured.tokenTicks.enumerated() {
                     try token.execute(arguments: [runID, Int64(measured.index), Int64(index), Int64(bitPattern: ticks)])
@@ -148,7 +149,8 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             return RecordedIteration(
                 index: UInt32(index), startTicks: UInt64(bitPattern: iteration["start_ticks"]),
                 endTicks: UInt64(bitPattern: iteration["end_ticks"]), tokenTicks: tokens[index] ?? [],
-                energyNanojoules: (iteration["energy_nj"] as Int64?).map { UInt64(bitPattern: $0) })
+                energyNanojoules: (iteration["energy_nj"] as Int64?).map { UInt64(bitPattern: $0) },
+                inferences: (iteration["inferences"] as Int64?).map { UInt32(clamping: $0) })
         }
         let recorded = RecordedRun(
             request: try JSONColumn.decode(row["request_json"]), board: try JSONColumn.decode(row["board_json"]),

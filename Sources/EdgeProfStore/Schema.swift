@@ -155,6 +155,11 @@ enum Schema {
                 t.add(column: "firmware_json", .jsonText)
             }
         }
+        migrator.registerMigration("v6: inferences per timed iteration (MLPerf Tiny windows)") { db in
+            try db.alter(table: "iteration") { t in
+                t.add(column: "inferences", .integer)
+            }
+        }
         return migrator
     }
 }

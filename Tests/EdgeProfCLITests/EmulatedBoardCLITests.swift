@@ -16,13 +16,28 @@ import Testing
         return cli
     }
 
-    /// Emulator processes still running this checkout's firmware.
-    func emulators() throws -> [Int32] {
+    /// Emulator processes running this checkout's firmware (children of `parent`, if given).
+    static func emulators(parent: Int32? = nil) throws -> [Int32] {
         try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap(Int32.init).filter { pid in
             guard let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
             let text = String(decoding: command, as: UTF8.self)
-            return text.contains("qemu-system-arm") && text.contains(Self.firmware.path)
+            guard text.contains("qemu-system-arm"), text.contains(firmware.path) else { return false }
+            return parent.map { Self.parent(of: pid) == $0 } ?? true
         }
+    }
+
+    /// Emulators whose edgeprof is gone: what must never exist (other tests' live runs are fine).
+    static func orphans() throws -> [Int32] {
+        try emulators().filter { pid in
+            let parent = Self.parent(of: pid) ?? 1
+            let name = (try? String(contentsOfFile: "/proc/\(parent)/comm", encoding: .utf8)) ?? ""
+            return !name.hasPrefix("edgeprof")
+        }
+    }
+
+    static func parent(of pid: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first.flatMap { Int32($0) }
     }
 
     /// Per-iteration durations and token gaps of a stored run, in device ticks.
@@ -58,7 +73,7 @@ import Testing
                 #expect((summary?["flashBytes"] as? NSNumber)?.uint64Value == flash, "the run's evidence carries its firmware's size")
                 runID += 1
                 shapes.append(try shape(cli, run: runID))
-                #expect(try emulators().isEmpty, "the emulator was stopped")
+                #expect(try Self.orphans().isEmpty, "the emulator was stopped")
             }
             #expect(shapes[0].count == 5 && shapes[0][0].count == 9, "5 measured iterations: first token, 7 gaps, the end")
             #expect(shapes[0] == shapes[1], "\(board): the same tick counts on every run")
@@ -81,10 +96,12 @@ import Testing
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stderr.contains("emulated board (QEMU) qemu-mps2-an386 QEMU on /dev/pts/"))
         #expect(demo.stdout.contains("edge-performance gate: PASS for tiny-lm@1.0.0 on device class qemu-mps2-an386"))
-        #expect(try emulators().isEmpty)
+        #expect(try Self.orphans().isEmpty)
         let unknown = try cli.run(["demo", "--board", "qemu-mps2-an999"])
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.contains("no board 'qemu-mps2-an999' in the catalogue") && unknown.stderr.hasSuffix("emulated boards: qemu-mps2-an385, qemu-mps2-an386\n"))
+        #expect(unknown.stderr.contains("no board 'qemu-mps2-an999' in the catalogue") && unknown.stderr.hasSuffix("emulated boards: qemu-mps2-an385, qemu-mps2-an386, qemu-mps2-an386-mlperf\n"))
+        let mlperf = try cli.run(["demo", "--board", "qemu-mps2-an386-mlperf"])
+        #expect(mlperf.stderr == "edgeprof: error: the demo profiles EdgeProf Link v1 boards; qemu-mps2-an386-mlperf speaks mlperf-tiny-dut. Fix: edgeprof profile --device qemu-mps2-an386-mlperf --model tiny-lm@1.0.0\n")
     }
 
     @Test func ctrlCStopsTheEmulator() throws {
@@ -92,15 +109,15 @@ import Testing
         let profile = try cli.start(
             ["profile", "--device", "qemu-mps2-an385", "--model", "tiny-lm@1.0.0", "--iterations", "100000", "--quiet"], environment: [:])
         let deadline = Date().addingTimeInterval(20)
-        while try emulators().isEmpty, profile.isRunning, Date() < deadline { usleep(20_000) }
-        #expect(try !emulators().isEmpty, "the emulator started")
+        while try Self.emulators(parent: profile.processIdentifier).isEmpty, profile.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(try !Self.emulators(parent: profile.processIdentifier).isEmpty, "the emulator started")
         usleep(500_000)
         kill(profile.processIdentifier, SIGINT)
         profile.waitUntilExit()
         #expect(profile.terminationStatus == 130)
         let gone = Date().addingTimeInterval(5)
-        while try !emulators().isEmpty, Date() < gone { usleep(20_000) }
-        #expect(try emulators().isEmpty, "no orphan emulator")
+        while try !Self.orphans().isEmpty, Date() < gone { usleep(20_000) }
+        #expect(try Self.orphans().isEmpty, "no orphan emulator")
     }
 
     @Test func missingPiecesAreNamedWithTheirFix() throws {
@@ -126,7 +143,7 @@ import Testing
         #expect(silent.status == 69)
         #expect(silent.stderr.hasPrefix("edgeprof: error: no answer from /dev/pts/"), "\(silent.stderr)")
         #expect(silent.stderr.contains("after 3 HELLO attempts (6.0 s)"))
-        #expect(try emulators().isEmpty)
+        #expect(try Self.orphans().isEmpty)
 
         // Firmware that locks the core up: QEMU stops by itself and says why.
         try FileManager.default.removeItem(atPath: program)
@@ -135,7 +152,7 @@ import Testing
         #expect(crashed.status == 69)
         #expect(crashed.stderr.hasPrefix("edgeprof: error: the emulator of qemu-mps2-an386 stopped "), "\(crashed.stderr)")
         #expect(crashed.stderr.contains("qemu: fatal: Lockup"), "\(crashed.stderr)")
-        #expect(try emulators().isEmpty)
+        #expect(try Self.orphans().isEmpty)
 
         // Not firmware at all: refused before the emulator starts.
         try FileManager.default.removeItem(atPath: program)
@@ -145,5 +162,66 @@ import Testing
         #expect(notELF.stderr == "edgeprof: error: \(program): not an ELF file (no \\x7FELF magic): give the .elf the firmware build produces, not a .bin or .hex\n")
         let physical = try cli.run(["profile", "--device", "nucleo-f446re", "--model", "tiny-lm@1.0.0"])
         #expect(physical.stderr == "edgeprof: error: nucleo-f446re is not an emulated board (its catalogue entry has no 'emulator'). Fix: give its port with --port\n")
+    }
+}
+
+/// The MLPerf Tiny DUT driver against EdgeProf's own DUT firmware under QEMU.
+@Suite(.serialized) struct MLPerfDUTCLITests {
+    func prepared() throws -> CLI {
+        try #require(FileManager.default.fileExists(atPath: EmulatedBoardCLITests.artifact), "build the firmware: make -C devices/qemu-mps2/firmware")
+        let cli = try CLI()
+        try cli.addDefaultActor()
+        #expect(try cli.run(["model", "register", "tiny-lm", "1.0.0", "--artifact", EmulatedBoardCLITests.artifact]).status == 0)
+        return cli
+    }
+
+    @Test func aPerformanceRunEndToEndWithTheRunnersMedian() throws {
+        let cli = try prepared()
+        var medians: [Double] = []
+        for run in 1...2 {
+            let result = try cli.run(["profile", "--device", "qemu-mps2-an386-mlperf", "--model", "tiny-lm@1.0.0", "--iterations", "5", "--inferences", "10", "--warmup", "1", "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let summary = report?["summary"] as? [String: Any]
+            let median = try #require(summary?["throughputMedian"] as? Double)
+            medians.append(median)
+            #expect((report?["board"] as? [String: Any])?["wireProtocol"] as? String == "mlperf-tiny-dut")
+            #expect(report?["emulated"] as? Bool == true)
+            // The same figure from the raw windows, as the runner computes it.
+            let raw = try cli.run(["runs", "show", "\(run)", "--raw"])
+            let stored = (try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [[String: Any]])?.first
+            let windows = try #require((stored?["run"] as? [String: Any])?["iterations"] as? [[String: Any]])
+            let throughputs = windows.map { window -> Double in
+                let start = (window["startTicks"] as? NSNumber)?.doubleValue ?? 0, end = (window["endTicks"] as? NSNumber)?.doubleValue ?? 0
+                return Double((window["inferences"] as? Int) ?? 0) / ((end - start) / 1e6)
+            }.sorted()
+            #expect(windows.count == 5 && median == throughputs[2])
+        }
+        #expect(medians[0] == medians[1], "deterministic under -icount")
+    }
+
+    @Test func refusalsAndSilenceAreClearErrors() throws {
+        let cli = try prepared()
+        let big = cli.file("input.bin", String(repeating: "x", count: 100))
+        let refused = try cli.run(["profile", "--device", "qemu-mps2-an386-mlperf", "--model", "tiny-lm@1.0.0", "--input-file", big, "--iterations", "1"])
+        #expect(refused.status == 69)
+        #expect(refused.stderr.hasPrefix("edgeprof: error: the board on /dev/pts/"))
+        #expect(refused.stderr.hasSuffix(" refused: e-[db load needs 1 to 64 bytes]: the MLPerf DUT refused 'db load 100'\n"), "\(refused.stderr)")
+
+        // A board that never says m-ready: the Link v1 firmware where MLPerf firmware was expected.
+        let catalogue = cli.home.appendingPathComponent("catalogue")
+        try FileManager.default.createDirectory(at: catalogue.appendingPathComponent("boards"), withIntermediateDirectories: true)
+        let entry = try String(contentsOf: CLI.repository.appendingPathComponent("devices/boards/qemu-mps2-an386-mlperf.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "build/an386/mlperf-dut.elf", with: "build/an386/edgeprof-fw.elf")
+        try entry.write(to: catalogue.appendingPathComponent("boards/qemu-mps2-an386-mlperf.yaml"), atomically: true, encoding: .utf8)
+        let build = catalogue.appendingPathComponent("qemu-mps2/firmware/build/an386")
+        try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: EmulatedBoardCLITests.firmware.appendingPathComponent("build/an386/edgeprof-fw.elf").path,
+            toPath: build.appendingPathComponent("edgeprof-fw.elf").path)
+        let silent = try cli.run(["profile", "--device", "qemu-mps2-an386-mlperf", "--model", "tiny-lm@1.0.0", "--devices", catalogue.path])
+        #expect(silent.status == 69)
+        #expect(silent.stderr.contains("no m-ready from /dev/pts/"), "\(silent.stderr)")
+        #expect(silent.stderr.hasSuffix("within 2.0 s after 'name' (heard nothing). Fix: check that the board runs MLPerf Tiny DUT firmware in performance mode (115200 baud)\n"), "\(silent.stderr)")
     }
 }

@@ -66,14 +66,7 @@ public struct ProfileService: Sendable {
         recorded.firmwareSize = firmware
         let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)
         let context = RunContext(deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date())
-        do {
-            let runID = try store.save(recorded, model: model, context: context)
-            return ProfileOutcome(
-                runID: runID, model: model, stored: StoredRun(id: runID, model: reference, context: context, run: recorded),
-                summary: ProfileSummary(runs: [recorded]), evidenceKey: recorded.evidenceKey(), storeLocation: store.location)
-        } catch {
-            throw .store(error)
-        }
+        return try ProfileOutcome.saving(recorded, of: model, context: context, in: store)
     }
 
     static func validate(_ request: RunRequest) throws(AgentError) {
@@ -90,6 +83,18 @@ public struct ProfileService: Sendable {
 }
 
 extension ProfileOutcome {
+    /// Stores a recorded run with all its raw timings and summarises it.
+    static func saving(_ recorded: RecordedRun, of model: RegisteredModel, context: RunContext, in store: any EvidenceStore) throws(AgentError) -> ProfileOutcome {
+        do {
+            let runID = try store.save(recorded, model: model, context: context)
+            return ProfileOutcome(
+                runID: runID, model: model, stored: StoredRun(id: runID, model: model.reference, context: context, run: recorded),
+                summary: ProfileSummary(runs: [recorded]), evidenceKey: recorded.evidenceKey(), storeLocation: store.location)
+        } catch {
+            throw .store(error)
+        }
+    }
+
     /// The report a user sees for this outcome.
     public var report: ProfileReport {
         ProfileReport(

@@ -16,6 +16,8 @@ public struct BoardInfo: Sendable, Codable, Hashable {
 
     /// Present when the firmware names its device class; otherwise the host decides.
     public var deviceClass: String?
+    /// The protocol the board spoke when it is not EdgeProf Link v1 (e.g. `mlperf-tiny-dut`).
+    public var wireProtocol: String?
 
     public init(
         protocolVersion: Int, board: String, serial: String, firmwareVersion: String, firmwareBuild: String,

@@ -27,6 +27,8 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
     public var averagePowerMilliwatts: Double?
     public var tokensPerMillijoule: Double?
     public var microjoulesPerToken: Double?
+    /// MLPerf Tiny windows: inferences per second, the median over windows as the runner reports.
+    public var throughputMedian: Double?
 
     public init(runs: [RecordedRun], method: PercentileMethod = .linear) {
         var latencies: [Double] = []
@@ -44,7 +46,7 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
             var energyTicks: UInt64 = 0
             for iteration in run.iterations {
                 let ticks = iteration.endTicks - iteration.startTicks
-                latencies.append(Double(ticks) * msPerTick)
+                latencies.append(Double(ticks) * msPerTick / Double(max(iteration.inferences ?? 1, 1)))
                 runTicks += ticks
                 tokenCount += UInt64(iteration.tokenTicks.count)
                 if let first = iteration.tokenTicks.first {
@@ -77,6 +79,14 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         heapHighWaterBytes = runs.compactMap { $0.totals?.heapHighWaterBytes }.max()
         ramPeakBytes = runs.compactMap { $0.totals?.ramPeakBytes }.max()
         flashBytes = runs.compactMap { $0.firmwareSize?.flash }.max()
+        let windows = runs.flatMap { run in
+            run.iterations.compactMap { iteration in
+                iteration.inferences.map { count in
+                    Double(count) / (Double(iteration.endTicks - iteration.startTicks) / Double(run.board.tickHz))
+                }
+            }
+        }.filter(\.isFinite).sorted()
+        throughputMedian = Percentile.of(sorted: windows, 50)
         staticRAMBytes = runs.compactMap { $0.firmwareSize?.staticRAM }.max()
         if everyIterationHasEnergy, !energies.isEmpty {
             let totalMillijoules = energies.reduce(0, +)

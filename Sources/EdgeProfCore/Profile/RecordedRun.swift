@@ -6,13 +6,16 @@ public struct RecordedIteration: Sendable, Codable, Hashable {
     /// The tick at which each token was emitted, in order.
     public var tokenTicks: [UInt64]
     public var energyNanojoules: UInt64?
+    /// How many inferences the iteration timed (an MLPerf Tiny window); nil means one.
+    public var inferences: UInt32?
 
-    public init(index: UInt32, startTicks: UInt64, endTicks: UInt64, tokenTicks: [UInt64], energyNanojoules: UInt64? = nil) {
+    public init(index: UInt32, startTicks: UInt64, endTicks: UInt64, tokenTicks: [UInt64], energyNanojoules: UInt64? = nil, inferences: UInt32? = nil) {
         self.index = index
         self.startTicks = startTicks
         self.endTicks = endTicks
         self.tokenTicks = tokenTicks
         self.energyNanojoules = energyNanojoules
+        self.inferences = inferences
     }
 }
 
@@ -86,6 +89,6 @@ public struct RecordedRun: Sendable, Codable, Hashable {
     public func evidenceKey() -> EvidenceKey {
         EvidenceKey(
             artifactSHA256: model.artifactSHA256, board: board.board, serial: board.serial,
-            firmwareBuild: board.firmwareBuild, protocolName: LinkProtocol.name)
+            firmwareBuild: board.firmwareBuild, protocolName: board.wireProtocol ?? LinkProtocol.name)
     }
 }

@@ -49,6 +49,9 @@ public struct ProfileReport: Sendable, Codable, Hashable {
             rows.append(("\(name) mean", stats?.mean, "ms"))
         }
         series("latency", summary.latencyMs)
+        if summary.throughputMedian != nil {
+            rows.append(("throughput (median of windows)", summary.throughputMedian, "inferences/s"))
+        }
         if summary.timeToFirstTokenMs != nil {
             series("time to first token", summary.timeToFirstTokenMs)
             series("inter-token latency", summary.interTokenLatencyMs)

@@ -65,7 +65,7 @@ extension ProfileReport {
             ]
             lines += metricRows.map { "| \($0.name) | \(ReportText.number($0.value)) | \($0.unit) |" }
             if emulated { lines += ["", Self.emulatedNote] }
-            lines += ["", "Evidence key `\(evidenceKey.prefix(12))` (artifact \(boardModel.artifactSHA256.prefix(12)), \(board.board):\(board.serial), firmware \(board.firmwareBuild), \(LinkProtocol.name))."]
+            lines += ["", "Evidence key `\(evidenceKey.prefix(12))` (artifact \(boardModel.artifactSHA256.prefix(12)), \(board.board):\(board.serial), firmware \(board.firmwareBuild), \(board.wireProtocol ?? LinkProtocol.name))."]
             return lines.joined(separator: "\n") + "\n"
         case .table:
             return tableText
@@ -80,7 +80,11 @@ extension ProfileReport {
         lines.append("  firmware \(board.firmwareVersion) build \(board.firmwareBuild), \(boardModel.quantization), clock \(board.clockHz / 1_000_000) MHz, tick \(board.tickHz) Hz")
         if emulated { lines.append("  EMULATED: \(Self.emulatedNote)") }
         let statusLine = status == .complete ? "complete" : "PARTIAL: \(partialReason ?? "incomplete")"
-        lines.append("  run \(runID): \(statusLine); \(summary.measuredIterations) measured iterations (+\(request.warmup) warmup), \(request.tokens) tokens each")
+        if board.wireProtocol == "mlperf-tiny-dut" {
+            lines.append("  run \(runID): \(statusLine); \(summary.measuredIterations) MLPerf Tiny windows (+\(request.warmup) warmup inferences); latency is per inference")
+        } else {
+            lines.append("  run \(runID): \(statusLine); \(summary.measuredIterations) measured iterations (+\(request.warmup) warmup), \(request.tokens) tokens each")
+        }
         if summary.discardedIterations > 0 || link.droppedLines > 0 || link.lostLines > 0 {
             lines.append("  link: \(link.crcErrors) checksum errors, \(link.syntaxErrors + link.overlongLines + link.malformedMessages) malformed lines, \(link.lostLines) lost lines; \(summary.discardedIterations) iterations discarded")
         }
@@ -94,7 +98,7 @@ extension ProfileReport {
         if summary.energyPerInferenceMillijoules != nil || energySource != "board" {
             lines.append("  energy measured by \(energySource)\(energyNote.map { ": \($0)" } ?? "")")
         }
-        lines.append("  evidence key \(evidenceKey.prefix(12)): artifact \(boardModel.artifactSHA256.prefix(12))… × \(board.board):\(board.serial) × fw \(board.firmwareBuild) × \(LinkProtocol.name)")
+        lines.append("  evidence key \(evidenceKey.prefix(12)): artifact \(boardModel.artifactSHA256.prefix(12))… × \(board.board):\(board.serial) × fw \(board.firmwareBuild) × \(board.wireProtocol ?? LinkProtocol.name)")
         lines.append("  stored in \(store) (run \(runID), raw per-token timings included)")
         return lines.joined(separator: "\n") + "\n"
     }

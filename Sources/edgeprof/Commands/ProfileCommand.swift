@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfHardware
+import Foundation
 
 /// `edgeprof profile`: run a registered model on a board and store every raw timing.
 struct ProfileCommand: ParsableCommand {
@@ -19,6 +20,15 @@ struct ProfileCommand: ParsableCommand {
     var model: String
 
     @OptionGroup var runOptions: RunOptions
+
+    @Option(help: ArgumentHelp("The board's protocol with --port: edgeprof-link-v1 (default) or mlperf-tiny-dut (with --device, the catalogue says).", valueName: "name"))
+    var `protocol`: String?
+
+    @Option(help: "MLPerf Tiny boards: inferences per window (--iterations windows; the median throughput over them is reported).")
+    var inferences: UInt32 = 20
+
+    @Option(help: ArgumentHelp("MLPerf Tiny boards: the input tensor to upload (default: the bytes of --input).", valueName: "file"))
+    var inputFile: String?
 
     @Option(help: ArgumentHelp("The firmware ELF the board runs: its flash and static RAM go into the evidence (automatic with --device).", valueName: "file"))
     var firmware: String?
@@ -57,17 +67,27 @@ struct ProfileCommand: ParsableCommand {
     func validate() throws {
         guard (port == nil) != (device == nil) else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
         if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
+        if let name = `protocol`, !["edgeprof-link-v1", MLPerfProfileService.protocolName].contains(name) {
+            throw ValidationError("--protocol must be edgeprof-link-v1 or mlperf-tiny-dut, got '\(name)'")
+        }
     }
 
     func run() throws {
         let outcome = try reportingErrors { () throws(AgentError) in
             guard let device else {
-                return try profile(port: port ?? "", deviceClass: deviceClass, firmware: try firmware.map(FirmwareFile.size(path:)))
+                let size = try firmware.map(FirmwareFile.size(path:))
+                if `protocol` == MLPerfProfileService.protocolName {
+                    return try profileMLPerf(port: port ?? "", entry: nil, firmware: size)
+                }
+                return try profile(port: port ?? "", deviceClass: deviceClass, firmware: size)
             }
             let (entry, directory) = try catalogue.emulatedBoard(device)
             let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
             return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
-                try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size)
+                if entry.protocolName == MLPerfProfileService.protocolName {
+                    return try profileMLPerf(port: board.path, entry: entry, firmware: size)
+                }
+                return try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size)
             }
         }
         Terminal.print(outcome.report.rendered(as: format))
@@ -75,6 +95,25 @@ struct ProfileCommand: ParsableCommand {
             Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
             throw ExitCode(ExitStatus.partialRun)
         }
+    }
+
+    private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?) throws(AgentError) -> ProfileOutcome {
+        let reference = try parseModelReference(model)
+        var input = Array(runOptions.input.utf8)
+        if let inputFile {
+            guard let data = FileManager.default.contents(atPath: inputFile) else {
+                throw .artifact(path: inputFile, problem: "cannot be read (missing or unreadable)")
+            }
+            input = Array(data)
+        }
+        let progress = ProgressLine(enabled: !quiet && format == .table)
+        defer { progress.finish() }
+        let request = MLPerfProfileService.Request(windows: runOptions.iterations, inferences: inferences, warmup: runOptions.warmup, input: input)
+        return try MLPerfProfileService(store: try store.open(), leases: try LeaseService()).profile(
+            port: port, baud: baud, model: reference, request: request, deviceClass: deviceClass, board: entry, firmware: firmware,
+            progress: { done, total in
+                progress.update(.iterationFinished(measured: done, warmup: Int(runOptions.warmup), discarded: 0, request: RunRequest(tokens: 0, iterations: UInt32(total), warmup: runOptions.warmup)))
+            })
     }
 
     private func profile(port: String, deviceClass: String?, firmware: FirmwareSize?) throws(AgentError) -> ProfileOutcome {

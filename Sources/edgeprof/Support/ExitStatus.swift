@@ -29,7 +29,7 @@ enum ExitStatus {
         case .invalidArgument: usage
         case .config, .modelMismatch, .firmware: dataError
         case .unknownModel, .unknownRun, .artifact: notFound
-        case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation: deviceUnavailable
+        case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent: deviceUnavailable
         case .governance(let governanceError):
             switch governanceError {
             case .invalid: usage

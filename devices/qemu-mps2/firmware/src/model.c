@@ -127,6 +127,22 @@ static void attention(int8_t *out, const int8_t *q, const tlm_state *s, int laye
 }
 
 int tlm_step(const tlm_weights *w, tlm_state *s, int token) {
+    return tlm_step_logits(w, s, token, 0, 0);
+}
+
+void tlm_softmax_permille(const int32_t *logits, int count, uint32_t *permille) {
+    int32_t best = INT32_MIN;
+    for (int k = 0; k < count; k++) if (logits[k] > best) best = logits[k];
+    uint32_t weights[TLM_VOCAB], total = 0;
+    for (int k = 0; k < count && k < TLM_VOCAB; k++) {
+        int32_t gap = (best - logits[k]) >> 6; /* logits of ±50 000 into units of 1/32 nat */
+        weights[k] = exp_table[gap > 255 ? 255 : gap];
+        total += weights[k];
+    }
+    for (int k = 0; k < count && k < TLM_VOCAB; k++) permille[k] = (uint32_t)(((uint64_t)weights[k] * 1000u + total / 2u) / total);
+}
+
+int tlm_step_logits(const tlm_weights *w, tlm_state *s, int token, int32_t *logits, int logit_count) {
     _Alignas(4) int8_t x[TLM_DIM], norm[TLM_DIM], q[TLM_DIM], mixed[TLM_DIM], projected[TLM_DIM], hidden[TLM_FF];
     const uint32_t slot = s->position % TLM_CTX;
     const int8_t *embedding = w->token_embedding + (token & (TLM_VOCAB - 1)) * TLM_DIM;
@@ -157,6 +173,7 @@ int tlm_step(const tlm_weights *w, tlm_state *s, int token) {
     int32_t best_logit = INT32_MIN;
     for (int v = 0; v < TLM_VOCAB; v++) {
         int32_t logit = dot(w->token_embedding + v * TLM_DIM, norm, TLM_DIM);
+        if (v < logit_count) logits[v] = logit;
         if (logit > best_logit) {
             best_logit = logit;
             best = v;

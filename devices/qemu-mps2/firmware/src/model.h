@@ -42,5 +42,9 @@ void tlm_init(void);
 void tlm_reset(tlm_state *state);
 /* Feeds one token; returns the most likely next token. */
 int tlm_step(const tlm_weights *weights, tlm_state *state, int token);
+/* The same, also writing the next-token logits of tokens 0..count-1 into `logits`. */
+int tlm_step_logits(const tlm_weights *weights, tlm_state *state, int token, int32_t *logits, int count);
+/* Probabilities (in thousandths, summing to about 1000) of `count` logits, via the exp table. */
+void tlm_softmax_permille(const int32_t *logits, int count, uint32_t *permille);
 
 #endif
