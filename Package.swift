@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "CEdgeProfBenchBaseline"),
         .executableTarget(
             name: "edgeprof-bench",
-            dependencies: ["EdgeProfCore", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
+            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfHardware", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),

@@ -8,6 +8,7 @@ struct BenchmarkMain {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "all" || which == "link" { linkDecoder() }
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
+        if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
     }
 
     static func ppk2Pipeline() {
