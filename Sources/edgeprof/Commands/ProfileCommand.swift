@@ -67,6 +67,9 @@ struct ProfileCommand: ParsableCommand {
     func validate() throws {
         guard (port == nil) != (device == nil) else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
         if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
+        if device != nil, `protocol` != nil {
+            throw ValidationError("--protocol goes with --port; with --device the catalogue entry says the protocol")
+        }
         if let name = `protocol`, !["edgeprof-link-v1", MLPerfProfileService.protocolName].contains(name) {
             throw ValidationError("--protocol must be edgeprof-link-v1 or mlperf-tiny-dut, got '\(name)'")
         }
