@@ -47,8 +47,7 @@ struct ModelPromoteCommand: ParsableCommand {
                 ? try service.emergencyDeploy(reference, informed: informed, reason: reason)
                 : try service.promote(reference, to: to, reason: reason)
         }
-        let result = summary(of: decision)
-        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+        printDecision(decision, format)
     }
 }
 
@@ -80,8 +79,7 @@ struct ModelRollbackCommand: ParsableCommand {
             do throws(SemanticVersionError) { target = try to.map(SemanticVersion.init(parsing:)) } catch { throw .invalidArgument(error.description) }
             return try governance.service(store).rollback(model: name, to: target, reason: reason)
         }
-        let result = summary(of: decision)
-        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+        printDecision(decision, format)
     }
 }
 
@@ -151,7 +149,6 @@ struct ModelRetireCommand: ParsableCommand {
         let decision = try reportingErrors { () throws(AgentError) in
             try governance.service(store).retire(try parseModelReference(model), reason: reason)
         }
-        let result = summary(of: decision)
-        Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+        printDecision(decision, format)
     }
 }

@@ -20,8 +20,14 @@ struct GovernanceOptions: ParsableArguments {
     }
 }
 
+/// Prints what a lifecycle move did, for people or as JSON.
+func printDecision(_ decision: GovernanceRules.Decision, _ format: ReportFormat) {
+    let result = summary(of: decision)
+    Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
+}
+
 /// Turns a governance decision into its printed summary.
-func summary(of decision: GovernanceRules.Decision) -> GovernanceListing.DecisionSummary {
+private func summary(of decision: GovernanceRules.Decision) -> GovernanceListing.DecisionSummary {
     let releases = decision.change.operations.compactMap { operation -> String? in
         if case .release(let record) = operation { return record.id }
         return nil
