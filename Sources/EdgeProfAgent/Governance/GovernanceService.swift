@@ -109,7 +109,7 @@ public struct GovernanceService: Sendable {
         guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
         let rules = rules(snapshot)
         let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: try gateEvidence(for: reference, rules: rules))
-        return rules.requiredGates(from: version.stage, to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
+        return rules.requiredGates(to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
     }
 
     public func snapshot(_ name: String) throws(AgentError) -> RegistrySnapshot {
@@ -154,7 +154,7 @@ public struct GovernanceService: Sendable {
         do {
             edgePolicy = try GateService.loadPolicy(path: thresholdsFile)
         } catch {
-            evidence.edgeProblems = policy.edgeDeviceClasses.map { "'\($0)': \(error.description)" }
+            evidence.edgeProblems = Dictionary(uniqueKeysWithValues: policy.edgeDeviceClasses.map { ($0, error.description) })
             return evidence
         }
         for deviceClass in policy.edgeDeviceClasses {
@@ -164,7 +164,7 @@ public struct GovernanceService: Sendable {
                 evidence.edgeVerdicts.append(verdict)
                 if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds.resolved(with: catalogue)) }
             } catch {
-                evidence.edgeProblems.append("'\(deviceClass)': \(error.description)")
+                evidence.edgeProblems[deviceClass] = error.description
             }
         }
         return evidence

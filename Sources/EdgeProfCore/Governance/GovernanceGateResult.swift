@@ -60,14 +60,14 @@ public struct RollbackTargetCheck: Sendable, Hashable {
 public struct GateEvidence: Sendable, Hashable {
     public var edgeVerdicts: [GateVerdict]
     public var edgeThresholds: [DeviceClassThresholds]
-    /// Problems reading the thresholds or evidence, reported as INCONCLUSIVE findings.
-    public var edgeProblems: [String]
+    /// Problems reading the thresholds or evidence, per device class, reported as INCONCLUSIVE.
+    public var edgeProblems: [String: String]
     public var artifact: ArtifactCheck
     /// nil: there is no earlier production version to roll back to.
     public var rollbackTarget: RollbackTargetCheck?
 
     public init(
-        edgeVerdicts: [GateVerdict] = [], edgeThresholds: [DeviceClassThresholds] = [], edgeProblems: [String] = [],
+        edgeVerdicts: [GateVerdict] = [], edgeThresholds: [DeviceClassThresholds] = [], edgeProblems: [String: String] = [:],
         artifact: ArtifactCheck = .verified, rollbackTarget: RollbackTargetCheck? = nil
     ) {
         self.edgeVerdicts = edgeVerdicts

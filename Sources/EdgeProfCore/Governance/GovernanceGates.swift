@@ -134,14 +134,12 @@ public struct GovernanceGates: Sendable {
                 gate: .edgePerformance, outcome: .inconclusive,
                 summary: "the policy requires no device class (gates: edge-performance: device-classes)")
         }
-        var findings = evidence.edgeProblems
-        var outcomes: [GateOutcome] = evidence.edgeProblems.map { _ in .inconclusive }
+        var findings: [String] = []
+        var outcomes: [GateOutcome] = []
         for deviceClass in policy.edgeDeviceClasses {
             guard let verdict = evidence.edgeVerdicts.first(where: { $0.deviceClass == deviceClass }) else {
-                if !evidence.edgeProblems.contains(where: { $0.contains("'\(deviceClass)'") }) {
-                    findings.append("\(deviceClass): no verdict")
-                    outcomes.append(.inconclusive)
-                }
+                findings.append("\(deviceClass): \(evidence.edgeProblems[deviceClass] ?? "no verdict")")
+                outcomes.append(.inconclusive)
                 continue
             }
             if verdict.emulated, !policy.emulatedEvidenceCounts {

@@ -118,7 +118,7 @@ public struct GovernanceRules: Sendable {
     }
 
     /// The gates a move must pass (production re-checks all of them for the release record).
-    public func requiredGates(from: LifecycleStage, to: LifecycleStage, track: ReleaseTrack) -> [GovernanceGate] {
+    public func requiredGates(to: LifecycleStage, track: ReleaseTrack) -> [GovernanceGate] {
         guard [.staging, .canary, .production].contains(to) else { return [] }
         let shadow = policy.requirements(for: track).shadowEvidence
         return GovernanceGate.allCases.filter { gate in
@@ -165,7 +165,7 @@ public struct GovernanceRules: Sendable {
             throw .illegalMove("\(reference.name) is halted (since \(Self.timestamp(halt.at)), by \(halt.actor): \(halt.reason)): nothing is deployed until `edgeprof model resume \(reference.name)`; for an urgent fix use `edgeprof model promote \(reference) --emergency`")
         }
         let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: evidence)
-        let results = requiredGates(from: from, to: to, track: track).map { gates.evaluate($0, for: version) }
+        let results = requiredGates(to: to, track: track).map { gates.evaluate($0, for: version) }
         let signed = Set(snapshot.approvals(of: reference).map(\.stage))
         let missing = requiredApprovals(to: to, track: track).filter { !signed.contains($0) }
         let unmet = results.filter { $0.outcome != .pass }
@@ -208,7 +208,7 @@ public struct GovernanceRules: Sendable {
         try Self.requireIntact(version, evidence.artifact)
         let track = track(of: version)
         let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: evidence)
-        let results = requiredGates(from: version.stage, to: .production, track: track).map { gates.evaluate($0, for: version) }
+        let results = requiredGates(to: .production, track: track).map { gates.evaluate($0, for: version) }
         var operations: [GovernanceOperation] = []
         let replaced = snapshot.serving
         if let replaced {
