@@ -21,6 +21,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case emulation(EmulationError)
     case firmware(path: String, ELFError)
     case dutSilent(port: String, command: String, waited: Duration, heard: String)
+    case driftInput(source: String, DriftSampleError)
+    case drift(DriftComparisonError)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .firmware(let path, let error): "\(path): \(error.description)"
         case .dutSilent(let port, let command, let waited, let heard):
             "no m-ready from \(port) within \(waited.formattedSeconds) after '\(command)' (heard \(heard)). Fix: check that the board runs MLPerf Tiny DUT firmware in performance mode (115200 baud)"
+        case .driftInput(let source, let error): "\(source) \(error.description)"
+        case .drift(let error): error.description
         }
     }
 }

@@ -27,7 +27,8 @@ enum ExitStatus {
     static func code(for error: AgentError) -> Int32 {
         switch error {
         case .invalidArgument: usage
-        case .config, .modelMismatch, .firmware: dataError
+        case .config, .modelMismatch, .firmware, .driftInput: dataError
+        case .drift: usage
         case .unknownModel, .unknownRun, .artifact: notFound
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent: deviceUnavailable
         case .governance(let governanceError):
