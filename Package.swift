@@ -4,7 +4,7 @@ import PackageDescription
 /// EdgeProf: profile quantized models on edge boards and gate their release on the figures.
 ///
 /// Dependency direction (one way): EdgeProfCore (pure) ← {EdgeProfHardware, EdgeProfStore, EdgeProfSim}
-/// ← EdgeProfAgent ← EdgeProfDemo ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
+/// ← {EdgeProfAgent, EdgeProfCollector} ← EdgeProfDemo ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
 let package = Package(
     name: "EdgeProf",
     platforms: [.macOS(.v15)],
@@ -18,6 +18,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -59,7 +65,23 @@ let package = Package(
         ),
         .target(
             name: "EdgeProfAgent",
-            dependencies: ["EdgeProfCore", "EdgeProfHardware", "EdgeProfStore", "EdgeProfSim"]
+            dependencies: [
+                "EdgeProfCore", "EdgeProfHardware", "EdgeProfStore", "EdgeProfSim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "EdgeProfCollector",
+            dependencies: [
+                "EdgeProfCore", "EdgeProfStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .target(
             name: "EdgeProfDemo",
@@ -68,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "edgeprof",
             dependencies: [
-                "EdgeProfAgent", "EdgeProfDemo", "EdgeProfSim", "EdgeProfStore",
+                "EdgeProfAgent", "EdgeProfCollector", "EdgeProfDemo", "EdgeProfSim", "EdgeProfStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +103,10 @@ let package = Package(
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
         .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),
+        .testTarget(
+            name: "EdgeProfCollectorTests",
+            dependencies: ["EdgeProfCollector", "EdgeProfAgent", "EdgeProfStore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "EdgeProfCLITests", dependencies: ["EdgeProfCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded store: one SQLite file in WAL mode (readers never wait for the writer),
 /// with a busy timeout so two edgeprof processes can share it.
-public final class SQLiteEvidenceStore: EvidenceStore {
+public final class SQLiteEvidenceStore: EvidenceStore, Sendable {
     public let location: String
     let pool: DatabasePool
     /// Test fault point: when set, a governance commit creates this file and waits inside its
@@ -41,40 +41,51 @@ public final class SQLiteEvidenceStore: EvidenceStore {
     }
 
     public func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64 {
-        try write("store a run of \(model.reference)") { db in
-            let key = run.evidenceKey()
-            try db.execute(
-                sql: """
-                    INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
-                        evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
-                        board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
-                        energy_source, energy_note, firmware_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
-                    context.startedAt, context.finishedAt, key.id, key.artifactSHA256, key.board, key.serial,
-                    key.firmwareBuild, key.protocolName, Int64(clamping: run.board.tickHz), try JSONColumn.encode(run.board),
-                    try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
-                    try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
-                    run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
-                ])
-            let runID = db.lastInsertedRowID
-            let iteration = try db.cachedStatement(
-                sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES (?, ?, ?, ?, ?, ?)")
-            let token = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES (?, ?, ?, ?)")
-            for measured in run.iterations {
-                try iteration.execute(arguments: [
-                    runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
-                    Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
-                    measured.inferences.map { Int64($0) },
-                ])
-                for (index, ticks) in measured.tokenTicks.enumerated() {
-                    try token.execute(arguments: [runID, Int64(measured.index), Int64(index), Int64(bitPattern: ticks)])
-                }
+        try write("store a run of \(model.reference)") { db in try Self.insert(run, model: model, context: context, origin: nil, db) }
+    }
+
+    /// Where an uploaded run came from, kept with it so a retried upload is recognised.
+    struct RunOrigin {
+        var bench: String
+        var idempotencyKey: String
+        var contentSHA256: String
+    }
+
+    /// Inserts a run with all its raw timings; the caller's transaction makes it all or nothing.
+    static func insert(_ run: RecordedRun, model: RegisteredModel, context: RunContext, origin: RunOrigin?, _ db: Database) throws -> Int64 {
+        let key = run.evidenceKey()
+        try db.execute(
+            sql: """
+                INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
+                    evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
+                    board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
+                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
+                context.startedAt, context.finishedAt, key.id, key.artifactSHA256, key.board, key.serial,
+                key.firmwareBuild, key.protocolName, Int64(clamping: run.board.tickHz), try JSONColumn.encode(run.board),
+                try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
+                try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
+                run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
+                origin?.bench, origin?.idempotencyKey, origin?.contentSHA256,
+            ])
+        let runID = db.lastInsertedRowID
+        let iteration = try db.cachedStatement(
+            sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES (?, ?, ?, ?, ?, ?)")
+        let token = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES (?, ?, ?, ?)")
+        for measured in run.iterations {
+            try iteration.execute(arguments: [
+                runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
+                Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
+                measured.inferences.map { Int64($0) },
+            ])
+            for (index, ticks) in measured.tokenTicks.enumerated() {
+                try token.execute(arguments: [runID, Int64(measured.index), Int64(index), Int64(bitPattern: ticks)])
             }
-            return runID
         }
+        return runID
     }
 
     public func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun] {
@@ -134,7 +145,7 @@ public final class SQLiteEvidenceStore: EvidenceStore {
             artifactBytes: row["artifact_bytes"], registeredAt: row["registered_at"])
     }
 
-    private static func storedRun(from row: Row, model: ModelReference, _ db: Database) throws -> StoredRun {
+    static func storedRun(from row: Row, model: ModelReference, _ db: Database) throws -> StoredRun {
         let runID: Int64 = row["id"]
         var tokens: [Int64: [UInt64]] = [:]
         let cursor = try Row.fetchCursor(
@@ -175,7 +186,7 @@ public final class SQLiteEvidenceStore: EvidenceStore {
         do { return try pool.write(body) } catch { throw mapped(error, operation) }
     }
 
-    private func mapped(_ error: any Error, _ operation: String) -> StoreError {
+    func mapped(_ error: any Error, _ operation: String) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
             return .failed(location: location, operation: operation, reason: error.message ?? error.description)

@@ -160,6 +160,29 @@ enum Schema {
                 t.add(column: "inferences", .integer)
             }
         }
+        migrator.registerMigration("v7: collector: run origin, API tokens, agent reports") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "bench", .text)
+                t.add(column: "idempotency_key", .text)
+                t.add(column: "content_sha256", .text)
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX run_by_idempotency_key ON run(idempotency_key) WHERE idempotency_key IS NOT NULL")
+            try db.create(table: "api_token") { t in
+                t.primaryKey("id", .text)
+                t.column("sha256", .text).notNull().unique()
+                t.column("actor", .text).notNull()
+                t.column("kind", .text).notNull().check { ["agent", "person"].contains($0) }
+                t.column("bench", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.column("revoked_at", .datetime)
+            }
+            try db.create(table: "agent_report") { t in
+                t.primaryKey("bench", .text)
+                t.column("spool_depth", .integer).notNull()
+                t.column("reported_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

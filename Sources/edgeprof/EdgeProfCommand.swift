@@ -3,7 +3,7 @@ import EdgeProfCore
 
 /// The `edgeprof` command line: profile quantized models on edge boards and gate releases on the figures.
 @main
-struct EdgeProfCommand: ParsableCommand {
+struct EdgeProfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgeprof",
         abstract: "Profile quantized models on edge boards and gate their release on the measured figures.",
@@ -12,6 +12,6 @@ struct EdgeProfCommand: ParsableCommand {
             (partial run stored), 64 usage, 65 bad input data, 66 not found, 69 device unavailable, 74 I/O error.
             """,
         version: EdgeProfVersion.current,
-        subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, ActorsCommand.self, FirmwareCommand.self, AuditCommand.self, RunsCommand.self, DriftCommand.self, DevicesCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
+        subcommands: [DemoCommand.self, ProfileCommand.self, GateCommand.self, ModelCommand.self, ActorsCommand.self, FirmwareCommand.self, AuditCommand.self, RunsCommand.self, DriftCommand.self, CollectorCommand.self, DevicesCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
     )
 }

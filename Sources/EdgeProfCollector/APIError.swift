@@ -1,0 +1,53 @@
+import EdgeProfCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Every error the API answers, as JSON: `{"error": {"status": 422, "code": "unknown-model", "message": "…"}}`.
+/// The message says what was wrong and how to fix it.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    struct Body: Codable {
+        struct Detail: Codable {
+            var status: Int
+            var code: String
+            var message: String
+        }
+
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(error: .init(status: status.code, code: code, message: message))
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func badRequest(_ failure: StrictJSON.Failure) -> APIError {
+        switch failure {
+        case .malformed: APIError(.badRequest, "malformed-json", failure.description)
+        case .wrongShape: APIError(.badRequest, "invalid-body", failure.description)
+        case .unknownField: APIError(.badRequest, "unknown-field", failure.description)
+        }
+    }
+
+    static func from(_ denial: AccessDenial) -> APIError {
+        denial.status == 401
+            ? APIError(.unauthorized, "unauthorized", denial.description)
+            : APIError(.forbidden, "forbidden", denial.description)
+    }
+
+    static func store(_ error: StoreError) -> APIError {
+        APIError(.serviceUnavailable, "store-unavailable", "the collector cannot reach its database: \(error.description). Retry later")
+    }
+}

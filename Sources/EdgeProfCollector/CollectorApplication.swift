@@ -1,0 +1,65 @@
+import EdgeProfCore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import ServiceLifecycle
+
+/// The collector service: the API over a `CollectorStore`, run with graceful start and stop.
+public struct CollectorApplication: Sendable {
+    let store: any CollectorStore
+    let configuration: CollectorConfiguration
+    let metrics = CollectorMetrics()
+    let logger: Logger
+
+    public init(store: any CollectorStore, configuration: CollectorConfiguration, logger: Logger = Logger(label: "edgeprof.collector")) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The router with every `CollectorRoute` registered behind the error and access checks.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics)
+        for route in CollectorRoute.allCases {
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                let grant = try await handlers.authorize(request, route.access)
+                return try await handlers.respond(route, request: request, context: context, grant: grant)
+            }
+        }
+        return router
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests. `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeServiceGroup(onListening: onListening).run()
+    }
+
+    /// The service group that runs the server; `triggerGracefulShutdown()` stops it cleanly.
+    public func makeServiceGroup(onListening: @escaping @Sendable (Int) async -> Void) throws -> ServiceGroup {
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(certificate: tls.certificatePath, key: tls.keyPath))
+        } else {
+            server = .http1()
+        }
+        let application = Application(
+            router: makeRouter(),
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "edgeprof-collector"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        return ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+
+    static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+    }
+}

@@ -1,0 +1,177 @@
+import EdgeProfCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The handlers of the collector's routes: access, decoding, validation, then the store.
+struct CollectorHandlers: Sendable {
+    let store: any CollectorStore
+    let configuration: CollectorConfiguration
+    let metrics: CollectorMetrics
+
+    /// The caller's grant, or a 401/403 when the route's rule refuses it.
+    func authorize(_ request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
+        guard rule != .open else { return nil }
+        let header = request.headers[.authorization]
+        var grant: TokenGrant?
+        if let header, header.hasPrefix("Bearer ") {
+            let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            if APIToken.isWellFormed(token) {
+                do { grant = try await store.grant(tokenSHA256: APIToken.sha256(of: token)) } catch { throw APIError.store(error) }
+            }
+        }
+        do {
+            try CollectorAccess.check(rule, grant: grant, presented: header != nil, now: Date())
+        } catch {
+            throw APIError.from(error)
+        }
+        return grant
+    }
+
+    func respond(_ route: CollectorRoute, request: Request, context: BasicRequestContext, grant: TokenGrant?) async throws -> Response {
+        switch route {
+        case .health: return text("ok\n")
+        case .openAPI: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
+        case .metrics: return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        case .uploadRun: return try await uploadRun(request, context: context, grant: grant!)
+        case .listRuns: return try await listRuns(request)
+        case .getRun: return try await getRun(context)
+        case .listModels: return try json(await storeCall { () async throws(StoreError) in try await store.models() })
+        case .reportAgent: return try await reportAgent(request, context: context, grant: grant!)
+        case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
+        }
+    }
+
+    private func uploadRun(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+        let started = ContinuousClock.now
+        let upload: RunUpload
+        do {
+            upload = try await decode(RunUpload.self, request)
+            if let problem = RunUploadValidation.problem(in: upload) {
+                throw APIError(.unprocessableContent, "invalid-run", problem.description)
+            }
+            do { try CollectorAccess.checkUpload(bench: upload.bench, grant: grant) } catch { throw APIError.from(error) }
+        } catch {
+            metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
+            throw error
+        }
+        if let depthText = request.headers[HTTPField.Name("X-EdgeProf-Spool-Depth")!], let depth = Int(depthText), depth >= 0 {
+            try await record(AgentReport(bench: upload.bench, spoolDepth: depth, reportedAt: Date()))
+        }
+        let receipt: RunReceipt
+        do {
+            receipt = try await store.ingest(upload, contentSHA256: upload.contentSHA256)
+        } catch {
+            metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
+            throw Self.apiError(error)
+        }
+        metrics.recordIngest(outcome: receipt.duplicate ? "duplicate" : "stored", duration: ContinuousClock.now - started)
+        if !receipt.duplicate {
+            let stored = StoredRun(id: receipt.runID, model: try ModelReference(parsing: upload.model), context: upload.context, run: upload.run)
+            metrics.recordLatest(CollectedRunSummary(stored: stored, bench: upload.bench))
+        }
+        return try json(receipt, status: receipt.duplicate ? .ok : .created)
+    }
+
+    private func listRuns(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = RunQuery()
+        for (key, _) in parameters where !["model", "deviceClass", "bench", "after", "limit"].contains(String(key)) {
+            throw APIError(.badRequest, "unknown-parameter", "unknown query parameter \(key); use model, deviceClass, bench, after or limit")
+        }
+        if let model = parameters["model"] {
+            do { query.model = try ModelReference(parsing: String(model)) } catch {
+                throw APIError(.badRequest, "invalid-parameter", "model: \(error.description)")
+            }
+        }
+        query.deviceClass = parameters["deviceClass"].map(String.init)
+        query.bench = parameters["bench"].map(String.init)
+        if let after = parameters["after"] {
+            guard let value = Int64(after), value >= 0 else {
+                throw APIError(.badRequest, "invalid-parameter", "after must be a run id (a whole number ≥ 0), not \(after)")
+            }
+            query.after = value
+        }
+        if let limit = parameters["limit"] {
+            guard let value = Int(limit), (1...500).contains(value) else {
+                throw APIError(.badRequest, "invalid-parameter", "limit must be a whole number from 1 to 500, not \(limit)")
+            }
+            query.limit = value
+        }
+        let page = try await storeCall { () async throws(StoreError) in try await store.runs(query) }
+        struct RunPage: Encodable {
+            var runs: [CollectedRunSummary]
+            var next: Int64?
+        }
+        let summaries = page.map { CollectedRunSummary(stored: $0.0, bench: $0.bench) }
+        return try json(RunPage(runs: summaries, next: summaries.count == query.limit ? summaries.last?.id : nil))
+    }
+
+    private func getRun(_ context: BasicRequestContext) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), id > 0 else {
+            throw APIError(.badRequest, "invalid-parameter", "a run id is a whole number ≥ 1, not \(text)")
+        }
+        guard let stored = try await storeCall({ () async throws(StoreError) in try await store.run(id: id) }) else {
+            throw APIError(.notFound, "no-such-run", "there is no run \(id); GET /v1/runs lists them")
+        }
+        return try json(stored)
+    }
+
+    private func reportAgent(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+        struct ReportRequest: Codable {
+            var bench: String
+            var spoolDepth: Int
+        }
+        let report = try await decode(ReportRequest.self, request)
+        if let problem = RunUploadValidation.nameProblem(report.bench) {
+            throw APIError(.unprocessableContent, "invalid-report", "bench: \(problem)")
+        }
+        guard report.spoolDepth >= 0 else {
+            throw APIError(.unprocessableContent, "invalid-report", "spoolDepth: must be 0 or more")
+        }
+        do { try CollectorAccess.checkUpload(bench: report.bench, grant: grant) } catch { throw APIError.from(error) }
+        try await record(AgentReport(bench: report.bench, spoolDepth: report.spoolDepth, reportedAt: Date()))
+        return Response(status: .noContent)
+    }
+
+    private func record(_ report: AgentReport) async throws {
+        try await storeCall { () async throws(StoreError) in try await store.recordAgentReport(report) }
+        metrics.recordSpoolDepth(bench: report.bench, depth: report.spoolDepth)
+    }
+
+    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+        guard request.headers[.contentType].map({ $0.lowercased().hasPrefix("application/json") }) ?? false else {
+            throw APIError(.unsupportedMediaType, "not-json", "send the body as JSON with `Content-Type: application/json`")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: configuration.maximumBodyBytes)
+        do {
+            return try StrictJSON.decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw APIError.badRequest(error)
+        }
+    }
+
+    private func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
+        do { return try await body() } catch { throw APIError.store(error) }
+    }
+
+    private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONCoding.encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func text(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func apiError(_ refusal: IngestRefusal) -> APIError {
+        switch refusal {
+        case .unknownModel: APIError(.unprocessableContent, "unknown-model", refusal.description)
+        case .artifactMismatch: APIError(.conflict, "artifact-mismatch", refusal.description)
+        case .keyReused: APIError(.conflict, "idempotency-key-reused", refusal.description)
+        case .store(let error): APIError.store(error)
+        }
+    }
+}

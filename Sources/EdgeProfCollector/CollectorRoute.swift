@@ -1,0 +1,69 @@
+import EdgeProfCore
+import HTTPTypes
+
+/// Every route of the collector's API, with what it needs from its caller. The router registers
+/// exactly these and the OpenAPI document describes exactly these.
+enum CollectorRoute: String, CaseIterable, Sendable {
+    case health
+    case openAPI
+    case metrics
+    case uploadRun
+    case listRuns
+    case getRun
+    case listModels
+    case reportAgent
+    case listAgents
+
+    var method: HTTPRequest.Method {
+        switch self {
+        case .uploadRun, .reportAgent: .post
+        default: .get
+        }
+    }
+
+    /// The path in Hummingbird's form (`:id` for a parameter).
+    var path: String {
+        switch self {
+        case .health: "/healthz"
+        case .openAPI: "/openapi.json"
+        case .metrics: "/metrics"
+        case .uploadRun, .listRuns: "/v1/runs"
+        case .getRun: "/v1/runs/:id"
+        case .listModels: "/v1/models"
+        case .reportAgent: "/v1/agents/report"
+        case .listAgents: "/v1/agents"
+        }
+    }
+
+    /// The path as OpenAPI writes it (`{id}`).
+    var openAPIPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            .joined(separator: "/")
+    }
+
+    var access: AccessRule {
+        switch self {
+        case .health, .openAPI, .metrics: .open
+        case .uploadRun, .reportAgent: .ingest
+        case .listRuns, .getRun, .listModels, .listAgents: .anyToken
+        }
+    }
+
+    /// Whether the route changes anything (such routes never run without a token).
+    var mutates: Bool { method != .get }
+
+    var summary: String {
+        switch self {
+        case .health: "Liveness: 200 when the collector answers and its database opens."
+        case .openAPI: "This API description (OpenAPI 3.1)."
+        case .metrics: "Prometheus metrics: ingest counts and latency, agents' spool depth, latest p95 and energy per device."
+        case .uploadRun: "Upload one run with its raw readings. Idempotent by idempotencyKey: 201 stored, 200 already stored."
+        case .listRuns: "Runs in id order, filtered by model, deviceClass or bench; page with after and limit."
+        case .getRun: "One run with every iteration's and token's device ticks."
+        case .listModels: "The registered model versions."
+        case .reportAgent: "An agent reports its spool depth (the runs waiting to be uploaded)."
+        case .listAgents: "What each agent last reported."
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import EdgeProfCore
+import Foundation
+
+/// The OpenAPI 3.1 description of the routes in `CollectorRoute`, served at /openapi.json.
+enum OpenAPIDocument {
+    static func json() -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for route in CollectorRoute.allCases {
+            paths[route.openAPIPath, default: [:]][route.method.rawValue.lowercased()] = operation(route)
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "EdgeProf collector",
+                "version": EdgeProfVersion.current,
+                "description": "Agents upload runs; people query runs, models and agents. Errors are JSON: {\"error\": {\"status\", \"code\", \"message\"}}.",
+            ],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "ept_… tokens from `edgeprof collector token create`"]],
+                "schemas": schemas,
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    private static func operation(_ route: CollectorRoute) -> [String: Any] {
+        var operation: [String: Any] = ["operationId": route.rawValue, "summary": route.summary]
+        if route.access != .open {
+            operation["security"] = [["bearer": [String]()]]
+        }
+        var responses: [String: Any] = [:]
+        switch route {
+        case .health:
+            responses["200"] = plain("ok")
+        case .openAPI:
+            responses["200"] = json(["type": "object"])
+        case .metrics:
+            responses["200"] = ["description": "Prometheus text exposition 0.0.4", "content": ["text/plain": ["schema": ["type": "string"]]]]
+        case .uploadRun:
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref("RunUpload")]]]
+            operation["parameters"] = [[
+                "name": "X-EdgeProf-Spool-Depth", "in": "header", "required": false,
+                "schema": ["type": "integer", "minimum": 0], "description": "Runs still waiting in the agent's spool.",
+            ]]
+            responses["201"] = json(ref("RunReceipt"), "stored")
+            responses["200"] = json(ref("RunReceipt"), "already stored under this idempotency key")
+            responses["409"] = error("the key names another run, or the artifact is not the registered one")
+            responses["413"] = error("body larger than the collector accepts")
+            responses["422"] = error("the run is not valid or its model is not registered")
+        case .listRuns:
+            operation["parameters"] = [
+                query("model", ["type": "string"], "NAME@VERSION"),
+                query("deviceClass", ["type": "string"], "device class"),
+                query("bench", ["type": "string"], "bench (agent)"),
+                query("after", ["type": "integer", "minimum": 0], "return runs with ids above this (the previous page's next)"),
+                query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "page size, 50 by default"),
+            ]
+            responses["200"] = json(ref("RunPage"))
+        case .getRun:
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            responses["200"] = json(["type": "object", "description": "the stored run: model, context and the recorded run with raw ticks"])
+            responses["404"] = error("no such run")
+        case .listModels:
+            responses["200"] = json(["type": "array", "items": ref("Model")])
+        case .reportAgent:
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref("AgentReportRequest")]]]
+            responses["204"] = ["description": "recorded"]
+            responses["422"] = error("invalid report")
+        case .listAgents:
+            responses["200"] = json(["type": "array", "items": ref("AgentReport")])
+        }
+        if route.access != .open {
+            responses["401"] = error("no token, or an unknown, expired or revoked one")
+            responses["403"] = error("the token may not do this")
+            responses["503"] = error("the database is unreachable; retry")
+        }
+        if route.mutates || route == .listRuns || route == .getRun {
+            responses["400"] = error("malformed request")
+        }
+        operation["responses"] = responses
+        return operation
+    }
+
+    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    private static func json(_ schema: [String: Any], _ description: String = "OK") -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": schema]]]
+    }
+
+    private static func plain(_ description: String) -> [String: Any] {
+        ["description": description, "content": ["text/plain": ["schema": ["type": "string"]]]]
+    }
+
+    private static func error(_ description: String) -> [String: Any] { json(ref("Error"), description) }
+
+    private static func query(_ name: String, _ schema: [String: Any], _ description: String) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
+    }
+
+    private static var schemas: [String: Any] { [
+        "Error": [
+            "type": "object", "required": ["error"],
+            "properties": ["error": [
+                "type": "object", "required": ["status", "code", "message"],
+                "properties": ["status": ["type": "integer"], "code": ["type": "string"], "message": ["type": "string"]],
+            ]],
+        ],
+        "RunUpload": [
+            "type": "object", "additionalProperties": false,
+            "required": ["idempotencyKey", "bench", "model", "artifactSHA256", "context", "run"],
+            "properties": [
+                "idempotencyKey": ["type": "string", "pattern": "^[A-Za-z0-9._-]{8,128}$"],
+                "bench": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"],
+                "model": ["type": "string", "description": "NAME@VERSION"],
+                "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"],
+                "context": [
+                    "type": "object", "required": ["deviceClass", "port", "startedAt", "finishedAt"],
+                    "properties": [
+                        "deviceClass": ["type": "string"], "port": ["type": "string"],
+                        "startedAt": ["type": "string", "format": "date-time"], "finishedAt": ["type": "string", "format": "date-time"],
+                    ],
+                ],
+                "run": ["type": "object", "description": "the recorded run as `edgeprof runs show ID --raw` prints its `run`"],
+            ],
+        ],
+        "RunReceipt": [
+            "type": "object", "required": ["runID", "duplicate"],
+            "properties": ["runID": ["type": "integer"], "duplicate": ["type": "boolean"]],
+        ],
+        "RunPage": [
+            "type": "object", "required": ["runs"],
+            "properties": [
+                "runs": ["type": "array", "items": ["type": "object"]],
+                "next": ["type": ["integer", "null"], "description": "pass as `after` for the next page; null on the last"],
+            ],
+        ],
+        "Model": ["type": "object", "required": ["reference", "artifactSHA256"]],
+        "AgentReportRequest": [
+            "type": "object", "additionalProperties": false, "required": ["bench", "spoolDepth"],
+            "properties": ["bench": ["type": "string"], "spoolDepth": ["type": "integer", "minimum": 0]],
+        ],
+        "AgentReport": [
+            "type": "object", "required": ["bench", "spoolDepth", "reportedAt"],
+            "properties": [
+                "bench": ["type": "string"], "spoolDepth": ["type": "integer"], "reportedAt": ["type": "string", "format": "date-time"],
+            ],
+        ],
+    ] }
+}

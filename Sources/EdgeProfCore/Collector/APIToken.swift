@@ -1,0 +1,101 @@
+import Crypto
+import struct Foundation.Date
+
+/// What a token is for: an agent uploads runs of one bench; a person reads and acts as their actor.
+public enum TokenKind: String, Sendable, Codable, CaseIterable {
+    case agent
+    case person
+}
+
+/// A stored API token: whose it is and what it may do. The secret itself is never stored, only its SHA-256.
+public struct TokenGrant: Sendable, Codable, Hashable {
+    /// The public part of the token, for listing and revoking.
+    public var id: String
+    public var actor: String
+    public var kind: TokenKind
+    /// An agent token's bench; it may upload for no other.
+    public var bench: String?
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+
+    public init(id: String, actor: String, kind: TokenKind, bench: String?, createdAt: Date, expiresAt: Date?, revokedAt: Date? = nil) {
+        self.id = id
+        self.actor = actor
+        self.kind = kind
+        self.bench = bench
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// The token format: `ept_<id>_<secret>`, id 12 and secret 48 lowercase hex digits.
+public enum APIToken {
+    /// A new token from 30 random bytes: the text to hand out once, its id and the hash to store.
+    public static func make(randomBytes: [UInt8]) -> (token: String, id: String, sha256: String) {
+        precondition(randomBytes.count >= 30, "a token needs 30 random bytes")
+        let hex = randomBytes.prefix(30).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let id = String(hex.prefix(12))
+        let token = "ept_\(id)_\(hex.dropFirst(12))"
+        return (token, id, sha256(of: token))
+    }
+
+    public static func sha256(of token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    /// Whether `text` has the token's shape (checked before any lookup).
+    public static func isWellFormed(_ text: String) -> Bool {
+        let parts = text.split(separator: "_", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "ept" && parts[1].count == 12 && parts[2].count == 48
+            && (parts[1] + parts[2]).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}
+
+/// What a route needs from its caller.
+public enum AccessRule: String, Sendable, Codable {
+    /// Health, metrics and the API description.
+    case open
+    /// Any valid token (reads).
+    case anyToken = "token"
+    /// A token that may upload runs (agent tokens, and people's).
+    case ingest
+    /// A person's token: governance and alert acknowledgement act as that actor.
+    case person
+}
+
+/// Why a request was refused before its handler ran: 401 for who, 403 for what.
+public struct AccessDenial: Error, Sendable, Hashable, CustomStringConvertible {
+    public var status: Int
+    public var description: String
+}
+
+/// Decides whether a caller with `grant` (nil: no or unknown token) may use a route.
+public enum CollectorAccess {
+    public static func check(_ rule: AccessRule, grant: TokenGrant?, presented: Bool, now: Date) throws(AccessDenial) {
+        guard rule != .open else { return }
+        guard presented else {
+            throw AccessDenial(status: 401, description: "this route needs an API token: send `Authorization: Bearer ept_…` (`edgeprof collector token create` makes one)")
+        }
+        guard let grant else {
+            throw AccessDenial(status: 401, description: "the API token is not valid: it was mistyped or never issued; ask the collector's operator for a new one")
+        }
+        if let revoked = grant.revokedAt {
+            throw AccessDenial(status: 401, description: "token \(grant.id) was revoked on \(revoked.ISO8601Format()); ask for a new one")
+        }
+        if let expires = grant.expiresAt, expires <= now {
+            throw AccessDenial(status: 401, description: "token \(grant.id) expired on \(expires.ISO8601Format()); ask for a new one")
+        }
+        if rule == .person, grant.kind != .person {
+            throw AccessDenial(status: 403, description: "token \(grant.id) is an agent token (bench \(grant.bench ?? "?")); this route needs a person's token")
+        }
+    }
+
+    /// An agent token uploads for its own bench only.
+    public static func checkUpload(bench: String, grant: TokenGrant) throws(AccessDenial) {
+        if let own = grant.bench, own != bench {
+            throw AccessDenial(status: 403, description: "token \(grant.id) belongs to bench \(own) and may not upload runs of bench \(bench)")
+        }
+    }
+}

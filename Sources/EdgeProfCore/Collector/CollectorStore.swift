@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+
+/// Why an upload was not stored. Each is the client's to fix; none is a server fault.
+public enum IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownModel(String)
+    case artifactMismatch(model: String, registered: String, uploaded: String)
+    /// The idempotency key was used before for a different run.
+    case keyReused(key: String, runID: Int64)
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let model):
+            "model \(model) is not registered on this collector. Fix: register it there first (`edgeprof model register … --db` on the collector's database)"
+        case .artifactMismatch(let model, let registered, let uploaded):
+            "the run's artifact sha256 \(uploaded.prefix(12))… is not \(model)'s registered \(registered.prefix(12))…. Fix: profile the registered artifact, or register this one as a new version"
+        case .keyReused(let key, let runID):
+            "idempotency key \(key) already names run \(runID), whose content differs. Fix: give every new run a fresh key"
+        case .store(let error): error.description
+        }
+    }
+}
+
+/// A stored run as the collector lists it: where it came from and its headline figures.
+public struct CollectedRunSummary: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var model: String
+    public var bench: String?
+    public var deviceClass: String
+    public var status: RunStatus
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var measuredIterations: Int
+    public var latencyP50Ms: Double?
+    public var latencyP95Ms: Double?
+    public var energyPerInferenceMillijoules: Double?
+    public var tokensPerMillijoule: Double?
+    public var emulated: Bool
+
+    public init(stored: StoredRun, bench: String?) {
+        let summary = ProfileSummary(runs: [stored.run])
+        id = stored.id
+        model = stored.model.description
+        self.bench = bench
+        deviceClass = stored.context.deviceClass
+        status = stored.run.status
+        startedAt = stored.context.startedAt
+        finishedAt = stored.context.finishedAt
+        measuredIterations = summary.measuredIterations
+        latencyP50Ms = summary.latencyMs?.p50
+        latencyP95Ms = summary.latencyMs?.p95
+        energyPerInferenceMillijoules = summary.energyPerInferenceMillijoules
+        tokensPerMillijoule = summary.tokensPerMillijoule
+        emulated = stored.run.board.isEmulated
+    }
+}
+
+/// A filtered page of runs: ids after `after`, ascending, at most `limit`.
+public struct RunQuery: Sendable, Hashable {
+    public var model: ModelReference?
+    public var deviceClass: String?
+    public var bench: String?
+    public var after: Int64
+    public var limit: Int
+
+    public init(model: ModelReference? = nil, deviceClass: String? = nil, bench: String? = nil, after: Int64 = 0, limit: Int = 50) {
+        self.model = model
+        self.deviceClass = deviceClass
+        self.bench = bench
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// What an agent last said about itself.
+public struct AgentReport: Sendable, Codable, Hashable {
+    public var bench: String
+    public var spoolDepth: Int
+    public var reportedAt: Date
+
+    public init(bench: String, spoolDepth: Int, reportedAt: Date) {
+        self.bench = bench
+        self.spoolDepth = spoolDepth
+        self.reportedAt = reportedAt
+    }
+}
+
+/// The collector's storage: SQLite on one machine, PostgreSQL for a lab, one interface.
+public protocol CollectorStore: Sendable {
+    var location: String { get }
+    /// Stores the upload once: a known key with the same content answers the first receipt.
+    func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt
+    func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)]
+    func run(id: Int64) async throws(StoreError) -> StoredRun?
+    func models() async throws(StoreError) -> [RegisteredModel]
+    func issueToken(_ grant: TokenGrant, sha256: String) async throws(StoreError)
+    func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant?
+    func tokens() async throws(StoreError) -> [TokenGrant]
+    /// Revokes token `id`; false when there is no such token.
+    func revokeToken(id: String, at: Date) async throws(StoreError) -> Bool
+    func recordAgentReport(_ report: AgentReport) async throws(StoreError)
+    func agentReports() async throws(StoreError) -> [AgentReport]
+}
+
+extension RunUpload {
+    /// SHA-256 of the upload's canonical JSON: two uploads with one key must have the same content.
+    public var contentSHA256: String {
+        let data = (try? JSONCoding.encoder.encode(self)) ?? Data()
+        return SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+}

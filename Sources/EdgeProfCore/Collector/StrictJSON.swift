@@ -1,0 +1,121 @@
+import Foundation
+
+/// Decodes JSON into a Codable type and refuses fields the type does not have, so a typo in a
+/// client never silently drops data. A field holding `null` that the type leaves out is accepted:
+/// nothing is lost by ignoring it.
+public enum StrictJSON {
+    /// Why a document was refused, naming the place.
+    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        case malformed(String)
+        case wrongShape(String)
+        case unknownField(String)
+
+        public var description: String {
+            switch self {
+            case .malformed(let detail): "the body is not valid JSON: \(detail)"
+            case .wrongShape(let detail): detail
+            case .unknownField(let path): "unknown field \(path); check its spelling against /openapi.json"
+            }
+        }
+    }
+
+    public static func decode<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> T {
+        let tree: Any
+        do {
+            tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw .malformed("it does not parse (\(data.count) bytes)")
+        }
+        let value: T
+        do {
+            value = try JSONCoding.decoder.decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw .wrongShape(describe(error))
+        } catch {
+            throw .wrongShape("\(error)")
+        }
+        guard let reencoded = try? JSONCoding.encoder.encode(value),
+              let known = try? JSONSerialization.jsonObject(with: reencoded, options: [.fragmentsAllowed])
+        else { throw .wrongShape("the body cannot be represented") }
+        if let unknown = firstUnknownField(tree, known, path: "") { throw .unknownField(unknown) }
+        return value
+    }
+
+    private static func firstUnknownField(_ given: Any, _ known: Any, path: String) -> String? {
+        if let object = given as? [String: Any] {
+            let knownObject = known as? [String: Any] ?? [:]
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                guard let knownValue = knownObject[key] else {
+                    if value is NSNull { continue }
+                    return childPath
+                }
+                if let unknown = firstUnknownField(value, knownValue, path: childPath) { return unknown }
+            }
+        } else if let array = given as? [Any], let knownArray = known as? [Any] {
+            for (index, element) in array.enumerated() where index < knownArray.count {
+                if let unknown = firstUnknownField(element, knownArray[index], path: "\(path)[\(index)]") { return unknown }
+            }
+        }
+        return nil
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [CodingKey]) -> String {
+            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the body" : text)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field \(place(context.codingPath + [key]))"
+        case .typeMismatch(let type, let context):
+            return "\(place(context.codingPath)) has the wrong type: expected \(readable(type))"
+        case .valueNotFound(let type, let context):
+            return "\(place(context.codingPath)) is null: expected \(readable(type))"
+        case .dataCorrupted(let context):
+            return "\(place(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func readable(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is UInt32.Type, is UInt64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: type is any Collection.Type ? "a list" : "an object"
+        }
+    }
+}
+
+/// The one JSON convention of the collector's API: ISO 8601 dates with milliseconds (plain
+/// seconds accepted), sorted keys.
+public enum JSONCoding {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(withFraction))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? withFraction.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-11-22T09:30:00Z")
+        }
+        return decoder
+    }
+
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}

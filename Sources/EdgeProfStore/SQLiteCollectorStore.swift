@@ -1,0 +1,140 @@
+import EdgeProfCore
+import Foundation
+import GRDB
+
+/// The collector's embedded store: the same SQLite file and schema as the bench's evidence store
+/// (WAL, busy timeout), reached asynchronously so no request blocks a server thread on the disk.
+public final class SQLiteCollectorStore: CollectorStore {
+    public let evidence: SQLiteEvidenceStore
+    public var location: String { evidence.location }
+    private var pool: DatabasePool { evidence.pool }
+
+    public init(path: String) throws(StoreError) {
+        evidence = try SQLiteEvidenceStore(path: path)
+    }
+
+    public func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt {
+        let outcome: Result<RunReceipt, IngestRefusal>
+        do {
+            outcome = try await pool.write { db -> Result<RunReceipt, IngestRefusal> in
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?", arguments: [upload.idempotencyKey])
+                {
+                    let id: Int64 = row["id"]
+                    guard row["content_sha256"] as String? == contentSHA256 else {
+                        return .failure(.keyReused(key: upload.idempotencyKey, runID: id))
+                    }
+                    return .success(RunReceipt(runID: id, duplicate: true))
+                }
+                let reference = try ModelReference(parsing: upload.model)
+                guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else {
+                    return .failure(.unknownModel(upload.model))
+                }
+                guard model.artifactSHA256 == upload.artifactSHA256 else {
+                    return .failure(.artifactMismatch(model: upload.model, registered: model.artifactSHA256, uploaded: upload.artifactSHA256))
+                }
+                let origin = SQLiteEvidenceStore.RunOrigin(
+                    bench: upload.bench, idempotencyKey: upload.idempotencyKey, contentSHA256: contentSHA256)
+                let id = try SQLiteEvidenceStore.insert(upload.run, model: model, context: upload.context, origin: origin, db)
+                return .success(RunReceipt(runID: id, duplicate: false))
+            }
+        } catch {
+            throw .store(evidence.mapped(error, "store an uploaded run"))
+        }
+        return try outcome.get()
+    }
+
+    public func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)] {
+        try await read("list runs") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT run.*, model_version.name AS model_name, model_version.version AS model_version
+                    FROM run JOIN model_version ON model_version.id = run.model_version_id
+                    WHERE run.id > ?
+                      AND (? IS NULL OR (model_version.name = ? AND model_version.version = ?))
+                      AND (? IS NULL OR run.device_class = ?)
+                      AND (? IS NULL OR run.bench = ?)
+                    ORDER BY run.id LIMIT ?
+                    """,
+                arguments: [
+                    query.after, query.model?.name, query.model?.name, query.model?.version.description,
+                    query.deviceClass, query.deviceClass, query.bench, query.bench, query.limit,
+                ])
+            return try rows.compactMap { row -> (StoredRun, bench: String?)? in
+                guard let version = try? SemanticVersion(parsing: row["model_version"]) else { return nil }
+                let model = ModelReference(name: row["model_name"], version: version)
+                return (try SQLiteEvidenceStore.storedRun(from: row, model: model, db), bench: row["bench"])
+            }
+        }
+    }
+
+    public func run(id: Int64) async throws(StoreError) -> StoredRun? {
+        try evidence.run(id: id)
+    }
+
+    public func models() async throws(StoreError) -> [RegisteredModel] {
+        try evidence.models()
+    }
+
+    public func issueToken(_ grant: TokenGrant, sha256: String) async throws(StoreError) {
+        try await write("issue token \(grant.id)") { db in
+            try db.execute(
+                sql: "INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [grant.id, sha256, grant.actor, grant.kind.rawValue, grant.bench, grant.createdAt, grant.expiresAt])
+        }
+    }
+
+    public func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant? {
+        try await read("check a token") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE sha256 = ?", arguments: [tokenSHA256]).flatMap(Self.grant(from:))
+        }
+    }
+
+    public func tokens() async throws(StoreError) -> [TokenGrant] {
+        try await read("list tokens") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY created_at, id").compactMap(Self.grant(from:))
+        }
+    }
+
+    public func revokeToken(id: String, at time: Date) async throws(StoreError) -> Bool {
+        try await write("revoke token \(id)") { db in
+            try db.execute(sql: "UPDATE api_token SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [time, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func recordAgentReport(_ report: AgentReport) async throws(StoreError) {
+        try await write("record the report of bench \(report.bench)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (?, ?, ?)
+                    ON CONFLICT(bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
+                    """,
+                arguments: [report.bench, report.spoolDepth, report.reportedAt])
+        }
+    }
+
+    public func agentReports() async throws(StoreError) -> [AgentReport] {
+        try await read("list agent reports") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM agent_report ORDER BY bench").map {
+                AgentReport(bench: $0["bench"], spoolDepth: $0["spool_depth"], reportedAt: $0["reported_at"])
+            }
+        }
+    }
+
+    private static func grant(from row: Row) -> TokenGrant? {
+        guard let kind = TokenKind(rawValue: row["kind"]) else { return nil }
+        return TokenGrant(
+            id: row["id"], actor: row["actor"], kind: kind, bench: row["bench"], createdAt: row["created_at"],
+            expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
+    }
+
+    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch { throw evidence.mapped(error, operation) }
+    }
+
+    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch { throw evidence.mapped(error, operation) }
+    }
+}

@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+@testable import EdgeProfCollector
+import EdgeProfCore
+import EdgeProfStore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// A collector serving on a real socket on 127.0.0.1 (a free port), over a real SQLite file,
+/// with an agent token for bench-1 and a person token for ana.
+final class LiveCollector: Sendable {
+    let store: SQLiteCollectorStore
+    let group: ServiceGroup
+    let port: Int
+    let agentToken: String
+    let personToken: String
+    let model: RegisteredModel
+    static let sha = String(repeating: "a", count: 64)
+    static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
+
+    static func start(maximumBodyBytes: Int = 1 << 20) async throws -> LiveCollector {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-collector-\(UUID())/c.sqlite").path
+        let store = try SQLiteCollectorStore(path: path)
+        let now = Date()
+        let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
+        _ = try store.evidence.commit(GovernanceChange(
+            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
+            operations: [
+                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
+                .transition(StageTransition(reference: reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
+            ]))
+        let agent = try await issue(store, TokenGrant(id: "", actor: "bench1-agent", kind: .agent, bench: "bench-1", createdAt: now, expiresAt: nil))
+        let person = try await issue(store, TokenGrant(id: "", actor: "ana", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
+        let application = CollectorApplication(
+            store: store, configuration: CollectorConfiguration(host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes))
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = try application.makeServiceGroup { port in continuation.yield(port) }
+        Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        return LiveCollector(
+            store: store, group: group, port: port, agentToken: agent, personToken: person,
+            model: try requireModel(store.evidence.model(reference)))
+    }
+
+    private init(store: SQLiteCollectorStore, group: ServiceGroup, port: Int, agentToken: String, personToken: String, model: RegisteredModel) {
+        self.store = store
+        self.group = group
+        self.port = port
+        self.agentToken = agentToken
+        self.personToken = personToken
+        self.model = model
+    }
+
+    static func issue(_ store: SQLiteCollectorStore, _ template: TokenGrant, expiresAt: Date? = nil) async throws -> String {
+        let made = APIToken.make(randomBytes: (0..<30).map { _ in UInt8.random(in: 0...255) })
+        var grant = template
+        grant.id = made.id
+        grant.expiresAt = expiresAt ?? template.expiresAt
+        try await store.issueToken(grant, sha256: made.sha256)
+        return made.token
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+    }
+
+    struct Reply {
+        var status: Int
+        var body: String
+        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] }
+        var errorCode: String? { (json?["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String? { (json?["error"] as? [String: Any])?["message"] as? String }
+    }
+
+    func request(
+        _ method: NIOHTTP1.HTTPMethod, _ path: String, token: String? = nil, body: Data? = nil,
+        contentType: String? = "application/json", headers extra: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes))
+    }
+
+    func runCount() throws -> Int {
+        try store.evidence.runs(of: model, deviceClass: nil).count
+    }
+}
+
+private func requireModel(_ model: RegisteredModel?) throws -> RegisteredModel {
+    guard let model else { throw CocoaError(.fileNoSuchFile) }
+    return model
+}

@@ -1,0 +1,111 @@
+@testable import EdgeProfCore
+import Foundation
+import Testing
+
+/// The collector's pure rules: tokens, access, upload validation and strict JSON.
+@Suite struct CollectorRulesTests {
+    @Test func tokensHaveOneShapeAndOnlyTheirHashIsKept() {
+        let made = APIToken.make(randomBytes: Array(0..<30))
+        #expect(made.token == "ept_000102030405_060708090a0b0c0d0e0f101112131415161718191a1b1c1d")
+        #expect(made.id == "000102030405")
+        #expect(made.sha256 == APIToken.sha256(of: made.token))
+        #expect(made.sha256.count == 64 && !made.sha256.contains(made.token))
+        #expect(APIToken.isWellFormed(made.token))
+        for bad in ["", "ept_", "ept_000102030405", "EPT_000102030405_" + String(repeating: "0", count: 48), "ept_00010203040G_" + String(repeating: "0", count: 48), made.token + "0"] {
+            #expect(!APIToken.isWellFormed(bad), "\(bad)")
+        }
+    }
+
+    @Test func accessIsDecidedByRuleGrantAndTime() throws {
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        let agent = TokenGrant(id: "a", actor: "bench", kind: .agent, bench: "b1", createdAt: now, expiresAt: nil)
+        let person = TokenGrant(id: "p", actor: "ana", kind: .person, bench: nil, createdAt: now, expiresAt: now.addingTimeInterval(60))
+        try CollectorAccess.check(.open, grant: nil, presented: false, now: now)
+        try CollectorAccess.check(.ingest, grant: agent, presented: true, now: now)
+        try CollectorAccess.check(.person, grant: person, presented: true, now: now)
+        #expect(throws: AccessDenial.self) { try CollectorAccess.check(.anyToken, grant: nil, presented: false, now: now) }
+        #expect(throws: AccessDenial.self) { try CollectorAccess.check(.anyToken, grant: nil, presented: true, now: now) }
+        let late = Result { () throws(AccessDenial) in try CollectorAccess.check(.anyToken, grant: person, presented: true, now: now.addingTimeInterval(60)) }
+        #expect(throws: AccessDenial(status: 401, description: "token p expired on 2033-05-18T03:34:20Z; ask for a new one")) { try late.get() }
+        let forbidden = Result { () throws(AccessDenial) in try CollectorAccess.check(.person, grant: agent, presented: true, now: now) }
+        #expect((try? forbidden.get()) == nil)
+        #expect(throws: AccessDenial(status: 403, description: "token a belongs to bench b1 and may not upload runs of bench b2")) {
+            try CollectorAccess.checkUpload(bench: "b2", grant: agent)
+        }
+        try CollectorAccess.checkUpload(bench: "anything", grant: person)
+    }
+
+    static func upload() -> RunUpload {
+        let sha = String(repeating: "e", count: 64)
+        return RunUpload(
+            idempotencyKey: "key-00000001", bench: "b1", model: "kws@1.0.0", artifactSHA256: sha,
+            context: RunContext(deviceClass: "m4", port: "p", startedAt: Date(timeIntervalSince1970: 10), finishedAt: Date(timeIntervalSince1970: 11)),
+            run: RecordedRun(
+                request: RunRequest(tokens: 2, iterations: 1, warmup: 0),
+                board: BoardInfo(protocolVersion: 1, board: "b", serial: "s", firmwareVersion: "1", firmwareBuild: "x", clockHz: 1, tickHz: 1000, ramBytes: 1, flashBytes: 1, capabilities: []),
+                model: BoardModelInfo(model: "kws", artifactSHA256: sha, quantization: "int8"),
+                iterations: [RecordedIteration(index: 1, startTicks: 5, endTicks: 30, tokenTicks: [10, 30])],
+                warmupIterations: 0, discardedIterations: 0, totals: nil, status: .complete, partialReason: nil, link: LinkStatistics()))
+    }
+
+    @Test func uploadsThatCannotBeRightAreNamedByField() {
+        #expect(RunUploadValidation.problem(in: Self.upload()) == nil)
+        let edits: [(String, (inout RunUpload) -> Void)] = [
+            ("idempotencyKey", { $0.idempotencyKey = "short" }),
+            ("bench", { $0.bench = "bad bench" }),
+            ("model", { $0.model = "kws" }),
+            ("artifactSHA256", { $0.artifactSHA256 = "E" + String(repeating: "e", count: 63) }),
+            ("context.deviceClass", { $0.context.deviceClass = "" }),
+            ("context.finishedAt", { $0.context.finishedAt = Date(timeIntervalSince1970: 0) }),
+            ("run.board.tickHz", { $0.run.board.tickHz = 0 }),
+            ("run.model.artifactSHA256", { $0.run.model.artifactSHA256 = String(repeating: "f", count: 64) }),
+            ("run.iterations[1].index", { $0.run.iterations.append($0.run.iterations[0]) }),
+            ("run.iterations[0].endTicks", { $0.run.iterations[0].endTicks = 1 }),
+            ("run.iterations[0].tokenTicks[0]", { $0.run.iterations[0].tokenTicks = [4, 30] }),
+            ("run.iterations[0].tokenTicks[1]", { $0.run.iterations[0].tokenTicks = [12, 11] }),
+            ("run.iterations[0].inferences", { $0.run.iterations[0].inferences = 0 }),
+        ]
+        for (field, edit) in edits {
+            var upload = Self.upload()
+            edit(&upload)
+            #expect(RunUploadValidation.problem(in: upload)?.field == field, "\(field)")
+        }
+    }
+
+    @Test func strictJSONRefusesUnknownFieldsButToleratesNulls() throws {
+        let body = try JSONCoding.encoder.encode(Self.upload())
+        #expect(try StrictJSON.decode(RunUpload.self, from: body) == Self.upload())
+        var tree = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+        var run = tree["run"] as! [String: Any]
+        run["energySource"] = NSNull()
+        tree["run"] = run
+        #expect(try StrictJSON.decode(RunUpload.self, from: JSONSerialization.data(withJSONObject: tree)) == Self.upload())
+        var iterations = run["iterations"] as! [[String: Any]]
+        iterations[0]["extra"] = 1
+        run["iterations"] = iterations
+        tree["run"] = run
+        #expect(throws: StrictJSON.Failure.unknownField("run.iterations[0].extra")) {
+            try StrictJSON.decode(RunUpload.self, from: JSONSerialization.data(withJSONObject: tree))
+        }
+        tree = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+        tree.removeValue(forKey: "bench")
+        let missing = try JSONSerialization.data(withJSONObject: tree)
+        #expect(throws: StrictJSON.Failure.wrongShape("missing field bench")) { try StrictJSON.decode(RunUpload.self, from: missing) }
+    }
+
+    @Test func fuzzedBodiesNeverTrap() throws {
+        let body = Array(try JSONCoding.encoder.encode(Self.upload()))
+        var state: UInt64 = 3
+        for _ in 0..<1500 {
+            var mutated = body
+            state = state &* 6364136223846793005 &+ 1
+            for _ in 0...(Int(state >> 60)) {
+                state = state &* 6364136223846793005 &+ 1
+                mutated[Int(state >> 33) % mutated.count] = UInt8(truncatingIfNeeded: state >> 13)
+            }
+            if let upload = try? StrictJSON.decode(RunUpload.self, from: Data(mutated)) {
+                _ = RunUploadValidation.problem(in: upload)
+            }
+        }
+    }
+}
