@@ -109,3 +109,32 @@ import Testing
         }
     }
 }
+
+/// How an agent retries, and what it makes of the collector's answers.
+@Suite struct UploadRetryTests {
+    @Test func backoffDoublesToItsCapWithHalfOfItJittered() {
+        let schedule = RetrySchedule(base: 1, cap: 300)
+        #expect(schedule.delay(afterFailures: 1, unit: 0) == 0.5)
+        #expect(schedule.delay(afterFailures: 1, unit: 1) == 1)
+        #expect(schedule.delay(afterFailures: 4, unit: 0.5) == 6)
+        #expect(schedule.delay(afterFailures: 10, unit: 1) == 300)
+        #expect(schedule.delay(afterFailures: 10_000, unit: 0) == 150, "no overflow however long the outage")
+        for failures in 1...40 {
+            #expect(schedule.delay(afterFailures: failures + 1, unit: 1) >= schedule.delay(afterFailures: failures, unit: 1))
+        }
+    }
+
+    @Test func answersDecideWhetherARunIsDeliveredKeptOrRetried() {
+        let receipt = Data(#"{"duplicate":true,"runID":7}"#.utf8)
+        #expect(UploadAttempt.classify(status: 201, body: receipt) == .delivered(RunReceipt(runID: 7, duplicate: true)))
+        #expect(UploadAttempt.classify(status: 200, body: Data("nope".utf8)) == .retry("the collector answered 200 without a receipt"))
+        let refusal = Data(#"{"error":{"status":422,"code":"unknown-model","message":"model x is not registered"}}"#.utf8)
+        #expect(UploadAttempt.classify(status: 422, body: refusal) == .rejected("422: model x is not registered"))
+        for status in [400, 409, 413, 415] {
+            if case .rejected = UploadAttempt.classify(status: status, body: Data()) {} else { Issue.record("\(status) is the run's fault") }
+        }
+        for status in [401, 403, 404, 408, 429, 500, 502, 503] {
+            if case .retry = UploadAttempt.classify(status: status, body: Data()) {} else { Issue.record("\(status) may pass: retry") }
+        }
+    }
+}

@@ -34,3 +34,14 @@ public struct RunReceipt: Sendable, Codable, Hashable {
         self.duplicate = duplicate
     }
 }
+
+extension RunUpload {
+    /// The upload of a stored run, keyed by its content: the same run uploaded twice, from any
+    /// spool, is one run on the collector.
+    public init(stored: StoredRun, bench: String, artifactSHA256: String) {
+        self.init(
+            idempotencyKey: "", bench: bench, model: stored.model.description, artifactSHA256: artifactSHA256,
+            context: stored.context, run: stored.run)
+        idempotencyKey = "run-" + contentSHA256.prefix(40)
+    }
+}

@@ -5,11 +5,43 @@ import EdgeProfHardware
 import Foundation
 
 /// `edgeprof profile`: run a registered model on a board and store every raw timing.
-struct ProfileCommand: ParsableCommand {
+struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Profile a registered model on a board: latency percentiles, time to first token, tokens/s, memory, energy.")
 
+    @OptionGroup var target: ProfileTarget
+
+    @Option(help: "Output format: table, json, csv or markdown.")
+    var format = ReportFormat.table
+
+    @Flag(help: "No progress display.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Also send the run to this collector (kept in the spool until it is stored there).", valueName: "url"))
+    var upload: String?
+
+    @OptionGroup var connection: CollectorConnection
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let outcome = try reportingErrors { () throws(AgentError) in
+            try target.profile(store: store, progress: !quiet && format == .table)
+        }
+        Terminal.print(outcome.report.rendered(as: format))
+        if let upload {
+            try await connection.send(outcome, to: upload)
+        }
+        if outcome.stored.run.status == .partial {
+            Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
+            throw ExitCode(ExitStatus.partialRun)
+        }
+    }
+}
+
+/// Which board to profile and how: shared by `profile` and `agent run`.
+struct ProfileTarget: ParsableArguments {
     @Option(help: ArgumentHelp("The board's serial port or terminal, e.g. /dev/ttyACM0.", valueName: "path"))
     var port: String?
 
@@ -54,14 +86,6 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "With --power: the logic input the board raises during each inference (0-7).")
     var powerMark = 0
 
-    @Option(help: "Output format: table, json, csv or markdown.")
-    var format = ReportFormat.table
-
-    @Flag(help: "No progress display.")
-    var quiet = false
-
-    @OptionGroup var store: StoreOptions
-
     @OptionGroup var catalogue: CatalogueOptions
 
     func validate() throws {
@@ -75,32 +99,26 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let outcome = try reportingErrors { () throws(AgentError) in
-            guard let device else {
-                let size = try firmware.map(FirmwareFile.size(path:))
-                if `protocol` == MLPerfProfileService.protocolName {
-                    return try profileMLPerf(port: port ?? "", entry: nil, firmware: size)
-                }
-                return try profile(port: port ?? "", deviceClass: deviceClass, firmware: size)
+    /// Profiles the board (starting its emulator for --device) and stores the run.
+    func profile(store: StoreOptions, progress: Bool) throws(AgentError) -> ProfileOutcome {
+        guard let device else {
+            let size = try firmware.map(FirmwareFile.size(path:))
+            if `protocol` == MLPerfProfileService.protocolName {
+                return try profileMLPerf(port: port ?? "", entry: nil, firmware: size, store: store, progress: progress)
             }
-            let (entry, directory) = try catalogue.emulatedBoard(device)
-            let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
-            return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
-                if entry.protocolName == MLPerfProfileService.protocolName {
-                    return try profileMLPerf(port: board.path, entry: entry, firmware: size)
-                }
-                return try profile(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size)
-            }
+            return try profileLink(port: port ?? "", deviceClass: deviceClass, firmware: size, store: store, progress: progress)
         }
-        Terminal.print(outcome.report.rendered(as: format))
-        if outcome.stored.run.status == .partial {
-            Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
-            throw ExitCode(ExitStatus.partialRun)
+        let (entry, directory) = try catalogue.emulatedBoard(device)
+        let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
+        return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
+            if entry.protocolName == MLPerfProfileService.protocolName {
+                return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
+            }
+            return try profileLink(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress)
         }
     }
 
-    private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?) throws(AgentError) -> ProfileOutcome {
+    private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
         let reference = try parseModelReference(model)
         var input = Array(runOptions.input.utf8)
         if let inputFile {
@@ -109,7 +127,7 @@ struct ProfileCommand: ParsableCommand {
             }
             input = Array(data)
         }
-        let progress = ProgressLine(enabled: !quiet && format == .table)
+        let progress = ProgressLine(enabled: enabled)
         defer { progress.finish() }
         let request = MLPerfProfileService.Request(windows: runOptions.iterations, inferences: inferences, warmup: runOptions.warmup, input: input)
         return try MLPerfProfileService(store: try store.open(), leases: try LeaseService()).profile(
@@ -119,11 +137,11 @@ struct ProfileCommand: ParsableCommand {
             })
     }
 
-    private func profile(port: String, deviceClass: String?, firmware: FirmwareSize?) throws(AgentError) -> ProfileOutcome {
+    private func profileLink(port: String, deviceClass: String?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
         let reference = try parseModelReference(model)
         var timeouts = LinkSession.Timeouts()
         timeouts.event = .milliseconds(Int64(timeout * 1000))
-        let progress = ProgressLine(enabled: !quiet && format == .table)
+        let progress = ProgressLine(enabled: enabled)
         defer { progress.finish() }
         let powerSetup = try power.map { argument throws(AgentError) in
             try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)

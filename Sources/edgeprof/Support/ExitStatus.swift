@@ -60,6 +60,16 @@ func reportingErrors<T>(_ body: () throws(AgentError) -> T) throws -> T {
     }
 }
 
+/// The async form of `reportingErrors`.
+func reportingErrors<T>(_ body: () async throws(AgentError) -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        Terminal.error(error.description)
+        throw ExitCode(ExitStatus.code(for: error))
+    }
+}
+
 /// Output helpers: results on stdout, messages and progress on stderr.
 enum Terminal {
     static func print(_ text: String) {

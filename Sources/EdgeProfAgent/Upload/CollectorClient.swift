@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import EdgeProfCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The agent's side of the collector's API: upload a run, report the spool's depth. Never throws:
+/// every failure becomes an `UploadAttempt` the spool knows what to do with.
+public struct CollectorClient: Sendable {
+    public let baseURL: String
+    let token: String
+    let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, timeout: Duration = .seconds(15)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+    }
+
+    /// One client for the process: a refused connection fails at once (the spool does the
+    /// retrying, with backoff), a connect attempt gives up after 3 s.
+    private static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(3)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public func upload(body: Data, spoolDepth: Int) async -> UploadAttempt {
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/runs")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-EdgeProf-Spool-Depth", value: String(spoolDepth))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await Self.http.execute(request, timeout: timeout)
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            return UploadAttempt.classify(status: Int(response.status.code), body: Data(bytes.readableBytesView))
+        } catch {
+            return .retry("collector unreachable at \(baseURL): \(Self.describe(error))")
+        }
+    }
+
+    /// Best effort: the collector's /metrics shows each bench's spool depth.
+    public func report(bench: String, spoolDepth: Int) async {
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/agents/report")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"bench":"\#(bench)","spoolDepth":\#(spoolDepth)}"#))
+        _ = try? await Self.http.execute(request, timeout: timeout)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connectTimeout") || text.contains("connect(descriptor") || text.contains("connectionRefused") || text.contains("Connection refused") {
+            return "connection refused or timed out"
+        }
+        return text
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+import Synchronization
+
+/// `edgeprof agent`: a bench that profiles and uploads to the collector.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Profile on a schedule and deliver every run to a collector, losing none.",
+        subcommands: [AgentRunCommand.self, AgentStatusCommand.self])
+}
+
+/// `edgeprof agent run --collector URL [board options] [--every S] [--count N]`.
+struct AgentRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Deliver spooled runs to the collector; with a board (--port or --device), profile it every --every seconds too.",
+        discussion: """
+            Each run is stored locally and put in the spool first; it leaves the spool only when the collector answers \
+            with a receipt. An unreachable collector is retried with jittered exponential backoff (1 s … 5 min); a run \
+            the collector refuses (invalid, unregistered model) is kept and shown by `edgeprof agent status`. \
+            Stops on SIGINT/SIGTERM after the current step.
+            """)
+
+    @Option(help: ArgumentHelp("The collector's URL, e.g. http://lab-server:8470.", valueName: "url"))
+    var collector: String
+
+    @OptionGroup var connection: CollectorConnection
+
+    @Option(help: ArgumentHelp("The board to profile (omit both --port and --device to only deliver the spool).", valueName: "path"))
+    var port: String?
+
+    @OptionGroup(title: "Profiling") var target: OptionalProfileTarget
+
+    @Option(help: "Seconds between profiles.")
+    var every = 60.0
+
+    @Option(help: "Stop after this many profiles (and once the spool is empty, or --drain-timeout passed).")
+    var count: Int?
+
+    @Option(help: "With --count: seconds to keep trying to empty the spool before stopping.")
+    var drainTimeout = 30.0
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard every > 0 else { throw ValidationError("--every must be positive") }
+        if let count, count < 0 { throw ValidationError("--count must be 0 or more") }
+    }
+
+    func run() async throws {
+        let drainer = try reportingErrors { () throws(AgentError) in try connection.drainer(collector: collector) }
+        let stop = InterruptFlag()
+        stop.install()
+        let profiling = target.profileTarget(port: port)
+        var profiles = 0
+        var nextProfile = ContinuousClock.now
+        var drainDeadline: ContinuousClock.Instant?
+        while !stop.isSet {
+            if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
+                nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
+                profiles += 1
+                do throws(AgentError) {
+                    let outcome = try profiling.profile(store: store, progress: false)
+                    let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
+                    do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
+                        throw AgentError.store(error)
+                    }
+                    Terminal.note("profile \(profiles): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
+                } catch {
+                    Terminal.error("profile \(profiles) failed: \(error.description); the next one is in \(Int(every)) s")
+                }
+            }
+            let report = try await reportingErrors { () async throws(AgentError) in try await drainer.drainOnce() }
+            if !report.delivered.isEmpty || !report.rejected.isEmpty || report.retryReason != nil {
+                Terminal.note(UploadNote.text(report, collector: collector))
+            }
+            if let count, profiles >= count || profiling == nil {
+                if report.remaining == 0 { break }
+                let deadline = drainDeadline ?? ContinuousClock.now + .milliseconds(Int64(drainTimeout * 1000))
+                drainDeadline = deadline
+                if ContinuousClock.now >= deadline {
+                    Terminal.error("\(report.remaining) run(s) still spooled after \(Int(drainTimeout)) s; they stay in \(connection.spoolPath)")
+                    throw ExitCode(ExitStatus.deviceUnavailable)
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}
+
+/// The profile options of `agent run`, with the board optional.
+struct OptionalProfileTarget: ParsableArguments {
+    @Option(help: ArgumentHelp("An emulated board of the catalogue to profile.", valueName: "name"))
+    var device: String?
+
+    @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
+    var model: String?
+
+    @OptionGroup var runOptions: RunOptions
+
+    @Option(help: ArgumentHelp("Device class for the gate (default: what the board announces).", valueName: "class"))
+    var deviceClass: String?
+
+    @OptionGroup var catalogue: CatalogueOptions
+
+    func validate() throws {
+        if device != nil || model != nil {
+            guard model != nil else { throw ValidationError("profiling needs --model NAME@VERSION") }
+        }
+    }
+
+    /// The profile target when a board was given.
+    func profileTarget(port: String?) -> ProfileTarget? {
+        guard port != nil || device != nil, let model else { return nil }
+        var target = ProfileTarget()
+        target.port = port
+        target.device = device
+        target.model = model
+        target.runOptions = runOptions
+        target.deviceClass = deviceClass
+        target.catalogue = catalogue
+        return target
+    }
+}
+
+/// `edgeprof agent status`.
+struct AgentStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Spool depth, the oldest waiting run, the last delivery and refusals.")
+
+    @Option(help: ArgumentHelp("The spool file (default: beside the database).", valueName: "path"))
+    var spool: String?
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    func run() throws {
+        let connection = try CollectorConnection.parse(spool.map { ["--spool", $0] } ?? [])
+        let status = try reportingErrors { () throws(AgentError) in
+            let spool = try connection.openSpool()
+            do throws(StoreError) { return try spool.status() } catch { throw .store(error) }
+        }
+        Terminal.print(format == .json ? SpoolListing.json(status) : SpoolListing.table(status, now: Date()))
+    }
+}
+
+/// Set by SIGINT or SIGTERM: the agent finishes its step and stops.
+final class InterruptFlag: Sendable {
+    private static let raised = Atomic<Bool>(false)
+
+    var isSet: Bool { Self.raised.load(ordering: .relaxed) }
+
+    func install() {
+        signal(SIGINT) { _ in InterruptFlag.raised.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in InterruptFlag.raised.store(true, ordering: .relaxed) }
+    }
+}

@@ -1,0 +1,146 @@
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfStore
+import Foundation
+import Testing
+
+/// The collector killed with SIGKILL at random points while two agents stream 10,000 runs:
+/// after restarts, every run is stored exactly once.
+@Suite(.serialized) struct CollectorCrashTests {
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["EDGEPROF_BIN"] { return explicit }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edgeprof").path
+    }
+
+    /// A port that was free a moment ago.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    final class Server: @unchecked Sendable {
+        let database: String
+        let port: Int
+        private let lock = NSLock()
+        private var process: Process?
+
+        init(database: String, port: Int) {
+            self.database = database
+            self.port = port
+        }
+
+        func start() throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
+            process.arguments = ["collector", "serve", "--port", String(port), "--db", database]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            lock.withLock { self.process = process }
+        }
+
+        func kill() {
+            lock.withLock {
+                if let process, process.isRunning {
+                    Foundation.kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                }
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5))) func everyRunIsStoredExactlyOnceThroughRandomKills() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-crash-\(UUID())")
+        let database = folder.appendingPathComponent("lab.sqlite").path
+        let store = try SQLiteCollectorStore(path: database)
+        let now = Date()
+        let model = RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
+        _ = try store.evidence.commit(GovernanceChange(
+            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
+            operations: [
+                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
+                .transition(StageTransition(reference: LiveCollector.reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
+            ]))
+        var tokens: [String] = []
+        for bench in ["bench-1", "bench-2"] {
+            tokens.append(try await LiveCollector.issue(store, TokenGrant(id: "", actor: bench, kind: .agent, bench: bench, createdAt: now, expiresAt: nil)))
+        }
+        let server = Server(database: database, port: Self.freePort())
+        try server.start()
+        let url = "http://127.0.0.1:\(server.port)"
+
+        let perAgent = 5_000
+        var drainers: [SpoolDrainer] = []
+        for (index, bench) in ["bench-1", "bench-2"].enumerated() {
+            let spool = try SQLiteSpool(path: folder.appendingPathComponent("\(bench).sqlite").path)
+            for number in 0..<perAgent {
+                var upload = Uploads.upload(key: "\(bench)-run-\(number)", bench: bench, latencyTicks: 20 + UInt64(number % 50))
+                upload.context.startedAt = Date(timeIntervalSince1970: 1_800_000_000 + Double(number))
+                upload.context.finishedAt = upload.context.startedAt.addingTimeInterval(1)
+                try spool.enqueue(upload, collector: url, localRunID: Int64(number), at: now.addingTimeInterval(Double(number) / 1000))
+            }
+            drainers.append(SpoolDrainer(
+                spool: spool, client: CollectorClient(baseURL: url, token: tokens[index]), bench: bench,
+                schedule: RetrySchedule(base: 0.02, cap: 0.2)))
+        }
+
+        let finished = Counter()
+        let kills = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for drainer in drainers {
+                group.addTask {
+                    while try drainer.spool.depth(collector: url) > 0 {
+                        _ = try await drainer.drainOnce()
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    finished.add()
+                }
+            }
+            group.addTask {
+                while finished.value < 2 {
+                    try await Task.sleep(for: .milliseconds(Int64.random(in: 300...1200)))
+                    guard finished.value < 2 else { break }
+                    server.kill()
+                    kills.add()
+                    try await Task.sleep(for: .milliseconds(Int64.random(in: 50...300)))
+                    try server.start()
+                }
+            }
+            try await group.waitForAll()
+        }
+        server.kill()
+        #expect(kills.value >= 3, "the collector was killed \(kills.value) times")
+
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        check.arguments = [database, "SELECT COUNT(*), COUNT(DISTINCT idempotency_key), COUNT(DISTINCT content_sha256) FROM run"]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        check.waitUntilExit()
+        let counts = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(counts == "10000|10000|10000", "runs | distinct keys | distinct contents: \(counts)")
+        for drainer in drainers {
+            let status = try drainer.spool.status()
+            #expect(status.pending.isEmpty && status.rejected.isEmpty)
+            #expect(status.delivered == perAgent)
+        }
+    }
+}
+
+/// A counter shared by the test's tasks.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
