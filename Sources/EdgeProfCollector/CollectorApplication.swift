@@ -24,7 +24,8 @@ public struct CollectorApplication: Sendable {
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics)
+        let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
+        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor)
         for route in CollectorRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 let grant = try await handlers.authorize(request, route.access)
@@ -53,8 +54,9 @@ public struct CollectorApplication: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "edgeprof-collector"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        let webhooks = WebhookDispatcher(store: store, retry: configuration.webhookRetry, logger: logger, poll: .milliseconds(500))
         return ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [application, webhooks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 
     static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {

@@ -1,4 +1,6 @@
-/// How `edgeprof collector serve` runs: where it listens, where it stores, how much it accepts.
+import EdgeProfCore
+
+/// How `edgeprof collector serve` runs: where it listens, how much it accepts, what it watches.
 public struct CollectorConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -6,11 +8,20 @@ public struct CollectorConfiguration: Sendable {
     public var maximumBodyBytes: Int
     /// PEM certificate chain and private key for HTTPS; plain HTTP when nil.
     public var tls: (certificatePath: String, keyPath: String)?
+    /// Monitoring thresholds and webhooks (`--config`).
+    public var settings: CollectorSettings
+    /// How failed webhook deliveries are retried.
+    public var webhookRetry: RetrySchedule
 
-    public init(host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
+        settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300)
+    ) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.tls = tls
+        self.settings = settings
+        self.webhookRetry = webhookRetry
     }
 }

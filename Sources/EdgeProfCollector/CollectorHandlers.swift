@@ -8,6 +8,7 @@ struct CollectorHandlers: Sendable {
     let store: any CollectorStore
     let configuration: CollectorConfiguration
     let metrics: CollectorMetrics
+    let monitor: CollectorMonitor
 
     /// The caller's grant, or a 401/403 when the route's rule refuses it.
     func authorize(_ request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
@@ -32,13 +33,17 @@ struct CollectorHandlers: Sendable {
         switch route {
         case .health: return text("ok\n")
         case .openAPI: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
-        case .metrics: return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        case .metrics:
+            if let counts = try? await store.liveAlertCounts() { metrics.recordLiveAlerts(counts) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         case .uploadRun: return try await uploadRun(request, context: context, grant: grant!)
         case .listRuns: return try await listRuns(request)
         case .getRun: return try await getRun(context)
         case .listModels: return try json(await storeCall { () async throws(StoreError) in try await store.models() })
         case .reportAgent: return try await reportAgent(request, context: context, grant: grant!)
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
+        case .listAlerts: return try await listAlerts(request)
+        case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
         }
     }
 
@@ -69,6 +74,7 @@ struct CollectorHandlers: Sendable {
         if !receipt.duplicate {
             let stored = StoredRun(id: receipt.runID, model: try ModelReference(parsing: upload.model), context: upload.context, run: upload.run)
             metrics.recordLatest(CollectedRunSummary(stored: stored, bench: upload.bench))
+            await monitor.observe(stored)
         }
         return try json(receipt, status: receipt.duplicate ? .ok : .created)
     }
@@ -116,6 +122,39 @@ struct CollectorHandlers: Sendable {
             throw APIError(.notFound, "no-such-run", "there is no run \(id); GET /v1/runs lists them")
         }
         return try json(stored)
+    }
+
+    private func listAlerts(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        for (key, _) in parameters where !["state", "limit"].contains(String(key)) {
+            throw APIError(.badRequest, "unknown-parameter", "unknown query parameter \(key); use state or limit")
+        }
+        var state: AlertState?
+        if let text = parameters["state"] {
+            guard let parsed = AlertState(rawValue: String(text)) else {
+                throw APIError(.badRequest, "invalid-parameter", "state must be open, acknowledged or resolved, not \(text)")
+            }
+            state = parsed
+        }
+        var limit = 100
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw APIError(.badRequest, "invalid-parameter", "limit must be a whole number from 1 to 500, not \(text)")
+            }
+            limit = value
+        }
+        return try json(await storeCall { () async throws(StoreError) in try await store.alerts(state: state, limit: limit) })
+    }
+
+    private func acknowledgeAlert(_ context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), id > 0 else {
+            throw APIError(.badRequest, "invalid-parameter", "an alert id is a whole number ≥ 1, not \(text)")
+        }
+        guard let alert = try await storeCall({ () async throws(StoreError) in try await store.acknowledgeAlert(id: id, actor: grant.actor, at: Date()) }) else {
+            throw APIError(.notFound, "no-such-alert", "there is no alert \(id); GET /v1/alerts lists them")
+        }
+        return try json(alert)
     }
 
     private func reportAgent(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {

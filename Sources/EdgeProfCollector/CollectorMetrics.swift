@@ -13,6 +13,7 @@ final class CollectorMetrics: Sendable {
             buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                       .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)])
         for outcome in ["stored", "duplicate", "rejected"] { _ = ingestCounter(outcome) }
+        recordLiveAlerts([:])
     }
 
     private static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
@@ -48,6 +49,16 @@ final class CollectorMetrics: Sendable {
                 descriptor: Self.name("latest_energy_per_inference", unit: "joules", help: "Energy per inference of the latest run per device class and model."),
                 labels: labels
             ).set(energy / 1000)
+        }
+    }
+
+    /// Open and acknowledged alerts by severity (every severity present, zero included).
+    func recordLiveAlerts(_ counts: [AlertSeverity: Int]) {
+        for severity in AlertSeverity.allCases {
+            registry.makeGauge(
+                descriptor: Self.name("alerts_live", unit: "", help: "Alerts open or acknowledged (not yet resolved), by severity."),
+                labels: [("severity", severity.rawValue)]
+            ).set(Double(counts[severity] ?? 0))
         }
     }
 

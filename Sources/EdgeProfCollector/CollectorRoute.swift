@@ -13,10 +13,12 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listModels
     case reportAgent
     case listAgents
+    case listAlerts
+    case acknowledgeAlert
 
     var method: HTTPRequest.Method {
         switch self {
-        case .uploadRun, .reportAgent: .post
+        case .uploadRun, .reportAgent, .acknowledgeAlert: .post
         default: .get
         }
     }
@@ -32,6 +34,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listModels: "/v1/models"
         case .reportAgent: "/v1/agents/report"
         case .listAgents: "/v1/agents"
+        case .listAlerts: "/v1/alerts"
+        case .acknowledgeAlert: "/v1/alerts/:id/ack"
         }
     }
 
@@ -46,7 +50,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         switch self {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent: .ingest
-        case .listRuns, .getRun, .listModels, .listAgents: .anyToken
+        case .listRuns, .getRun, .listModels, .listAgents, .listAlerts: .anyToken
+        case .acknowledgeAlert: .person
         }
     }
 
@@ -64,6 +69,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listModels: "The registered model versions."
         case .reportAgent: "An agent reports its spool depth (the runs waiting to be uploaded)."
         case .listAgents: "What each agent last reported."
+        case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
+        case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
         }
     }
 }

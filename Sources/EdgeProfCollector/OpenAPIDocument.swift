@@ -69,13 +69,23 @@ enum OpenAPIDocument {
             responses["422"] = error("invalid report")
         case .listAgents:
             responses["200"] = json(["type": "array", "items": ref("AgentReport")])
+        case .listAlerts:
+            operation["parameters"] = [
+                query("state", ["type": "string", "enum": AlertState.allCases.map(\.rawValue)], "only alerts in this state"),
+                query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "at most this many, 100 by default"),
+            ]
+            responses["200"] = json(["type": "array", "items": ref("Alert")])
+        case .acknowledgeAlert:
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
+            responses["404"] = error("no such alert")
         }
         if route.access != .open {
             responses["401"] = error("no token, or an unknown, expired or revoked one")
             responses["403"] = error("the token may not do this")
             responses["503"] = error("the database is unreachable; retry")
         }
-        if route.mutates || route == .listRuns || route == .getRun {
+        if route.mutates || [.listRuns, .getRun, .listAlerts].contains(route) {
             responses["400"] = error("malformed request")
         }
         operation["responses"] = responses
@@ -139,6 +149,22 @@ enum OpenAPIDocument {
         "AgentReportRequest": [
             "type": "object", "additionalProperties": false, "required": ["bench", "spoolDepth"],
             "properties": ["bench": ["type": "string"], "spoolDepth": ["type": "integer", "minimum": 0]],
+        ],
+        "Alert": [
+            "type": "object",
+            "required": ["id", "rule", "severity", "key", "state", "finding", "openedAt", "lastSeenAt", "occurrences", "firstRunID", "lastRunID"],
+            "properties": [
+                "id": ["type": "integer"],
+                "rule": ["type": "string", "enum": MonitorRule.allCases.map(\.rawValue)],
+                "severity": ["type": "string", "enum": AlertSeverity.allCases.map(\.rawValue)],
+                "state": ["type": "string", "enum": AlertState.allCases.map(\.rawValue)],
+                "key": [
+                    "type": "object", "required": ["model", "deviceClass", "device"],
+                    "properties": ["model": ["type": "string"], "deviceClass": ["type": "string"], "device": ["type": "string"]],
+                ],
+                "finding": ["type": "object", "description": "the latest evidence: rule, severity, state, summary, value, threshold, pValue"],
+                "occurrences": ["type": "integer"],
+            ],
         ],
         "AgentReport": [
             "type": "object", "required": ["bench", "spoolDepth", "reportedAt"],

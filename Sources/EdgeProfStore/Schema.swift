@@ -183,6 +183,42 @@ enum Schema {
                 t.column("reported_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: per-device monitoring: alerts and the webhook outbox") { db in
+            try db.create(index: "run_by_device", on: "run", columns: ["model_version_id", "device_class", "board", "serial", "id"])
+            try db.create(table: "alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("rule", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("device_class", .text).notNull()
+                t.column("device", .text).notNull()
+                t.column("state", .text).notNull().check { ["open", "acknowledged", "resolved"].contains($0) }
+                t.column("finding_json", .jsonText).notNull()
+                t.column("opened_at", .datetime).notNull()
+                t.column("last_seen_at", .datetime).notNull()
+                t.column("resolved_at", .datetime)
+                t.column("acknowledged_by", .text)
+                t.column("acknowledged_at", .datetime)
+                t.column("occurrences", .integer).notNull()
+                t.column("first_run_id", .integer).notNull()
+                t.column("last_run_id", .integer).notNull()
+                t.column("resolved_by_run_id", .integer)
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX alert_live ON alert(rule, model, device_class, device) WHERE state != 'resolved'")
+            try db.create(table: "webhook_outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("alert_id", .integer).notNull().references("alert")
+                t.column("event", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("body", .blob).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("delivered_at", .datetime)
+                t.column("last_error", .text)
+            }
+            try db.create(index: "webhook_outbox_due", on: "webhook_outbox", columns: ["delivered_at", "next_attempt_at"])
+        }
         return migrator
     }
 }

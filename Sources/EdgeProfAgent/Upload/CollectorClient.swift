@@ -42,6 +42,34 @@ public struct CollectorClient: Sendable {
         }
     }
 
+    /// Calls an API route as a person's tool would: the body of a 2xx answer, else the collector's message.
+    public func call(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws(AgentError) -> Data {
+        var request = HTTPClientRequest(url: "\(baseURL)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let status: Int
+        let data: Data
+        do {
+            let response = try await Self.http.execute(request, timeout: timeout)
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch {
+            throw .collector(url: baseURL, status: nil, message: Self.describe(error))
+        }
+        guard (200..<300).contains(status) else {
+            let message = UploadAttempt.classify(status: status, body: data)
+            switch message {
+            case .rejected(let text), .retry(let text): throw .collector(url: baseURL, status: status, message: String(text.drop { $0 != " " }.dropFirst()))
+            case .delivered: throw .collector(url: baseURL, status: status, message: "unexpected answer")
+            }
+        }
+        return data
+    }
+
     /// Best effort: the collector's /metrics shows each bench's spool depth.
     public func report(bench: String, spoolDepth: Int) async {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/agents/report")

@@ -101,6 +101,36 @@ public protocol CollectorStore: Sendable {
     func revokeToken(id: String, at: Date) async throws(StoreError) -> Bool
     func recordAgentReport(_ report: AgentReport) async throws(StoreError)
     func agentReports() async throws(StoreError) -> [AgentReport]
+
+    /// The device's baseline (its first `baselineRuns` complete runs) and its latest `recentRuns`
+    /// runs up to `runID`, oldest first; nil while `runID` is itself part of the baseline.
+    func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])?
+    /// Applies one run's findings to the device's alerts in one transaction — one live alert per
+    /// rule and device — and queues an event per opened or resolved alert for each webhook.
+    func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent]
+    func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert]
+    /// Marks a live alert acknowledged; nil when there is no such alert.
+    func acknowledgeAlert(id: Int64, actor: String, at: Date) async throws(StoreError) -> Alert?
+    func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int]
+    /// Deliveries due now, each the oldest undelivered one of its URL: a webhook receives its events in order.
+    func dueWebhookDeliveries(now: Date, limit: Int) async throws(StoreError) -> [WebhookDelivery]
+    func markWebhookDelivered(id: Int64, at: Date) async throws(StoreError)
+    func markWebhookFailed(id: Int64, error: String, next: Date) async throws(StoreError)
+}
+
+/// An alert event waiting to be POSTed to a webhook.
+public struct WebhookDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var url: String
+    public var body: Data
+    public var attempts: Int
+
+    public init(id: Int64, url: String, body: Data, attempts: Int) {
+        self.id = id
+        self.url = url
+        self.body = body
+        self.attempts = attempts
+    }
 }
 
 extension RunUpload {

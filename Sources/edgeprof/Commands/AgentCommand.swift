@@ -28,10 +28,7 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: CollectorConnection
 
-    @Option(help: ArgumentHelp("The board to profile (omit both --port and --device to only deliver the spool).", valueName: "path"))
-    var port: String?
-
-    @OptionGroup(title: "Profiling") var target: OptionalProfileTarget
+    @OptionGroup(title: "Profiling (omit --port and --device to only deliver the spool)") var target: ProfileTarget
 
     @Option(help: "Seconds between profiles.")
     var every = 60.0
@@ -53,7 +50,7 @@ struct AgentRunCommand: AsyncParsableCommand {
         let drainer = try reportingErrors { () throws(AgentError) in try connection.drainer(collector: collector) }
         let stop = InterruptFlag()
         stop.install()
-        let profiling = target.profileTarget(port: port)
+        let profiling = target.hasBoard ? target : nil
         var profiles = 0
         var nextProfile = ContinuousClock.now
         var drainDeadline: ContinuousClock.Instant?
@@ -87,41 +84,6 @@ struct AgentRunCommand: AsyncParsableCommand {
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
-    }
-}
-
-/// The profile options of `agent run`, with the board optional.
-struct OptionalProfileTarget: ParsableArguments {
-    @Option(help: ArgumentHelp("An emulated board of the catalogue to profile.", valueName: "name"))
-    var device: String?
-
-    @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
-    var model: String?
-
-    @OptionGroup var runOptions: RunOptions
-
-    @Option(help: ArgumentHelp("Device class for the gate (default: what the board announces).", valueName: "class"))
-    var deviceClass: String?
-
-    @OptionGroup var catalogue: CatalogueOptions
-
-    func validate() throws {
-        if device != nil || model != nil {
-            guard model != nil else { throw ValidationError("profiling needs --model NAME@VERSION") }
-        }
-    }
-
-    /// The profile target when a board was given.
-    func profileTarget(port: String?) -> ProfileTarget? {
-        guard port != nil || device != nil, let model else { return nil }
-        var target = ProfileTarget()
-        target.port = port
-        target.device = device
-        target.model = model
-        target.runOptions = runOptions
-        target.deviceClass = deviceClass
-        target.catalogue = catalogue
-        return target
     }
 }
 

@@ -33,6 +33,9 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "path"))
     var tlsKey: String?
 
+    @Option(help: ArgumentHelp("YAML configuration: webhooks and monitoring thresholds (docs/collector.md).", valueName: "path"))
+    var config: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -42,9 +45,18 @@ struct CollectorServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try reportingErrors { () throws(AgentError) in
+            guard let config else { return CollectorSettings() }
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw .invalidArgument("\(config) cannot be read. Fix: check the path given to --config")
+            }
+            do throws(ConfigError) { return try CollectorSettings.parse(String(decoding: data, as: UTF8.self), file: config) } catch {
+                throw .config(error)
+            }
+        }
         let collectorStore = try openCollectorStore(store)
         let configuration = CollectorConfiguration(
-            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) })
+            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings)
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: collectorStore, configuration: configuration)
         let host = host

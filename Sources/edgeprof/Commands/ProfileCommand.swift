@@ -25,6 +25,10 @@ struct ProfileCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        guard target.hasBoard else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
+    }
+
     func run() async throws {
         let outcome = try reportingErrors { () throws(AgentError) in
             try target.profile(store: store, progress: !quiet && format == .table)
@@ -49,7 +53,7 @@ struct ProfileTarget: ParsableArguments {
     var device: String?
 
     @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
-    var model: String
+    var model: String?
 
     @OptionGroup var runOptions: RunOptions
 
@@ -88,8 +92,12 @@ struct ProfileTarget: ParsableArguments {
 
     @OptionGroup var catalogue: CatalogueOptions
 
+    /// Whether a board was named (`agent run` may have none: it then only delivers its spool).
+    var hasBoard: Bool { port != nil || device != nil }
+
     func validate() throws {
-        guard (port == nil) != (device == nil) else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
+        guard port == nil || device == nil else { throw ValidationError("give the board's --port, or --device NAME for an emulated board, not both") }
+        if hasBoard, model == nil { throw ValidationError("profiling needs --model NAME@VERSION, the registered model the board carries") }
         if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
         if device != nil, `protocol` != nil {
             throw ValidationError("--protocol goes with --port; with --device the catalogue entry says the protocol")
@@ -119,7 +127,7 @@ struct ProfileTarget: ParsableArguments {
     }
 
     private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
-        let reference = try parseModelReference(model)
+        let reference = try parseModelReference(model ?? "")
         var input = Array(runOptions.input.utf8)
         if let inputFile {
             guard let data = FileManager.default.contents(atPath: inputFile) else {
@@ -138,7 +146,7 @@ struct ProfileTarget: ParsableArguments {
     }
 
     private func profileLink(port: String, deviceClass: String?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
-        let reference = try parseModelReference(model)
+        let reference = try parseModelReference(model ?? "")
         var timeouts = LinkSession.Timeouts()
         timeouts.event = .milliseconds(Int64(timeout * 1000))
         let progress = ProgressLine(enabled: enabled)

@@ -29,6 +29,9 @@ struct SimBoardCommand: ParsableCommand {
     @Option(help: "Device class the board announces (default sim-cortex-m4).")
     var deviceClass: String?
 
+    @Option(help: "Serial number the board announces (default SIM-0001); give each simulated board of a lab its own.")
+    var serial: String?
+
     @Option(help: "Seed of the simulated timings.")
     var seed: UInt64 = 1
 
@@ -69,6 +72,7 @@ struct SimBoardCommand: ParsableCommand {
         var profile = try loadProfile()
         if let model { profile.model = model }
         if let deviceClass { profile.deviceClass = deviceClass }
+        if let serial { profile.serial = serial }
         if let firstTokenMs { profile.firstTokenMedianMs = firstTokenMs }
         if let tokenMs { profile.tokenMedianMs = tokenMs }
         if let powerMw { profile.activePowerMilliwatts = powerMw > 0 ? powerMw : nil }

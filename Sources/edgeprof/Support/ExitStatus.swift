@@ -29,6 +29,13 @@ enum ExitStatus {
         case .invalidArgument: usage
         case .config, .modelMismatch, .firmware, .driftInput: dataError
         case .drift: usage
+        case .collector(_, let status, _):
+            switch status {
+            case 401, 403: notPermitted
+            case 404: notFound
+            case let code? where (400..<500).contains(code): dataError
+            default: ioError
+            }
         case .unknownModel, .unknownRun, .artifact: notFound
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent: deviceUnavailable
         case .governance(let governanceError):

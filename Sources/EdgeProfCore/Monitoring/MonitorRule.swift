@@ -1,0 +1,47 @@
+/// A check the collector runs on every new run of a (model version × device).
+public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
+    /// KS of the run's per-iteration latencies against the baseline runs'.
+    case latencyDriftKS = "latency-drift-ks"
+    /// PSI of the same.
+    case latencyDriftPSI = "latency-drift-psi"
+    case energyDriftKS = "energy-drift-ks"
+    case energyDriftPSI = "energy-drift-psi"
+    /// The run's p95 outside mean ± k·σ of the baseline runs' p95.
+    case latencyBand = "latency-band"
+    /// The run's energy per inference outside mean ± k·σ of the baseline runs'.
+    case energyBand = "energy-band"
+    /// p95 above a fixed limit for N consecutive runs.
+    case p95Above = "p95-above"
+    /// p95 at least a multiple of the baseline's median p95.
+    case latencyRatio = "latency-ratio"
+    /// Energy per inference up by a fraction over the baseline's mean.
+    case energyIncrease = "energy-increase"
+    /// Share of runs that ended early (partial) in the last runs.
+    case errorRate = "error-rate"
+
+    /// The severity an alert of this rule carries unless configured otherwise.
+    public var defaultSeverity: AlertSeverity {
+        switch self {
+        case .latencyRatio, .p95Above: .critical
+        case .latencyDriftKS, .latencyBand, .errorRate: .high
+        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease: .medium
+        case .energyDriftPSI: .low
+        }
+    }
+}
+
+/// How urgent an alert is.
+public enum AlertSeverity: String, Sendable, Codable, CaseIterable, Hashable, Comparable {
+    case critical, high, medium, low
+
+    private var rank: Int {
+        switch self {
+        case .critical: 0
+        case .high: 1
+        case .medium: 2
+        case .low: 3
+        }
+    }
+
+    public static func < (lhs: AlertSeverity, rhs: AlertSeverity) -> Bool { lhs.rank < rhs.rank }
+}

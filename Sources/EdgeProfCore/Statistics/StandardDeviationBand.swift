@@ -1,0 +1,20 @@
+/// A band mean ± k·σ over reference values, as NannyML's `StandardDeviationThreshold` draws it:
+/// σ is numpy's `np.std` (population, ddof = 0), computed the way numpy computes it.
+public struct StandardDeviationBand: Sendable, Codable, Hashable {
+    public var mean: Double
+    public var standardDeviation: Double
+    public var lower: Double
+    public var upper: Double
+
+    /// nil for an empty reference.
+    public init?(_ reference: [Double], k: Double) {
+        guard !reference.isEmpty else { return nil }
+        mean = SampleStatistics.mean(reference)
+        let center = mean
+        standardDeviation = SampleStatistics.mean(reference.map { ($0 - center) * ($0 - center) }).squareRoot()
+        lower = mean - k * standardDeviation
+        upper = mean + k * standardDeviation
+    }
+
+    public func contains(_ value: Double) -> Bool { value >= lower && value <= upper }
+}

@@ -1,0 +1,144 @@
+import EdgeProfCore
+import Foundation
+import GRDB
+
+/// Per-device monitoring in the collector's SQLite store: history for the checks, alerts and
+/// the webhook outbox, each change in one transaction.
+extension SQLiteCollectorStore {
+    public func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])? {
+        guard let reference = try? ModelReference(parsing: key.model) else { return nil }
+        let parts = key.device.split(separator: ":", maxSplits: 1).map(String.init)
+        let board = parts.first ?? ""
+        let serial = parts.count > 1 ? parts[1] : ""
+        return try await read("read the history of \(key)") { db -> (baseline: [StoredRun], recent: [StoredRun])? in
+            guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else { return nil }
+            let device = "model_version_id = ? AND device_class = ? AND board = ? AND serial = ?"
+            let arguments: StatementArguments = [model.id, key.deviceClass, board, serial]
+            let baselineRows = try Row.fetchAll(
+                db, sql: "SELECT * FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?",
+                arguments: arguments + [baselineRuns])
+            if baselineRows.contains(where: { ($0["id"] as Int64) == runID }) { return nil }
+            let recentRows = try Row.fetchAll(
+                db, sql: "SELECT * FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?",
+                arguments: arguments + [runID, recentRuns])
+            let baseline = try baselineRows.map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db) }
+            let recent = try recentRows.reversed().map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db) }
+            return (baseline, recent)
+        }
+    }
+
+    public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
+        try await write("update the alerts of \(key)") { db in
+            let live = try Row.fetchAll(
+                db, sql: "SELECT * FROM alert WHERE model = ? AND device_class = ? AND device = ? AND state != 'resolved'",
+                arguments: [key.model, key.deviceClass, key.device]
+            ).compactMap(Self.alert(from:))
+            let changes = AlertPlanner.plan(findings: findings, live: live)
+            var events: [AlertEvent] = []
+            for finding in changes.opened {
+                try db.execute(
+                    sql: """
+                        INSERT INTO alert (rule, severity, model, device_class, device, state, finding_json, opened_at, last_seen_at,
+                            occurrences, first_run_id, last_run_id)
+                        VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, 1, ?, ?)
+                        """,
+                    arguments: [finding.rule.rawValue, finding.severity.rawValue, key.model, key.deviceClass, key.device,
+                                try JSONColumn.encode(finding), time, time, runID, runID])
+                if let alert = try Self.fetchAlert(db.lastInsertedRowID, db) { events.append(AlertEvent(event: "alert.opened", alert: alert)) }
+            }
+            for (id, finding) in changes.refreshed {
+                try db.execute(
+                    sql: "UPDATE alert SET finding_json = ?, last_seen_at = ?, occurrences = occurrences + 1, last_run_id = ? WHERE id = ?",
+                    arguments: [try JSONColumn.encode(finding), time, runID, id])
+            }
+            for id in changes.resolved {
+                try db.execute(
+                    sql: "UPDATE alert SET state = 'resolved', resolved_at = ?, resolved_by_run_id = ? WHERE id = ?",
+                    arguments: [time, runID, id])
+                if let alert = try Self.fetchAlert(id, db) { events.append(AlertEvent(event: "alert.resolved", alert: alert)) }
+            }
+            for event in events {
+                let body = try JSONCoding.encoder.encode(event)
+                for webhook in webhooks where webhook.wants(event.alert.severity) {
+                    try db.execute(
+                        sql: "INSERT INTO webhook_outbox (alert_id, event, url, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [event.alert.id, event.event, webhook.url, body, time, time])
+                }
+            }
+            return events
+        }
+    }
+
+    public func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert] {
+        try await read("list alerts") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert WHERE (? IS NULL OR state = ?) ORDER BY id DESC LIMIT ?",
+                arguments: [state?.rawValue, state?.rawValue, limit]
+            ).compactMap(Self.alert(from:))
+        }
+    }
+
+    public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
+        try await write("acknowledge alert \(id)") { db in
+            try db.execute(
+                sql: "UPDATE alert SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND state = 'open'",
+                arguments: [actor, time, id])
+            return try Self.fetchAlert(id, db)
+        }
+    }
+
+    public func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int] {
+        try await read("count alerts") { db in
+            var counts: [AlertSeverity: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT severity, COUNT(*) AS n FROM alert WHERE state != 'resolved' GROUP BY severity") {
+                if let severity = AlertSeverity(rawValue: row["severity"]) { counts[severity] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func dueWebhookDeliveries(now: Date, limit: Int) async throws(StoreError) -> [WebhookDelivery] {
+        try await read("read due webhook deliveries") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM webhook_outbox AS o WHERE delivered_at IS NULL AND next_attempt_at <= ?
+                      AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.id < o.id)
+                    ORDER BY id LIMIT ?
+                    """,
+                arguments: [now, limit]
+            ).map { WebhookDelivery(id: $0["id"], url: $0["url"], body: $0["body"], attempts: $0["attempts"]) }
+        }
+    }
+
+    public func markWebhookDelivered(id: Int64, at time: Date) async throws(StoreError) {
+        try await write("mark webhook delivery \(id)") { db in
+            try db.execute(sql: "UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?", arguments: [time, id])
+        }
+    }
+
+    public func markWebhookFailed(id: Int64, error: String, next: Date) async throws(StoreError) {
+        try await write("reschedule webhook delivery \(id)") { db in
+            try db.execute(
+                sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [error, next, id])
+        }
+    }
+
+    static func fetchAlert(_ id: Int64, _ db: Database) throws -> Alert? {
+        try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]).flatMap(alert(from:))
+    }
+
+    static func alert(from row: Row) -> Alert? {
+        guard let rule = MonitorRule(rawValue: row["rule"]), let severity = AlertSeverity(rawValue: row["severity"]),
+              let state = AlertState(rawValue: row["state"]),
+              let finding: MonitorFinding = try? JSONColumn.decode(row["finding_json"])
+        else { return nil }
+        return Alert(
+            id: row["id"], rule: rule, severity: severity,
+            key: MonitorKey(model: row["model"], deviceClass: row["device_class"], device: row["device"]), state: state, finding: finding,
+            openedAt: row["opened_at"], lastSeenAt: row["last_seen_at"], resolvedAt: row["resolved_at"],
+            acknowledgedBy: row["acknowledged_by"], acknowledgedAt: row["acknowledged_at"], occurrences: row["occurrences"],
+            firstRunID: row["first_run_id"], lastRunID: row["last_run_id"], resolvedByRunID: row["resolved_by_run_id"])
+    }
+}

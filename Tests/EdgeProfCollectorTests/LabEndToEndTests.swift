@@ -1,0 +1,151 @@
+import EdgeProfCore
+import Foundation
+import Testing
+
+/// The lab, end to end, every part a real process: simulated boards on pseudo-terminals, one
+/// agent per bench, the collector; a regression injected into one board raises a critical alert
+/// that reaches a webhook, and recovery resolves it.
+@Suite(.serialized) struct LabEndToEndTests {
+    /// A folder with a lab's files and a way to run `edgeprof` in it.
+    final class Lab: @unchecked Sendable {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-lab-\(UUID())")
+        private var processes: [Process] = []
+
+        init() throws { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+        var environment: [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["XDG_DATA_HOME"] = path("xdg")
+            environment["EDGEPROF_LEASES"] = path("leases.sqlite")
+            environment["EDGEPROF_ACTOR"] = "me"
+            return environment
+        }
+
+        @discardableResult
+        func run(_ arguments: [String], database: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
+            process.arguments = arguments
+            process.environment = environment.merging(["EDGEPROF_DB": path(database)]) { $1 }
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        }
+
+        /// Starts a long-running `edgeprof` and returns the first line it prints (a board's pty).
+        func start(_ arguments: [String], database: String, firstLine: Bool) throws -> (Process, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
+            process.arguments = arguments
+            process.environment = environment.merging(["EDGEPROF_DB": path(database)]) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+            var line = ""
+            if firstLine {
+                while !line.hasSuffix("\n") {
+                    let byte = out.fileHandleForReading.readData(ofLength: 1)
+                    if byte.isEmpty { break }
+                    line += String(decoding: byte, as: UTF8.self)
+                }
+            }
+            return (process, line.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+
+        func stop(_ process: Process) {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+
+        func stopAll() { processes.forEach(stop) }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aRegressionOnOneBoardReachesTheWebhookAndResolves() async throws {
+        let lab = try Lab()
+        defer { lab.stopAll() }
+        let webhook = try await WebhookReceiver.start()
+        defer { Task { await webhook.stop() } }
+        let artifact = lab.path("kws.tflite")
+        try Data("int8 weights".utf8).write(to: URL(fileURLWithPath: artifact))
+        for database in ["lab.sqlite", "bench-1.sqlite", "bench-2.sqlite"] {
+            #expect(try lab.run(["actors", "add", "me", "--role", "data_scientist", "--actor", "me"], database: database).status == 0)
+            #expect(try lab.run(["model", "register", "kws", "1.0.0", "--artifact", artifact], database: database).status == 0)
+        }
+        var tokens: [String: String] = [:]
+        for bench in ["bench-1", "bench-2"] {
+            tokens[bench] = try lab.run(["collector", "token", "create", "--actor", "\(bench)-agent", "--bench", bench], database: "lab.sqlite")
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let person = try lab.run(["collector", "token", "create", "--actor", "me", "--person"], database: "lab.sqlite").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try """
+            webhooks:
+              - url: \(webhook.url)
+                min-severity: critical
+            monitor:
+              baseline-runs: 3
+              latency-ratio: 2
+            """.write(toFile: lab.path("collector.yaml"), atomically: true, encoding: .utf8)
+        let port = CollectorCrashTests.freePort()
+        let url = "http://127.0.0.1:\(port)"
+        _ = try lab.start(["collector", "serve", "--port", String(port), "--config", lab.path("collector.yaml")], database: "lab.sqlite", firstLine: false)
+
+        func board(_ serial: String, tokenMs: Double) throws -> (Process, String) {
+            try lab.start(["sim", "board", "--artifact", artifact, "--model", "kws", "--serial", serial, "--speed", "0", "--token-ms", String(tokenMs)],
+                          database: "unused.sqlite", firstLine: true)
+        }
+        func agent(_ bench: String, port pty: String, count: Int) throws {
+            let result = try lab.run(
+                ["agent", "run", "--collector", url, "--token", tokens[bench]!, "--bench", bench, "--port", pty, "--model", "kws@1.0.0",
+                 "--iterations", "20", "--tokens", "8", "--every", "0.05", "--count", String(count), "--spool", lab.path("\(bench)-spool.sqlite")],
+                database: "\(bench).sqlite")
+            #expect(result.status == 0, "agent \(bench): \(result.stderr)")
+        }
+
+        var (boardA, ptyA) = try board("SIM-A", tokenMs: 4)
+        let (_, ptyB) = try board("SIM-B", tokenMs: 4)
+        try await Task.sleep(for: .milliseconds(500))
+        try agent("bench-1", port: ptyA, count: 4)
+        try agent("bench-2", port: ptyB, count: 4)
+        #expect(webhook.events.isEmpty, "no critical alert while both boards behave")
+
+        lab.stop(boardA)
+        (boardA, ptyA) = try board("SIM-A", tokenMs: 12)
+        try agent("bench-1", port: ptyA, count: 1)
+        let opened = await webhook.waitFor(1)
+        #expect(opened.map(\.event) == ["alert.opened"])
+        let alert = try #require(opened.first?.alert)
+        #expect(alert.rule == .latencyRatio)
+        #expect(alert.severity == .critical)
+        #expect(alert.key.device == "edgeprof-sim:SIM-A")
+        #expect(alert.finding.summary.contains("× the baseline median"))
+
+        let listed = try lab.run(["alerts", "list", "--collector", url, "--token", person], database: "lab.sqlite")
+        #expect(listed.stdout.contains("CRITICAL  open"), "\(listed.stdout)\(listed.stderr)")
+        #expect(!listed.stdout.contains("SIM-B"), "the healthy board raised nothing")
+
+        lab.stop(boardA)
+        (boardA, ptyA) = try board("SIM-A", tokenMs: 4)
+        try agent("bench-1", port: ptyA, count: 1)
+        let events = await webhook.waitFor(2)
+        #expect(events.map(\.event) == ["alert.opened", "alert.resolved"])
+        #expect(events.last?.alert.id == alert.id)
+        #expect(events.last?.alert.state == .resolved)
+
+        let runs = try lab.run(["alerts", "list", "--collector", url, "--token", person, "--all", "--format", "json"], database: "lab.sqlite")
+        let all = try JSONCoding.decoder.decode([Alert].self, from: Data(runs.stdout.utf8))
+        #expect(all.first { $0.id == alert.id }?.state == .resolved)
+    }
+}

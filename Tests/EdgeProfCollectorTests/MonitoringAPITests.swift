@@ -1,0 +1,82 @@
+import EdgeProfCore
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Per-device monitoring through the API: a regression opens one alert per rule (deduplicated
+/// across runs), it is acknowledged, resolves by itself on recovery, and the webhook receives
+/// exactly the opening and the resolution, even when its first delivery fails.
+@Suite(.serialized) struct MonitoringAPITests {
+    func upload(_ collector: LiveCollector, _ number: Int, latencyTicks: UInt64) async throws -> Int {
+        var upload = Uploads.upload(key: "monitor-run-\(number)", latencyTicks: latencyTicks)
+        upload.context.startedAt = Date(timeIntervalSince1970: 1_800_000_000 + Double(number))
+        upload.context.finishedAt = upload.context.startedAt.addingTimeInterval(1)
+        let reply = try await collector.request(.POST, "/v1/runs", token: collector.agentToken, body: try Uploads.body(upload))
+        #expect(reply.status == 201, "\(reply.body)")
+        return reply.json?["runID"] as? Int ?? 0
+    }
+
+    func alerts(_ collector: LiveCollector, _ query: String = "") async throws -> [Alert] {
+        let reply = try await collector.request(.GET, "/v1/alerts\(query)", token: collector.personToken)
+        return try JSONCoding.decoder.decode([Alert].self, from: Data(reply.body.utf8))
+    }
+
+    @Test func aRegressionOpensOneAlertThatResolvesOnRecovery() async throws {
+        let webhook = try await WebhookReceiver.start(failFirst: 1)
+        defer { Task { await webhook.stop() } }
+        var settings = CollectorSettings(webhooks: [WebhookTarget(url: webhook.url, minimumSeverity: .critical)])
+        settings.monitor.baselineRuns = 3
+        let collector = try await LiveCollector.start(settings: settings)
+        defer { Task { await collector.stop() } }
+
+        for number in 1...3 { _ = try await upload(collector, number, latencyTicks: 30) }
+        #expect(try await alerts(collector).isEmpty, "the baseline itself is not judged")
+        _ = try await upload(collector, 4, latencyTicks: 30)
+        #expect(try await alerts(collector).isEmpty, "a run like the baseline raises nothing")
+
+        let regressed = try await upload(collector, 5, latencyTicks: 70)
+        let opened = try await alerts(collector, "?state=open")
+        let ratio = try #require(opened.first { $0.rule == .latencyRatio })
+        #expect(ratio.severity == .critical)
+        #expect(ratio.key == MonitorKey(model: "kws@1.0.0", deviceClass: "sim-cortex-m4", device: "b:s"))
+        #expect(ratio.firstRunID == Int64(regressed))
+        #expect(ratio.finding.summary == "latency p95 70 ms is 2.333× the baseline median 30 ms (limit 2×)")
+        #expect(opened.contains { $0.rule == .latencyBand }, "outside mean ± 3σ of identical baseline runs")
+
+        _ = try await upload(collector, 6, latencyTicks: 70)
+        let still = try await alerts(collector, "?state=open").filter { $0.rule == .latencyRatio }
+        #expect(still.count == 1, "deduplicated: one alert per rule and device")
+        #expect(still.first?.occurrences == 2)
+
+        let ack = try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.personToken)
+        #expect(ack.status == 200)
+        #expect(ack.json?["state"] as? String == "acknowledged")
+        #expect(ack.json?["acknowledgedBy"] as? String == "ana")
+        #expect(try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.agentToken).status == 403, "agents do not acknowledge")
+
+        let metrics = try await collector.request(.GET, "/metrics")
+        #expect(metrics.body.contains("edgeprof_alerts_live{severity=\"critical\"} 1"))
+
+        let recovered = try await upload(collector, 7, latencyTicks: 30)
+        let resolved = try await alerts(collector, "?state=resolved")
+        #expect(resolved.first { $0.id == ratio.id }?.resolvedByRunID == Int64(recovered))
+        let open = try await alerts(collector, "?state=open")
+        let acknowledged = try await alerts(collector, "?state=acknowledged")
+        #expect(open.isEmpty && acknowledged.isEmpty)
+
+        let events = await webhook.waitFor(2)
+        #expect(events.map(\.event) == ["alert.opened", "alert.resolved"], "critical only; the failed first delivery was retried")
+        #expect(events.allSatisfy { $0.alert.id == ratio.id })
+    }
+
+    @Test func tooLittleDataIsInconclusiveNotAnAlertNorAnAllClear() async throws {
+        var settings = CollectorSettings()
+        settings.monitor.baselineRuns = 1
+        let collector = try await LiveCollector.start(settings: settings)
+        defer { Task { await collector.stop() } }
+        _ = try await upload(collector, 1, latencyTicks: 30)
+        _ = try await upload(collector, 2, latencyTicks: 90)
+        let open = try await alerts(collector)
+        #expect(open.map(\.rule) == [.latencyRatio], "3 iterations are too few for KS, one baseline run too few for a band: only the ratio decides")
+    }
+}
