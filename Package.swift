@@ -4,7 +4,7 @@ import PackageDescription
 /// EdgeProf: profile quantized models on edge boards and gate their release on the figures.
 ///
 /// Dependency direction (one way): EdgeProfCore (pure) ← {EdgeProfHardware, EdgeProfStore, EdgeProfSim}
-/// ← {EdgeProfAgent, EdgeProfCollector} ← EdgeProfDemo ← edgeprof. Only EdgeProfHardware touches libserialport, libusb and termios.
+/// ← {EdgeProfAgent, EdgeProfCollector} ← EdgeProfDemo ← edgeprof; EdgeProfPostgres (Core only) is the lab's store. Only EdgeProfHardware touches libserialport, libusb and termios.
 let package = Package(
     name: "EdgeProf",
     platforms: [.macOS(.v15)],
@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -71,6 +72,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EdgeProfPostgres",
+            dependencies: [
+                "EdgeProfCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "EdgeProfCollector",
             dependencies: [
                 "EdgeProfCore", "EdgeProfStore",
@@ -91,14 +100,14 @@ let package = Package(
         .executableTarget(
             name: "edgeprof",
             dependencies: [
-                "EdgeProfAgent", "EdgeProfCollector", "EdgeProfDemo", "EdgeProfSim", "EdgeProfStore",
+                "EdgeProfAgent", "EdgeProfCollector", "EdgeProfDemo", "EdgeProfPostgres", "EdgeProfSim", "EdgeProfStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "CEdgeProfBenchBaseline"),
         .executableTarget(
             name: "edgeprof-bench",
-            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfHardware", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
+            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfHardware", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
@@ -106,7 +115,10 @@ let package = Package(
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),
         .testTarget(
             name: "EdgeProfCollectorTests",
-            dependencies: ["EdgeProfCollector", "EdgeProfAgent", "EdgeProfStore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "EdgeProfCollector", "EdgeProfAgent", "EdgeProfStore", "EdgeProfPostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "EdgeProfCLITests", dependencies: ["EdgeProfCore"], exclude: ["Fixtures"]),
     ],

@@ -36,27 +36,35 @@ public struct CollectorApplication: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT, then drains in-flight requests. `onListening` gets the bound port.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeServiceGroup(onListening: onListening).run()
+    public func run(
+        services: [any Service] = [], prepare: (@Sendable () async throws -> Void)? = nil,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await makeServiceGroup(services: services, prepare: prepare, onListening: onListening).run()
     }
 
     /// The service group that runs the server; `triggerGracefulShutdown()` stops it cleanly.
-    public func makeServiceGroup(onListening: @escaping @Sendable (Int) async -> Void) throws -> ServiceGroup {
+    /// `services` start first (a database client); `prepare` runs before the server listens.
+    public func makeServiceGroup(
+        services: [any Service] = [], prepare: (@Sendable () async throws -> Void)? = nil,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) throws -> ServiceGroup {
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
             server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(certificate: tls.certificatePath, key: tls.keyPath))
         } else {
             server = .http1()
         }
-        let application = Application(
+        var application = Application(
             router: makeRouter(),
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "edgeprof-collector"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        if let prepare { application.beforeServerStarts(perform: prepare) }
         let webhooks = WebhookDispatcher(store: store, retry: configuration.webhookRetry, logger: logger, poll: .milliseconds(500))
         return ServiceGroup(
-            configuration: .init(services: [application, webhooks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services + [application, webhooks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 
     static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {

@@ -23,8 +23,8 @@ struct WebhookDispatcher: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await deliverDue()
                 try? await Task.sleep(for: poll)
+                await deliverDue()
             }
         }
     }
@@ -32,7 +32,7 @@ struct WebhookDispatcher: Service {
     func deliverDue() async {
         let due: [WebhookDelivery]
         do { due = try await store.dueWebhookDeliveries(now: Date(), limit: 32) } catch {
-            logger.error("webhook queue unreadable: \(error.description)")
+            if !Task.isCancelled { logger.error("webhook queue unreadable: \(error.description)") }
             return
         }
         for delivery in due {

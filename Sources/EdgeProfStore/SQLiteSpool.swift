@@ -69,25 +69,27 @@ public final class SQLiteSpool: Sendable {
         }
     }
 
-    /// Runs for `collector` due by `now`, oldest first, with their bodies.
-    public func due(collector: String, now: Date, limit: Int) throws(StoreError) -> [(SpooledRun, body: Data)] {
+    /// Runs of `bench` for `collector` due by `now`, oldest first, with their bodies. Two agents
+    /// sharing a spool each deliver only their own bench's runs (their tokens allow no other).
+    public func due(collector: String, bench: String, now: Date, limit: Int) throws(StoreError) -> [(SpooledRun, body: Data)] {
         try read("read due runs") { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM spooled_run WHERE collector = ? AND rejected_at IS NULL AND next_attempt_at <= ?
+                    SELECT * FROM spooled_run WHERE collector = ? AND bench = ? AND rejected_at IS NULL AND next_attempt_at <= ?
                     ORDER BY enqueued_at, key LIMIT ?
                     """,
-                arguments: [collector, now, limit]
+                arguments: [collector, bench, now, limit]
             ).map { (Self.entry($0), body: $0["body"]) }
         }
     }
 
-    /// The earliest time a pending run for `collector` is due, if any wait.
-    public func nextDue(collector: String) throws(StoreError) -> Date? {
+    /// The earliest time a pending run of `bench` for `collector` is due, if any wait.
+    public func nextDue(collector: String, bench: String) throws(StoreError) -> Date? {
         try read("read the next due run") { db in
             try Date.fetchOne(
-                db, sql: "SELECT MIN(next_attempt_at) FROM spooled_run WHERE collector = ? AND rejected_at IS NULL", arguments: [collector])
+                db, sql: "SELECT MIN(next_attempt_at) FROM spooled_run WHERE collector = ? AND bench = ? AND rejected_at IS NULL",
+                arguments: [collector, bench])
         }
     }
 
@@ -133,10 +135,12 @@ public final class SQLiteSpool: Sendable {
         }
     }
 
-    /// How many runs wait for `collector` (what the agent reports to it).
-    public func depth(collector: String) throws(StoreError) -> Int {
+    /// How many runs of `bench` wait for `collector` (what the agent reports to it).
+    public func depth(collector: String, bench: String) throws(StoreError) -> Int {
         try read("count waiting runs") { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spooled_run WHERE collector = ? AND rejected_at IS NULL", arguments: [collector]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM spooled_run WHERE collector = ? AND bench = ? AND rejected_at IS NULL",
+                arguments: [collector, bench]) ?? 0
         }
     }
 

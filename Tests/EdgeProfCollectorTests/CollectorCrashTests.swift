@@ -97,7 +97,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for drainer in drainers {
                 group.addTask {
-                    while try drainer.spool.depth(collector: url) > 0 {
+                    while try drainer.spool.depth(collector: url, bench: drainer.bench) > 0 {
                         _ = try await drainer.drainOnce()
                         try await Task.sleep(for: .milliseconds(20))
                     }

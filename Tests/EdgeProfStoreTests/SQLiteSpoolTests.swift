@@ -28,17 +28,18 @@ import Testing
         try spool.enqueue(upload("key-000001"), collector: collector, localRunID: 1, at: now)
         try spool.enqueue(upload("key-000002"), collector: collector, localRunID: 2, at: now.addingTimeInterval(1))
         try spool.enqueue(upload("key-000001"), collector: collector, localRunID: 1, at: now.addingTimeInterval(2))
-        #expect(try spool.depth(collector: collector) == 2, "the same key twice is one entry")
-        #expect(try spool.depth(collector: "http://elsewhere") == 0)
+        #expect(try spool.depth(collector: collector, bench: "b1") == 2, "the same key twice is one entry")
+        #expect(try spool.depth(collector: "http://elsewhere", bench: "b1") == 0)
+        #expect(try spool.depth(collector: collector, bench: "b2") == 0, "another bench's agent does not see them")
 
         let reopened = try SQLiteSpool(path: path)
-        let due = try reopened.due(collector: collector, now: now.addingTimeInterval(5), limit: 10)
+        let due = try reopened.due(collector: collector, bench: "b1", now: now.addingTimeInterval(5), limit: 10)
         #expect(due.map(\.0.key) == ["key-000001", "key-000002"])
         #expect(try JSONCoding.decoder.decode(RunUpload.self, from: due[0].body) == upload("key-000001"), "the body is the upload, byte for byte")
 
         try reopened.markFailed(key: "key-000001", error: "connection refused", next: now.addingTimeInterval(60))
-        #expect(try reopened.due(collector: collector, now: now.addingTimeInterval(5), limit: 10).map(\.0.key) == ["key-000002"])
-        #expect(try reopened.nextDue(collector: collector) == now.addingTimeInterval(1))
+        #expect(try reopened.due(collector: collector, bench: "b1", now: now.addingTimeInterval(5), limit: 10).map(\.0.key) == ["key-000002"])
+        #expect(try reopened.nextDue(collector: collector, bench: "b1") == now.addingTimeInterval(1))
         try reopened.markDelivered(key: "key-000002", collector: collector, receipt: RunReceipt(runID: 41, duplicate: false), at: now.addingTimeInterval(6))
         try reopened.markRejected(key: "key-000001", reason: "422: unknown model", at: now.addingTimeInterval(7))
 
@@ -49,7 +50,7 @@ import Testing
         #expect(status.rejected.first?.lastError == "422: unknown model")
         #expect(status.delivered == 1)
         #expect(status.lastDelivery?.remoteRunID == 41)
-        #expect(try reopened.depth(collector: collector) == 0, "rejected runs are not retried")
+        #expect(try reopened.depth(collector: collector, bench: "b1") == 0, "rejected runs are not retried")
     }
 
     @Test func anUnwritablePlaceIsAClearError() {

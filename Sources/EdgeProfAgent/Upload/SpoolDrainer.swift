@@ -33,7 +33,7 @@ public struct SpoolDrainer: Sendable {
         var report = DrainReport()
         while true {
             let due: [(SpooledRun, body: Data)]
-            do { due = try spool.due(collector: client.baseURL, now: Date(), limit: 64) } catch { throw .store(error) }
+            do { due = try spool.due(collector: client.baseURL, bench: bench, now: Date(), limit: 64) } catch { throw .store(error) }
             if due.isEmpty { break }
             for (entry, body) in due {
                 let waiting = try depth()
@@ -74,10 +74,10 @@ public struct SpoolDrainer: Sendable {
     }
 
     private func depth() throws(AgentError) -> Int {
-        do { return try spool.depth(collector: client.baseURL) } catch { throw .store(error) }
+        do { return try spool.depth(collector: client.baseURL, bench: bench) } catch { throw .store(error) }
     }
 
     private func nextDue() throws(AgentError) -> Date? {
-        do { return try spool.nextDue(collector: client.baseURL) } catch { throw .store(error) }
+        do { return try spool.nextDue(collector: client.baseURL, bench: bench) } catch { throw .store(error) }
     }
 }

@@ -2,14 +2,16 @@ import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCollector
 import EdgeProfCore
+import EdgeProfPostgres
 import EdgeProfStore
 import Foundation
+import ServiceLifecycle
 
 /// `edgeprof collector`: the lab service agents upload to.
 struct CollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector", abstract: "Run the collector service and manage its API tokens.",
-        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self])
+        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self, CollectorModelCommand.self])
 }
 
 /// `edgeprof collector serve`.
@@ -54,17 +56,20 @@ struct CollectorServeCommand: AsyncParsableCommand {
                 throw .config(error)
             }
         }
-        let collectorStore = try openCollectorStore(store)
+        let opened = try CollectorDatabase.open(store)
         let configuration = CollectorConfiguration(
             host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings)
         let scheme = tlsCert == nil ? "http" : "https"
-        let application = CollectorApplication(store: collectorStore, configuration: configuration)
+        let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host
-        let location = collectorStore.location
+        let location = opened.store.location
         do {
-            try await application.run { port in
+            try await application.run(services: opened.services, prepare: opened.prepare) { port in
                 Terminal.note("collector listening on \(scheme)://\(host):\(port) (database \(location))")
             }
+        } catch let error as StoreError {
+            Terminal.error(error.description)
+            throw ExitCode(ExitStatus.code(for: AgentError.store(error)))
         } catch {
             Terminal.error("the collector stopped: \(error). Fix: check that \(host):\(port) is free and the TLS files (if any) are readable PEM")
             throw ExitCode(ExitStatus.ioError)
@@ -111,11 +116,7 @@ struct CollectorTokenCreateCommand: AsyncParsableCommand {
         let grant = TokenGrant(
             id: made.id, actor: actor, kind: person ? .person : .agent, bench: bench, createdAt: now,
             expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86400) })
-        let collectorStore = try openCollectorStore(store)
-        do { try await collectorStore.issueToken(grant, sha256: made.sha256) } catch {
-            Terminal.error(error.description)
-            throw ExitCode(ExitStatus.code(for: AgentError.store(error)))
-        }
+        try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.issueToken(grant, sha256: made.sha256) }
         Terminal.print(made.token + "\n")
         Terminal.note("token \(made.id) for \(actor)\(bench.map { " (bench \($0))" } ?? " (person)"): keep it secret; it is not shown again")
     }
@@ -128,12 +129,7 @@ struct CollectorTokenListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let collectorStore = try openCollectorStore(store)
-        let grants: [TokenGrant]
-        do { grants = try await collectorStore.tokens() } catch {
-            Terminal.error(error.description)
-            throw ExitCode(ExitStatus.code(for: AgentError.store(error)))
-        }
+        let grants = try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.tokens() }
         Terminal.print(TokenListing.table(grants, now: Date()))
     }
 }
@@ -148,12 +144,8 @@ struct CollectorTokenRevokeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let collectorStore = try openCollectorStore(store)
-        let revoked: Bool
-        do { revoked = try await collectorStore.revokeToken(id: id, at: Date()) } catch {
-            Terminal.error(error.description)
-            throw ExitCode(ExitStatus.code(for: AgentError.store(error)))
-        }
+        let id = id
+        let revoked = try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.revokeToken(id: id, at: Date()) }
         guard revoked else {
             Terminal.error("there is no token \(id). Fix: `edgeprof collector token list` shows them")
             throw ExitCode(ExitStatus.notFound)
@@ -162,8 +154,49 @@ struct CollectorTokenRevokeCommand: AsyncParsableCommand {
     }
 }
 
-private func openCollectorStore(_ options: StoreOptions) throws -> SQLiteCollectorStore {
-    try reportingErrors { () throws(AgentError) in
-        do throws(StoreError) { return try SQLiteCollectorStore(path: options.path) } catch { throw .store(error) }
+/// `edgeprof collector model`: model versions in a PostgreSQL collector database.
+struct CollectorModelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model", abstract: "Register model versions in a PostgreSQL collector database.",
+        subcommands: [CollectorModelRegisterCommand.self])
+}
+
+/// `edgeprof collector model register NAME VERSION --artifact FILE --db postgres://…`.
+struct CollectorModelRegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register a model version (semver, artifact SHA-256) in the collector's PostgreSQL database.",
+        discussion: "A SQLite collector shares the bench's registry: use `edgeprof model register --db FILE` there.")
+
+    @Argument(help: "Model name.")
+    var name: String
+
+    @Argument(help: "Semantic version, e.g. 1.2.0.")
+    var version: String
+
+    @Option(help: ArgumentHelp("The model artifact; its SHA-256 is what boards must carry.", valueName: "file"))
+    var artifact: String
+
+    @Option(help: "Who registers it (default: $EDGEPROF_ACTOR).")
+    var actor: String?
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let model = try reportingErrors { () throws(AgentError) in
+            guard PostgresLocation.isPostgres(store.path) else {
+                throw .invalidArgument("\(store.path) is a SQLite database: register with `edgeprof model register \(name) \(version) --artifact \(artifact) --db \(store.path)`")
+            }
+            let reference = try parseModelReference("\(name)@\(version)")
+            let digest = try ArtifactDigest.of(path: artifact)
+            let path = URL(fileURLWithPath: artifact).standardizedFileURL.path
+            return RegisteredModel(id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: path, artifactBytes: Int64(digest.bytes), registeredAt: Date())
+        }
+        let who = actor ?? ProcessInfo.processInfo.environment["EDGEPROF_ACTOR"] ?? NSUserName()
+        let registered = try await CollectorDatabase.using(store) { database async throws(StoreError) in
+            guard let postgres = database as? PostgresCollectorStore else { throw StoreError.unavailable(location: database.location, reason: "not PostgreSQL") }
+            return try await postgres.registerModel(model, actor: who)
+        }
+        Terminal.print("registered \(registered.reference) (artifact sha256 \(registered.artifactSHA256)) in \(PostgresLocation.redacted(store.path))\n")
     }
 }

@@ -5,7 +5,7 @@ import EdgeProfStore
 
 /// `--db PATH`, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (collector commands: or postgres://USER@HOST:PORT/DATABASE).", valueName: "path"))
     var db: String?
 
     var path: String { db ?? DataLocation.defaultDatabasePath() }

@@ -1,0 +1,172 @@
+import EdgeProfCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Per-device monitoring in PostgreSQL. An advisory lock per device serialises alert changes
+/// across collector instances; webhook deliveries are claimed with SKIP LOCKED so two instances
+/// never send the same event.
+extension PostgresCollectorStore {
+    public func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])? {
+        guard let reference = try? ModelReference(parsing: key.model) else { return nil }
+        let parts = key.device.split(separator: ":", maxSplits: 1).map(String.init)
+        let board = parts.first ?? ""
+        let serial = parts.count > 1 ? parts[1] : ""
+        return try await withConnection("read the history of \(key)") { connection -> (baseline: [StoredRun], recent: [StoredRun])? in
+            guard let model = try await Self.fetchModel(reference, connection, self.logger) else { return nil }
+            var baselineRows: [PostgresRandomAccessRow] = []
+            for try await row in try await connection.query(
+                """
+                SELECT * FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
+                  AND serial = \(serial) AND status = 'complete' ORDER BY id LIMIT \(baselineRuns)
+                """, logger: self.logger) { baselineRows.append(row.makeRandomAccess()) }
+            if try baselineRows.contains(where: { try $0["id"].decode(Int64.self) == runID }) { return nil }
+            var recentRows: [PostgresRandomAccessRow] = []
+            for try await row in try await connection.query(
+                """
+                SELECT * FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
+                  AND serial = \(serial) AND id <= \(runID) ORDER BY id DESC LIMIT \(recentRuns)
+                """, logger: self.logger) { recentRows.append(row.makeRandomAccess()) }
+            var baseline: [StoredRun] = []
+            for row in baselineRows { baseline.append(try await Self.storedRun(row, model: reference, connection, self.logger)) }
+            var recent: [StoredRun] = []
+            for row in recentRows.reversed() { recent.append(try await Self.storedRun(row, model: reference, connection, self.logger)) }
+            return (baseline, recent)
+        }
+    }
+
+    public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
+        try await transaction("update the alerts of \(key)") { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("\(key.model)|\(key.deviceClass)|\(key.device)")))", logger: self.logger)
+            var live: [Alert] = []
+            for try await row in try await connection.query(
+                "SELECT * FROM alert WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device) AND state <> 'resolved'",
+                logger: self.logger) { if let alert = try Self.alert(row.makeRandomAccess()) { live.append(alert) } }
+            let changes = AlertPlanner.plan(findings: findings, live: live)
+            var events: [AlertEvent] = []
+            for finding in changes.opened {
+                var id: Int64 = 0
+                for try await value in try await connection.query(
+                    """
+                    INSERT INTO alert (rule, severity, model, device_class, device, state, finding_json, opened_at, last_seen_at,
+                        occurrences, first_run_id, last_run_id)
+                    VALUES (\(finding.rule.rawValue), \(finding.severity.rawValue), \(key.model), \(key.deviceClass), \(key.device), 'open',
+                        \(try Self.json(finding)), \(time), \(time), 1, \(runID), \(runID))
+                    RETURNING id
+                    """, logger: self.logger).decode(Int64.self) { id = value }
+                if let alert = try await Self.fetchAlert(id, connection, self.logger) { events.append(AlertEvent(event: "alert.opened", alert: alert)) }
+            }
+            for (id, finding) in changes.refreshed {
+                try await connection.query(
+                    """
+                    UPDATE alert SET finding_json = \(try Self.json(finding)), last_seen_at = \(time), occurrences = occurrences + 1,
+                        last_run_id = \(runID) WHERE id = \(id)
+                    """, logger: self.logger)
+            }
+            for id in changes.resolved {
+                try await connection.query(
+                    "UPDATE alert SET state = 'resolved', resolved_at = \(time), resolved_by_run_id = \(runID) WHERE id = \(id)", logger: self.logger)
+                if let alert = try await Self.fetchAlert(id, connection, self.logger) { events.append(AlertEvent(event: "alert.resolved", alert: alert)) }
+            }
+            for event in events {
+                let body = try JSONCoding.encoder.encode(event)
+                for webhook in webhooks where webhook.wants(event.alert.severity) {
+                    try await connection.query(
+                        """
+                        INSERT INTO webhook_outbox (alert_id, event, url, body, created_at, next_attempt_at)
+                        VALUES (\(event.alert.id), \(event.event), \(webhook.url), \(body), \(time), \(time))
+                        """, logger: self.logger)
+                }
+            }
+            return events
+        }
+    }
+
+    public func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert] {
+        try await withConnection("list alerts") { connection in
+            var alerts: [Alert] = []
+            for try await row in try await connection.query(
+                "SELECT * FROM alert WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)) ORDER BY id DESC LIMIT \(limit)",
+                logger: self.logger) { if let alert = try Self.alert(row.makeRandomAccess()) { alerts.append(alert) } }
+            return alerts
+        }
+    }
+
+    public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
+        try await transaction("acknowledge alert \(id)") { connection in
+            try await connection.query(
+                "UPDATE alert SET state = 'acknowledged', acknowledged_by = \(actor), acknowledged_at = \(time) WHERE id = \(id) AND state = 'open'",
+                logger: self.logger)
+            return try await Self.fetchAlert(id, connection, self.logger)
+        }
+    }
+
+    public func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int] {
+        try await withConnection("count alerts") { connection in
+            var counts: [AlertSeverity: Int] = [:]
+            for try await (severity, count) in try await connection.query(
+                "SELECT severity, COUNT(*) FROM alert WHERE state <> 'resolved' GROUP BY severity", logger: self.logger
+            ).decode((String, Int64).self) {
+                if let level = AlertSeverity(rawValue: severity) { counts[level] = Int(count) }
+            }
+            return counts
+        }
+    }
+
+    /// Claims due deliveries (the oldest undelivered of each URL) for a minute, so another
+    /// collector instance does not send them too.
+    public func dueWebhookDeliveries(now: Date, limit: Int) async throws(StoreError) -> [WebhookDelivery] {
+        try await transaction("claim due webhook deliveries") { connection in
+            var deliveries: [WebhookDelivery] = []
+            for try await (id, url, body, attempts) in try await connection.query(
+                """
+                SELECT id, url, body, attempts FROM webhook_outbox AS o WHERE delivered_at IS NULL AND next_attempt_at <= \(now)
+                  AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.id < o.id)
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, logger: self.logger
+            ).decode((Int64, String, Data, Int64).self) {
+                deliveries.append(WebhookDelivery(id: id, url: url, body: body, attempts: Int(attempts)))
+            }
+            for delivery in deliveries {
+                try await connection.query(
+                    "UPDATE webhook_outbox SET next_attempt_at = \(now.addingTimeInterval(60)) WHERE id = \(delivery.id)", logger: self.logger)
+            }
+            return deliveries
+        }
+    }
+
+    public func markWebhookDelivered(id: Int64, at time: Date) async throws(StoreError) {
+        try await withConnection("mark webhook delivery \(id)") { connection in
+            try await connection.query("UPDATE webhook_outbox SET delivered_at = \(time), attempts = attempts + 1 WHERE id = \(id)", logger: self.logger)
+        }
+    }
+
+    public func markWebhookFailed(id: Int64, error: String, next: Date) async throws(StoreError) {
+        try await withConnection("reschedule webhook delivery \(id)") { connection in
+            try await connection.query(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(next) WHERE id = \(id)", logger: self.logger)
+        }
+    }
+
+    static func fetchAlert(_ id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws -> Alert? {
+        var found: Alert?
+        for try await row in try await connection.query("SELECT * FROM alert WHERE id = \(id)", logger: logger) { found = try alert(row.makeRandomAccess()) }
+        return found
+    }
+
+    static func alert(_ row: PostgresRandomAccessRow) throws -> Alert? {
+        guard let rule = MonitorRule(rawValue: try row["rule"].decode(String.self)),
+              let severity = AlertSeverity(rawValue: try row["severity"].decode(String.self)),
+              let state = AlertState(rawValue: try row["state"].decode(String.self))
+        else { return nil }
+        let finding: MonitorFinding = try decodeJSON(row["finding_json"].decode(String.self))
+        return Alert(
+            id: try row["id"].decode(Int64.self), rule: rule, severity: severity,
+            key: MonitorKey(model: try row["model"].decode(String.self), deviceClass: try row["device_class"].decode(String.self), device: try row["device"].decode(String.self)),
+            state: state, finding: finding, openedAt: try row["opened_at"].decode(Date.self), lastSeenAt: try row["last_seen_at"].decode(Date.self),
+            resolvedAt: try row["resolved_at"].decode(Date?.self), acknowledgedBy: try row["acknowledged_by"].decode(String?.self),
+            acknowledgedAt: try row["acknowledged_at"].decode(Date?.self), occurrences: Int(try row["occurrences"].decode(Int64.self)),
+            firstRunID: try row["first_run_id"].decode(Int64.self), lastRunID: try row["last_run_id"].decode(Int64.self),
+            resolvedByRunID: try row["resolved_by_run_id"].decode(Int64?.self))
+    }
+}

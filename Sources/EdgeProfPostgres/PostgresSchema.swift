@@ -1,0 +1,61 @@
+/// The collector's tables in PostgreSQL, as numbered migrations applied once each (recorded in
+/// `edgeprof_migration`, under an advisory lock so several collectors may start together).
+enum PostgresSchema {
+    static let migrations: [(version: Int, statements: [String])] = [
+        (1, [
+            """
+            CREATE TABLE model_version (
+                id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,
+                artifact_sha256 TEXT NOT NULL CHECK (length(artifact_sha256) = 64), artifact_path TEXT NOT NULL,
+                artifact_bytes BIGINT NOT NULL, registered_at TIMESTAMPTZ NOT NULL, registered_by TEXT NOT NULL,
+                UNIQUE (name, version))
+            """,
+            """
+            CREATE TABLE run (
+                id BIGSERIAL PRIMARY KEY, model_version_id BIGINT NOT NULL REFERENCES model_version,
+                status TEXT NOT NULL CHECK (status IN ('complete', 'partial')), partial_reason TEXT,
+                device_class TEXT NOT NULL, port TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ NOT NULL,
+                evidence_key TEXT NOT NULL, board TEXT NOT NULL, serial TEXT NOT NULL, tick_hz BIGINT NOT NULL CHECK (tick_hz > 0),
+                board_json TEXT NOT NULL, model_json TEXT NOT NULL, request_json TEXT NOT NULL, totals_json TEXT, link_json TEXT NOT NULL,
+                warmup_iterations BIGINT NOT NULL, discarded_iterations BIGINT NOT NULL, energy_source TEXT, energy_note TEXT,
+                firmware_json TEXT, bench TEXT, idempotency_key TEXT UNIQUE, content_sha256 TEXT)
+            """,
+            "CREATE INDEX run_by_device ON run (model_version_id, device_class, board, serial, id)",
+            """
+            CREATE TABLE iteration (
+                run_id BIGINT NOT NULL REFERENCES run ON DELETE CASCADE, idx BIGINT NOT NULL,
+                start_ticks BIGINT NOT NULL, end_ticks BIGINT NOT NULL, energy_nj BIGINT, inferences BIGINT,
+                PRIMARY KEY (run_id, idx), CHECK (end_ticks >= start_ticks))
+            """,
+            """
+            CREATE TABLE token (
+                run_id BIGINT NOT NULL REFERENCES run ON DELETE CASCADE, iteration BIGINT NOT NULL, idx BIGINT NOT NULL,
+                ticks BIGINT NOT NULL, PRIMARY KEY (run_id, iteration, idx))
+            """,
+            """
+            CREATE TABLE api_token (
+                id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, actor TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('agent', 'person')), bench TEXT,
+                created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ)
+            """,
+            "CREATE TABLE agent_report (bench TEXT PRIMARY KEY, spool_depth BIGINT NOT NULL, reported_at TIMESTAMPTZ NOT NULL)",
+            """
+            CREATE TABLE alert (
+                id BIGSERIAL PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL, model TEXT NOT NULL,
+                device_class TEXT NOT NULL, device TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')), finding_json TEXT NOT NULL,
+                opened_at TIMESTAMPTZ NOT NULL, last_seen_at TIMESTAMPTZ NOT NULL, resolved_at TIMESTAMPTZ,
+                acknowledged_by TEXT, acknowledged_at TIMESTAMPTZ, occurrences BIGINT NOT NULL,
+                first_run_id BIGINT NOT NULL, last_run_id BIGINT NOT NULL, resolved_by_run_id BIGINT)
+            """,
+            "CREATE UNIQUE INDEX alert_live ON alert (rule, model, device_class, device) WHERE state <> 'resolved'",
+            """
+            CREATE TABLE webhook_outbox (
+                id BIGSERIAL PRIMARY KEY, alert_id BIGINT NOT NULL REFERENCES alert, event TEXT NOT NULL, url TEXT NOT NULL,
+                body BYTEA NOT NULL, created_at TIMESTAMPTZ NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at TIMESTAMPTZ NOT NULL, delivered_at TIMESTAMPTZ, last_error TEXT)
+            """,
+            "CREATE INDEX webhook_outbox_due ON webhook_outbox (delivered_at, next_attempt_at)",
+        ]),
+    ]
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfPostgres
+import EdgeProfStore
+import ServiceLifecycle
+
+/// The collector's database from `--db`: a SQLite file, or `postgres://…` for a lab.
+enum CollectorDatabase {
+    /// The store, the services it needs running (PostgreSQL's client) and what to do before serving.
+    struct Opened {
+        var store: any CollectorStore
+        var services: [any Service]
+        var prepare: (@Sendable () async throws -> Void)?
+    }
+
+    static func open(_ options: StoreOptions) throws -> Opened {
+        try reportingErrors { () throws(AgentError) in
+            do throws(StoreError) {
+                if PostgresLocation.isPostgres(options.path) {
+                    let store = try PostgresCollectorStore(url: options.path)
+                    return Opened(store: store, services: [store.client], prepare: { try await store.migrate() })
+                }
+                return Opened(store: try SQLiteCollectorStore(path: options.path), services: [], prepare: nil)
+            } catch {
+                throw .store(error)
+            }
+        }
+    }
+
+    /// Runs `body` on the store (starting and stopping PostgreSQL's client around it); store
+    /// errors are reported with their fix and the matching exit code.
+    static func using<T: Sendable>(_ options: StoreOptions, _ body: (any CollectorStore) async throws(StoreError) -> T) async throws -> T {
+        let opened = try open(options)
+        let runner = opened.services.first.map { service in Task { try await service.run() } }
+        defer { runner?.cancel() }
+        return try await reportingErrors { () async throws(AgentError) in
+            do throws(StoreError) {
+                if let postgres = opened.store as? PostgresCollectorStore { try await postgres.migrate() }
+                return try await body(opened.store)
+            } catch {
+                throw .store(error)
+            }
+        }
+    }
+}

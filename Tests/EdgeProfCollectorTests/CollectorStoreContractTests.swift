@@ -1,0 +1,144 @@
+import EdgeProfCore
+import Foundation
+import EdgeProfPostgres
+import Testing
+
+/// One suite, two stores: SQLite and PostgreSQL keep runs, tokens, agent reports and alerts
+/// with the same behaviour, down to every raw tick.
+@Suite(.serialized) struct CollectorStoreContractTests {
+    static let kinds: [StoreKind] = StoreKind.postgresURL == nil ? [.sqlite] : StoreKind.allCases
+
+    @Test func postgresIsTestedWhenTheTestScriptRuns() {
+        if ProcessInfo.processInfo.environment["EDGEPROF_REQUIRE_POSTGRES"] == "1" {
+            #expect(StoreKind.postgresURL != nil, "scripts/test promised a PostgreSQL server")
+        }
+    }
+
+    @Test(arguments: kinds) func uploadsAreStoredOnceAndReadBackWhole(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let store = fixture.store
+        let upload = Uploads.upload(key: "contract-run-1")
+        let first = try await store.ingest(upload, contentSHA256: upload.contentSHA256)
+        #expect(first.duplicate == false)
+        let again = try await store.ingest(upload, contentSHA256: upload.contentSHA256)
+        #expect(again == RunReceipt(runID: first.runID, duplicate: true))
+        var changed = upload
+        changed.context.port = "/dev/pts/9"
+        await #expect(throws: IngestRefusal.keyReused(key: "contract-run-1", runID: first.runID)) {
+            try await store.ingest(changed, contentSHA256: changed.contentSHA256)
+        }
+        var unknown = Uploads.upload(key: "contract-run-2", model: "kws@9.0.0")
+        await #expect(throws: IngestRefusal.unknownModel("kws@9.0.0")) { try await store.ingest(unknown, contentSHA256: unknown.contentSHA256) }
+        unknown = Uploads.upload(key: "contract-run-3")
+        unknown.artifactSHA256 = String(repeating: "c", count: 64)
+        await #expect(throws: IngestRefusal.self) { try await store.ingest(unknown, contentSHA256: unknown.contentSHA256) }
+
+        let stored = try #require(try await store.run(id: first.runID))
+        #expect(stored.run == upload.run, "every iteration and token tick")
+        #expect(stored.context.deviceClass == upload.context.deviceClass)
+        #expect(abs(stored.context.startedAt.timeIntervalSince(upload.context.startedAt)) < 0.001)
+        #expect(try await store.run(id: 999) == nil)
+        #expect(try await store.models().map(\.reference) == [LiveCollector.reference])
+    }
+
+    @Test(arguments: kinds) func pagesAndFiltersAgree(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        for index in 0..<5 {
+            let upload = Uploads.upload(key: "page-run-\(index)", bench: index % 2 == 0 ? "bench-1" : "bench-2")
+            _ = try await fixture.store.ingest(upload, contentSHA256: upload.contentSHA256)
+        }
+        let all = try await fixture.store.runs(RunQuery(limit: 10)).map(\.0.id)
+        #expect(all == [1, 2, 3, 4, 5])
+        let page = try await fixture.store.runs(RunQuery(after: all[1], limit: 2)).map(\.0.id)
+        #expect(page == Array(all[2...3]))
+        let bench2 = try await fixture.store.runs(RunQuery(bench: "bench-2", limit: 10))
+        #expect(bench2.count == 2 && bench2.allSatisfy { $0.bench == "bench-2" })
+        #expect(try await fixture.store.runs(RunQuery(model: ModelReference(name: "kws", version: SemanticVersion(major: 2, minor: 0, patch: 0)), limit: 10)).isEmpty)
+        #expect(try await fixture.store.runs(RunQuery(deviceClass: "sim-cortex-m4", limit: 10)).count == 5)
+    }
+
+    @Test(arguments: kinds) func tokensAndAgentReports(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let store = fixture.store
+        let made = APIToken.make(randomBytes: Array(repeating: 7, count: 30))
+        let grant = TokenGrant(id: made.id, actor: "b1", kind: .agent, bench: "bench-1", createdAt: Date(timeIntervalSince1970: 1_900_000_000), expiresAt: nil)
+        try await store.issueToken(grant, sha256: made.sha256)
+        #expect(try await store.grant(tokenSHA256: made.sha256) == grant)
+        #expect(try await store.grant(tokenSHA256: String(repeating: "0", count: 64)) == nil)
+        #expect(try await store.revokeToken(id: made.id, at: Date(timeIntervalSince1970: 1_900_000_100)))
+        #expect(try await store.grant(tokenSHA256: made.sha256)?.revokedAt == Date(timeIntervalSince1970: 1_900_000_100))
+        #expect(try await store.revokeToken(id: "nosuchtoken0", at: Date()) == false)
+        #expect(try await store.tokens().map(\.id) == [made.id])
+        try await store.recordAgentReport(AgentReport(bench: "bench-1", spoolDepth: 3, reportedAt: Date(timeIntervalSince1970: 1_900_000_000)))
+        try await store.recordAgentReport(AgentReport(bench: "bench-1", spoolDepth: 0, reportedAt: Date(timeIntervalSince1970: 1_900_000_050)))
+        #expect(try await store.agentReports() == [AgentReport(bench: "bench-1", spoolDepth: 0, reportedAt: Date(timeIntervalSince1970: 1_900_000_050))])
+    }
+
+    @Test(arguments: kinds) func alertsOpenOnceResolveAndQueueOrderedWebhookEvents(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let store = fixture.store
+        var ids: [Int64] = []
+        for index in 0..<4 {
+            let upload = Uploads.upload(key: "alert-run-\(index)")
+            ids.append(try await store.ingest(upload, contentSHA256: upload.contentSHA256).runID)
+        }
+        let key = MonitorKey(model: "kws@1.0.0", deviceClass: "sim-cortex-m4", device: "b:s")
+        #expect(try await store.monitorHistory(key, runID: ids[1], baselineRuns: 2, recentRuns: 5) == nil, "a baseline run is not judged")
+        let history = try #require(try await store.monitorHistory(key, runID: ids[3], baselineRuns: 2, recentRuns: 3))
+        #expect(history.baseline.map(\.id) == Array(ids[0...1]))
+        #expect(history.recent.map(\.id) == Array(ids[1...3]))
+
+        let firing = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .firing, summary: "slow", value: 3, threshold: 2)
+        let clear = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .clear, summary: "fine")
+        let hook = [WebhookTarget(url: "http://hooks/a"), WebhookTarget(url: "http://hooks/b", minimumSeverity: .high)]
+        let opened = try await store.applyFindings([firing], key: key, runID: ids[2], at: Date(timeIntervalSince1970: 1_900_000_000), webhooks: hook)
+        #expect(opened.map(\.event) == ["alert.opened"])
+        #expect(try await store.applyFindings([firing], key: key, runID: ids[3], at: Date(timeIntervalSince1970: 1_900_000_010), webhooks: hook).isEmpty)
+        let alert = try #require(try await store.alerts(state: .open, limit: 10).first)
+        #expect(alert.occurrences == 2 && alert.lastRunID == ids[3] && alert.firstRunID == ids[2])
+        #expect(try await store.liveAlertCounts() == [.critical: 1])
+        #expect(try await store.acknowledgeAlert(id: alert.id, actor: "ana", at: Date(timeIntervalSince1970: 1_900_000_020))?.state == .acknowledged)
+        #expect(try await store.acknowledgeAlert(id: 424242, actor: "ana", at: Date()) == nil)
+        let resolved = try await store.applyFindings([clear], key: key, runID: ids[3], at: Date(timeIntervalSince1970: 1_900_000_030), webhooks: hook)
+        #expect(resolved.map(\.event) == ["alert.resolved"])
+        #expect(try await store.alerts(state: .resolved, limit: 10).first?.resolvedByRunID == ids[3])
+        #expect(try await store.liveAlertCounts().isEmpty)
+
+        let now = Date(timeIntervalSince1970: 1_900_000_100)
+        let due = try await store.dueWebhookDeliveries(now: now, limit: 10)
+        #expect(due.map(\.url).sorted() == ["http://hooks/a", "http://hooks/b"], "one per URL at a time: its oldest event")
+        let first = try #require(due.first { $0.url == "http://hooks/a" })
+        #expect(try JSONCoding.decoder.decode(AlertEvent.self, from: first.body).event == "alert.opened")
+        try await store.markWebhookFailed(id: first.id, error: "HTTP 503", next: now.addingTimeInterval(5))
+        let afterFailure = try await store.dueWebhookDeliveries(now: now.addingTimeInterval(100), limit: 10)
+        #expect(afterFailure.first { $0.url == "http://hooks/a" }?.id == first.id, "the failed event goes first, before the resolution")
+        for delivery in afterFailure { try await store.markWebhookDelivered(id: delivery.id, at: now) }
+        let next = try await store.dueWebhookDeliveries(now: now.addingTimeInterval(200), limit: 10)
+        #expect(next.count == 2)
+        #expect(try next.allSatisfy { try JSONCoding.decoder.decode(AlertEvent.self, from: $0.body).event == "alert.resolved" })
+    }
+}
+
+/// A PostgreSQL URL that cannot work is refused at once, in the server's words.
+@Suite struct PostgresLocationTests {
+    @Test func anUnreachableServerIsNamedAtOnce() async throws {
+        let store = try PostgresCollectorStore(url: "postgres://lab:secret@127.0.0.1:1/lab")
+        #expect(!store.location.contains("secret"), "no password in messages")
+        let started = Date()
+        let runner = Task { await store.client.run() }
+        defer { runner.cancel() }
+        await #expect(throws: StoreError.self) { try await store.migrate() }
+        #expect(Date().timeIntervalSince(started) < 30, "not the pool's minute of retries (0.03 s alone; the suite's other tests can slow it)")
+    }
+
+    @Test func malformedURLsAreRefusedWithTheShapeToWrite() {
+        #expect(throws: StoreError.self) { try PostgresCollectorStore(url: "postgres://") }
+        #expect(throws: StoreError.self) { try PostgresCollectorStore(url: "postgres://host") }
+        #expect(PostgresLocation.isPostgres("postgresql://u@h/db") && !PostgresLocation.isPostgres("/tmp/lab.sqlite"))
+        #expect(PostgresLocation.url("postgres://postgres@127.0.0.1:5432/postgres", database: "lab") == "postgres://postgres@127.0.0.1:5432/lab")
+    }
+}
