@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "EdgeProfCollector",
             dependencies: [
-                "EdgeProfCore", "EdgeProfStore",
+                "EdgeProfCore", "EdgeProfStore", "EdgeProfAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

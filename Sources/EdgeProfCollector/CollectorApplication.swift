@@ -25,7 +25,10 @@ public struct CollectorApplication: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
-        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor)
+        let governance = GovernanceHandlers(
+            evidence: configuration.governance?.store, policy: configuration.governance?.policy ?? GovernancePolicy(),
+            policyFile: configuration.governance?.policyFile)
+        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance)
         for route in CollectorRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 let grant = try await handlers.authorize(request, route.access)

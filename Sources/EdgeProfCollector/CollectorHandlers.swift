@@ -9,6 +9,7 @@ struct CollectorHandlers: Sendable {
     let configuration: CollectorConfiguration
     let metrics: CollectorMetrics
     let monitor: CollectorMonitor
+    let governance: GovernanceHandlers
 
     /// The caller's grant, or a 401/403 when the route's rule refuses it.
     func authorize(_ request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
@@ -44,6 +45,14 @@ struct CollectorHandlers: Sendable {
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
         case .listAlerts: return try await listAlerts(request)
         case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
+        case .modelHistory, .modelGates, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel:
+            var body: Data?
+            if route.mutates {
+                try requireJSON(request)
+                var request = request
+                body = Data(try await request.collectBody(upTo: configuration.maximumBodyBytes).readableBytesView)
+            }
+            return try json(try governance.respond(route, context: context, grant: grant, body: body))
         }
     }
 
@@ -179,10 +188,14 @@ struct CollectorHandlers: Sendable {
         metrics.recordSpoolDepth(bench: report.bench, depth: report.spoolDepth)
     }
 
-    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+    private func requireJSON(_ request: Request) throws {
         guard request.headers[.contentType].map({ $0.lowercased().hasPrefix("application/json") }) ?? false else {
             throw APIError(.unsupportedMediaType, "not-json", "send the body as JSON with `Content-Type: application/json`")
         }
+    }
+
+    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try requireJSON(request)
         var request = request
         let buffer = try await request.collectBody(upTo: configuration.maximumBodyBytes)
         do {
@@ -196,7 +209,7 @@ struct CollectorHandlers: Sendable {
         do { return try await body() } catch { throw APIError.store(error) }
     }
 
-    private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    private func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONCoding.encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -15,10 +15,18 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listAgents
     case listAlerts
     case acknowledgeAlert
+    case modelHistory
+    case modelGates
+    case approveVersion
+    case promoteVersion
+    case retireVersion
+    case rollbackModel
+    case haltModel
+    case resumeModel
 
     var method: HTTPRequest.Method {
         switch self {
-        case .uploadRun, .reportAgent, .acknowledgeAlert: .post
+        case .uploadRun, .reportAgent, .acknowledgeAlert, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel: .post
         default: .get
         }
     }
@@ -36,6 +44,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listAgents: "/v1/agents"
         case .listAlerts: "/v1/alerts"
         case .acknowledgeAlert: "/v1/alerts/:id/ack"
+        case .modelHistory: "/v1/models/:name/history"
+        case .modelGates: "/v1/models/:name/:version/gates"
+        case .approveVersion: "/v1/models/:name/:version/approvals"
+        case .promoteVersion: "/v1/models/:name/:version/promote"
+        case .retireVersion: "/v1/models/:name/:version/retire"
+        case .rollbackModel: "/v1/models/:name/rollback"
+        case .haltModel: "/v1/models/:name/halt"
+        case .resumeModel: "/v1/models/:name/resume"
         }
     }
 
@@ -51,7 +67,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent: .ingest
         case .listRuns, .getRun, .listModels, .listAgents, .listAlerts: .anyToken
-        case .acknowledgeAlert: .person
+        case .acknowledgeAlert, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel: .person
+        case .modelHistory, .modelGates: .anyToken
         }
     }
 
@@ -71,6 +88,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listAgents: "What each agent last reported."
         case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
         case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
+        case .modelHistory: "A model's versions, stages, releases and halts (the registry snapshot)."
+        case .modelGates: "The governance gates of a version as they stand now (PASS, FAIL, INCONCLUSIVE with evidence)."
+        case .approveVersion: "Record an approval of a version as the token's actor, with the role the stage needs."
+        case .promoteVersion: "Move a version to its next (or the given) lifecycle stage, guarded by gates and approvals."
+        case .retireVersion: "Retire a version: archived, out of serving."
+        case .rollbackModel: "Roll a model back to its previous production version (or the given one)."
+        case .haltModel: "Emergency halt of a model's serving."
+        case .resumeModel: "Resume a halted model."
         }
     }
 }

@@ -79,6 +79,19 @@ enum OpenAPIDocument {
             operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
             responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
             responses["404"] = error("no such alert")
+        case .modelHistory, .modelGates, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel:
+            var parameters: [[String: Any]] = [["name": "name", "in": "path", "required": true, "schema": ["type": "string"]]]
+            if route.path.contains(":version") {
+                parameters.append(["name": "version", "in": "path", "required": true, "schema": ["type": "string"], "description": "semantic version"])
+            }
+            operation["parameters"] = parameters
+            if let body = governanceBody(route) {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+            }
+            responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof model … --format json` prints it")
+            responses["404"] = error("no such model or version")
+            responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact")
+            responses["501"] = error("a PostgreSQL collector: governance runs on SQLite for now")
         }
         if route.access != .open {
             responses["401"] = error("no token, or an unknown, expired or revoked one")
@@ -93,6 +106,26 @@ enum OpenAPIDocument {
     }
 
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    private static func governanceBody(_ route: CollectorRoute) -> [String: Any]? {
+        let reason: [String: Any] = ["type": "string", "minLength": 1]
+        switch route {
+        case .approveVersion:
+            return ["type": "object", "additionalProperties": false, "required": ["stage", "reason"],
+                    "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason,
+                                   "evidence": ["type": "array", "items": ["type": "string"]]]]
+        case .promoteVersion:
+            return ["type": "object", "additionalProperties": false, "required": ["reason"],
+                    "properties": ["to": ["type": "string", "enum": LifecycleStage.allCases.map(\.rawValue)], "reason": reason]]
+        case .rollbackModel:
+            return ["type": "object", "additionalProperties": false, "required": ["reason"],
+                    "properties": ["to": ["type": "string", "description": "the version to roll back to"], "reason": reason]]
+        case .retireVersion, .haltModel, .resumeModel:
+            return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        default:
+            return nil
+        }
+    }
 
     private static func json(_ schema: [String: Any], _ description: String = "OK") -> [String: Any] {
         ["description": description, "content": ["application/json": ["schema": schema]]]

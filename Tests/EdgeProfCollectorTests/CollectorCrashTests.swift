@@ -37,10 +37,11 @@ import Testing
             self.port = port
         }
 
-        func start() throws {
+        func start(environment: [String: String] = [:]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
             process.arguments = ["collector", "serve", "--port", String(port), "--db", database]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -133,6 +134,51 @@ import Testing
             #expect(status.pending.isEmpty && status.rejected.isEmpty)
             #expect(status.delivered == perAgent)
         }
+    }
+}
+
+extension CollectorCrashTests {
+    @Test(.timeLimit(.minutes(2))) func aPromotionKilledInsideItsTransactionLeavesTheRegistryConsistent() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-promote-crash-\(UUID())")
+        let database = folder.appendingPathComponent("lab.sqlite").path
+        let store = try SQLiteCollectorStore(path: database)
+        let now = Date()
+        let model = RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
+        _ = try store.evidence.commit(GovernanceChange(
+            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
+            operations: [
+                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
+                .transition(StageTransition(reference: LiveCollector.reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
+            ]))
+        try GovernedModel.register(in: store)
+        let token = try await LiveCollector.issue(store, TokenGrant(id: "", actor: "bo", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
+        let auditBefore = try store.evidence.auditTrail().count
+
+        let server = Server(database: database, port: Self.freePort())
+        let marker = folder.appendingPathComponent("inside-the-transaction").path
+        try server.start(environment: ["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT": marker])
+        let url = "http://127.0.0.1:\(server.port)"
+        let client = CollectorClient(baseURL: url, token: token)
+        try await Task.sleep(for: .milliseconds(500))
+        let body = try JSONSerialization.data(withJSONObject: ["reason": "ready for validation"])
+        let doomed = Task { try? await client.call(.POST, "/v1/models/gov/1.0.0/promote", body: body) }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(FileManager.default.fileExists(atPath: marker), "the promotion reached its transaction")
+        server.kill()
+        _ = await doomed.value
+
+        try server.start()
+        try await Task.sleep(for: .milliseconds(500))
+        let history = try await client.call(.GET, "/v1/models/gov/history")
+        let transitions = (try JSONSerialization.jsonObject(with: history) as? [String: Any])?["transitions"] as? [[String: Any]]
+        #expect(transitions?.compactMap { $0["to"] as? String } == ["development"], "the killed promotion left no trace")
+        #expect(try store.evidence.auditTrail().count == auditBefore)
+        let trail = try store.evidence.auditTrail()
+        #expect(AuditChain.verify(trail) == .intact(entries: trail.count), "the audit chain is intact")
+        let retried = try await client.call(.POST, "/v1/models/gov/1.0.0/promote", body: body)
+        #expect((try JSONSerialization.jsonObject(with: retried) as? [String: Any])?["stage"] as? String == "validation")
+        server.kill()
     }
 }
 

@@ -19,7 +19,7 @@ final class LiveCollector: Sendable {
     static let sha = String(repeating: "a", count: 64)
     static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
-    static func start(maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings()) async throws -> LiveCollector {
+    static func start(maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), governance: Bool = false) async throws -> LiveCollector {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-collector-\(UUID())/c.sqlite").path
         let store = try SQLiteCollectorStore(path: path)
         let now = Date()
@@ -36,7 +36,8 @@ final class LiveCollector: Sendable {
             store: store,
             configuration: CollectorConfiguration(
                 host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
-                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2)))
+                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2),
+                governance: governance ? (store.evidence, GovernancePolicy(), nil) : nil))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         Task { try await group.run() }

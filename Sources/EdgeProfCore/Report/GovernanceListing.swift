@@ -40,6 +40,15 @@ public enum GovernanceListing {
             self.gates = gates
             self.releases = releases
         }
+
+        /// What `decision` did: the version, where it went, its gates and the releases it wrote.
+        public init(_ decision: GovernanceRules.Decision) {
+            let releases = decision.change.operations.compactMap { operation -> String? in
+                if case .release(let record) = operation { return record.id }
+                return nil
+            }
+            self.init(reference: decision.subject, stage: decision.to, track: decision.track, gates: decision.gates, releases: releases)
+        }
     }
 
     public static func decision(_ summary: DecisionSummary) -> String {

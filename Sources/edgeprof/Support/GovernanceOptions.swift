@@ -22,17 +22,8 @@ struct GovernanceOptions: ParsableArguments {
 
 /// Prints what a lifecycle move did, for people or as JSON.
 func printDecision(_ decision: GovernanceRules.Decision, _ format: ReportFormat) {
-    let result = summary(of: decision)
+    let result = GovernanceListing.DecisionSummary(decision)
     Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
-}
-
-/// Turns a governance decision into its printed summary.
-private func summary(of decision: GovernanceRules.Decision) -> GovernanceListing.DecisionSummary {
-    let releases = decision.change.operations.compactMap { operation -> String? in
-        if case .release(let record) = operation { return record.id }
-        return nil
-    }
-    return GovernanceListing.DecisionSummary(reference: decision.subject, stage: decision.to, track: decision.track, gates: decision.gates, releases: releases)
 }
 
 /// Reads a `--metadata` file.

@@ -1,0 +1,28 @@
+import EdgeProfAgent
+import EdgeProfCore
+import EdgeProfStore
+import Foundation
+
+/// A model version with a real artifact file (governance re-hashes it on every move) and a team:
+/// gus (tech lead), bo (ML engineer), cy (data scientist).
+enum GovernedModel {
+    static let reference = ModelReference(name: "gov", version: SemanticVersion(major: 1, minor: 0, patch: 0))
+
+    static func register(in store: SQLiteCollectorStore) throws {
+        let artifact = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-gov-\(UUID()).bin").path
+        try Data("int8 weights of gov 1.0.0".utf8).write(to: URL(fileURLWithPath: artifact))
+        let digest = try ArtifactDigest.of(path: artifact)
+        let now = Date()
+        let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifact, artifactBytes: digest.bytes, registeredAt: now)
+        _ = try store.evidence.commit(GovernanceChange(
+            actor: "cy", at: now, expectedAuditHead: try store.evidence.snapshot(model: reference.name).auditHead,
+            operations: [
+                .registerVersion(model, metadata: VersionMetadata(author: "cy")),
+                .transition(StageTransition(reference: reference, from: nil, to: .development, at: now, actor: "cy", reason: "registered")),
+            ]))
+        let lead = GovernanceService(store: store.evidence, policy: GovernancePolicy(), policyFile: nil, actor: "gus")
+        try lead.addActor(name: "gus", roles: [.techLead])
+        try lead.addActor(name: "bo", roles: [.mlEngineer])
+        try lead.addActor(name: "cy", roles: [.dataScientist])
+    }
+}
