@@ -210,11 +210,14 @@ public final class PostgresCollectorStore: CollectorStore {
         }
     }
 
-    static func storedRun(_ row: PostgresRandomAccessRow, model: ModelReference, _ connection: PostgresConnection, _ logger: Logger) async throws -> StoredRun {
+    /// A stored run from its row; without `tokens` its iterations carry no token ticks (the monitor's need).
+    static func storedRun(_ row: PostgresRandomAccessRow, model: ModelReference, _ connection: PostgresConnection, _ logger: Logger, tokens withTokens: Bool = true) async throws -> StoredRun {
         let runID = try row["id"].decode(Int64.self)
         var tokens: [Int64: [UInt64]] = [:]
-        let tokenRows = try await connection.query("SELECT iteration, ticks FROM token WHERE run_id = \(runID) ORDER BY iteration, idx", logger: logger)
-        for try await (iteration, ticks) in tokenRows.decode((Int64, Int64).self) { tokens[iteration, default: []].append(UInt64(bitPattern: ticks)) }
+        if withTokens {
+            let tokenRows = try await connection.query("SELECT iteration, ticks FROM token WHERE run_id = \(runID) ORDER BY iteration, idx", logger: logger)
+            for try await (iteration, ticks) in tokenRows.decode((Int64, Int64).self) { tokens[iteration, default: []].append(UInt64(bitPattern: ticks)) }
+        }
         var iterations: [RecordedIteration] = []
         let iterationRows = try await connection.query(
             "SELECT idx, start_ticks, end_ticks, energy_nj, inferences FROM iteration WHERE run_id = \(runID) ORDER BY idx", logger: logger)

@@ -28,21 +28,21 @@ extension PostgresCollectorStore {
                   AND serial = \(serial) AND id <= \(runID) ORDER BY id DESC LIMIT \(recentRuns)
                 """, logger: self.logger) { recentRows.append(row.makeRandomAccess()) }
             var baseline: [StoredRun] = []
-            for row in baselineRows { baseline.append(try await Self.storedRun(row, model: reference, connection, self.logger)) }
+            for row in baselineRows { baseline.append(try await Self.storedRun(row, model: reference, connection, self.logger, tokens: false)) }
             var recent: [StoredRun] = []
-            for row in recentRows.reversed() { recent.append(try await Self.storedRun(row, model: reference, connection, self.logger)) }
+            for row in recentRows.reversed() { recent.append(try await Self.storedRun(row, model: reference, connection, self.logger, tokens: false)) }
             return (baseline, recent)
         }
     }
 
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
-        try await transaction("update the alerts of \(key)") { connection in
+        let unchanged = try await withConnection("read the alerts of \(key)") { connection in
+            AlertPlanner.plan(findings: findings, live: try await Self.liveAlerts(key, connection, self.logger)).isEmpty
+        }
+        if unchanged { return [] }
+        return try await transaction("update the alerts of \(key)") { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("\(key.model)|\(key.deviceClass)|\(key.device)")))", logger: self.logger)
-            var live: [Alert] = []
-            for try await row in try await connection.query(
-                "SELECT * FROM alert WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device) AND state <> 'resolved'",
-                logger: self.logger) { if let alert = try Self.alert(row.makeRandomAccess()) { live.append(alert) } }
-            let changes = AlertPlanner.plan(findings: findings, live: live)
+            let changes = AlertPlanner.plan(findings: findings, live: try await Self.liveAlerts(key, connection, self.logger))
             var events: [AlertEvent] = []
             for finding in changes.opened {
                 var id: Int64 = 0
@@ -146,6 +146,15 @@ extension PostgresCollectorStore {
             try await connection.query(
                 "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(next) WHERE id = \(id)", logger: self.logger)
         }
+    }
+
+    /// The device's open and acknowledged alerts.
+    static func liveAlerts(_ key: MonitorKey, _ connection: PostgresConnection, _ logger: Logger) async throws -> [Alert] {
+        var live: [Alert] = []
+        for try await row in try await connection.query(
+            "SELECT * FROM alert WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device) AND state <> 'resolved'",
+            logger: logger) { if let alert = try alert(row.makeRandomAccess()) { live.append(alert) } }
+        return live
     }
 
     static func fetchAlert(_ id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws -> Alert? {

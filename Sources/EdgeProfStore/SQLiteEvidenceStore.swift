@@ -74,18 +74,39 @@ public final class SQLiteEvidenceStore: EvidenceStore, Sendable {
         let runID = db.lastInsertedRowID
         let iteration = try db.cachedStatement(
             sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES (?, ?, ?, ?, ?, ?)")
-        let token = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES (?, ?, ?, ?)")
         for measured in run.iterations {
             try iteration.execute(arguments: [
                 runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
                 Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
                 measured.inferences.map { Int64($0) },
             ])
-            for (index, ticks) in measured.tokenTicks.enumerated() {
-                try token.execute(arguments: [runID, Int64(measured.index), Int64(index), Int64(bitPattern: ticks)])
-            }
+            try insertTokens(measured, runID: runID, db)
         }
         return runID
+    }
+
+    /// Per-token readings go in multi-row INSERTs of up to `tokenRowsPerStatement` rows: the
+    /// readings are most of a run's rows, and one statement per row is most of its cost.
+    private static let tokenRowsPerStatement = 128
+
+    private static func insertTokens(_ iteration: RecordedIteration, runID: Int64, _ db: Database) throws {
+        var start = 0
+        let ticks = iteration.tokenTicks
+        while start < ticks.count {
+            let count = min(tokenRowsPerStatement, ticks.count - start)
+            let placeholders = Array(repeating: "(?, ?, ?, ?)", count: count).joined(separator: ", ")
+            let statement = try db.cachedStatement(sql: "INSERT INTO token (run_id, iteration, idx, ticks) VALUES \(placeholders)")
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(count * 4)
+            for index in start..<(start + count) {
+                values.append(runID)
+                values.append(Int64(iteration.index))
+                values.append(Int64(index))
+                values.append(Int64(bitPattern: ticks[index]))
+            }
+            try statement.execute(arguments: StatementArguments(values))
+            start += count
+        }
     }
 
     public func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun] {
@@ -145,13 +166,17 @@ public final class SQLiteEvidenceStore: EvidenceStore, Sendable {
             artifactBytes: row["artifact_bytes"], registeredAt: row["registered_at"])
     }
 
-    static func storedRun(from row: Row, model: ModelReference, _ db: Database) throws -> StoredRun {
+    /// A stored run from its row; without `tokens` its iterations carry no token ticks (the
+    /// monitor needs iteration timings and energy only, and tokens are most of a run's rows).
+    static func storedRun(from row: Row, model: ModelReference, _ db: Database, tokens withTokens: Bool = true) throws -> StoredRun {
         let runID: Int64 = row["id"]
         var tokens: [Int64: [UInt64]] = [:]
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT iteration, ticks FROM token WHERE run_id = ? ORDER BY iteration, idx", arguments: [runID])
-        while let tokenRow = try cursor.next() {
-            tokens[tokenRow[0], default: []].append(UInt64(bitPattern: tokenRow[1]))
+        if withTokens {
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT iteration, ticks FROM token WHERE run_id = ? ORDER BY iteration, idx", arguments: [runID])
+            while let tokenRow = try cursor.next() {
+                tokens[tokenRow[0], default: []].append(UInt64(bitPattern: tokenRow[1]))
+            }
         }
         let iterations = try Row.fetchAll(
             db, sql: "SELECT * FROM iteration WHERE run_id = ? ORDER BY idx", arguments: [runID]

@@ -21,19 +21,19 @@ extension SQLiteCollectorStore {
             let recentRows = try Row.fetchAll(
                 db, sql: "SELECT * FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?",
                 arguments: arguments + [runID, recentRuns])
-            let baseline = try baselineRows.map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db) }
-            let recent = try recentRows.reversed().map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db) }
+            let baseline = try baselineRows.map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
+            let recent = try recentRows.reversed().map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
             return (baseline, recent)
         }
     }
 
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
-        try await write("update the alerts of \(key)") { db in
-            let live = try Row.fetchAll(
-                db, sql: "SELECT * FROM alert WHERE model = ? AND device_class = ? AND device = ? AND state != 'resolved'",
-                arguments: [key.model, key.deviceClass, key.device]
-            ).compactMap(Self.alert(from:))
-            let changes = AlertPlanner.plan(findings: findings, live: live)
+        let unchanged = try await read("read the alerts of \(key)") { db in
+            AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db)).isEmpty
+        }
+        if unchanged { return [] }
+        return try await write("update the alerts of \(key)") { db in
+            let changes = AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db))
             var events: [AlertEvent] = []
             for finding in changes.opened {
                 try db.execute(
@@ -123,6 +123,14 @@ extension SQLiteCollectorStore {
                 sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                 arguments: [error, next, id])
         }
+    }
+
+    /// The device's open and acknowledged alerts.
+    static func liveAlerts(_ key: MonitorKey, _ db: Database) throws -> [Alert] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM alert WHERE model = ? AND device_class = ? AND device = ? AND state != 'resolved'",
+            arguments: [key.model, key.deviceClass, key.device]
+        ).compactMap(alert(from:))
     }
 
     static func fetchAlert(_ id: Int64, _ db: Database) throws -> Alert? {

@@ -4,11 +4,12 @@ import Foundation
 /// baselines measured in the same run. Build with `-c release` for meaningful figures.
 @main
 struct BenchmarkMain {
-    static func main() {
+    static func main() async {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "all" || which == "link" { linkDecoder() }
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
+        if which == "all" || which == "ingest" { await IngestBenchmark.run() }
     }
 
     static func ppk2Pipeline() {

@@ -103,7 +103,7 @@ public protocol CollectorStore: Sendable {
     func agentReports() async throws(StoreError) -> [AgentReport]
 
     /// The device's baseline (its first `baselineRuns` complete runs) and its latest `recentRuns`
-    /// runs up to `runID`, oldest first; nil while `runID` is itself part of the baseline.
+    /// runs up to `runID`, oldest first, without token ticks; nil while `runID` is itself part of the baseline.
     func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])?
     /// Applies one run's findings to the device's alerts in one transaction — one live alert per
     /// rule and device — and queues an event per opened or resolved alert for each webhook.
