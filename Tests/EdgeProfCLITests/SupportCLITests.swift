@@ -45,8 +45,9 @@ import Testing
         let inventory = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
         let simulators = try #require(inventory["simulatedBoards"] as? [[String: Any]])
         #expect(simulators.contains { $0["path"] as? String == board.path && $0["board"] as? String == "edgeprof-sim" })
+        let pid = board.process.processIdentifier
         _ = board.stop()
         let after = try cli.run(["devices", "list"])
-        #expect(!after.stdout.contains(board.path + " "), "a stopped simulator is not listed")
+        #expect(!after.stdout.contains("pid \(pid) "), "a stopped simulator is not listed (its pty may already serve another test's board)")
     }
 }

@@ -41,22 +41,17 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         var tokenCount: UInt64 = 0
         var everyIterationHasEnergy = true
         for run in runs {
-            let msPerTick = 1000 / Double(run.board.tickHz)
+            latencies += RunMetric.latency.values(in: run)
+            firstTokens += RunMetric.ttft.values(in: run)
+            gaps += RunMetric.interToken.values(in: run)
+            energies += RunMetric.energy.values(in: run)
             var runTicks: UInt64 = 0
             var energyTicks: UInt64 = 0
             for iteration in run.iterations {
                 let ticks = iteration.endTicks - iteration.startTicks
-                latencies.append(Double(ticks) * msPerTick / Double(max(iteration.inferences ?? 1, 1)))
                 runTicks += ticks
                 tokenCount += UInt64(iteration.tokenTicks.count)
-                if let first = iteration.tokenTicks.first {
-                    firstTokens.append(Double(first - iteration.startTicks) * msPerTick)
-                }
-                for (previous, next) in zip(iteration.tokenTicks, iteration.tokenTicks.dropFirst()) {
-                    gaps.append(Double(next - previous) * msPerTick)
-                }
-                if let nanojoules = iteration.energyNanojoules {
-                    energies.append(Double(nanojoules) / 1e6)
+                if iteration.energyNanojoules != nil {
                     energyTicks += ticks
                     tokensWithEnergy += UInt64(iteration.tokenTicks.count)
                 } else {

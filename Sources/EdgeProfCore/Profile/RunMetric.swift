@@ -1,4 +1,4 @@
-/// A per-iteration figure of a stored run, as a series of values for drift statistics.
+/// A per-iteration figure of a run: the series a profile summary reduces and drift statistics compare.
 public enum RunMetric: String, Sendable, Codable, CaseIterable {
     /// Latency per inference, ms.
     case latency
