@@ -62,14 +62,8 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-crash-\(UUID())")
         let database = folder.appendingPathComponent("lab.sqlite").path
         let store = try SQLiteCollectorStore(path: database)
+        try store.registerTestModel()
         let now = Date()
-        let model = RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
-        _ = try store.evidence.commit(GovernanceChange(
-            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
-            operations: [
-                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
-                .transition(StageTransition(reference: LiveCollector.reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
-            ]))
         var tokens: [String] = []
         for bench in ["bench-1", "bench-2"] {
             tokens.append(try await LiveCollector.issue(store, TokenGrant(id: "", actor: bench, kind: .agent, bench: bench, createdAt: now, expiresAt: nil)))
@@ -142,14 +136,8 @@ extension CollectorCrashTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-promote-crash-\(UUID())")
         let database = folder.appendingPathComponent("lab.sqlite").path
         let store = try SQLiteCollectorStore(path: database)
+        try store.registerTestModel()
         let now = Date()
-        let model = RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
-        _ = try store.evidence.commit(GovernanceChange(
-            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
-            operations: [
-                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
-                .transition(StageTransition(reference: LiveCollector.reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
-            ]))
         try GovernedModel.register(in: store)
         let token = try await LiveCollector.issue(store, TokenGrant(id: "", actor: "bo", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
         let auditBefore = try store.evidence.auditTrail().count

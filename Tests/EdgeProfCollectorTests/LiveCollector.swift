@@ -22,14 +22,8 @@ final class LiveCollector: Sendable {
     static func start(maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), governance: Bool = false) async throws -> LiveCollector {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-collector-\(UUID())/c.sqlite").path
         let store = try SQLiteCollectorStore(path: path)
+        let model = try store.registerTestModel()
         let now = Date()
-        let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
-        _ = try store.evidence.commit(GovernanceChange(
-            actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
-            operations: [
-                .registerVersion(model, metadata: VersionMetadata(author: "ana")),
-                .transition(StageTransition(reference: reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
-            ]))
         let agent = try await issue(store, TokenGrant(id: "", actor: "bench1-agent", kind: .agent, bench: "bench-1", createdAt: now, expiresAt: nil))
         let person = try await issue(store, TokenGrant(id: "", actor: "ana", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
         let application = CollectorApplication(
@@ -45,7 +39,7 @@ final class LiveCollector: Sendable {
         let port = await iterator.next() ?? 0
         return LiveCollector(
             store: store, group: group, port: port, agentToken: agent, personToken: person,
-            model: try requireModel(store.evidence.model(reference)))
+            model: model)
     }
 
     private init(store: SQLiteCollectorStore, group: ServiceGroup, port: Int, agentToken: String, personToken: String, model: RegisteredModel) {
@@ -98,9 +92,4 @@ final class LiveCollector: Sendable {
     func runCount() throws -> Int {
         try store.evidence.runs(of: model, deviceClass: nil).count
     }
-}
-
-private func requireModel(_ model: RegisteredModel?) throws -> RegisteredModel {
-    guard let model else { throw CocoaError(.fileNoSuchFile) }
-    return model
 }

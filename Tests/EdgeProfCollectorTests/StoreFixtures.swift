@@ -30,12 +30,7 @@ final class StoreUnderTest: Sendable {
         switch kind {
         case .sqlite:
             let store = try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-contract-\(UUID()).sqlite").path)
-            _ = try store.evidence.commit(GovernanceChange(
-                actor: "ana", at: now, expectedAuditHead: try store.evidence.snapshot(model: "kws").auditHead,
-                operations: [
-                    .registerVersion(model, metadata: VersionMetadata(author: "ana")),
-                    .transition(StageTransition(reference: model.reference, from: nil, to: .development, at: now, actor: "ana", reason: "registered")),
-                ]))
+            try store.registerDirectly(model, actor: "ana")
             return StoreUnderTest(store: store, model: try await store.models()[0], client: nil, runner: nil)
         case .postgres:
             guard let server = StoreKind.postgresURL else { throw PostgresMissing() }

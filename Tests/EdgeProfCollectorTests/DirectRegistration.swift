@@ -1,0 +1,27 @@
+import EdgeProfCore
+import EdgeProfStore
+import Foundation
+
+extension SQLiteCollectorStore {
+    /// Registers `model` as `actor` straight through the store (no roles asked), in development.
+    @discardableResult
+    func registerDirectly(_ model: RegisteredModel, actor: String) throws -> RegisteredModel {
+        let reference = model.reference
+        _ = try evidence.commit(GovernanceChange(
+            actor: actor, at: model.registeredAt, expectedAuditHead: try evidence.snapshot(model: reference.name).auditHead,
+            operations: [
+                .registerVersion(model, metadata: VersionMetadata(author: actor)),
+                .transition(StageTransition(reference: reference, from: nil, to: .development, at: model.registeredAt, actor: actor, reason: "registered")),
+            ]))
+        guard let stored = try evidence.model(reference) else { throw CocoaError(.fileNoSuchFile) }
+        return stored
+    }
+
+    /// kws@1.0.0 with the test artifact SHA, registered by ana.
+    @discardableResult
+    func registerTestModel() throws -> RegisteredModel {
+        try registerDirectly(
+            RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: Date()),
+            actor: "ana")
+    }
+}
