@@ -46,12 +46,7 @@ struct CollectorHandlers: Sendable {
         case .listAlerts: return try await listAlerts(request)
         case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
         case .modelHistory, .modelGates, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel:
-            var body: Data?
-            if route.mutates {
-                try requireJSON(request)
-                var request = request
-                body = Data(try await request.collectBody(upTo: configuration.maximumBodyBytes).readableBytesView)
-            }
+            let body = route.mutates ? try await jsonBody(request) : nil
             return try json(try governance.respond(route, context: context, grant: grant, body: body))
         }
     }
@@ -69,12 +64,13 @@ struct CollectorHandlers: Sendable {
             metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
             throw error
         }
-        if let depthText = request.headers[HTTPField.Name("X-EdgeProf-Spool-Depth")!], let depth = Int(depthText), depth >= 0 {
-            try await record(AgentReport(bench: upload.bench, spoolDepth: depth, reportedAt: Date()))
+        let report = request.headers[HTTPField.Name("X-EdgeProf-Spool-Depth")!].flatMap(Int.init).flatMap { depth in
+            depth >= 0 ? AgentReport(bench: upload.bench, spoolDepth: depth, reportedAt: Date()) : nil
         }
         let receipt: RunReceipt
         do {
-            receipt = try await store.ingest(upload, contentSHA256: upload.contentSHA256)
+            receipt = try await store.ingest(upload, contentSHA256: upload.contentSHA256, agentReport: report)
+            if let report { metrics.recordSpoolDepth(bench: report.bench, depth: report.spoolDepth) }
         } catch {
             metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
             throw Self.apiError(error)
@@ -194,12 +190,17 @@ struct CollectorHandlers: Sendable {
         }
     }
 
-    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+    /// The request's body, refused unless it is JSON and within the size limit.
+    private func jsonBody(_ request: Request) async throws -> Data {
         try requireJSON(request)
         var request = request
-        let buffer = try await request.collectBody(upTo: configuration.maximumBodyBytes)
+        return Data(try await request.collectBody(upTo: configuration.maximumBodyBytes).readableBytesView)
+    }
+
+    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let body = try await jsonBody(request)
         do {
-            return try StrictJSON.decode(T.self, from: Data(buffer: buffer))
+            return try StrictJSON.decode(T.self, from: body)
         } catch {
             throw APIError.badRequest(error)
         }

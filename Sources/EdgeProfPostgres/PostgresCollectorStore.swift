@@ -90,10 +90,11 @@ public final class PostgresCollectorStore: CollectorStore {
 
     // MARK: Runs
 
-    public func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt {
+    public func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt {
         let outcome: Result<RunReceipt, IngestRefusal>
         do {
             outcome = try await client.withTransaction(logger: logger) { connection -> Result<RunReceipt, IngestRefusal> in
+                if let agentReport { try await Self.upsert(agentReport, connection, self.logger) }
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(upload.idempotencyKey)))", logger: self.logger)
                 let existing = try await connection.query(
                     "SELECT id, content_sha256 FROM run WHERE idempotency_key = \(upload.idempotencyKey)", logger: self.logger)
@@ -283,13 +284,15 @@ public final class PostgresCollectorStore: CollectorStore {
     }
 
     public func recordAgentReport(_ report: AgentReport) async throws(StoreError) {
-        try await withConnection("record the report of bench \(report.bench)") { connection in
-            try await connection.query(
-                """
-                INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (\(report.bench), \(Int64(report.spoolDepth)), \(report.reportedAt))
-                ON CONFLICT (bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
-                """, logger: self.logger)
-        }
+        try await withConnection("record the report of bench \(report.bench)") { connection in try await Self.upsert(report, connection, self.logger) }
+    }
+
+    private static func upsert(_ report: AgentReport, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (\(report.bench), \(Int64(report.spoolDepth)), \(report.reportedAt))
+            ON CONFLICT (bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
+            """, logger: logger)
     }
 
     public func agentReports() async throws(StoreError) -> [AgentReport] {

@@ -13,10 +13,11 @@ public final class SQLiteCollectorStore: CollectorStore {
         evidence = try SQLiteEvidenceStore(path: path)
     }
 
-    public func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt {
+    public func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt {
         let outcome: Result<RunReceipt, IngestRefusal>
         do {
             outcome = try await pool.write { db -> Result<RunReceipt, IngestRefusal> in
+                if let agentReport { try Self.upsert(agentReport, db) }
                 if let row = try Row.fetchOne(
                     db, sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?", arguments: [upload.idempotencyKey])
                 {
@@ -105,14 +106,16 @@ public final class SQLiteCollectorStore: CollectorStore {
     }
 
     public func recordAgentReport(_ report: AgentReport) async throws(StoreError) {
-        try await write("record the report of bench \(report.bench)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (?, ?, ?)
-                    ON CONFLICT(bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
-                    """,
-                arguments: [report.bench, report.spoolDepth, report.reportedAt])
-        }
+        try await write("record the report of bench \(report.bench)") { db in try Self.upsert(report, db) }
+    }
+
+    private static func upsert(_ report: AgentReport, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (?, ?, ?)
+                ON CONFLICT(bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
+                """,
+            arguments: [report.bench, report.spoolDepth, report.reportedAt])
     }
 
     public func agentReports() async throws(StoreError) -> [AgentReport] {

@@ -10,7 +10,7 @@ import Testing
 /// without a token, uploads are stored exactly once, and every bad request is a 4xx that says why.
 @Suite(.serialized) struct CollectorAPITests {
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutesServed() throws {
-        let application = CollectorApplication(store: try SQLiteCollectorStoreStub.make(), configuration: CollectorConfiguration())
+        let application = CollectorApplication(store: try TemporaryCollectorStore.make(), configuration: CollectorConfiguration())
         let served = Set(application.makeRouter().routes.map { "\($0.method.rawValue) \($0.path)" })
         let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.json()) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")
@@ -195,8 +195,8 @@ import Testing
 
 typealias NIOHTTP1Method = NIOHTTP1.HTTPMethod
 
-/// A store for tests that only need the router.
-enum SQLiteCollectorStoreStub {
+/// A real SQLite collector store in a new temporary file.
+enum TemporaryCollectorStore {
     static func make() throws -> SQLiteCollectorStore {
         try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-router-\(UUID()).sqlite").path)
     }

@@ -21,7 +21,7 @@ import Testing
         openssl.waitUntilExit()
         #expect(openssl.terminationStatus == 0)
 
-        let store = try SQLiteCollectorStoreStub.make()
+        let store = try TemporaryCollectorStore.make()
         let application = CollectorApplication(
             store: store, configuration: CollectorConfiguration(host: "127.0.0.1", port: 0, tls: (certificate, key)))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -89,8 +89,9 @@ public struct AgentReport: Sendable, Codable, Hashable {
 /// The collector's storage: SQLite on one machine, PostgreSQL for a lab, one interface.
 public protocol CollectorStore: Sendable {
     var location: String { get }
-    /// Stores the upload once: a known key with the same content answers the first receipt.
-    func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt
+    /// Stores the upload once: a known key with the same content answers the first receipt. The
+    /// agent's report, when given, is recorded in the same transaction (one write per upload).
+    func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt
     func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)]
     func run(id: Int64) async throws(StoreError) -> StoredRun?
     func models() async throws(StoreError) -> [RegisteredModel]
@@ -116,6 +117,12 @@ public protocol CollectorStore: Sendable {
     func dueWebhookDeliveries(now: Date, limit: Int) async throws(StoreError) -> [WebhookDelivery]
     func markWebhookDelivered(id: Int64, at: Date) async throws(StoreError)
     func markWebhookFailed(id: Int64, error: String, next: Date) async throws(StoreError)
+}
+
+extension CollectorStore {
+    public func ingest(_ upload: RunUpload, contentSHA256: String) async throws(IngestRefusal) -> RunReceipt {
+        try await ingest(upload, contentSHA256: contentSHA256, agentReport: nil)
+    }
 }
 
 /// An alert event waiting to be POSTed to a webhook.

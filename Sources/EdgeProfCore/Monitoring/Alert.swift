@@ -55,7 +55,7 @@ public struct Alert: Sendable, Codable, Hashable {
 }
 
 /// What one run's findings do to a device's alerts.
-public struct AlertChanges: Sendable, Hashable {
+public struct AlertChanges: Sendable {
     /// Rules firing with no alert open: new alerts (notified).
     public var opened: [MonitorFinding] = []
     /// Alerts still firing: evidence refreshed, no new notification (deduplicated).
@@ -64,16 +64,6 @@ public struct AlertChanges: Sendable, Hashable {
     public var resolved: [Int64] = []
 
     public var isEmpty: Bool { opened.isEmpty && refreshed.isEmpty && resolved.isEmpty }
-
-    public static func == (lhs: AlertChanges, rhs: AlertChanges) -> Bool {
-        lhs.opened == rhs.opened && lhs.refreshed.map(\.id) == rhs.refreshed.map(\.id)
-            && lhs.refreshed.map(\.finding) == rhs.refreshed.map(\.finding) && lhs.resolved == rhs.resolved
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(opened)
-        hasher.combine(resolved)
-    }
 }
 
 /// Turns findings into alert changes: one live alert per (rule, device); inconclusive changes nothing.
