@@ -26,8 +26,7 @@ public struct CollectorApplication: Sendable {
         router.add(middleware: ErrorMiddleware(logger: logger))
         let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
         let governance = GovernanceHandlers(
-            evidence: configuration.governance?.store, policy: configuration.governance?.policy ?? GovernancePolicy(),
-            policyFile: configuration.governance?.policyFile)
+            registry: store.registry, policy: configuration.governance.policy, policyFile: configuration.governance.policyFile)
         let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance)
         for route in CollectorRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { request, context in

@@ -12,13 +12,14 @@ public struct CollectorConfiguration: Sendable {
     public var settings: CollectorSettings
     /// How failed webhook deliveries are retried.
     public var webhookRetry: RetrySchedule
-    /// The registry the governance routes act on (a SQLite collector's store) and its policy.
-    public var governance: (store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?)?
+    /// The governance policy of the registry routes, and the file it came from (edge thresholds
+    /// files are relative to it).
+    public var governance: (policy: GovernancePolicy, policyFile: String?)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
         settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300),
-        governance: (store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?)? = nil
+        governance: (policy: GovernancePolicy, policyFile: String?) = (GovernancePolicy(), nil)
     ) {
         self.governance = governance
         self.host = host

@@ -45,9 +45,10 @@ struct CollectorHandlers: Sendable {
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
         case .listAlerts: return try await listAlerts(request)
         case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
-        case .modelHistory, .modelGates, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel:
-            let body = route.mutates ? try await jsonBody(request) : nil
-            return try json(try governance.respond(route, context: context, grant: grant, body: body))
+        default:
+            let body = route.hasBody ? try await jsonBody(request) : nil
+            let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+            return try await governance.respond(.init(route: route, parameters: context.parameters, query: query, body: body), grant: grant)
         }
     }
 
@@ -211,12 +212,11 @@ struct CollectorHandlers: Sendable {
     }
 
     private func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONCoding.encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try Responses.json(value, status: status)
     }
 
     private func text(_ body: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        Responses.text(body, contentType: "text/plain")
     }
 
     static func apiError(_ refusal: IngestRefusal) -> APIError {

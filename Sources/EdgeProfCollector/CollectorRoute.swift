@@ -17,16 +17,25 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case acknowledgeAlert
     case modelHistory
     case modelGates
+    case modelCard
+    case gateCheck
+    case registerVersion
+    case attachEvidence
     case approveVersion
     case promoteVersion
     case retireVersion
     case rollbackModel
     case haltModel
     case resumeModel
+    case listActors
+    case addActor
+    case auditLog
+    case auditVerify
 
     var method: HTTPRequest.Method {
         switch self {
-        case .uploadRun, .reportAgent, .acknowledgeAlert, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel: .post
+        case .uploadRun, .reportAgent, .acknowledgeAlert, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
+             .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor: .post
         default: .get
         }
     }
@@ -46,12 +55,19 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .acknowledgeAlert: "/v1/alerts/:id/ack"
         case .modelHistory: "/v1/models/:name/history"
         case .modelGates: "/v1/models/:name/:version/gates"
+        case .modelCard: "/v1/models/:name/:version/card"
+        case .gateCheck: "/v1/models/:name/:version/gate-check"
+        case .registerVersion: "/v1/models/:name/versions"
+        case .attachEvidence: "/v1/models/:name/:version/attachments"
         case .approveVersion: "/v1/models/:name/:version/approvals"
         case .promoteVersion: "/v1/models/:name/:version/promote"
         case .retireVersion: "/v1/models/:name/:version/retire"
         case .rollbackModel: "/v1/models/:name/rollback"
         case .haltModel: "/v1/models/:name/halt"
         case .resumeModel: "/v1/models/:name/resume"
+        case .listActors, .addActor: "/v1/actors"
+        case .auditLog: "/v1/audit"
+        case .auditVerify: "/v1/audit/verify"
         }
     }
 
@@ -67,13 +83,17 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent: .ingest
         case .listRuns, .getRun, .listModels, .listAgents, .listAlerts: .anyToken
-        case .acknowledgeAlert, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel: .person
-        case .modelHistory, .modelGates: .anyToken
+        case .acknowledgeAlert, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
+             .haltModel, .resumeModel, .addActor: .person
+        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify: .anyToken
         }
     }
 
     /// Whether the route changes anything (such routes never run without a token).
-    var mutates: Bool { method != .get }
+    var mutates: Bool { method != .get && self != .gateCheck }
+
+    /// Whether the route takes a JSON body.
+    var hasBody: Bool { method == .post && self != .acknowledgeAlert }
 
     var summary: String {
         switch self {
@@ -90,12 +110,20 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
         case .modelHistory: "A model's versions, stages, releases and halts (the registry snapshot)."
         case .modelGates: "The governance gates of a version as they stand now (PASS, FAIL, INCONCLUSIVE with evidence)."
+        case .modelCard: "The model card of a version: markdown (with Hugging Face metadata), html, json or hf."
+        case .gateCheck: "The edge-performance gate of a version on a device class, on the runs stored here: PASS, FAIL or INCONCLUSIVE. Writes nothing."
+        case .registerVersion: "Register a version with its artifact's bytes (kept in the registry's database) as the token's actor."
+        case .attachEvidence: "Attach a text document to a version as evidence (predictions CSV, shadow report, runbook…)."
         case .approveVersion: "Record an approval of a version as the token's actor, with the role the stage needs."
         case .promoteVersion: "Move a version to its next (or the given) lifecycle stage, guarded by gates and approvals."
         case .retireVersion: "Retire a version: archived, out of serving."
         case .rollbackModel: "Roll a model back to its previous production version (or the given one)."
         case .haltModel: "Emergency halt of a model's serving."
         case .resumeModel: "Resume a halted model."
+        case .listActors: "The registry's actors and their roles."
+        case .addActor: "Add an actor with roles (needs tech_lead or compliance_officer; the first actor adds themselves)."
+        case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
+        case .auditVerify: "Check every hash and link of the audit trail."
         }
     }
 }

@@ -5,101 +5,149 @@ import HTTPTypes
 import Hummingbird
 
 /// The registry's governance over the API: every act is the token's actor acting, under the same
-/// rules (roles, separation of duties, gates) as `edgeprof model …` on the command line.
+/// rules (roles, separation of duties, gates) as `edgeprof model …` on the command line, on the
+/// registry in the collector's database (SQLite or PostgreSQL).
 struct GovernanceHandlers: Sendable {
-    let evidence: (any EvidenceStore)?
+    let registry: any RegistryStore
     let policy: GovernancePolicy
     let policyFile: String?
 
-    /// A model's registry history as the API returns it.
-    struct ModelHistory: Encodable, Sendable {
-        var name: String
-        var versions: [ModelVersionRecord]
-        var transitions: [StageTransition]
-        var approvals: [Approval]
-        var halts: [HaltEvent]
-        var releases: [String]
+    /// The request as a governance route sees it: path parameters, query and JSON body.
+    struct Call {
+        var route: CollectorRoute
+        var parameters: Parameters
+        var query: [String: String]
+        var body: Data?
+    }
 
-        init(_ snapshot: RegistrySnapshot) {
-            name = snapshot.name
-            versions = snapshot.versions
-            transitions = snapshot.transitions
-            approvals = snapshot.approvals
-            halts = snapshot.halts
-            releases = snapshot.releases.map(\.id)
+    /// Answers a governance route.
+    func respond(_ call: Call, grant: TokenGrant?) async throws -> Response {
+        let service = GovernanceService(store: registry, policy: policy, policyFile: policyFile, actor: grant?.actor ?? "", catalogue: nil)
+        do {
+            return try await answer(call, service)
+        } catch {
+            throw Self.apiError(error)
         }
     }
 
-    struct ReasonBody: Codable {
-        var reason: String
-    }
-
-    struct ApprovalBody: Codable {
-        var stage: ApprovalStage
-        var reason: String
-        var evidence: [String]?
-    }
-
-    struct PromoteBody: Codable {
-        var to: LifecycleStage?
-        var reason: String
-    }
-
-    struct RollbackBody: Codable {
-        var to: String?
-        var reason: String
-    }
-
-    /// Answers a governance route; `body` is the request's JSON (nil for reads).
-    func respond(_ route: CollectorRoute, context: BasicRequestContext, grant: TokenGrant?, body: Data?) throws -> any Encodable & Sendable {
-        guard let evidence else {
-            throw APIError(.notImplemented, "governance-needs-sqlite", "this collector's PostgreSQL store keeps runs and alerts; the registry's lifecycle, approvals and audit trail run on a SQLite collector for now")
-        }
-        let service = GovernanceService(store: evidence, policy: policy, policyFile: policyFile, actor: grant?.actor ?? "", catalogue: nil)
-        let name = context.parameters.get("name") ?? ""
+    private func answer(_ call: Call, _ service: GovernanceService) async throws(AgentError) -> Response {
+        let name = call.parameters.get("name") ?? ""
         func reference() throws(AgentError) -> ModelReference {
-            let version = context.parameters.get("version") ?? ""
-            do { return try ModelReference(parsing: "\(name)@\(version)") } catch { throw .invalidArgument(error.description) }
+            try ModelRegistrar.reference(name: name, version: call.parameters.get("version") ?? "")
         }
-        let result = Result { () throws(AgentError) -> any Encodable & Sendable in
-            switch route {
-            case .modelHistory:
-                return ModelHistory(try service.snapshot(name))
-            case .modelGates:
-                return try service.gateResults(for: reference())
-            case .approveVersion:
-                let request = try decode(ApprovalBody.self, body)
-                return try service.approve(reference(), stage: request.stage, reason: request.reason, evidence: request.evidence ?? [])
-            case .promoteVersion:
-                let request = try decode(PromoteBody.self, body)
-                return GovernanceListing.DecisionSummary(try service.promote(reference(), to: request.to, reason: request.reason))
-            case .retireVersion:
-                let request = try decode(ReasonBody.self, body)
-                return GovernanceListing.DecisionSummary(try service.retire(reference(), reason: request.reason))
-            case .rollbackModel:
-                let request = try decode(RollbackBody.self, body)
-                var target: SemanticVersion?
-                if let text = request.to {
-                    do throws(SemanticVersionError) { target = try SemanticVersion(parsing: text) } catch { throw .invalidArgument(error.description) }
-                }
-                return GovernanceListing.DecisionSummary(try service.rollback(model: name, to: target, reason: request.reason))
-            case .haltModel:
-                return try service.halt(model: name, reason: try decode(ReasonBody.self, body).reason)
-            case .resumeModel:
-                return try service.resume(model: name, reason: try decode(ReasonBody.self, body).reason)
-            default:
-                throw .invalidArgument("not a governance route")
+        switch call.route {
+        case .modelHistory:
+            return try json(GovernanceBodies.ModelHistory(try await service.snapshot(name)))
+        case .modelGates:
+            return try json(try await service.gateResults(for: reference()))
+        case .registerVersion:
+            let request = try decode(GovernanceBodies.Register.self, call.body)
+            guard let artifact = Data(base64Encoded: request.artifactBase64) else {
+                throw .invalidArgument("artifactBase64: not base64; send the model file's bytes base64-encoded")
             }
+            var metadata = VersionMetadata()
+            if let text = request.metadata {
+                do throws(ConfigError) { metadata = try VersionMetadata(yaml: text, file: "metadata") } catch { throw .config(error) }
+            }
+            metadata.tags += request.tags ?? []
+            let model = try await ModelRegistrar(store: registry).register(
+                name: name, version: request.version, artifact: Array(artifact), metadata: metadata, actor: service.actor)
+            return try json(model, status: .created)
+        case .attachEvidence:
+            let request = try decode(GovernanceBodies.Attach.self, call.body)
+            let attachment = try await service.attach(reference(), kind: request.kind, fileName: request.fileName, content: Array(request.content.utf8))
+            return try json(GovernanceListing.AttachmentSummary(attachment), status: .created)
+        case .approveVersion:
+            let request = try decode(GovernanceBodies.Approve.self, call.body)
+            return try json(try await service.approve(reference(), stage: request.stage, reason: request.reason, evidence: request.evidence ?? []))
+        case .promoteVersion:
+            let request = try decode(GovernanceBodies.Promote.self, call.body)
+            let decision: GovernanceRules.Decision
+            if request.emergency == true {
+                if let to = request.to, to != .production { throw .invalidArgument("an emergency deployment goes to production; drop \"to\": \"\(to.rawValue)\"") }
+                decision = try await service.emergencyDeploy(reference(), informed: request.informed ?? [], reason: request.reason)
+            } else {
+                guard request.informed == nil else { throw .invalidArgument("\"informed\" belongs to an emergency deployment: add \"emergency\": true") }
+                decision = try await service.promote(reference(), to: request.to, reason: request.reason)
+            }
+            return try json(GovernanceListing.DecisionSummary(decision))
+        case .retireVersion:
+            let request = try decode(GovernanceBodies.Reason.self, call.body)
+            return try json(GovernanceListing.DecisionSummary(try await service.retire(reference(), reason: request.reason)))
+        case .rollbackModel:
+            let request = try decode(GovernanceBodies.Rollback.self, call.body)
+            var target: SemanticVersion?
+            if let text = request.to {
+                do throws(SemanticVersionError) { target = try SemanticVersion(parsing: text) } catch { throw .invalidArgument(error.description) }
+            }
+            return try json(GovernanceListing.DecisionSummary(try await service.rollback(model: name, to: target, reason: request.reason)))
+        case .haltModel:
+            return try json(try await service.halt(model: name, reason: try decode(GovernanceBodies.Reason.self, call.body).reason))
+        case .resumeModel:
+            return try json(try await service.resume(model: name, reason: try decode(GovernanceBodies.Reason.self, call.body).reason))
+        case .modelCard:
+            let text = call.query["format"] ?? ModelCardFormat.markdown.rawValue
+            guard let format = ModelCardFormat(rawValue: text) else {
+                throw .invalidArgument("format=\(text): use one of \(ModelCardFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return Responses.text(ModelCardRenderer.render(try await service.card(for: reference()), as: format), contentType: Self.contentType(of: format))
+        case .gateCheck:
+            return try json(try await gateCheck(reference(), try decode(GovernanceBodies.GateCheck.self, call.body), service))
+        case .listActors:
+            return try json(try await service.snapshot("").actors)
+        case .addActor:
+            let request = try decode(GovernanceBodies.AddActor.self, call.body)
+            try await service.addActor(name: request.name, roles: request.roles)
+            guard let added = try await service.snapshot("").actor(named: request.name) else {
+                throw .invalidArgument("actor \(request.name) was recorded but cannot be shown")
+            }
+            return try json(added, status: .created)
+        case .auditLog:
+            let model = call.query["model"]
+            let entries = try await auditTrail().filter { model == nil || $0.subject.hasPrefix("\(model!)@") }
+            return try json(entries)
+        case .auditVerify:
+            let entries = try await auditTrail()
+            return try json(GovernanceBodies.AuditVerdict(AuditChain.verify(entries), entries: entries.count))
+        default:
+            throw .invalidArgument("not a governance route")
         }
-        switch result {
-        case .success(let value): return value
-        case .failure(let error): throw Self.apiError(error)
+    }
+
+    /// The edge-performance gate, as `edgeprof gate check` answers it, on the collector's runs.
+    private func gateCheck(_ reference: ModelReference, _ request: GovernanceBodies.GateCheck, _ service: GovernanceService) async throws(AgentError) -> GateVerdict {
+        let gatePolicy: GatePolicy
+        let file: String
+        if let text = request.thresholds {
+            file = "thresholds"
+            do throws(ConfigError) { gatePolicy = try GatePolicy(yaml: text, file: file) } catch { throw .config(error) }
+        } else {
+            file = service.resolvedThresholdsFile
+            gatePolicy = try GateService.loadPolicy(path: file)
         }
+        return try await GateService(store: registry).check(model: reference, deviceClass: request.deviceClass, policy: gatePolicy, policyFile: file, runID: request.run)
+    }
+
+    private func auditTrail() async throws(AgentError) -> [AuditEntry] {
+        do { return try await registry.auditTrail() } catch { throw .store(error) }
+    }
+
+    private func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws(AgentError) -> Response {
+        do { return try Responses.json(value, status: status) } catch { throw .invalidArgument("the answer cannot be encoded: \(error)") }
     }
 
     private func decode<T: Codable>(_ type: T.Type, _ body: Data?) throws(AgentError) -> T {
         do { return try StrictJSON.decode(T.self, from: body ?? Data()) } catch {
             throw .invalidArgument(error.description)
+        }
+    }
+
+    private static func contentType(of format: ModelCardFormat) -> String {
+        switch format {
+        case .markdown: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        case .json: "application/json"
+        case .hf: "application/yaml"
         }
     }
 
@@ -117,7 +165,11 @@ struct GovernanceHandlers: Sendable {
             case .artifactMismatch: return APIError(.conflict, "artifact-changed", refusal.description)
             }
         case .invalidArgument(let message): return APIError(.badRequest, "invalid-body", message)
+        case .config(let problem): return APIError(.unprocessableContent, "invalid-config", problem.description)
+        case .artifact: return APIError(.unprocessableContent, "invalid-document", error.description)
         case .unknownModel: return APIError(.notFound, "unknown-model", error.description)
+        case .store(.duplicateVersion): return APIError(.conflict, "duplicate", error.description)
+        case .store(.conflict): return APIError(.conflict, "registry-busy", error.description)
         case .store(let storeError): return APIError.store(storeError)
         default: return APIError(.unprocessableContent, "refused", error.description)
         }

@@ -79,26 +79,42 @@ enum OpenAPIDocument {
             operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
             responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
             responses["404"] = error("no such alert")
-        case .modelHistory, .modelGates, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel, .haltModel, .resumeModel:
-            var parameters: [[String: Any]] = [["name": "name", "in": "path", "required": true, "schema": ["type": "string"]]]
+        default:
+            var parameters: [[String: Any]] = []
+            if route.path.contains(":name") {
+                parameters.append(["name": "name", "in": "path", "required": true, "schema": ["type": "string"]])
+            }
             if route.path.contains(":version") {
                 parameters.append(["name": "version", "in": "path", "required": true, "schema": ["type": "string"], "description": "semantic version"])
             }
-            operation["parameters"] = parameters
+            if route == .modelCard {
+                parameters.append(query("format", ["type": "string", "enum": ModelCardFormat.allCases.map(\.rawValue)], "markdown by default"))
+            }
+            if route == .auditLog {
+                parameters.append(query("model", ["type": "string"], "only the acts on this model (any version)"))
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = governanceBody(route) {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
             }
-            responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof model … --format json` prints it")
-            responses["404"] = error("no such model or version")
-            responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact")
-            responses["501"] = error("a PostgreSQL collector: governance runs on SQLite for now")
+            switch route {
+            case .modelCard:
+                responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html", "application/json", "application/yaml"].map { ($0, ["schema": ["type": "string"]]) })]
+            case .registerVersion, .attachEvidence, .addActor:
+                responses["201"] = json(["type": "object"], "recorded, with its audit entry")
+            default:
+                responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
+            }
+            if route.path.contains(":name") { responses["404"] = error("no such model or version") }
+            if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
+            if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
         }
         if route.access != .open {
             responses["401"] = error("no token, or an unknown, expired or revoked one")
             responses["403"] = error("the token may not do this")
             responses["503"] = error("the database is unreachable; retry")
         }
-        if route.mutates || [.listRuns, .getRun, .listAlerts].contains(route) {
+        if route.hasBody || [.listRuns, .getRun, .listAlerts, .modelCard].contains(route) {
             responses["400"] = error("malformed request")
         }
         operation["responses"] = responses
@@ -116,12 +132,31 @@ enum OpenAPIDocument {
                                    "evidence": ["type": "array", "items": ["type": "string"]]]]
         case .promoteVersion:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
-                    "properties": ["to": ["type": "string", "enum": LifecycleStage.allCases.map(\.rawValue)], "reason": reason]]
+                    "properties": ["to": ["type": "string", "enum": LifecycleStage.allCases.map(\.rawValue)], "reason": reason,
+                                   "emergency": ["type": "boolean", "description": "deploy to production without approvals or gates"],
+                                   "informed": ["type": "array", "items": ["type": "string"], "description": "who was told of the emergency deployment"]]]
         case .rollbackModel:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
                     "properties": ["to": ["type": "string", "description": "the version to roll back to"], "reason": reason]]
         case .retireVersion, .haltModel, .resumeModel:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .registerVersion:
+            return ["type": "object", "additionalProperties": false, "required": ["version", "artifactBase64"],
+                    "properties": ["version": ["type": "string", "description": "semantic version"],
+                                   "artifactBase64": ["type": "string", "contentEncoding": "base64", "description": "the model file's bytes"],
+                                   "metadata": ["type": "string", "description": "the text of a --metadata file (YAML or JSON)"],
+                                   "tags": ["type": "array", "items": ["type": "string"]]]]
+        case .attachEvidence:
+            return ["type": "object", "additionalProperties": false, "required": ["kind", "fileName", "content"],
+                    "properties": ["kind": ["type": "string", "pattern": "^[a-z0-9-]+$"], "fileName": ["type": "string"], "content": ["type": "string"]]]
+        case .gateCheck:
+            return ["type": "object", "additionalProperties": false, "required": ["deviceClass"],
+                    "properties": ["deviceClass": ["type": "string"],
+                                   "thresholds": ["type": "string", "description": "the text of a thresholds file; default: the policy's edge thresholds file on the collector"],
+                                   "run": ["type": "integer", "description": "judge this run only"]]]
+        case .addActor:
+            return ["type": "object", "additionalProperties": false, "required": ["name", "roles"],
+                    "properties": ["name": ["type": "string"], "roles": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": GovernanceRole.allCases.map(\.rawValue)]]]]
         default:
             return nil
         }

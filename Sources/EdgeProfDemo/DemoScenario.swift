@@ -70,24 +70,45 @@ public struct DemoScenario: Sendable {
         public var boardPath: String
     }
 
-    public let store: any EvidenceStore
+    public let store: any BenchStore
 
-    public init(store: any EvidenceStore) {
+    public init(store: any BenchStore) {
         self.store = store
     }
 
     public func run(
         _ options: Options, handshaken: (BoardInfo, BoardModelInfo, String) -> Void = { _, _, _ in },
         progress: (LinkSession.Progress) -> Void = { _ in }
-    ) throws(AgentError) -> Result {
+    ) async throws(AgentError) -> Result {
         let thresholdsPath = options.dataDirectory + "/gates.yaml"
         try write(Array(Self.thresholdsYAML.utf8), to: thresholdsPath)
+        let profiled: Profiled
         if let (entry, directory) = options.emulated {
-            return try runEmulated(entry, directory: directory, options, thresholdsPath: thresholdsPath, handshaken: handshaken, progress: progress)
+            profiled = try await runEmulated(entry, directory: directory, options, handshaken: handshaken, progress: progress)
+        } else {
+            profiled = try await runSimulated(options, handshaken: handshaken, progress: progress)
         }
+        let policy = try GateService.loadPolicy(path: thresholdsPath)
+        let outcome = profiled.outcome
+        let verdict = try await GateService(store: store).check(
+            model: outcome.model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,
+            policyFile: thresholdsPath, runID: outcome.runID)
+        return Result(profile: outcome, verdict: verdict, artifactPath: profiled.artifactPath, thresholdsPath: thresholdsPath, boardPath: profiled.boardPath)
+    }
+
+    /// A profile the demo took, before the gate judges it.
+    private struct Profiled {
+        var outcome: ProfileOutcome
+        var artifactPath: String
+        var boardPath: String
+    }
+
+    private func runSimulated(
+        _ options: Options, handshaken: (BoardInfo, BoardModelInfo, String) -> Void, progress: (LinkSession.Progress) -> Void
+    ) async throws(AgentError) -> Profiled {
         let artifactPath = options.dataDirectory + "/\(Self.model).bin"
         try write(Self.artifactBytes(), to: artifactPath)
-        let model = try registeredDemoModel(Self.reference, artifactPath: artifactPath)
+        let model = try await registeredDemoModel(Self.reference, artifactPath: artifactPath)
 
         var profile = SimulatedModelProfile()
         profile.model = Self.model
@@ -112,37 +133,29 @@ public struct DemoScenario: Sendable {
         let outcome = try ProfileService(store: store).profile(
             port: board.path, model: model.reference, request: options.request, power: ppk2.map { PowerSetup(port: $0.path) },
             progress: progress, handshaken: { handshaken($0, $1, board.path) })
-        return try result(outcome, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+        return Profiled(outcome: outcome, artifactPath: artifactPath, boardPath: board.path)
     }
 
     /// The same path on an emulated board: QEMU runs the board's real firmware, which carries
     /// the tiny-lm artifact the catalogue entry names.
     private func runEmulated(
-        _ entry: CatalogueEntry, directory: String, _ options: Options, thresholdsPath: String,
+        _ entry: CatalogueEntry, directory: String, _ options: Options,
         handshaken: (BoardInfo, BoardModelInfo, String) -> Void, progress: (LinkSession.Progress) -> Void
-    ) throws(AgentError) -> Result {
+    ) async throws(AgentError) -> Profiled {
         guard let artifact = entry.emulator?.artifact else { throw .emulation(.notEmulated(board: entry.name)) }
         guard entry.protocolName == LinkProtocol.name else {
             throw .invalidArgument("the demo profiles EdgeProf Link v1 boards; \(entry.name) speaks \(entry.protocolName). Fix: edgeprof profile --device \(entry.name) --model tiny-lm@1.0.0")
         }
         let artifactPath = (directory as NSString).appendingPathComponent(artifact)
-        let model = try registeredDemoModel(Self.emulatedReference, artifactPath: artifactPath)
+        let model = try await registeredDemoModel(Self.emulatedReference, artifactPath: artifactPath)
         let firmware = try FirmwareFile.sizeIfPresent(path: EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
         return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
             let outcome = try ProfileService(store: store).profile(
                 port: board.path, model: model.reference, request: options.request, deviceClass: entry.deviceClass,
                 firmware: firmware, progress: progress,
                 handshaken: { handshaken($0, $1, board.path) })
-            return try result(outcome, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: board.path)
+            return Profiled(outcome: outcome, artifactPath: artifactPath, boardPath: board.path)
         }
-    }
-
-    private func result(_ outcome: ProfileOutcome, artifactPath: String, thresholdsPath: String, boardPath: String) throws(AgentError) -> Result {
-        let policy = try GateService.loadPolicy(path: thresholdsPath)
-        let verdict = try GateService(store: store).check(
-            model: outcome.model.reference, deviceClass: outcome.stored.context.deviceClass, policy: policy,
-            policyFile: thresholdsPath, runID: outcome.runID)
-        return Result(profile: outcome, verdict: verdict, artifactPath: artifactPath, thresholdsPath: thresholdsPath, boardPath: boardPath)
     }
 
     /// The demo model's artifact: 48 KiB of fixed pseudo-random "int8 weights" behind a header,
@@ -157,10 +170,10 @@ public struct DemoScenario: Sendable {
     /// The model the emulated boards' firmware carries (devices/qemu-mps2/firmware).
     static let emulatedReference = ModelReference(name: "tiny-lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
-    private func registeredDemoModel(_ reference: ModelReference, artifactPath: String) throws(AgentError) -> RegisteredModel {
+    private func registeredDemoModel(_ reference: ModelReference, artifactPath: String) async throws(AgentError) -> RegisteredModel {
         let existing: RegisteredModel?
-        do { existing = try store.model(reference) } catch { throw .store(error) }
-        guard let existing else { return try registerDemoModel(reference, artifactPath: artifactPath) }
+        do { existing = try await store.model(reference) } catch { throw .store(error) }
+        guard let existing else { return try await registerDemoModel(reference, artifactPath: artifactPath) }
         let digest = try ArtifactDigest.of(path: artifactPath)
         guard digest.sha256 == existing.artifactSHA256 else {
             throw .modelMismatch(reference, registered: existing.artifactSHA256, board: digest.sha256, boardModel: reference.name)
@@ -170,14 +183,14 @@ public struct DemoScenario: Sendable {
 
     /// The demo registers its own fixed model as the built-in actor `edgeprof-demo`, which holds
     /// no role and can do nothing else: the demo runs on a fresh machine with no actors set up.
-    private func registerDemoModel(_ reference: ModelReference, artifactPath: String) throws(AgentError) -> RegisteredModel {
+    private func registerDemoModel(_ reference: ModelReference, artifactPath: String) async throws(AgentError) -> RegisteredModel {
         let digest = try ArtifactDigest.of(path: artifactPath)
         let now = Date()
         let model = RegisteredModel(
             id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifactPath, artifactBytes: digest.bytes, registeredAt: now)
         var metadata = VersionMetadata(author: Self.actor, tags: ["demo"])
         metadata.considerations.intendedUse = "Demonstrating EdgeProf on a simulated or emulated board; not a product model."
-        try GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
+        try await GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
             GovernanceChange(
                 actor: Self.actor, at: now, expectedAuditHead: snapshot.auditHead,
                 operations: [
@@ -185,7 +198,7 @@ public struct DemoScenario: Sendable {
                     .transition(StageTransition(reference: reference, from: nil, to: .development, at: now, actor: Self.actor, reason: "registered by edgeprof demo")),
                 ])
         }
-        return try ModelRegistrar(store: store).lookUp(reference)
+        return try await ModelRegistrar(store: store).lookUp(reference)
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws(AgentError) {

@@ -60,24 +60,8 @@ public final class PostgresCollectorStore: CollectorStore {
 
     // MARK: Registry
 
-    public func registerModel(_ model: RegisteredModel, actor: String) async throws(StoreError) -> RegisteredModel {
-        let reference = model.reference
-        return try await transaction("register \(reference)") { connection in
-            if let existing = try await Self.fetchModel(reference, connection, self.logger) {
-                throw StoreError.duplicateVersion(reference, existingSHA256: existing.artifactSHA256)
-            }
-            try await connection.query(
-                """
-                INSERT INTO model_version (name, version, artifact_sha256, artifact_path, artifact_bytes, registered_at, registered_by)
-                VALUES (\(reference.name), \(reference.version.description), \(model.artifactSHA256), \(model.artifactPath),
-                        \(model.artifactBytes), \(model.registeredAt), \(actor))
-                """, logger: self.logger)
-            guard let stored = try await Self.fetchModel(reference, connection, self.logger) else {
-                throw StoreError.failed(location: self.location, operation: "register \(reference)", reason: "the new row is missing")
-            }
-            return stored
-        }
-    }
+    /// The model registry in this database.
+    public var registry: any RegistryStore { PostgresRegistryStore(database: self) }
 
     public func models() async throws(StoreError) -> [RegisteredModel] {
         try await withConnection("list models") { connection in

@@ -57,5 +57,68 @@ enum PostgresSchema {
             """,
             "CREATE INDEX webhook_outbox_due ON webhook_outbox (delivered_at, next_attempt_at)",
         ]),
+        (2, [
+            """
+            ALTER TABLE model_version ADD COLUMN stage TEXT NOT NULL DEFAULT 'development',
+                ADD COLUMN stage_changed_at TIMESTAMPTZ, ADD COLUMN metadata_json TEXT NOT NULL DEFAULT '{}'
+            """,
+            // At most one version of a model serves at a time: the schema says so, not only the code.
+            """
+            CREATE UNIQUE INDEX one_serving_version_per_model ON model_version (name)
+            WHERE stage IN ('production', 'monitoring', 'degraded', 'retraining')
+            """,
+            "CREATE TABLE actor (name TEXT PRIMARY KEY, roles_json TEXT NOT NULL, added_at TIMESTAMPTZ NOT NULL, added_by TEXT NOT NULL)",
+            """
+            CREATE TABLE approval (
+                model_version_id BIGINT NOT NULL REFERENCES model_version, stage TEXT NOT NULL, actor TEXT NOT NULL REFERENCES actor,
+                role TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, reason TEXT NOT NULL, evidence_json TEXT NOT NULL,
+                PRIMARY KEY (model_version_id, stage))
+            """,
+            """
+            CREATE TABLE attachment (
+                id BIGSERIAL PRIMARY KEY, model_version_id BIGINT NOT NULL REFERENCES model_version, kind TEXT NOT NULL,
+                file_name TEXT NOT NULL, sha256 TEXT NOT NULL CHECK (length(sha256) = 64), content TEXT NOT NULL,
+                attached_at TIMESTAMPTZ NOT NULL, attached_by TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE stage_transition (
+                id BIGSERIAL PRIMARY KEY, model_version_id BIGINT NOT NULL REFERENCES model_version, from_stage TEXT,
+                to_stage TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE release (
+                id TEXT PRIMARY KEY CHECK (length(id) = 64), model_version_id BIGINT NOT NULL REFERENCES model_version,
+                kind TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE halt_event (
+                id BIGSERIAL PRIMARY KEY, model TEXT NOT NULL, halted BOOLEAN NOT NULL, at TIMESTAMPTZ NOT NULL,
+                actor TEXT NOT NULL, reason TEXT NOT NULL)
+            """,
+            "CREATE TABLE audit_entry (sequence BIGINT PRIMARY KEY, json TEXT NOT NULL)",
+            """
+            CREATE FUNCTION edgeprof_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$
+            """,
+            """
+            CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry
+            FOR EACH ROW EXECUTE FUNCTION edgeprof_refuse_change('the audit trail is append-only')
+            """,
+            """
+            CREATE TRIGGER audit_entry_not_truncated BEFORE TRUNCATE ON audit_entry
+            FOR EACH STATEMENT EXECUTE FUNCTION edgeprof_refuse_change('the audit trail is append-only')
+            """,
+            """
+            CREATE TRIGGER release_immutable BEFORE UPDATE OR DELETE ON release
+            FOR EACH ROW EXECUTE FUNCTION edgeprof_refuse_change('release records are immutable')
+            """,
+            """
+            CREATE TRIGGER release_not_truncated BEFORE TRUNCATE ON release
+            FOR EACH STATEMENT EXECUTE FUNCTION edgeprof_refuse_change('release records are immutable')
+            """,
+        ]),
+        (3, [
+            "CREATE TABLE artifact (sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64), bytes BYTEA NOT NULL, stored_at TIMESTAMPTZ NOT NULL)",
+        ]),
     ]
 }

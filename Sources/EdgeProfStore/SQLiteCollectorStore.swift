@@ -7,6 +7,7 @@ import GRDB
 public final class SQLiteCollectorStore: CollectorStore {
     public let evidence: SQLiteEvidenceStore
     public var location: String { evidence.location }
+    public var registry: any RegistryStore { evidence }
     private var pool: DatabasePool { evidence.pool }
 
     public init(path: String) throws(StoreError) {

@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded store: one SQLite file in WAL mode (readers never wait for the writer),
 /// with a busy timeout so two edgeprof processes can share it.
-public final class SQLiteEvidenceStore: EvidenceStore, Sendable {
+public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     public let location: String
     let pool: DatabasePool
     /// Test fault point: when set, a governance commit creates this file and waits inside its

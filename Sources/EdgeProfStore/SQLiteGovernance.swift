@@ -79,6 +79,20 @@ extension SQLiteEvidenceStore {
         }
     }
 
+    public func storeArtifact(_ bytes: [UInt8], sha256: String) throws(StoreError) {
+        try write("store artifact \(sha256.prefix(12))…") { db in
+            try db.execute(
+                sql: "INSERT INTO artifact (sha256, bytes, stored_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                arguments: [sha256, Data(bytes), Date()])
+        }
+    }
+
+    public func artifact(sha256: String) throws(StoreError) -> [UInt8]? {
+        try read("read artifact \(sha256.prefix(12))…") { db in
+            try Data.fetchOne(db, sql: "SELECT bytes FROM artifact WHERE sha256 = ?", arguments: [sha256]).map { [UInt8]($0) }
+        }
+    }
+
     private static func apply(_ operation: GovernanceOperation, _ db: Database, location: String) throws {
         switch operation {
         case .addActor(let actor):

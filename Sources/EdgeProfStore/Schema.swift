@@ -219,6 +219,13 @@ enum Schema {
             }
             try db.create(index: "webhook_outbox_due", on: "webhook_outbox", columns: ["delivered_at", "next_attempt_at"])
         }
+        migrator.registerMigration("v9: artifacts kept in the registry (versions registered over the API)") { db in
+            try db.create(table: "artifact") { t in
+                t.primaryKey("sha256", .text).check { length($0) == 64 }
+                t.column("bytes", .blob).notNull()
+                t.column("stored_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -17,8 +17,19 @@ struct Bench {
         store = try SQLiteEvidenceStore(path: directory.appendingPathComponent("test.sqlite").path)
         let artifactPath = directory.appendingPathComponent("model.bin").path
         _ = FileManager.default.createFile(atPath: artifactPath, contents: Data(artifact))
-        try GovernanceService(store: store, policy: GovernancePolicy(), policyFile: nil, actor: "bench").addActor(name: "bench", roles: [.dataScientist])
-        model = try ModelRegistrar(store: store).register(name: "tiny", version: "1.0.0", artifactPath: artifactPath, actor: "bench")
+        // The registry's own rules decide, through the store's synchronous face (tests profile synchronously).
+        let store = store
+        let now = Date()
+        func rules() throws -> GovernanceRules {
+            GovernanceRules(snapshot: try store.snapshot(model: "tiny"), policy: GovernancePolicy(), actor: "bench", now: now)
+        }
+        _ = try store.commit(try rules().addActor(name: "bench", roles: [.dataScientist]))
+        let digest = try ArtifactDigest.of(path: artifactPath)
+        let reference = try ModelRegistrar.reference(name: "tiny", version: "1.0.0")
+        _ = try store.commit(try rules().register(
+            RegisteredModel(id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifactPath, artifactBytes: digest.bytes, registeredAt: now),
+            metadata: VersionMetadata()))
+        model = try store.registered(reference)
         profile.artifactSHA256 = model.artifactSHA256
     }
 

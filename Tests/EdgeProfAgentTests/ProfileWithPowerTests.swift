@@ -28,7 +28,7 @@ import Testing
         return (bench, outcome, ppk2)
     }
 
-    @Test func tokensPerMillijouleEqualsTheGroundTruthWithinATenthOfAPercent() throws {
+    @Test func tokensPerMillijouleEqualsTheGroundTruthWithinATenthOfAPercent() async throws {
         let (bench, outcome, ppk2) = try profile(markChannel: 0)
         let windows = ppk2.markedSampleCounts
         #expect(windows.count == 11, "one marked window per iteration, warmup included: \(windows)")
@@ -45,17 +45,17 @@ import Testing
         #expect(stored.run.iterations.map(\.energyNanojoules) == outcome.stored.run.iterations.map(\.energyNanojoules))
 
         let policy = try GatePolicy(yaml: "device-classes:\n  sim-cortex-m4:\n    min-tokens-per-mj: 1\n", file: "g.yaml")
-        let verdict = try GateService(store: bench.store).check(model: bench.model.reference, deviceClass: "sim-cortex-m4", policy: policy, policyFile: "g.yaml")
+        let verdict = try await GateService(store: bench.store).check(model: bench.model.reference, deviceClass: "sim-cortex-m4", policy: policy, policyFile: "g.yaml")
         #expect(verdict.outcome == .pass)
         #expect(abs((verdict.results[0].measured ?? 0) - measured) / measured < 1e-12, "the gate read the stored PPK2 energy")
     }
 
-    @Test func aMiswiredMarkLeavesEnergyOutAndTheGateInconclusive() throws {
+    @Test func aMiswiredMarkLeavesEnergyOutAndTheGateInconclusive() async throws {
         let (bench, outcome, _) = try profile(markChannel: 3)
         #expect(outcome.summary.tokensPerMillijoule == nil)
         #expect(outcome.stored.run.energyNote == "0 marked windows for 11 iterations: the mark input is miswired or missed; energy left out")
         let policy = try GatePolicy(yaml: "device-classes:\n  sim-cortex-m4:\n    min-tokens-per-mj: 1\n", file: "g.yaml")
-        let verdict = try GateService(store: bench.store).check(model: bench.model.reference, deviceClass: "sim-cortex-m4", policy: policy, policyFile: "g.yaml")
+        let verdict = try await GateService(store: bench.store).check(model: bench.model.reference, deviceClass: "sim-cortex-m4", policy: policy, policyFile: "g.yaml")
         #expect(verdict.outcome == .inconclusive)
     }
 }

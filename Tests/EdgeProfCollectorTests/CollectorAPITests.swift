@@ -45,12 +45,12 @@ import Testing
                 (revoked, "was revoked on"),
             ]
             for (token, message) in cases {
-                let reply = try await collector.request(method, path, token: token, body: route.mutates ? body : nil)
+                let reply = try await collector.request(method, path, token: token, body: route.hasBody ? body : nil)
                 #expect(reply.status == 401, "\(route) with \(token ?? "no token"): \(reply.body)")
                 #expect(reply.errorMessage?.contains(message) == true, "\(route): \(reply.body)")
             }
         }
-        #expect(try collector.runCount() == 0, "nothing was written")
+        #expect(try await collector.runCount() == 0, "nothing was written")
         for route in CollectorRoute.allCases where route.access == .open {
             #expect(try await collector.request(.GET, route.path).status == 200, "\(route) is open")
         }
@@ -73,7 +73,7 @@ import Testing
         let reused = try await collector.request(.POST, "/v1/runs", token: collector.agentToken, body: try Uploads.body(changed))
         #expect(reused.status == 409)
         #expect(reused.errorCode == "idempotency-key-reused")
-        #expect(try collector.runCount() == 1)
+        #expect(try await collector.runCount() == 1)
 
         let stored = try await collector.request(.GET, "/v1/runs/\(runID)", token: collector.personToken)
         #expect(stored.status == 200)
@@ -165,7 +165,7 @@ import Testing
         #expect(delete.status == 404 || delete.status == 405, "\(delete.body)")
         #expect(delete.errorMessage?.contains("/openapi.json") == true)
         #expect(try await collector.request(.GET, "/v2/nothing").errorCode == "no-such-route")
-        #expect(try collector.runCount() == 0, "no partial write")
+        #expect(try await collector.runCount() == 0, "no partial write")
     }
 
     @Test func metricsPassPromtool() async throws {

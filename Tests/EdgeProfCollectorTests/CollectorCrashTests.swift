@@ -62,7 +62,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-crash-\(UUID())")
         let database = folder.appendingPathComponent("lab.sqlite").path
         let store = try SQLiteCollectorStore(path: database)
-        try store.registerTestModel()
+        try await store.registry.registerTestModel()
         let now = Date()
         var tokens: [String] = []
         for bench in ["bench-1", "bench-2"] {
@@ -132,18 +132,17 @@ import Testing
 }
 
 extension CollectorCrashTests {
-    @Test(.timeLimit(.minutes(2))) func aPromotionKilledInsideItsTransactionLeavesTheRegistryConsistent() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-promote-crash-\(UUID())")
-        let database = folder.appendingPathComponent("lab.sqlite").path
-        let store = try SQLiteCollectorStore(path: database)
-        try store.registerTestModel()
-        let now = Date()
-        try GovernedModel.register(in: store)
-        let token = try await LiveCollector.issue(store, TokenGrant(id: "", actor: "bo", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
-        let auditBefore = try store.evidence.auditTrail().count
+    @Test(.timeLimit(.minutes(2)), arguments: CollectorStoreContractTests.kinds)
+    func aPromotionKilledInsideItsTransactionLeavesTheRegistryConsistent(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let store = fixture.store
+        try await GovernedModel.register(in: store.registry)
+        let token = try await LiveCollector.issue(store, TokenGrant(id: "", actor: "bo", kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
+        let auditBefore = try await store.registry.auditTrail().count
 
-        let server = Server(database: database, port: Self.freePort())
-        let marker = folder.appendingPathComponent("inside-the-transaction").path
+        let server = Server(database: fixture.address, port: Self.freePort())
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-promote-crash-\(UUID())").path
         try server.start(environment: ["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT": marker])
         let url = "http://127.0.0.1:\(server.port)"
         let client = CollectorClient(baseURL: url, token: token)
@@ -161,8 +160,8 @@ extension CollectorCrashTests {
         let history = try await client.call(.GET, "/v1/models/gov/history")
         let transitions = (try JSONSerialization.jsonObject(with: history) as? [String: Any])?["transitions"] as? [[String: Any]]
         #expect(transitions?.compactMap { $0["to"] as? String } == ["development"], "the killed promotion left no trace")
-        #expect(try store.evidence.auditTrail().count == auditBefore)
-        let trail = try store.evidence.auditTrail()
+        let trail = try await store.registry.auditTrail()
+        #expect(trail.count == auditBefore)
         #expect(AuditChain.verify(trail) == .intact(entries: trail.count), "the audit chain is intact")
         let retried = try await client.call(.POST, "/v1/models/gov/1.0.0/promote", body: body)
         #expect((try JSONSerialization.jsonObject(with: retried) as? [String: Any])?["stage"] as? String == "validation")

@@ -7,10 +7,11 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 
-/// A collector serving on a real socket on 127.0.0.1 (a free port), over a real SQLite file,
-/// with an agent token for bench-1 and a person token for ana.
+/// A collector serving on a real socket on 127.0.0.1 (a free port), over a real SQLite file or
+/// a fresh PostgreSQL database, with an agent token for bench-1 and a person token for ana.
 final class LiveCollector: Sendable {
-    let store: SQLiteCollectorStore
+    let store: any CollectorStore
+    private let fixture: StoreUnderTest
     let group: ServiceGroup
     let port: Int
     let agentToken: String
@@ -19,10 +20,10 @@ final class LiveCollector: Sendable {
     static let sha = String(repeating: "a", count: 64)
     static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
-    static func start(maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), governance: Bool = false) async throws -> LiveCollector {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-collector-\(UUID())/c.sqlite").path
-        let store = try SQLiteCollectorStore(path: path)
-        let model = try store.registerTestModel()
+    static func start(on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings()) async throws -> LiveCollector {
+        let fixture = try await StoreUnderTest.make(kind)
+        let store = fixture.store
+        let model = fixture.model
         let now = Date()
         let agent = try await issue(store, TokenGrant(id: "", actor: "bench1-agent", kind: .agent, bench: "bench-1", createdAt: now, expiresAt: nil))
         let person = try await issue(store, TokenGrant(id: "", actor: "ana", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
@@ -30,20 +31,20 @@ final class LiveCollector: Sendable {
             store: store,
             configuration: CollectorConfiguration(
                 host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
-                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2),
-                governance: governance ? (store.evidence, GovernancePolicy(), nil) : nil))
+                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2)))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         return LiveCollector(
-            store: store, group: group, port: port, agentToken: agent, personToken: person,
+            fixture: fixture, group: group, port: port, agentToken: agent, personToken: person,
             model: model)
     }
 
-    private init(store: SQLiteCollectorStore, group: ServiceGroup, port: Int, agentToken: String, personToken: String, model: RegisteredModel) {
-        self.store = store
+    private init(fixture: StoreUnderTest, group: ServiceGroup, port: Int, agentToken: String, personToken: String, model: RegisteredModel) {
+        self.fixture = fixture
+        self.store = fixture.store
         self.group = group
         self.port = port
         self.agentToken = agentToken
@@ -51,7 +52,7 @@ final class LiveCollector: Sendable {
         self.model = model
     }
 
-    static func issue(_ store: SQLiteCollectorStore, _ template: TokenGrant, expiresAt: Date? = nil) async throws -> String {
+    static func issue(_ store: any CollectorStore, _ template: TokenGrant, expiresAt: Date? = nil) async throws -> String {
         let made = APIToken.make(randomBytes: (0..<30).map { _ in UInt8.random(in: 0...255) })
         var grant = template
         grant.id = made.id
@@ -62,6 +63,7 @@ final class LiveCollector: Sendable {
 
     func stop() async {
         await group.triggerGracefulShutdown()
+        fixture.close()
     }
 
     struct Reply {
@@ -89,7 +91,12 @@ final class LiveCollector: Sendable {
         return Reply(status: Int(response.status.code), body: String(buffer: bytes))
     }
 
-    func runCount() throws -> Int {
-        try store.evidence.runs(of: model, deviceClass: nil).count
+    /// SQL run on the collector's database behind its back (see `StoreUnderTest.execute`).
+    func executeSQL(_ sql: String) async throws -> String {
+        try await fixture.execute(sql)
+    }
+
+    func runCount() async throws -> Int {
+        try await store.registry.runs(of: model, deviceClass: nil).count
     }
 }

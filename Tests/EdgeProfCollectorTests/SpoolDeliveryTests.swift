@@ -29,14 +29,14 @@ import Testing
         let report = try await drainer.drainOnce()
         #expect(report.delivered.map(\.remoteRunID) == [1, 2, 3, 4, 5])
         #expect(report.remaining == 0)
-        #expect(try collector.runCount() == 5)
+        #expect(try await collector.runCount() == 5)
 
         let second = try self.spool()
         let again = SpoolDrainer(spool: second, client: up, bench: "bench-1")
         try second.enqueue(Uploads.upload(key: "up-run-0000", latencyTicks: 30), collector: up.baseURL, localRunID: nil, at: Date())
         let duplicate = try await again.drainOnce()
         #expect(duplicate.delivered.first?.duplicate == true, "a retry of a stored run is answered with its receipt")
-        #expect(try collector.runCount() == 5)
+        #expect(try await collector.runCount() == 5)
         let agents = try await collector.request(.GET, "/v1/agents", token: collector.personToken)
         #expect(agents.body.contains("\"bench\":\"bench-1\""))
     }

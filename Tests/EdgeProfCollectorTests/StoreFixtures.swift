@@ -19,40 +19,82 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
 /// A store made for one test, with its model registered and a way to shut it down.
 final class StoreUnderTest: Sendable {
+    let kind: StoreKind
     let store: any CollectorStore
     let model: RegisteredModel
-    private let client: PostgresClient?
+    /// The SQLite file's path or the PostgreSQL database's URL.
+    let address: String
     private let runner: Task<Void, Never>?
 
     static func make(_ kind: StoreKind) async throws -> StoreUnderTest {
         let now = Date()
         let model = RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "/m.bin", artifactBytes: 3, registeredAt: now)
+        let address: String
         switch kind {
         case .sqlite:
-            let store = try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-contract-\(UUID()).sqlite").path)
-            try store.registerDirectly(model, actor: "ana")
-            return StoreUnderTest(store: store, model: try await store.models()[0], client: nil, runner: nil)
+            address = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-contract-\(UUID()).sqlite").path
         case .postgres:
             guard let server = StoreKind.postgresURL else { throw PostgresMissing() }
             let database = "edgeprof_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
             try await createDatabase(database, server: server)
-            let url = PostgresLocation.url(server, database: database)
-            let store = try PostgresCollectorStore(url: url)
+            address = PostgresLocation.url(server, database: database)
+        }
+        let fixture = try await open(kind, address, model: nil)
+        let registered = try await fixture.store.registry.registerDirectly(model, actor: "ana")
+        return StoreUnderTest(kind: kind, store: fixture.store, model: registered, address: address, runner: fixture.runner)
+    }
+
+    /// A second store on the same database, as a second collector instance would open it.
+    func another() async throws -> StoreUnderTest {
+        try await Self.open(kind, address, model: model)
+    }
+
+    private static func open(_ kind: StoreKind, _ address: String, model: RegisteredModel?) async throws -> StoreUnderTest {
+        let placeholder = model ?? RegisteredModel(id: 0, reference: LiveCollector.reference, artifactSHA256: LiveCollector.sha, artifactPath: "", artifactBytes: 0, registeredAt: Date())
+        switch kind {
+        case .sqlite:
+            return StoreUnderTest(kind: kind, store: try SQLiteCollectorStore(path: address), model: placeholder, address: address, runner: nil)
+        case .postgres:
+            let store = try PostgresCollectorStore(url: address)
             let runner = Task { await store.client.run() }
             try await store.migrate()
-            let registered = try await store.registerModel(model, actor: "ana")
-            return StoreUnderTest(store: store, model: registered, client: store.client, runner: runner)
+            return StoreUnderTest(kind: kind, store: store, model: placeholder, address: address, runner: runner)
         }
     }
 
-    private init(store: any CollectorStore, model: RegisteredModel, client: PostgresClient?, runner: Task<Void, Never>?) {
+    private init(kind: StoreKind, store: any CollectorStore, model: RegisteredModel, address: String, runner: Task<Void, Never>?) {
+        self.kind = kind
         self.store = store
         self.model = model
-        self.client = client
+        self.address = address
         self.runner = runner
     }
 
     func close() { runner?.cancel() }
+
+    /// Runs SQL behind the store's back, as a person with the database's own client would; returns
+    /// what the database said (its error message when it refused).
+    func execute(_ sql: String) async throws -> String {
+        switch kind {
+        case .sqlite:
+            return try Self.tool("/usr/bin/sqlite3", [address, sql])
+        case .postgres:
+            return try Self.tool("/usr/bin/psql", ["-q", "-v", "ON_ERROR_STOP=1", address, "-c", sql])
+        }
+    }
+
+    private static func tool(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let said = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return said
+    }
 
     private static func createDatabase(_ name: String, server: String) async throws {
         guard case .success(let configuration) = PostgresLocation.configuration(server) else { throw PostgresMissing() }

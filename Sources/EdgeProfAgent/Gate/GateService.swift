@@ -4,11 +4,11 @@ import Foundation
 /// Answers the edge-performance gate for a model version on a device class from the stored
 /// evidence. Partial runs are left out and listed.
 public struct GateService: Sendable {
-    public let store: any EvidenceStore
+    public let store: any RegistryStore
     /// Resolves `catalogue` ceilings (memory sizes of the class's boards).
     public let catalogue: DeviceCatalogue?
 
-    public init(store: any EvidenceStore, catalogue: DeviceCatalogue? = nil) {
+    public init(store: any RegistryStore, catalogue: DeviceCatalogue? = nil) {
         self.store = store
         self.catalogue = catalogue
     }
@@ -31,17 +31,17 @@ public struct GateService: Sendable {
     /// `runID` restricts the evidence to one run (which must be of this model and class).
     public func check(
         model reference: ModelReference, deviceClass: String, policy: GatePolicy, policyFile: String, runID: Int64? = nil
-    ) throws(AgentError) -> GateVerdict {
+    ) async throws(AgentError) -> GateVerdict {
         let thresholds: DeviceClassThresholds
         do {
             thresholds = try policy.thresholds(for: deviceClass, file: policyFile).resolved(with: catalogue)
         } catch {
             throw .config(error)
         }
-        let model = try ModelRegistrar(store: store).lookUp(reference)
+        let model = try await ModelRegistrar(store: store).lookUp(reference)
         var runs: [StoredRun]
         do {
-            runs = try store.runs(of: model, deviceClass: deviceClass)
+            runs = try await store.runs(of: model, deviceClass: deviceClass)
         } catch {
             throw .store(error)
         }

@@ -5,7 +5,7 @@ import Foundation
 /// checksums, edge-performance verdicts from stored runs, attached files), lets the pure
 /// rules decide, and commits the decision with its audit entries in one transaction.
 public struct GovernanceService: Sendable {
-    public let store: any EvidenceStore
+    public let store: any RegistryStore
     public let policy: GovernancePolicy
     /// The policy file, when there is one; the edge thresholds file is relative to it.
     public let policyFile: String?
@@ -13,7 +13,7 @@ public struct GovernanceService: Sendable {
     /// For edge thresholds that take memory limits from the device catalogue.
     public let catalogue: DeviceCatalogue?
 
-    public init(store: any EvidenceStore, policy: GovernancePolicy, policyFile: String?, actor: String, catalogue: DeviceCatalogue? = nil) {
+    public init(store: any RegistryStore, policy: GovernancePolicy, policyFile: String?, actor: String, catalogue: DeviceCatalogue? = nil) {
         self.store = store
         self.policy = policy
         self.policyFile = policyFile
@@ -27,26 +27,31 @@ public struct GovernanceService: Sendable {
         GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: Date())
     }
 
-    public func addActor(name: String, roles: [GovernanceRole]) throws(AgentError) {
-        try committer.decide(model: "") { snapshot throws(GovernanceError) in try rules(snapshot).addActor(name: name, roles: roles) }
+    public func addActor(name: String, roles: [GovernanceRole]) async throws(AgentError) {
+        try await committer.decide(model: "") { snapshot throws(GovernanceError) in try rules(snapshot).addActor(name: name, roles: roles) }
     }
 
-    public func attach(_ reference: ModelReference, kind: String, file: String) throws(AgentError) -> Attachment {
+    public func attach(_ reference: ModelReference, kind: String, file: String) async throws(AgentError) -> Attachment {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .artifact(path: file, problem: "cannot be read (missing or unreadable)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .artifact(path: file, problem: "is not UTF-8 text; attachments are text (CSV, Markdown, JSON)")
+        return try await attach(reference, kind: kind, fileName: (file as NSString).lastPathComponent, content: Array(data))
+    }
+
+    /// Attaches a document sent as bytes (over the API): text only, named `fileName`.
+    public func attach(_ reference: ModelReference, kind: String, fileName: String, content: [UInt8]) async throws(AgentError) -> Attachment {
+        guard let text = String(validating: content, as: UTF8.self) else {
+            throw .artifact(path: fileName, problem: "is not UTF-8 text; attachments are text (CSV, Markdown, JSON)")
         }
         let attachment = Attachment(
-            reference: reference, kind: kind, fileName: (file as NSString).lastPathComponent, sha256: CanonicalJSON.sha256(data),
+            reference: reference, kind: kind, fileName: fileName, sha256: ArtifactDigest.of(bytes: content).sha256,
             content: text, attachedAt: Date(), attachedBy: actor)
-        try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in try rules(snapshot).attach(attachment) }
+        try await committer.decide(model: reference.name) { snapshot throws(GovernanceError) in try rules(snapshot).attach(attachment) }
         return attachment
     }
 
-    public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) throws(AgentError) -> Approval {
-        let decided = try committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
+    public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) async throws(AgentError) -> Approval {
+        let decided = try await committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
             let change = try rules(snapshot).approve(reference, stage: stage, reason: reason, evidence: evidence)
             guard case .approve(let approval) = change.operations.first else { return (change, Approval?.none) }
             return (change, approval)
@@ -55,46 +60,46 @@ public struct GovernanceService: Sendable {
         return approval
     }
 
-    public func promote(_ reference: ModelReference, to stage: LifecycleStage?, reason: String) throws(AgentError) -> GovernanceRules.Decision {
-        try decideMove(reference.name) { rules throws(AgentError) in
-            let evidence = try gateEvidence(for: reference, rules: rules)
+    public func promote(_ reference: ModelReference, to stage: LifecycleStage?, reason: String) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(reference.name) { rules throws(AgentError) in
+            let evidence = try await gateEvidence(for: reference, rules: rules)
             return { rules throws(GovernanceError) in try rules.promote(reference, to: stage, reason: reason, evidence: evidence) }
         }
     }
 
-    public func emergencyDeploy(_ reference: ModelReference, informed: [String], reason: String) throws(AgentError) -> GovernanceRules.Decision {
-        try decideMove(reference.name) { rules throws(AgentError) in
-            let evidence = try gateEvidence(for: reference, rules: rules)
+    public func emergencyDeploy(_ reference: ModelReference, informed: [String], reason: String) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(reference.name) { rules throws(AgentError) in
+            let evidence = try await gateEvidence(for: reference, rules: rules)
             return { rules throws(GovernanceError) in
                 try rules.emergencyDeploy(reference, escalation: Escalation(informed: informed, reason: reason), evidence: evidence)
             }
         }
     }
 
-    public func rollback(model name: String, to version: SemanticVersion?, reason: String) throws(AgentError) -> GovernanceRules.Decision {
-        try decideMove(name) { rules throws(AgentError) in
+    public func rollback(model name: String, to version: SemanticVersion?, reason: String) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(name) { rules throws(AgentError) in
             let target = version.flatMap { wanted in rules.rollbackCandidates.first { $0.reference.version == wanted } } ?? rules.rollbackCandidates.first
-            let check = target.map(Self.check) ?? .verified
+            let check = if let target { try await artifactCheck(target) } else { ArtifactCheck.verified }
             return { rules throws(GovernanceError) in try rules.rollback(to: version, reason: reason, evidence: GateEvidence(artifact: check)) }
         }
     }
 
-    public func retire(_ reference: ModelReference, reason: String) throws(AgentError) -> GovernanceRules.Decision {
-        try decideMove(reference.name) { _ throws(AgentError) in
+    public func retire(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(reference.name) { _ throws(AgentError) in
             { rules throws(GovernanceError) in try rules.retire(reference, reason: reason) }
         }
     }
 
-    public func halt(model name: String, reason: String) throws(AgentError) -> HaltEvent {
-        try haltEvent(name) { rules throws(GovernanceError) in try rules.halt(reason: reason) }
+    public func halt(model name: String, reason: String) async throws(AgentError) -> HaltEvent {
+        try await haltEvent(name) { rules throws(GovernanceError) in try rules.halt(reason: reason) }
     }
 
-    public func resume(model name: String, reason: String) throws(AgentError) -> HaltEvent {
-        try haltEvent(name) { rules throws(GovernanceError) in try rules.resume(reason: reason) }
+    public func resume(model name: String, reason: String) async throws(AgentError) -> HaltEvent {
+        try await haltEvent(name) { rules throws(GovernanceError) in try rules.resume(reason: reason) }
     }
 
-    private func haltEvent(_ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> GovernanceChange) throws(AgentError) -> HaltEvent {
-        let decided = try committer.decide(model: name) { snapshot throws(GovernanceError) in
+    private func haltEvent(_ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> GovernanceChange) async throws(AgentError) -> HaltEvent {
+        let decided = try await committer.decide(model: name) { snapshot throws(GovernanceError) in
             let change = try decide(rules(snapshot))
             guard case .halt(let event) = change.operations.first else { return (change, HaltEvent?.none) }
             return (change, event)
@@ -104,49 +109,45 @@ public struct GovernanceService: Sendable {
     }
 
     /// Every gate of a version as it stands now, for `model show` and model cards.
-    public func gateResults(for reference: ModelReference) throws(AgentError) -> [GovernanceGateResult] {
-        let snapshot = try snapshot(reference.name)
+    public func gateResults(for reference: ModelReference) async throws(AgentError) -> [GovernanceGateResult] {
+        let snapshot = try await snapshot(reference.name)
         guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
         let rules = rules(snapshot)
-        let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: try gateEvidence(for: reference, rules: rules))
+        let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: try await gateEvidence(for: reference, rules: rules))
         return rules.requiredGates(to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
     }
 
-    public func snapshot(_ name: String) throws(AgentError) -> RegistrySnapshot {
-        do { return try store.snapshot(model: name) } catch { throw .store(error) }
+    public func snapshot(_ name: String) async throws(AgentError) -> RegistrySnapshot {
+        do { return try await store.snapshot(model: name) } catch { throw .store(error) }
     }
 
     /// Reads a snapshot, gathers I/O evidence for it, decides and commits; again on a conflict.
     private func decideMove(
         _ name: String,
-        _ prepare: (GovernanceRules) throws(AgentError) -> (GovernanceRules) throws(GovernanceError) -> GovernanceRules.Decision
-    ) throws(AgentError) -> GovernanceRules.Decision {
-        for _ in 0..<5 {
-            let rules = rules(try snapshot(name))
-            let decide = try prepare(rules)
-            let decision: GovernanceRules.Decision
-            do { decision = try decide(rules) } catch { throw .governance(error) }
-            do {
-                _ = try store.commit(decision.change)
-                return decision
+        _ prepare: (GovernanceRules) async throws(AgentError) -> (GovernanceRules) throws(GovernanceError) -> GovernanceRules.Decision
+    ) async throws(AgentError) -> GovernanceRules.Decision {
+        try await committer.decide(model: name, deciding: { snapshot throws(AgentError) in
+            let rules = rules(snapshot)
+            let decide = try await prepare(rules)
+            do throws(GovernanceError) {
+                let decision = try decide(rules)
+                return (decision.change, decision)
             } catch {
-                if case .conflict = error { continue }
-                throw .store(error)
+                throw .governance(error)
             }
-        }
-        throw .invalidArgument("the registry of \(name) kept changing while this command decided; nothing was written. Run it again")
+        }).outcome
     }
 
     // MARK: - Evidence with I/O
 
-    private func gateEvidence(for reference: ModelReference, rules: GovernanceRules) throws(AgentError) -> GateEvidence {
+    private func gateEvidence(for reference: ModelReference, rules: GovernanceRules) async throws(AgentError) -> GateEvidence {
         guard let version = rules.snapshot.version(reference) else { return GateEvidence() }
-        var evidence = GateEvidence(artifact: Self.check(version))
+        var evidence = GateEvidence(artifact: try await artifactCheck(version))
         // After this version reaches production, a rollback restores the one serving now (or,
         // if none serves, the last deployable one).
         let serving = rules.snapshot.serving.flatMap { $0.reference == reference ? nil : $0 }
         if let target = serving ?? rules.rollbackCandidates.first(where: { $0.reference != reference }) {
-            evidence.rollbackTarget = RollbackTargetCheck(reference: target.reference, check: Self.check(target))
+            evidence.rollbackTarget = RollbackTargetCheck(reference: target.reference, check: try await artifactCheck(target))
         }
         guard !policy.edgeDeviceClasses.isEmpty else { return evidence }
         let thresholdsFile = resolvedThresholdsFile
@@ -159,7 +160,7 @@ public struct GovernanceService: Sendable {
         }
         for deviceClass in policy.edgeDeviceClasses {
             do {
-                let verdict = try GateService(store: store, catalogue: catalogue).check(
+                let verdict = try await GateService(store: store, catalogue: catalogue).check(
                     model: reference, deviceClass: deviceClass, policy: edgePolicy, policyFile: thresholdsFile)
                 evidence.edgeVerdicts.append(verdict)
                 if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds.resolved(with: catalogue)) }
@@ -177,8 +178,19 @@ public struct GovernanceService: Sendable {
         return ((policyFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
     }
 
-    /// Re-reads a version's artifact and compares it with the registered checksum.
-    public static func check(_ version: ModelVersionRecord) -> ArtifactCheck {
+    /// Re-reads a version's artifact (from the registry's database when it was sent over the
+    /// API, else from its file) and compares it with the registered checksum.
+    public func artifactCheck(_ version: ModelVersionRecord) async throws(AgentError) -> ArtifactCheck {
+        guard let sha256 = StoredArtifact.sha256(inPath: version.model.artifactPath) else { return Self.check(version) }
+        let stored: [UInt8]?
+        do { stored = try await store.artifact(sha256: sha256) } catch { throw .store(error) }
+        guard let stored else { return .missing(path: version.model.artifactPath) }
+        let digest = ArtifactDigest.of(bytes: stored).sha256
+        return digest == version.model.artifactSHA256 ? .verified : .changed(path: version.model.artifactPath, sha256: digest)
+    }
+
+    /// Re-reads a version's artifact file and compares it with the registered checksum.
+    static func check(_ version: ModelVersionRecord) -> ArtifactCheck {
         let path = version.model.artifactPath
         guard FileManager.default.fileExists(atPath: path), let digest = try? ArtifactDigest.of(path: path) else { return .missing(path: path) }
         return digest.sha256 == version.model.artifactSHA256 ? .verified : .changed(path: path, sha256: digest.sha256)

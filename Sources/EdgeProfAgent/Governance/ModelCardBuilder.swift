@@ -3,14 +3,14 @@ import EdgeProfCore
 extension GovernanceService {
     /// The model card of a version from the registry, the gates as they stand, and its stored
     /// profile runs per device class (complete runs only).
-    public func card(for reference: ModelReference) throws(AgentError) -> ModelCard {
-        let snapshot = try snapshot(reference.name)
+    public func card(for reference: ModelReference) async throws(AgentError) -> ModelCard {
+        let snapshot = try await snapshot(reference.name)
         guard let version = snapshot.version(reference) else {
             throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description))
         }
-        let gates = try gateResults(for: reference)
+        let gates = try await gateResults(for: reference)
         let runs: [StoredRun]
-        do { runs = try store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
+        do { runs = try await store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
         let complete = runs.filter { $0.run.status == .complete }
         let hardware = Dictionary(grouping: complete, by: \.context.deviceClass).keys.sorted().map { deviceClass in
             let group = complete.filter { $0.context.deviceClass == deviceClass }

@@ -46,7 +46,7 @@ public struct MLPerfProfileService: Sendable {
         guard request.input.count <= Self.maximumInputBytes else {
             throw .invalidArgument("the input is \(request.input.count) bytes; this driver uploads at most \(Self.maximumInputBytes)")
         }
-        let model = try ModelRegistrar(store: store).lookUp(reference)
+        let model = try store.registered(reference)
         let lease = try leases?.hold(port: port, purpose: "edgeprof profile \(reference) (MLPerf Tiny)")
         defer { lease?.release() }
         let transport: any ByteTransport

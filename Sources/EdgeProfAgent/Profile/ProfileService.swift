@@ -34,7 +34,7 @@ public struct ProfileService: Sendable {
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
-        let model = try ModelRegistrar(store: store).lookUp(reference)
+        let model = try store.registered(reference)
         let lease = try leases?.hold(port: port, purpose: "edgeprof profile \(reference)")
         defer { lease?.release() }
         let transport: any ByteTransport

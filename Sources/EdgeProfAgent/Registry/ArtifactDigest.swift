@@ -26,4 +26,9 @@ public enum ArtifactDigest {
         }
         return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
     }
+
+    /// The digest of an artifact already in memory (one uploaded to the collector).
+    public static func of(bytes: [UInt8]) -> (sha256: String, bytes: Int64) {
+        (SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), Int64(bytes.count))
+    }
 }

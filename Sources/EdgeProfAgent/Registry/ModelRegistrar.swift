@@ -4,24 +4,46 @@ import Foundation
 /// Registers model versions: validates the name and semantic version, checksums the artifact
 /// and records it in Development, if the actor may. A version, once registered, never changes.
 public struct ModelRegistrar: Sendable {
-    public let store: any EvidenceStore
+    public let store: any RegistryStore
 
-    public init(store: any EvidenceStore) {
+    public init(store: any RegistryStore) {
         self.store = store
     }
 
+    /// Registers the artifact file at `artifactPath`, which stays where it is (gates re-hash it there).
     public func register(
         name: String, version: String, artifactPath: String, metadata: VersionMetadata = VersionMetadata(), actor: String = Actor.current()
-    ) throws(AgentError) -> RegisteredModel {
+    ) async throws(AgentError) -> RegisteredModel {
         let reference = try Self.reference(name: name, version: version)
         let absolute = URL(fileURLWithPath: artifactPath).standardizedFileURL.path
         let digest = try ArtifactDigest.of(path: absolute)
-        let model = RegisteredModel(
-            id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: absolute, artifactBytes: digest.bytes, registeredAt: Date())
-        try GovernanceCommitter(store: store).decide(model: name) { snapshot throws(GovernanceError) in
+        return try await record(reference, sha256: digest.sha256, path: absolute, bytes: digest.bytes, metadata: metadata, actor: actor)
+    }
+
+    /// Registers an artifact sent over the API: its bytes are kept in the registry's database
+    /// (`StoredArtifact`), so any collector sharing it can re-hash them.
+    public func register(
+        name: String, version: String, artifact: [UInt8], metadata: VersionMetadata = VersionMetadata(), actor: String
+    ) async throws(AgentError) -> RegisteredModel {
+        let reference = try Self.reference(name: name, version: version)
+        guard !artifact.isEmpty else { throw .invalidArgument("the artifact is empty: send the model file's bytes") }
+        guard artifact.count <= StoredArtifact.maximumBytes else {
+            throw .invalidArgument("the artifact is \(artifact.count) bytes; the registry keeps at most \(StoredArtifact.maximumBytes) in its database")
+        }
+        let digest = ArtifactDigest.of(bytes: artifact)
+        do { try await store.storeArtifact(artifact, sha256: digest.sha256) } catch { throw .store(error) }
+        return try await record(
+            reference, sha256: digest.sha256, path: StoredArtifact.path(sha256: digest.sha256), bytes: digest.bytes, metadata: metadata, actor: actor)
+    }
+
+    private func record(
+        _ reference: ModelReference, sha256: String, path: String, bytes: Int64, metadata: VersionMetadata, actor: String
+    ) async throws(AgentError) -> RegisteredModel {
+        let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: sha256, artifactPath: path, artifactBytes: bytes, registeredAt: Date())
+        try await GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
             try GovernanceRules(snapshot: snapshot, policy: GovernancePolicy(), actor: actor, now: model.registeredAt).register(model, metadata: metadata)
         }
-        return try lookUp(reference)
+        return try await lookUp(reference)
     }
 
     /// A validated `NAME@VERSION`.
@@ -39,55 +61,15 @@ public struct ModelRegistrar: Sendable {
     }
 
     /// The registered version, or an error that lists what is registered.
-    public func lookUp(_ reference: ModelReference) throws(AgentError) -> RegisteredModel {
-        do {
-            if let model = try store.model(reference) { return model }
-            let known = try store.models().filter { $0.reference.name == reference.name }.map(\.reference.description)
-            throw AgentError.unknownModel(reference, known: known)
-        } catch let error as AgentError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
+    public func lookUp(_ reference: ModelReference) async throws(AgentError) -> RegisteredModel {
+        let found: RegisteredModel?
+        let others: [RegisteredModel]
+        do throws(StoreError) {
+            found = try await store.model(reference)
+            others = found == nil ? try await store.models() : []
         } catch {
-            throw .invalidArgument("\(error)")
+            throw .store(error)
         }
-    }
-}
-
-/// Reads a snapshot, lets the rules decide, commits the decision; decides again on fresh data
-/// if another process wrote in between.
-public struct GovernanceCommitter: Sendable {
-    public let store: any EvidenceStore
-
-    public init(store: any EvidenceStore) {
-        self.store = store
-    }
-
-    @discardableResult
-    public func decide(
-        model name: String, _ rule: (RegistrySnapshot) throws(GovernanceError) -> GovernanceChange
-    ) throws(AgentError) -> [AuditEntry] {
-        try decide(model: name) { snapshot throws(GovernanceError) in (try rule(snapshot), ()) }.entries
-    }
-
-    public func decide<Outcome>(
-        model name: String, _ rule: (RegistrySnapshot) throws(GovernanceError) -> (GovernanceChange, Outcome)
-    ) throws(AgentError) -> (outcome: Outcome, entries: [AuditEntry]) {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                let snapshot = try store.snapshot(model: name)
-                let (change, outcome) = try rule(snapshot)
-                return (outcome, try store.commit(change))
-            } catch let error as GovernanceError {
-                throw .governance(error)
-            } catch let error as StoreError {
-                if case .conflict = error, attempt < 5 { continue }
-                throw .store(error)
-            } catch {
-                throw .invalidArgument("\(error)")
-            }
-        }
+        return try RegisteredModel.required(found, reference, registered: others)
     }
 }

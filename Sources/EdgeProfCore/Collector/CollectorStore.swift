@@ -89,6 +89,8 @@ public struct AgentReport: Sendable, Codable, Hashable {
 /// The collector's storage: SQLite on one machine, PostgreSQL for a lab, one interface.
 public protocol CollectorStore: Sendable {
     var location: String { get }
+    /// The model registry kept in the same database (the governance routes act on it).
+    var registry: any RegistryStore { get }
     /// Stores the upload once: a known key with the same content answers the first receipt. The
     /// agent's report, when given, is recorded in the same transaction (one write per upload).
     func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt

@@ -49,9 +49,9 @@ public struct StoredRun: Sendable, Codable, Hashable {
     }
 }
 
-/// Keeps the registry and every run's evidence. SQLite on one machine; other databases later
-/// behind the same interface.
-public protocol EvidenceStore: GovernanceStore {
+/// A bench's local store, read and written synchronously by the profiling services: the
+/// registered versions and every run's evidence. Its registry half is `RegistryStore`.
+public protocol EvidenceStore: Sendable {
     /// Where the data lives, for messages ("/home/me/.local/share/edgeprof/edgeprof.sqlite").
     var location: String { get }
     func model(_ reference: ModelReference) throws(StoreError) -> RegisteredModel?
@@ -60,9 +60,10 @@ public protocol EvidenceStore: GovernanceStore {
     func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64
     func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun]
     func run(id: Int64) throws(StoreError) -> StoredRun?
-    /// The whole audit trail in stored order.
-    func auditTrail() throws(StoreError) -> [AuditEntry]
 }
+
+/// A bench's own database: its runs' evidence and its registry, in one SQLite file.
+public typealias BenchStore = EvidenceStore & RegistryStore
 
 /// A store failure, with the fix where there is one.
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -3,14 +3,14 @@ import EdgeProfAgent
 import EdgeProfCore
 
 /// `edgeprof actors`: the people who act on the registry and their roles.
-struct ActorsCommand: ParsableCommand {
+struct ActorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "actors", abstract: "Add and list the actors of the registry and their roles.",
         subcommands: [ActorsAddCommand.self, ActorsListCommand.self])
 }
 
 /// `edgeprof actors add NAME --role ROLE…`.
-struct ActorsAddCommand: ParsableCommand {
+struct ActorsAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add an actor with roles.",
         discussion: "The first actor adds themselves (--actor NAME); after that only a tech_lead or compliance_officer adds actors.")
@@ -24,14 +24,14 @@ struct ActorsAddCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        try reportingErrors { () throws(AgentError) in try governance.service(store).addActor(name: name, roles: roles) }
+    func run() async throws {
+        try await governance.withService(store) { service throws(AgentError) in try await service.addActor(name: name, roles: roles) }
         Terminal.print("added \(name): \(roles.map(\.rawValue).joined(separator: ", "))\n")
     }
 }
 
 /// `edgeprof actors list`.
-struct ActorsListCommand: ParsableCommand {
+struct ActorsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List actors and their roles.")
 
     @Option(help: "Output format: table or json.")
@@ -39,10 +39,9 @@ struct ActorsListCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let actors = try reportingErrors { () throws(AgentError) in
-            let store = try store.open()
-            do throws(StoreError) { return try store.snapshot(model: "").actors } catch { throw .store(error) }
+    func run() async throws {
+        let actors = try await store.withRegistry { registry throws(AgentError) in
+            do throws(StoreError) { return try await registry.snapshot(model: "").actors } catch { throw .store(error) }
         }
         Terminal.print(format == .json ? GovernanceListing.json(actors) : GovernanceListing.actors(actors))
     }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct CollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector", abstract: "Run the collector service and manage its API tokens.",
-        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self, CollectorModelCommand.self])
+        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self, ])
 }
 
 /// `edgeprof collector serve`.
@@ -61,9 +61,9 @@ struct CollectorServeCommand: AsyncParsableCommand {
         }
         let opened = try CollectorDatabase.open(store)
         let (governancePolicy, policyFile) = try reportingErrors { () throws(AgentError) in try GovernanceService.loadPolicy(path: policy) }
-        let governance = (opened.store as? SQLiteCollectorStore).map { ($0.evidence as any EvidenceStore, governancePolicy, policyFile) }
         let configuration = CollectorConfiguration(
-            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings, governance: governance)
+            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings,
+            governance: (governancePolicy, policyFile))
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host
@@ -121,7 +121,9 @@ struct CollectorTokenCreateCommand: AsyncParsableCommand {
         let grant = TokenGrant(
             id: made.id, actor: actor, kind: person ? .person : .agent, bench: bench, createdAt: now,
             expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86400) })
-        try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.issueToken(grant, sha256: made.sha256) }
+        try await CollectorDatabase.using(store) { database async throws(AgentError) in
+            do throws(StoreError) { return try await database.issueToken(grant, sha256: made.sha256) } catch { throw .store(error) }
+        }
         Terminal.print(made.token + "\n")
         Terminal.note("token \(made.id) for \(actor)\(bench.map { " (bench \($0))" } ?? " (person)"): keep it secret; it is not shown again")
     }
@@ -134,7 +136,9 @@ struct CollectorTokenListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let grants = try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.tokens() }
+        let grants = try await CollectorDatabase.using(store) { database async throws(AgentError) in
+            do throws(StoreError) { return try await database.tokens() } catch { throw .store(error) }
+        }
         Terminal.print(TokenListing.table(grants, now: Date()))
     }
 }
@@ -150,58 +154,13 @@ struct CollectorTokenRevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = id
-        let revoked = try await CollectorDatabase.using(store) { database async throws(StoreError) in try await database.revokeToken(id: id, at: Date()) }
+        let revoked = try await CollectorDatabase.using(store) { database async throws(AgentError) in
+            do throws(StoreError) { return try await database.revokeToken(id: id, at: Date()) } catch { throw .store(error) }
+        }
         guard revoked else {
             Terminal.error("there is no token \(id). Fix: `edgeprof collector token list` shows them")
             throw ExitCode(ExitStatus.notFound)
         }
         Terminal.print("revoked \(id)\n")
-    }
-}
-
-/// `edgeprof collector model`: model versions in a PostgreSQL collector database.
-struct CollectorModelCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "model", abstract: "Register model versions in a PostgreSQL collector database.",
-        subcommands: [CollectorModelRegisterCommand.self])
-}
-
-/// `edgeprof collector model register NAME VERSION --artifact FILE --db postgres://…`.
-struct CollectorModelRegisterCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "register",
-        abstract: "Register a model version (semver, artifact SHA-256) in the collector's PostgreSQL database.",
-        discussion: "A SQLite collector shares the bench's registry: use `edgeprof model register --db FILE` there.")
-
-    @Argument(help: "Model name.")
-    var name: String
-
-    @Argument(help: "Semantic version, e.g. 1.2.0.")
-    var version: String
-
-    @Option(help: ArgumentHelp("The model artifact; its SHA-256 is what boards must carry.", valueName: "file"))
-    var artifact: String
-
-    @Option(help: "Who registers it (default: $EDGEPROF_ACTOR).")
-    var actor: String?
-
-    @OptionGroup var store: StoreOptions
-
-    func run() async throws {
-        let model = try reportingErrors { () throws(AgentError) in
-            guard PostgresLocation.isPostgres(store.path) else {
-                throw .invalidArgument("\(store.path) is a SQLite database: register with `edgeprof model register \(name) \(version) --artifact \(artifact) --db \(store.path)`")
-            }
-            let reference = try parseModelReference("\(name)@\(version)")
-            let digest = try ArtifactDigest.of(path: artifact)
-            let path = URL(fileURLWithPath: artifact).standardizedFileURL.path
-            return RegisteredModel(id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: path, artifactBytes: Int64(digest.bytes), registeredAt: Date())
-        }
-        let who = actor ?? ProcessInfo.processInfo.environment["EDGEPROF_ACTOR"] ?? NSUserName()
-        let registered = try await CollectorDatabase.using(store) { database async throws(StoreError) in
-            guard let postgres = database as? PostgresCollectorStore else { throw StoreError.unavailable(location: database.location, reason: "not PostgreSQL") }
-            return try await postgres.registerModel(model, actor: who)
-        }
-        Terminal.print("registered \(registered.reference) (artifact sha256 \(registered.artifactSHA256)) in \(PostgresLocation.redacted(store.path))\n")
     }
 }

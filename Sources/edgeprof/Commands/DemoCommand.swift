@@ -4,7 +4,7 @@ import EdgeProfCore
 import EdgeProfDemo
 
 /// `edgeprof demo`: the whole path with no hardware and nothing to configure.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Simulated board → profile → store → edge-performance gate, end to end, no hardware needed.")
@@ -42,19 +42,19 @@ struct DemoCommand: ParsableCommand {
         if power, board != nil { throw ValidationError("--power measures the simulated board; an emulated board has no supply to measure") }
     }
 
-    func run() throws {
+    func run() async throws {
         var options = DemoScenario.Options()
         options.request = RunRequest(tokens: tokens, iterations: iterations, warmup: warmup)
         options.seed = seed
         options.speed = speed
         options.measurePower = power
         let human = format == .table
-        let result = try reportingErrors { () throws(AgentError) in
+        let result = try await reportingErrors { () async throws(AgentError) in
             let progress = ProgressLine(enabled: human)
             defer { progress.finish() }
             var options = options
             options.emulated = try board.map { name throws(AgentError) in try catalogue.emulatedBoard(name) }
-            return try DemoScenario(store: try store.open()).run(
+            return try await DemoScenario(store: try store.open()).run(
                 options,
                 handshaken: { board, model, path in
                     if human {

@@ -4,13 +4,13 @@ import EdgeProfCore
 import Foundation
 
 /// `edgeprof gate`: release gates.
-struct GateCommand: ParsableCommand {
+struct GateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate", abstract: "Check a model version against release gates.", subcommands: [GateCheckCommand.self])
 }
 
 /// `edgeprof gate check`: the edge-performance gate on the stored evidence.
-struct GateCheckCommand: ParsableCommand {
+struct GateCheckCommand: AsyncParsableCommand {
     static let defaultThresholds = "edgeprof-gates.yaml"
 
     static let configuration = CommandConfiguration(
@@ -40,11 +40,11 @@ struct GateCheckCommand: ParsableCommand {
 
     @OptionGroup var catalogue: CatalogueOptions
 
-    func run() throws {
-        let verdict = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let verdict = try await store.withRegistry { registry throws(AgentError) in
             let reference = try parseModelReference(model)
             let policy = try GateService.loadPolicy(path: thresholds)
-            let verdict = try GateService(store: try store.open(), catalogue: catalogue.loadIfAvailable()).check(
+            let verdict = try await GateService(store: registry, catalogue: catalogue.loadIfAvailable()).check(
                 model: reference, deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
             if let junit {
                 guard FileManager.default.createFile(atPath: junit, contents: Data(verdict.junitXML().utf8)) else {

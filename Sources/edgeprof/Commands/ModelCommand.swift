@@ -3,7 +3,7 @@ import EdgeProfAgent
 import EdgeProfCore
 
 /// `edgeprof model`: the model registry and its governance.
-struct ModelCommand: ParsableCommand {
+struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Register model versions and take them through their lifecycle.",
         discussion: "docs/governance.md describes the lifecycle, roles, gates and release records.",
@@ -15,7 +15,7 @@ struct ModelCommand: ParsableCommand {
 }
 
 /// `edgeprof model register NAME VERSION --artifact FILE`.
-struct ModelRegisterCommand: ParsableCommand {
+struct ModelRegisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Register a model version with its artifact's SHA-256 (needs data_scientist or ml_engineer).")
 
@@ -40,11 +40,11 @@ struct ModelRegisterCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let model = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let model = try await store.withRegistry { registry throws(AgentError) in
             var metadata = try loadMetadata(metadata)
             metadata.tags += tags
-            return try ModelRegistrar(store: try store.open()).register(
+            return try await ModelRegistrar(store: registry).register(
                 name: name, version: version, artifactPath: artifact, metadata: metadata, actor: Actor.current(explicit: governance.actor))
         }
         switch format {
@@ -55,7 +55,7 @@ struct ModelRegisterCommand: ParsableCommand {
 }
 
 /// `edgeprof model list`.
-struct ModelListCommand: ParsableCommand {
+struct ModelListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered model versions and their stages.")
 
     @Option(help: "Output format: table or json.")
@@ -63,10 +63,9 @@ struct ModelListCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let versions = try reportingErrors { () throws(AgentError) in
-            let store = try store.open()
-            do throws(StoreError) { return try store.versionRecords() } catch { throw .store(error) }
+    func run() async throws {
+        let versions = try await store.withRegistry { registry throws(AgentError) in
+            do throws(StoreError) { return try await registry.versionRecords() } catch { throw .store(error) }
         }
         Terminal.print(format == .json ? GovernanceListing.json(versions) : GovernanceListing.versions(versions))
     }

@@ -3,7 +3,7 @@ import EdgeProfAgent
 import EdgeProfCore
 
 /// `edgeprof model attach NAME@VERSION --kind KIND FILE`.
-struct ModelAttachCommand: ParsableCommand {
+struct ModelAttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach", abstract: "Attach evidence to a version: predictions, a shadow report, a risk assessment, a runbook…",
         discussion: """
@@ -26,9 +26,9 @@ struct ModelAttachCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let attachment = try reportingErrors { () throws(AgentError) in
-            try governance.service(store).attach(try parseModelReference(model), kind: kind, file: file)
+    func run() async throws {
+        let attachment = try await governance.withService(store) { service throws(AgentError) in
+            try await service.attach(try parseModelReference(model), kind: kind, file: file)
         }
         Terminal.print(
             format == .json
@@ -38,7 +38,7 @@ struct ModelAttachCommand: ParsableCommand {
 }
 
 /// `edgeprof model approve NAME@VERSION STAGE --reason TEXT`.
-struct ModelApproveCommand: ParsableCommand {
+struct ModelApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve", abstract: "Sign an approval stage of a version (needs the stage's role).",
         discussion: "Stages and their default roles: \(ApprovalStage.allCases.map { "\($0.rawValue) (\($0.defaultRole.rawValue))" }.joined(separator: ", ")).")
@@ -61,9 +61,9 @@ struct ModelApproveCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let approval = try reportingErrors { () throws(AgentError) in
-            try governance.service(store).approve(try parseModelReference(model), stage: stage, reason: reason, evidence: evidence)
+    func run() async throws {
+        let approval = try await governance.withService(store) { service throws(AgentError) in
+            try await service.approve(try parseModelReference(model), stage: stage, reason: reason, evidence: evidence)
         }
         Terminal.print(
             format == .json

@@ -4,7 +4,7 @@ import EdgeProfCore
 import Foundation
 
 /// `edgeprof model show NAME@VERSION`.
-struct ModelShowCommand: ParsableCommand {
+struct ModelShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "A version in full: stage, metadata, approvals, attachments, gates, releases.")
 
@@ -17,16 +17,15 @@ struct ModelShowCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let (version, snapshot, track, gates) = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let (version, snapshot, track, gates) = try await governance.withService(store) { service throws(AgentError) in
             let reference = try parseModelReference(model)
-            let service = try governance.service(store)
-            let snapshot = try service.snapshot(reference.name)
+            let snapshot = try await service.snapshot(reference.name)
             guard let version = snapshot.version(reference) else {
                 throw AgentError.unknownModel(reference, known: snapshot.versions.map(\.reference.description))
             }
             let track = GovernanceRules(snapshot: snapshot, policy: service.policy, actor: service.actor, now: Date()).track(of: version)
-            return (version, snapshot, track, try service.gateResults(for: reference))
+            return (version, snapshot, track, try await service.gateResults(for: reference))
         }
         Terminal.print(
             format == .json
@@ -36,7 +35,7 @@ struct ModelShowCommand: ParsableCommand {
 }
 
 /// `edgeprof model card NAME@VERSION`.
-struct ModelCardCommand: ParsableCommand {
+struct ModelCardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "The model card from the registry and the evidence (Markdown with Hugging Face metadata, HTML, JSON).")
 
@@ -49,14 +48,14 @@ struct ModelCardCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let card = try reportingErrors { () throws(AgentError) in try governance.service(store).card(for: try parseModelReference(model)) }
+    func run() async throws {
+        let card = try await governance.withService(store) { service throws(AgentError) in try await service.card(for: try parseModelReference(model)) }
         Terminal.print(ModelCardRenderer.render(card, as: format))
     }
 }
 
 /// `edgeprof model history NAME [--at TIME]`.
-struct ModelHistoryCommand: ParsableCommand {
+struct ModelHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Every stage move and halt of a model; --at answers which version was in production then.")
 
@@ -71,11 +70,10 @@ struct ModelHistoryCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let snapshot = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let snapshot = try await store.withRegistry { registry throws(AgentError) in
             let name = try parseModelName(name)
-            let store = try store.open()
-            do throws(StoreError) { return try store.snapshot(model: name) } catch { throw .store(error) }
+            do throws(StoreError) { return try await registry.snapshot(model: name) } catch { throw .store(error) }
         }
         guard let at else {
             Terminal.print(format == .json ? GovernanceListing.json(HistoryJSON(transitions: snapshot.transitions, halts: snapshot.halts)) : GovernanceListing.history(snapshot))

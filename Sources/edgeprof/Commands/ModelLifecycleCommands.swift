@@ -3,7 +3,7 @@ import EdgeProfAgent
 import EdgeProfCore
 
 /// `edgeprof model promote NAME@VERSION [--to STAGE]`.
-struct ModelPromoteCommand: ParsableCommand {
+struct ModelPromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promote", abstract: "Move a version to its next lifecycle stage, through its gates and approvals.",
         discussion: """
@@ -39,20 +39,19 @@ struct ModelPromoteCommand: ParsableCommand {
         if !informed.isEmpty, !emergency { throw ValidationError("--informed belongs to an emergency deployment: add --emergency") }
     }
 
-    func run() throws {
-        let decision = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let decision = try await governance.withService(store) { service throws(AgentError) in
             let reference = try parseModelReference(model)
-            let service = try governance.service(store)
             return emergency
-                ? try service.emergencyDeploy(reference, informed: informed, reason: reason)
-                : try service.promote(reference, to: to, reason: reason)
+                ? try await service.emergencyDeploy(reference, informed: informed, reason: reason)
+                : try await service.promote(reference, to: to, reason: reason)
         }
         printDecision(decision, format)
     }
 }
 
 /// `edgeprof model rollback NAME [--to VERSION]`.
-struct ModelRollbackCommand: ParsableCommand {
+struct ModelRollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback", abstract: "Put the previous production version back, restoring its thresholds and config.",
         discussion: "The last three production versions stay deployable (policy: deployable-production-versions).")
@@ -72,39 +71,39 @@ struct ModelRollbackCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let decision = try reportingErrors { () throws(AgentError) in
+    func run() async throws {
+        let decision = try await governance.withService(store) { service throws(AgentError) in
             let name = try parseModelName(name)
             let target: SemanticVersion?
             do throws(SemanticVersionError) { target = try to.map(SemanticVersion.init(parsing:)) } catch { throw .invalidArgument(error.description) }
-            return try governance.service(store).rollback(model: name, to: target, reason: reason)
+            return try await service.rollback(model: name, to: target, reason: reason)
         }
         printDecision(decision, format)
     }
 }
 
 /// `edgeprof model halt NAME`.
-struct ModelHaltCommand: ParsableCommand {
+struct ModelHaltCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "halt", abstract: "Emergency halt: the model serves nothing until resumed (any role may pull it).")
 
     @OptionGroup var arguments: HaltArguments
 
-    func run() throws {
-        try arguments.record(
-            { service, name, reason throws(AgentError) in try service.halt(model: name, reason: reason) },
+    func run() async throws {
+        try await arguments.record(
+            { service, name, reason throws(AgentError) in try await service.halt(model: name, reason: reason) },
             done: "\(arguments.name) is HALTED: it serves nothing until `edgeprof model resume \(arguments.name)`")
     }
 }
 
 /// `edgeprof model resume NAME`.
-struct ModelResumeCommand: ParsableCommand {
+struct ModelResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Lift an emergency halt (needs tech_lead).")
 
     @OptionGroup var arguments: HaltArguments
 
-    func run() throws {
-        try arguments.record({ service, name, reason throws(AgentError) in try service.resume(model: name, reason: reason) }, done: "\(arguments.name) resumed")
+    func run() async throws {
+        try await arguments.record({ service, name, reason throws(AgentError) in try await service.resume(model: name, reason: reason) }, done: "\(arguments.name) resumed")
     }
 }
 
@@ -122,14 +121,14 @@ struct HaltArguments: ParsableArguments {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func record(_ act: (GovernanceService, String, String) throws(AgentError) -> HaltEvent, done: String) throws {
-        let event = try reportingErrors { () throws(AgentError) in try act(try governance.service(store), try parseModelName(name), reason) }
+    func record(_ act: (GovernanceService, String, String) async throws(AgentError) -> HaltEvent, done: String) async throws {
+        let event = try await governance.withService(store) { service throws(AgentError) in try await act(service, try parseModelName(name), reason) }
         Terminal.print(format == .json ? GovernanceListing.json(event) : done + "\n")
     }
 }
 
 /// `edgeprof model retire NAME@VERSION`.
-struct ModelRetireCommand: ParsableCommand {
+struct ModelRetireCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retire", abstract: "Retire a version, taking it out of serving: archive its record and close it (needs tech_lead).")
 
@@ -145,9 +144,9 @@ struct ModelRetireCommand: ParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let decision = try reportingErrors { () throws(AgentError) in
-            try governance.service(store).retire(try parseModelReference(model), reason: reason)
+    func run() async throws {
+        let decision = try await governance.withService(store) { service throws(AgentError) in
+            try await service.retire(try parseModelReference(model), reason: reason)
         }
         printDecision(decision, format)
     }

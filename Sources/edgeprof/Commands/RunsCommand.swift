@@ -25,7 +25,7 @@ struct RunsListCommand: ParsableCommand {
             let store = try store.open()
             let models: [RegisteredModel]
             if let model {
-                models = [try ModelRegistrar(store: store).lookUp(try parseModelReference(model))]
+                models = [try store.registered(try parseModelReference(model))]
             } else {
                 do throws(StoreError) { models = try store.models() } catch { throw .store(error) }
             }

@@ -30,17 +30,15 @@ enum CollectorDatabase {
 
     /// Runs `body` on the store (starting and stopping PostgreSQL's client around it); store
     /// errors are reported with their fix and the matching exit code.
-    static func using<T: Sendable>(_ options: StoreOptions, _ body: (any CollectorStore) async throws(StoreError) -> T) async throws -> T {
+    static func using<T: Sendable>(_ options: StoreOptions, _ body: (any CollectorStore) async throws(AgentError) -> T) async throws -> T {
         let opened = try open(options)
         let runner = opened.services.first.map { service in Task { try await service.run() } }
         defer { runner?.cancel() }
         return try await reportingErrors { () async throws(AgentError) in
-            do throws(StoreError) {
-                if let postgres = opened.store as? PostgresCollectorStore { try await postgres.migrate() }
-                return try await body(opened.store)
-            } catch {
-                throw .store(error)
+            if let postgres = opened.store as? PostgresCollectorStore {
+                do throws(StoreError) { try await postgres.migrate() } catch { throw .store(error) }
             }
+            return try await body(opened.store)
         }
     }
 }

@@ -13,10 +13,13 @@ struct GovernanceOptions: ParsableArguments {
 
     @OptionGroup var catalogue: CatalogueOptions
 
-    func service(_ store: StoreOptions) throws(AgentError) -> GovernanceService {
-        let (policy, file) = try GovernanceService.loadPolicy(path: policy)
-        return GovernanceService(
-            store: try store.open(), policy: policy, policyFile: file, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable())
+    /// Runs `body` with the governance service of the registry in --db, acting as --actor.
+    func withService<T: Sendable>(_ store: StoreOptions, _ body: (GovernanceService) async throws(AgentError) -> T) async throws -> T {
+        try await store.withRegistry { registry throws(AgentError) in
+            let (policy, file) = try GovernanceService.loadPolicy(path: policy)
+            return try await body(GovernanceService(
+                store: registry, policy: policy, policyFile: file, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable()))
+        }
     }
 }
 

@@ -1,21 +1,32 @@
 import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
+import EdgeProfPostgres
 import EdgeProfStore
 
 /// `--db PATH`, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file (collector commands: or postgres://USER@HOST:PORT/DATABASE).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (registry and collector commands: or postgres://USER@HOST:PORT/DATABASE).", valueName: "path"))
     var db: String?
 
     var path: String { db ?? DataLocation.defaultDatabasePath() }
 
-    func open() throws(AgentError) -> any EvidenceStore {
+    /// The bench's SQLite store (profiling, runs, diagnostics).
+    func open() throws(AgentError) -> any BenchStore {
+        guard !PostgresLocation.isPostgres(path) else {
+            throw .invalidArgument("this command works on a bench's SQLite file; \(PostgresLocation.redacted(path)) is a lab's PostgreSQL. Fix: give --db a SQLite file, or upload runs to the lab's collector with --upload")
+        }
         do {
             return try SQLiteEvidenceStore(path: path)
         } catch {
             throw .store(error)
         }
+    }
+
+    /// Runs `body` on the registry in --db (a SQLite file or a lab's PostgreSQL), reporting errors
+    /// with their fix and exit code.
+    func withRegistry<T: Sendable>(_ body: (any RegistryStore) async throws(AgentError) -> T) async throws -> T {
+        try await CollectorDatabase.using(self) { database throws(AgentError) in try await body(database.registry) }
     }
 }
 

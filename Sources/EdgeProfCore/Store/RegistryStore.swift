@@ -1,0 +1,27 @@
+/// Keeps the model registry: actors, versions with their stages, approvals, attachments,
+/// transitions, release records, halts and the audit trail, plus the runs that feed the
+/// edge-performance gate. Every change arrives as one `GovernanceChange` and is applied
+/// atomically with its audit entries. Asynchronous so that a lab's PostgreSQL can keep it as
+/// well as a bench's SQLite file; both answer the same contract tests.
+public protocol RegistryStore: Sendable {
+    /// Where the registry lives, for messages.
+    var location: String { get }
+    /// Everything about model `name` (every version), the actors, and the audit head.
+    func snapshot(model name: String) async throws(StoreError) -> RegistrySnapshot
+    /// Every version of every model with its stage, ordered by name and version.
+    func versionRecords() async throws(StoreError) -> [ModelVersionRecord]
+    /// Applies the change and its audit entries in one transaction, or nothing: throws
+    /// `.conflict` when the audit head moved since the change's snapshot.
+    func commit(_ change: GovernanceChange) async throws(StoreError) -> [AuditEntry]
+    func model(_ reference: ModelReference) async throws(StoreError) -> RegisteredModel?
+    func models() async throws(StoreError) -> [RegisteredModel]
+    /// The stored runs of a version, on one device class or all, in stored order.
+    func runs(of model: RegisteredModel, deviceClass: String?) async throws(StoreError) -> [StoredRun]
+    /// The whole audit trail in stored order.
+    func auditTrail() async throws(StoreError) -> [AuditEntry]
+    /// Keeps an artifact's bytes under their SHA-256 (content-addressed: storing the same bytes
+    /// again changes nothing). See `StoredArtifact`.
+    func storeArtifact(_ bytes: [UInt8], sha256: String) async throws(StoreError)
+    /// The bytes stored under `sha256`, or nil.
+    func artifact(sha256: String) async throws(StoreError) -> [UInt8]?
+}

@@ -1,0 +1,90 @@
+import EdgeProfCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes one governance operation into PostgreSQL's registry tables, inside the commit's
+/// transaction. The rules have already decided; this only records, and refuses what the schema
+/// forbids (a second serving version, a stage that moved underneath).
+enum PostgresRegistryOperation {
+    static func apply(_ operation: GovernanceOperation, _ connection: PostgresConnection, _ logger: Logger, location: String) async throws {
+        switch operation {
+        case .addActor(let actor):
+            try await connection.query(
+                """
+                INSERT INTO actor (name, roles_json, added_at, added_by)
+                VALUES (\(actor.name), \(try PostgresCollectorStore.json(actor.roles)), \(actor.addedAt), \(actor.addedBy))
+                """, logger: logger)
+        case .registerVersion(let model, let metadata):
+            let reference = model.reference
+            if let existing = try await PostgresCollectorStore.fetchModel(reference, connection, logger) {
+                throw StoreError.duplicateVersion(reference, existingSHA256: existing.artifactSHA256)
+            }
+            try await connection.query(
+                """
+                INSERT INTO model_version (name, version, artifact_sha256, artifact_path, artifact_bytes, registered_at, registered_by,
+                    stage, stage_changed_at, metadata_json)
+                VALUES (\(reference.name), \(reference.version.description), \(model.artifactSHA256), \(model.artifactPath),
+                    \(model.artifactBytes), \(model.registeredAt), \(metadata.author ?? ""), 'development', \(model.registeredAt),
+                    \(try PostgresCollectorStore.json(metadata)))
+                """, logger: logger)
+        case .approve(let approval):
+            let id = try await versionID(approval.reference, connection, logger, location)
+            try await connection.query(
+                """
+                INSERT INTO approval (model_version_id, stage, actor, role, at, reason, evidence_json)
+                VALUES (\(id), \(approval.stage.rawValue), \(approval.actor), \(approval.role.rawValue), \(approval.at), \(approval.reason),
+                    \(try PostgresCollectorStore.json(approval.evidence)))
+                """, logger: logger)
+        case .attach(let attachment):
+            let id = try await versionID(attachment.reference, connection, logger, location)
+            try await connection.query(
+                """
+                INSERT INTO attachment (model_version_id, kind, file_name, sha256, content, attached_at, attached_by)
+                VALUES (\(id), \(attachment.kind), \(attachment.fileName), \(attachment.sha256), \(attachment.content),
+                    \(attachment.attachedAt), \(attachment.attachedBy))
+                """, logger: logger)
+        case .transition(let transition):
+            let id = try await versionID(transition.reference, connection, logger, location)
+            if let from = transition.from {
+                var moved = false
+                for try await _ in try await connection.query(
+                    """
+                    UPDATE model_version SET stage = \(transition.to.rawValue), stage_changed_at = \(transition.at)
+                    WHERE id = \(id) AND stage = \(from.rawValue) RETURNING id
+                    """, logger: logger).decode(Int64.self)
+                {
+                    moved = true
+                }
+                guard moved else {
+                    throw StoreError.failed(location: location, operation: "move \(transition.reference)", reason: "it is no longer in \(from.rawValue)")
+                }
+            }
+            try await connection.query(
+                """
+                INSERT INTO stage_transition (model_version_id, from_stage, to_stage, at, actor, reason)
+                VALUES (\(id), \(transition.from?.rawValue), \(transition.to.rawValue), \(transition.at), \(transition.actor), \(transition.reason))
+                """, logger: logger)
+        case .release(let record):
+            let id = try await versionID(record.reference, connection, logger, location)
+            try await connection.query(
+                """
+                INSERT INTO release (id, model_version_id, kind, at, json)
+                VALUES (\(record.id), \(id), \(record.kind.rawValue), \(record.at), \(record.canonicalJSON))
+                """, logger: logger)
+        case .halt(let event):
+            try await connection.query(
+                """
+                INSERT INTO halt_event (model, halted, at, actor, reason)
+                VALUES (\(event.model), \(event.halted), \(event.at), \(event.actor), \(event.reason))
+                """, logger: logger)
+        }
+    }
+
+    private static func versionID(_ reference: ModelReference, _ connection: PostgresConnection, _ logger: Logger, _ location: String) async throws -> Int64 {
+        guard let model = try await PostgresCollectorStore.fetchModel(reference, connection, logger) else {
+            throw StoreError.failed(location: location, operation: "find \(reference)", reason: "no such version")
+        }
+        return model.id
+    }
+}
