@@ -55,8 +55,11 @@ struct CollectorHandlers: Sendable {
     private func uploadRun(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
         let started = ContinuousClock.now
         let upload: RunUpload
+        let contentSHA256: String
         do {
-            upload = try await decode(RunUpload.self, request)
+            let decoded = try await decodeCanonical(RunUpload.self, request)
+            upload = decoded.value
+            contentSHA256 = RunUpload.contentSHA256(ofCanonical: decoded.canonical)
             if let problem = RunUploadValidation.problem(in: upload) {
                 throw APIError(.unprocessableContent, "invalid-run", problem.description)
             }
@@ -70,7 +73,7 @@ struct CollectorHandlers: Sendable {
         }
         let receipt: RunReceipt
         do {
-            receipt = try await store.ingest(upload, contentSHA256: upload.contentSHA256, agentReport: report)
+            receipt = try await store.ingest(upload, contentSHA256: contentSHA256, agentReport: report)
             if let report { metrics.recordSpoolDepth(bench: report.bench, depth: report.spoolDepth) }
         } catch {
             metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
@@ -199,9 +202,13 @@ struct CollectorHandlers: Sendable {
     }
 
     private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try await decodeCanonical(type, request).value
+    }
+
+    private func decodeCanonical<T: Codable>(_ type: T.Type, _ request: Request) async throws -> (value: T, canonical: Data) {
         let body = try await jsonBody(request)
         do {
-            return try StrictJSON.decode(T.self, from: body)
+            return try StrictJSON.decodeCanonical(T.self, from: body)
         } catch {
             throw APIError.badRequest(error)
         }

@@ -9,41 +9,38 @@ public final class SQLiteCollectorStore: CollectorStore {
     public var location: String { evidence.location }
     public var registry: any RegistryStore { evidence }
     private var pool: DatabasePool { evidence.pool }
+    private let batcher: IngestBatcher
 
     public init(path: String) throws(StoreError) {
-        evidence = try SQLiteEvidenceStore(path: path)
+        let evidence = try SQLiteEvidenceStore(path: path)
+        self.evidence = evidence
+        batcher = IngestBatcher(pool: evidence.pool) { error in evidence.mapped(error, "store an uploaded run") }
     }
 
+    /// Uploads arriving together share one transaction (`IngestBatcher`), each in its savepoint.
     public func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt {
-        let outcome: Result<RunReceipt, IngestRefusal>
-        do {
-            outcome = try await pool.write { db -> Result<RunReceipt, IngestRefusal> in
-                if let agentReport { try Self.upsert(agentReport, db) }
-                if let row = try Row.fetchOne(
-                    db, sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?", arguments: [upload.idempotencyKey])
-                {
-                    let id: Int64 = row["id"]
-                    guard row["content_sha256"] as String? == contentSHA256 else {
-                        return .failure(.keyReused(key: upload.idempotencyKey, runID: id))
-                    }
-                    return .success(RunReceipt(runID: id, duplicate: true))
-                }
-                let reference = try ModelReference(parsing: upload.model)
-                guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else {
-                    return .failure(.unknownModel(upload.model))
-                }
-                guard model.artifactSHA256 == upload.artifactSHA256 else {
-                    return .failure(.artifactMismatch(model: upload.model, registered: model.artifactSHA256, uploaded: upload.artifactSHA256))
-                }
-                let origin = SQLiteEvidenceStore.RunOrigin(
-                    bench: upload.bench, idempotencyKey: upload.idempotencyKey, contentSHA256: contentSHA256)
-                let id = try SQLiteEvidenceStore.insert(upload.run, model: model, context: upload.context, origin: origin, db)
-                return .success(RunReceipt(runID: id, duplicate: false))
+        try await batcher.submit { db in try Self.ingest(upload, contentSHA256: contentSHA256, agentReport: agentReport, db) }.get()
+    }
+
+    private static func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?, _ db: Database) throws -> Result<RunReceipt, IngestRefusal> {
+        if let agentReport { try upsert(agentReport, db) }
+        if let row = try Row.fetchOne(db, sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?", arguments: [upload.idempotencyKey]) {
+            let id: Int64 = row["id"]
+            guard row["content_sha256"] as String? == contentSHA256 else {
+                return .failure(.keyReused(key: upload.idempotencyKey, runID: id))
             }
-        } catch {
-            throw .store(evidence.mapped(error, "store an uploaded run"))
+            return .success(RunReceipt(runID: id, duplicate: true))
         }
-        return try outcome.get()
+        let reference = try ModelReference(parsing: upload.model)
+        guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else {
+            return .failure(.unknownModel(upload.model))
+        }
+        guard model.artifactSHA256 == upload.artifactSHA256 else {
+            return .failure(.artifactMismatch(model: upload.model, registered: model.artifactSHA256, uploaded: upload.artifactSHA256))
+        }
+        let origin = SQLiteEvidenceStore.RunOrigin(bench: upload.bench, idempotencyKey: upload.idempotencyKey, contentSHA256: contentSHA256)
+        let id = try SQLiteEvidenceStore.insert(upload.run, model: model, context: upload.context, origin: origin, db)
+        return .success(RunReceipt(runID: id, duplicate: false))
     }
 
     public func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)] {

@@ -59,6 +59,44 @@ import Testing
         #expect(try await fixture.store.runs(RunQuery(deviceClass: "sim-cortex-m4", limit: 10)).count == 5)
     }
 
+    /// Uploads arriving together (from two collectors on one database, too): each new key stored
+    /// once, every retry answered with the first id, a refused upload harming none of the others.
+    @Test(arguments: kinds) func concurrentUploadsAreStoredOnceEach(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let second = try await fixture.another()
+        defer { second.close() }
+        let stores = [fixture.store, second.store]
+        let uploads = (0..<40).map { Uploads.upload(key: "burst-run-\($0 % 25)", latencyTicks: UInt64(30 + $0 % 25)) }
+        let unknown = Uploads.upload(key: "burst-unknown", model: "kws@9.0.0")
+        let malformed = Uploads.upload(key: "burst-malformed", model: "no version")
+        let outcomes = await withTaskGroup(of: (String, Result<RunReceipt, IngestRefusal>).self) { group in
+            for (index, upload) in (uploads + [unknown, malformed]).enumerated() {
+                let store = stores[index % 2]
+                group.addTask {
+                    do throws(IngestRefusal) {
+                        return (upload.idempotencyKey, .success(try await store.ingest(upload, contentSHA256: upload.contentSHA256)))
+                    } catch {
+                        return (upload.idempotencyKey, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.first { $0.0 == "burst-unknown" }?.1 == .failure(.unknownModel("kws@9.0.0")))
+        guard case .failure(.store)? = outcomes.first(where: { $0.0 == "burst-malformed" })?.1 else {
+            Issue.record("an upload whose work throws fails alone, as a store error")
+            return
+        }
+        let accepted = outcomes.filter { $0.0.hasPrefix("burst-run-") }
+        let receipts = accepted.compactMap { try? $0.1.get() }
+        #expect(receipts.count == 40, "every other upload is acknowledged")
+        #expect(receipts.filter { !$0.duplicate }.count == 25, "one new run per key")
+        let idsByKey = Dictionary(grouping: accepted, by: \.0).mapValues { Set($0.compactMap { try? $0.1.get().runID }) }
+        #expect(idsByKey.values.allSatisfy { $0.count == 1 }, "a key's retries answer its first run id")
+        #expect(try await fixture.store.runs(RunQuery(limit: 100)).count == 25)
+    }
+
     @Test(arguments: kinds) func tokensAndAgentReports(kind: StoreKind) async throws {
         let fixture = try await StoreUnderTest.make(kind)
         defer { fixture.close() }

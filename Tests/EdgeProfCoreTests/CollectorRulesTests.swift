@@ -72,6 +72,18 @@ import Testing
         }
     }
 
+    /// The digest the collector takes from the strict decoder's canonical bytes is the upload's
+    /// own content digest, whatever the sender's key order, spacing or null fields.
+    @Test func theCanonicalBytesGiveTheUploadsContentDigest() throws {
+        let upload = Self.upload()
+        var tree = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(upload)) as! [String: Any]
+        tree["run"] = (tree["run"] as! [String: Any]).merging(["energySource": NSNull()]) { $1 }
+        let sent = try JSONSerialization.data(withJSONObject: tree, options: [.prettyPrinted])
+        let decoded = try StrictJSON.decodeCanonical(RunUpload.self, from: sent)
+        #expect(decoded.value == upload)
+        #expect(RunUpload.contentSHA256(ofCanonical: decoded.canonical) == upload.contentSHA256)
+    }
+
     @Test func strictJSONRefusesUnknownFieldsButToleratesNulls() throws {
         let body = try JSONCoding.encoder.encode(Self.upload())
         #expect(try StrictJSON.decode(RunUpload.self, from: body) == Self.upload())

@@ -145,7 +145,11 @@ public struct WebhookDelivery: Sendable, Hashable {
 extension RunUpload {
     /// SHA-256 of the upload's canonical JSON: two uploads with one key must have the same content.
     public var contentSHA256: String {
-        let data = (try? JSONCoding.encoder.encode(self)) ?? Data()
-        return SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Self.contentSHA256(ofCanonical: (try? JSONCoding.encoder.encode(self)) ?? Data())
+    }
+
+    /// The content digest from the upload's canonical JSON (`StrictJSON.decodeCanonical`).
+    public static func contentSHA256(ofCanonical data: Data) -> String {
+        SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 }

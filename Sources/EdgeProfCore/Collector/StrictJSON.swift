@@ -20,6 +20,13 @@ public enum StrictJSON {
     }
 
     public static func decode<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> T {
+        try decodeCanonical(type, from: data).value
+    }
+
+    /// Decodes like `decode` and also returns the value as `JSONCoding.encoder` writes it (sorted
+    /// keys), which the strict check produces anyway: hashing it gives a content digest without
+    /// encoding the value a second time.
+    public static func decodeCanonical<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
         let tree: Any
         do {
             tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -38,7 +45,7 @@ public enum StrictJSON {
               let known = try? JSONSerialization.jsonObject(with: reencoded, options: [.fragmentsAllowed])
         else { throw .wrongShape("the body cannot be represented") }
         if let unknown = firstUnknownField(tree, known, path: "") { throw .unknownField(unknown) }
-        return value
+        return (value, reencoded)
     }
 
     private static func firstUnknownField(_ given: Any, _ known: Any, path: String) -> String? {
