@@ -45,6 +45,9 @@ struct CollectorHandlers: Sendable {
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
         case .listAlerts: return try await listAlerts(request)
         case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
+        case .listBaselines: return try json(await storeCall { () async throws(StoreError) in try await store.baselinePins() })
+        case .pinBaseline: return try await pinBaseline(request, grant: grant!)
+        case .unpinBaseline: return try await unpinBaseline(request)
         default:
             let body = route.hasBody ? try await jsonBody(request) : nil
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
@@ -201,7 +204,7 @@ struct CollectorHandlers: Sendable {
         return Data(try await request.collectBody(upTo: configuration.maximumBodyBytes).readableBytesView)
     }
 
-    private func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
+    func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {
         try await decodeCanonical(type, request).value
     }
 
@@ -214,7 +217,7 @@ struct CollectorHandlers: Sendable {
         }
     }
 
-    private func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
+    func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
         do { return try await body() } catch { throw APIError.store(error) }
     }
 

@@ -15,6 +15,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listAgents
     case listAlerts
     case acknowledgeAlert
+    case listBaselines
+    case pinBaseline
+    case unpinBaseline
     case modelHistory
     case modelGates
     case modelCard
@@ -35,7 +38,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
-             .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor: .post
+             .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
+        case .unpinBaseline: .delete
         default: .get
         }
     }
@@ -53,6 +57,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listAgents: "/v1/agents"
         case .listAlerts: "/v1/alerts"
         case .acknowledgeAlert: "/v1/alerts/:id/ack"
+        case .listBaselines, .pinBaseline, .unpinBaseline: "/v1/baselines"
         case .modelHistory: "/v1/models/:name/history"
         case .modelGates: "/v1/models/:name/:version/gates"
         case .modelCard: "/v1/models/:name/:version/card"
@@ -82,8 +87,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         switch self {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent: .ingest
-        case .listRuns, .getRun, .listModels, .listAgents, .listAlerts: .anyToken
-        case .acknowledgeAlert, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
+        case .listRuns, .getRun, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
+        case .acknowledgeAlert, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .haltModel, .resumeModel, .addActor: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify: .anyToken
         }
@@ -108,6 +113,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listAgents: "What each agent last reported."
         case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
         case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
+        case .listBaselines: "The baselines people pinned, per device (the others use their first complete runs)."
+        case .pinBaseline: "Pin chosen complete runs of one model version on one device as its baseline (replaces an earlier pin)."
+        case .unpinBaseline: "Return a device to its automatic baseline (its first complete runs)."
         case .modelHistory: "A model's versions, stages, releases and halts (the registry snapshot)."
         case .modelGates: "The governance gates of a version as they stand now (PASS, FAIL, INCONCLUSIVE with evidence)."
         case .modelCard: "The model card of a version: markdown (with Hugging Face metadata), html, json or hf."

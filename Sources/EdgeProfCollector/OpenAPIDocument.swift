@@ -75,6 +75,27 @@ enum OpenAPIDocument {
                 query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "at most this many, 100 by default"),
             ]
             responses["200"] = json(["type": "array", "items": ref("Alert")])
+        case .listBaselines:
+            responses["200"] = json(["type": "array", "items": ref("BaselinePin")])
+        case .pinBaseline:
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": [
+                "type": "object", "additionalProperties": false, "required": ["model", "deviceClass", "device", "runIDs", "reason"],
+                "properties": [
+                    "model": ["type": "string", "description": "NAME@VERSION"], "deviceClass": ["type": "string"],
+                    "device": ["type": "string", "description": "BOARD:SERIAL"],
+                    "runIDs": ["type": "array", "minItems": 1, "maxItems": BaselinePin.maximumRuns, "items": ["type": "integer"]],
+                    "reason": ["type": "string", "minLength": 1],
+                ],
+            ] as [String: Any]]]]
+            responses["201"] = json(ref("BaselinePin"), "pinned")
+            responses["422"] = error("a run that does not exist, is partial, or is of another model version or device")
+        case .unpinBaseline:
+            operation["parameters"] = [
+                query("model", ["type": "string"], "NAME@VERSION"), query("deviceClass", ["type": "string"], "device class"),
+                query("device", ["type": "string"], "BOARD:SERIAL"),
+            ]
+            responses["200"] = json(["type": "object"], "unpinned: the device's first complete runs are its baseline again")
+            responses["404"] = error("nothing was pinned for that device")
         case .acknowledgeAlert:
             operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
             responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
@@ -114,7 +135,7 @@ enum OpenAPIDocument {
             responses["403"] = error("the token may not do this")
             responses["503"] = error("the database is unreachable; retry")
         }
-        if route.hasBody || [.listRuns, .getRun, .listAlerts, .modelCard].contains(route) {
+        if route.hasBody || [.listRuns, .getRun, .listAlerts, .modelCard, .unpinBaseline].contains(route) {
             responses["400"] = error("malformed request")
         }
         operation["responses"] = responses
@@ -232,6 +253,17 @@ enum OpenAPIDocument {
                 ],
                 "finding": ["type": "object", "description": "the latest evidence: rule, severity, state, summary, value, threshold, pValue"],
                 "occurrences": ["type": "integer"],
+            ],
+        ],
+        "BaselinePin": [
+            "type": "object", "required": ["key", "runIDs", "pinnedBy", "pinnedAt", "reason"],
+            "properties": [
+                "key": [
+                    "type": "object", "required": ["model", "deviceClass", "device"],
+                    "properties": ["model": ["type": "string"], "deviceClass": ["type": "string"], "device": ["type": "string"]],
+                ],
+                "runIDs": ["type": "array", "items": ["type": "integer"]], "pinnedBy": ["type": "string"],
+                "pinnedAt": ["type": "string", "format": "date-time"], "reason": ["type": "string"],
             ],
         ],
         "AgentReport": [

@@ -14,12 +14,21 @@ extension PostgresCollectorStore {
         let serial = parts.count > 1 ? parts[1] : ""
         return try await withConnection("read the history of \(key)") { connection -> (baseline: [StoredRun], recent: [StoredRun])? in
             guard let model = try await Self.fetchModel(reference, connection, self.logger) else { return nil }
+            var pinned: [Int64]?
+            for try await json in try await connection.query(
+                """
+                SELECT run_ids_json FROM baseline_pin WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device)
+                """, logger: self.logger).decode(String.self) { pinned = try Self.decodeJSON(json) }
             var baselineRows: [PostgresRandomAccessRow] = []
-            for try await row in try await connection.query(
+            let baselineQuery: PostgresQuery = if let pinned {
+                "SELECT * FROM run WHERE id = ANY(\(pinned)) ORDER BY id"
+            } else {
                 """
                 SELECT * FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
                   AND serial = \(serial) AND status = 'complete' ORDER BY id LIMIT \(baselineRuns)
-                """, logger: self.logger) { baselineRows.append(row.makeRandomAccess()) }
+                """
+            }
+            for try await row in try await connection.query(baselineQuery, logger: self.logger) { baselineRows.append(row.makeRandomAccess()) }
             if try baselineRows.contains(where: { try $0["id"].decode(Int64.self) == runID }) { return nil }
             var recentRows: [PostgresRandomAccessRow] = []
             for try await row in try await connection.query(
@@ -32,6 +41,44 @@ extension PostgresCollectorStore {
             var recent: [StoredRun] = []
             for row in recentRows.reversed() { recent.append(try await Self.storedRun(row, model: reference, connection, self.logger, tokens: false)) }
             return (baseline, recent)
+        }
+    }
+
+    public func pinBaseline(_ pin: BaselinePin) async throws(StoreError) {
+        try await withConnection("pin the baseline of \(pin.key)") { connection in
+            try await connection.query(
+                """
+                INSERT INTO baseline_pin (model, device_class, device, run_ids_json, pinned_by, pinned_at, reason)
+                VALUES (\(pin.key.model), \(pin.key.deviceClass), \(pin.key.device), \(try Self.json(pin.runIDs)), \(pin.pinnedBy), \(pin.pinnedAt), \(pin.reason))
+                ON CONFLICT (model, device_class, device) DO UPDATE SET
+                    run_ids_json = excluded.run_ids_json, pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, reason = excluded.reason
+                """, logger: self.logger)
+        }
+    }
+
+    public func unpinBaseline(_ key: MonitorKey) async throws(StoreError) -> Bool {
+        try await withConnection("unpin the baseline of \(key)") { connection in
+            var removed = false
+            for try await _ in try await connection.query(
+                """
+                DELETE FROM baseline_pin WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device) RETURNING model
+                """, logger: self.logger).decode(String.self) { removed = true }
+            return removed
+        }
+    }
+
+    public func baselinePins() async throws(StoreError) -> [BaselinePin] {
+        try await withConnection("list pinned baselines") { connection in
+            var pins: [BaselinePin] = []
+            for try await (model, deviceClass, device, ids, by, at, reason) in try await connection.query(
+                "SELECT model, device_class, device, run_ids_json, pinned_by, pinned_at, reason FROM baseline_pin ORDER BY model, device_class, device",
+                logger: self.logger
+            ).decode((String, String, String, String, String, Date, String).self) {
+                pins.append(BaselinePin(
+                    key: MonitorKey(model: model, deviceClass: deviceClass, device: device), runIDs: try Self.decodeJSON(ids), pinnedBy: by,
+                    pinnedAt: at, reason: reason))
+            }
+            return pins
         }
     }
 

@@ -120,5 +120,13 @@ enum PostgresSchema {
         (3, [
             "CREATE TABLE artifact (sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64), bytes BYTEA NOT NULL, stored_at TIMESTAMPTZ NOT NULL)",
         ]),
+        (4, [
+            """
+            CREATE TABLE baseline_pin (
+                model TEXT NOT NULL, device_class TEXT NOT NULL, device TEXT NOT NULL, run_ids_json TEXT NOT NULL,
+                pinned_by TEXT NOT NULL, pinned_at TIMESTAMPTZ NOT NULL, reason TEXT NOT NULL,
+                PRIMARY KEY (model, device_class, device))
+            """,
+        ]),
     ]
 }

@@ -14,7 +14,13 @@ extension SQLiteCollectorStore {
             guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else { return nil }
             let device = "model_version_id = ? AND device_class = ? AND board = ? AND serial = ?"
             let arguments: StatementArguments = [model.id, key.deviceClass, board, serial]
-            let baselineRows = try Row.fetchAll(
+            let pinned = try String.fetchOne(
+                db, sql: "SELECT run_ids_json FROM baseline_pin WHERE model = ? AND device_class = ? AND device = ?",
+                arguments: [key.model, key.deviceClass, key.device]
+            ).map { (json: String) throws -> [Int64] in try JSONColumn.decode(json) }
+            let baselineRows = try pinned.map { ids in
+                try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", arguments: [try JSONColumn.encode(ids)])
+            } ?? Row.fetchAll(
                 db, sql: "SELECT * FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?",
                 arguments: arguments + [baselineRuns])
             if baselineRows.contains(where: { ($0["id"] as Int64) == runID }) { return nil }
@@ -24,6 +30,36 @@ extension SQLiteCollectorStore {
             let baseline = try baselineRows.map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
             let recent = try recentRows.reversed().map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
             return (baseline, recent)
+        }
+    }
+
+    public func pinBaseline(_ pin: BaselinePin) async throws(StoreError) {
+        try await write("pin the baseline of \(pin.key)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO baseline_pin (model, device_class, device, run_ids_json, pinned_by, pinned_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (model, device_class, device) DO UPDATE SET
+                        run_ids_json = excluded.run_ids_json, pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, reason = excluded.reason
+                    """,
+                arguments: [pin.key.model, pin.key.deviceClass, pin.key.device, try JSONColumn.encode(pin.runIDs), pin.pinnedBy, pin.pinnedAt, pin.reason])
+        }
+    }
+
+    public func unpinBaseline(_ key: MonitorKey) async throws(StoreError) -> Bool {
+        try await write("unpin the baseline of \(key)") { db in
+            try db.execute(
+                sql: "DELETE FROM baseline_pin WHERE model = ? AND device_class = ? AND device = ?", arguments: [key.model, key.deviceClass, key.device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func baselinePins() async throws(StoreError) -> [BaselinePin] {
+        try await read("list pinned baselines") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM baseline_pin ORDER BY model, device_class, device").map { row in
+                BaselinePin(
+                    key: MonitorKey(model: row["model"], deviceClass: row["device_class"], device: row["device"]),
+                    runIDs: try JSONColumn.decode(row["run_ids_json"]), pinnedBy: row["pinned_by"], pinnedAt: row["pinned_at"], reason: row["reason"])
+            }
         }
     }
 

@@ -226,6 +226,18 @@ enum Schema {
                 t.column("stored_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v10: baselines pinned by people") { db in
+            try db.create(table: "baseline_pin") { t in
+                t.column("model", .text).notNull()
+                t.column("device_class", .text).notNull()
+                t.column("device", .text).notNull()
+                t.column("run_ids_json", .jsonText).notNull()
+                t.column("pinned_by", .text).notNull()
+                t.column("pinned_at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+                t.primaryKey(["model", "device_class", "device"])
+            }
+        }
         return migrator
     }
 }

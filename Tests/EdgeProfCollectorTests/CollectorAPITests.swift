@@ -36,7 +36,7 @@ import Testing
         let body = try Uploads.body(Uploads.upload())
         for route in CollectorRoute.allCases where route.access != .open {
             let path = route.path.replacingOccurrences(of: ":id", with: "1")
-            let method = route.method == .post ? NIOHTTP1Method.POST : NIOHTTP1Method.GET
+            let method = route.method == .post ? NIOHTTP1Method.POST : route.method == .delete ? .DELETE : .GET
             let cases: [(String?, String)] = [
                 (nil, "this route needs an API token"),
                 ("ept_000000000000_" + String(repeating: "0", count: 48), "the API token is not valid"),

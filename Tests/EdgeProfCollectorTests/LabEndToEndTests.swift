@@ -1,4 +1,5 @@
 import EdgeProfCore
+import EdgeProfStore
 import Foundation
 import Testing
 
@@ -147,5 +148,16 @@ import Testing
         let runs = try lab.run(["alerts", "list", "--collector", url, "--token", person, "--all", "--format", "json"], database: "lab.sqlite")
         let all = try JSONCoding.decoder.decode([Alert].self, from: Data(runs.stdout.utf8))
         #expect(all.first { $0.id == alert.id }?.state == .resolved)
+
+        // A person pins SIM-B's runs as its baseline from the command line, lists and unpins it.
+        let benchB = try await SQLiteCollectorStore(path: lab.path("lab.sqlite")).runs(RunQuery(bench: "bench-2", limit: 10)).map { String($0.0.id) }
+        let device = ["--model", "kws@1.0.0", "--device-class", "sim-cortex-m4", "--device", "edgeprof-sim:SIM-B", "--collector", url, "--token", person]
+        let pinned = try lab.run(["alerts", "baseline", "pin"] + device + benchB.flatMap { ["--run", $0] } + ["--reason", "re-seated board"], database: "lab.sqlite")
+        #expect(pinned.status == 0 && pinned.stdout.contains("as the baseline of kws@1.0.0 on edgeprof-sim:SIM-B"), "\(pinned.stdout)\(pinned.stderr)")
+        let pins = try lab.run(["alerts", "baseline", "list", "--collector", url, "--token", person], database: "lab.sqlite")
+        #expect(pins.stdout.contains(benchB.joined(separator: ",")) && pins.stdout.contains("re-seated board"), "\(pins.stdout)")
+        #expect(try lab.run(["alerts", "baseline", "unpin"] + device, database: "lab.sqlite").status == 0)
+        let again = try lab.run(["alerts", "baseline", "unpin"] + device, database: "lab.sqlite")
+        #expect(again.status != 0 && again.stderr.contains("has no pinned baseline"), "\(again.stderr)")
     }
 }

@@ -80,3 +80,47 @@ import Testing
         #expect(open.map(\.rule) == [.latencyRatio], "3 iterations are too few for KS, one baseline run too few for a band: only the ratio decides")
     }
 }
+
+extension MonitoringAPITests {
+    /// After a deliberate change a person pins the runs that are right now: the device is judged
+    /// against them, its alerts resolve, and unpinning returns it to its first complete runs.
+    @Test(arguments: CollectorStoreContractTests.kinds) func aPinnedBaselineReplacesTheFirstRuns(kind: StoreKind) async throws {
+        var settings = CollectorSettings()
+        settings.monitor.baselineRuns = 3
+        let collector = try await LiveCollector.start(on: kind, settings: settings)
+        defer { Task { await collector.stop() } }
+        for number in 1...3 { _ = try await upload(collector, number, latencyTicks: 30) }
+        var slower: [Int] = []
+        for number in 4...6 { slower.append(try await upload(collector, number, latencyTicks: 70)) }
+        #expect(try await alerts(collector, "?state=open").contains { $0.rule == .latencyRatio }, "judged against the first runs")
+
+        func pin(_ runIDs: [Int], token: String? = nil, device: String = "b:s") async throws -> LiveCollector.Reply {
+            let body: [String: Any] = ["model": "kws@1.0.0", "deviceClass": "sim-cortex-m4", "device": device, "runIDs": runIDs, "reason": "new firmware 2.1"]
+            return try await collector.request(.POST, "/v1/baselines", token: token ?? collector.personToken, body: try JSONSerialization.data(withJSONObject: body))
+        }
+        #expect(try await pin(slower, token: collector.agentToken).status == 403, "agents do not choose baselines")
+        let tooFew = try await pin(Array(slower.prefix(2)))
+        #expect(tooFew.status == 422 && tooFew.errorMessage?.contains("at least 3 runs") == true, "\(tooFew.body)")
+        let unknown = try await pin(slower + [999])
+        #expect(unknown.status == 422 && unknown.errorMessage == "run 999 does not exist on this collector", "\(unknown.body)")
+        let otherDevice = try await pin(slower, device: "b:other")
+        #expect(otherDevice.status == 422 && otherDevice.errorMessage?.contains("not kws@1.0.0 on b:other") == true, "\(otherDevice.body)")
+
+        let pinned = try await pin(slower)
+        #expect(pinned.status == 201, "\(pinned.body)")
+        #expect(pinned.json?["pinnedBy"] as? String == "ana")
+        let listed = try await collector.request(.GET, "/v1/baselines", token: collector.agentToken)
+        #expect(try JSONCoding.decoder.decode([BaselinePin].self, from: Data(listed.body.utf8)).map(\.runIDs) == [slower.map(Int64.init)])
+
+        _ = try await upload(collector, 7, latencyTicks: 70)
+        let stillOpen = try await alerts(collector, "?state=open")
+        #expect(stillOpen.isEmpty, "a run like the pinned baseline resolves the alerts: \(stillOpen.map { "\($0.rule): \($0.finding.summary)" })")
+        _ = try await upload(collector, 8, latencyTicks: 30)
+        #expect(try await alerts(collector, "?state=open").contains { $0.rule == .latencyBand }, "now 30 ms is the departure")
+
+        let query = "/v1/baselines?model=kws@1.0.0&deviceClass=sim-cortex-m4&device=b:s"
+        #expect(try await collector.request(.DELETE, query, token: collector.personToken).status == 200)
+        #expect(try await collector.request(.DELETE, query, token: collector.personToken).status == 404)
+        #expect(try await collector.request(.DELETE, "/v1/baselines?model=kws@1.0.0", token: collector.personToken).status == 400)
+    }
+}

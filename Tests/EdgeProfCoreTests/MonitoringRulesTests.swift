@@ -132,3 +132,24 @@ import Testing
         }
     }
 }
+
+extension MonitoringRulesTests {
+    @Test func aPinNamesEnoughCompleteRunsOfItsOwnDevice() {
+        let key = MonitorKey(model: "kws@1.0.0", deviceClass: "m4", device: "b:s")
+        let runs = (1...4).map { Self.stored(Int64($0), latency: 30) }
+        func problem(_ ids: [Int64], found: [StoredRun]? = nil, reason: String = "new firmware", key: MonitorKey? = nil) -> String? {
+            BaselinePin.problem(key: key ?? MonitorKey(model: "kws@1.0.0", deviceClass: "m4", device: "b:s"), runIDs: ids, found: found ?? runs, reason: reason, minimum: 3)
+        }
+        #expect(problem([1, 2, 3]) == nil)
+        #expect(problem([3, 1, 2, 2]) == nil, "order and repeats do not matter")
+        #expect(problem([1, 2, 2]) == "runIDs: name at least 3 runs (the collector's min-baseline-runs); fewer leave the band checks inconclusive")
+        #expect(problem([1, 2, 3], reason: " ") == "reason: say why these runs are the baseline")
+        #expect(problem([1, 2, 9]) == "run 9 does not exist on this collector")
+        #expect(problem([1, 2, 3], key: MonitorKey(model: "kws@1.0.0", deviceClass: "m4", device: "b:t"))
+            == "run 1 is kws@1.0.0 on b:s (m4), not kws@1.0.0 on b:t (m4): a baseline is of one model version on one device")
+        let partial = runs.prefix(2) + [Self.stored(3, latency: 30, status: .partial)]
+        #expect(problem([1, 2, 3], found: Array(partial)) == "run 3 is partial; only complete runs can be a baseline")
+        #expect(problem(Array(1...201)).map { $0.hasPrefix("runIDs: at most") } == true)
+        #expect(BaselinePin(key: key, runIDs: [3, 1, 3], pinnedBy: "ana", pinnedAt: Date(), reason: "x").runIDs == [1, 3])
+    }
+}

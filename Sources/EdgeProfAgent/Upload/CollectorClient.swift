@@ -71,6 +71,13 @@ public struct CollectorClient: Sendable {
     }
 
     /// Best effort: the collector's /metrics shows each bench's spool depth.
+    /// Decodes a collector's answer; one this edgeprof cannot read is named, with `what` it was.
+    public func decoded<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(AgentError) -> T {
+        do { return try JSONCoding.decoder.decode(T.self, from: data) } catch {
+            throw .collector(url: baseURL, status: 200, message: "\(what) this edgeprof cannot read (\(error))")
+        }
+    }
+
     public func report(bench: String, spoolDepth: Int) async {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/agents/report")
         request.method = .POST

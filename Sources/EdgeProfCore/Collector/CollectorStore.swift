@@ -104,9 +104,15 @@ public protocol CollectorStore: Sendable {
     func revokeToken(id: String, at: Date) async throws(StoreError) -> Bool
     func recordAgentReport(_ report: AgentReport) async throws(StoreError)
     func agentReports() async throws(StoreError) -> [AgentReport]
+    /// Sets (or replaces) the device's pinned baseline.
+    func pinBaseline(_ pin: BaselinePin) async throws(StoreError)
+    /// Returns the device to its automatic baseline; false when nothing was pinned.
+    func unpinBaseline(_ key: MonitorKey) async throws(StoreError) -> Bool
+    func baselinePins() async throws(StoreError) -> [BaselinePin]
 
-    /// The device's baseline (its first `baselineRuns` complete runs) and its latest `recentRuns`
-    /// runs up to `runID`, oldest first, without token ticks; nil while `runID` is itself part of the baseline.
+    /// The device's baseline (its pinned runs, else its first `baselineRuns` complete runs) and its
+    /// latest `recentRuns` runs up to `runID`, oldest first, without token ticks; nil while `runID`
+    /// is itself part of the baseline.
     func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])?
     /// Applies one run's findings to the device's alerts in one transaction — one live alert per
     /// rule and device — and queues an event per opened or resolved alert for each webhook.

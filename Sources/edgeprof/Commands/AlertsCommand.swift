@@ -6,8 +6,8 @@ import Foundation
 /// `edgeprof alerts`: the collector's per-device alerts.
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "alerts", abstract: "List and acknowledge the collector's alerts.",
-        subcommands: [AlertsListCommand.self, AlertsAckCommand.self])
+        commandName: "alerts", abstract: "List and acknowledge the collector's alerts; pin the baselines devices are judged against.",
+        subcommands: [AlertsListCommand.self, AlertsAckCommand.self, BaselineCommand.self])
 }
 
 /// `--collector URL --token T`: a person's connection to the collector.
@@ -51,10 +51,7 @@ struct AlertsListCommand: AsyncParsableCommand {
         let alerts = try await reportingErrors { () async throws(AgentError) in
             let client = try access.client()
             let query = state.map { "?state=\($0.rawValue)&limit=500" } ?? "?limit=500"
-            let data = try await client.call(.GET, "/v1/alerts\(query)")
-            do { return try JSONCoding.decoder.decode([Alert].self, from: data) } catch {
-                throw AgentError.collector(url: client.baseURL, status: 200, message: "an alert list this edgeprof cannot read (\(error))")
-            }
+            return try client.decoded([Alert].self, from: try await client.call(.GET, "/v1/alerts\(query)"), what: "an alert list")
         }
         let shown = state != nil || all ? alerts : alerts.filter { $0.state != .resolved }
         Terminal.print(format == .json ? AlertListing.json(shown) : AlertListing.table(shown))
@@ -73,10 +70,7 @@ struct AlertsAckCommand: AsyncParsableCommand {
     func run() async throws {
         let alert = try await reportingErrors { () async throws(AgentError) in
             let client = try access.client()
-            let data = try await client.call(.POST, "/v1/alerts/\(id)/ack")
-            do { return try JSONCoding.decoder.decode(Alert.self, from: data) } catch {
-                throw AgentError.collector(url: client.baseURL, status: 200, message: "an alert this edgeprof cannot read (\(error))")
-            }
+            return try client.decoded(Alert.self, from: try await client.call(.POST, "/v1/alerts/\(id)/ack"), what: "an alert")
         }
         Terminal.print(AlertListing.table([alert]))
     }
