@@ -161,3 +161,24 @@ import Testing
         #expect(again.status != 0 && again.stderr.contains("has no pinned baseline"), "\(again.stderr)")
     }
 }
+
+extension LabEndToEndTests {
+    /// A lab's registry is shared by hosts that cannot read each other's files: registering into
+    /// PostgreSQL keeps the artifact's bytes, so a move made later, from anywhere, re-hashes them.
+    @Test(.enabled(if: StoreKind.postgresURL != nil)) func aLabRegistryKeepsTheArtifactsBytes() async throws {
+        let fixture = try await StoreUnderTest.make(.postgres)
+        defer { fixture.close() }
+        let lab = try Lab()
+        defer { lab.stopAll() }
+        let artifact = lab.path("kws-2.bin")
+        try Data("int8 weights of kws 2.0.0".utf8).write(to: URL(fileURLWithPath: artifact))
+        let db = ["--db", fixture.address]
+        #expect(try lab.run(["actors", "add", "me", "--role", "ml_engineer", "--actor", "me"] + db, database: "unused.sqlite").status == 0)
+        let registered = try lab.run(["model", "register", "kws", "2.0.0", "--artifact", artifact, "--format", "json"] + db, database: "unused.sqlite")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(registered.stdout.contains(StoredArtifact.scheme), "\(registered.stdout)")
+        try FileManager.default.removeItem(atPath: artifact)
+        let promoted = try lab.run(["model", "promote", "kws@2.0.0", "--reason", "validate"] + db, database: "unused.sqlite")
+        #expect(promoted.status == 0 && promoted.stdout.contains("validation"), "the copy in the database re-hashes: \(promoted.stdout)\(promoted.stderr)")
+    }
+}

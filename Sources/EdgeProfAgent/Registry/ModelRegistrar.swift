@@ -36,6 +36,16 @@ public struct ModelRegistrar: Sendable {
             reference, sha256: digest.sha256, path: StoredArtifact.path(sha256: digest.sha256), bytes: digest.bytes, metadata: metadata, actor: actor)
     }
 
+    /// Registers the artifact file at `path` by copying its bytes into the registry: for a lab's
+    /// shared registry, whose collectors cannot read this host's files.
+    public func register(
+        name: String, version: String, copyingArtifact path: String, metadata: VersionMetadata = VersionMetadata(), actor: String
+    ) async throws(AgentError) -> RegisteredModel {
+        _ = try ArtifactDigest.of(path: path)
+        guard let data = FileManager.default.contents(atPath: path) else { throw .artifact(path: path, problem: "cannot be read") }
+        return try await register(name: name, version: version, artifact: Array(data), metadata: metadata, actor: actor)
+    }
+
     private func record(
         _ reference: ModelReference, sha256: String, path: String, bytes: Int64, metadata: VersionMetadata, actor: String
     ) async throws(AgentError) -> RegisteredModel {

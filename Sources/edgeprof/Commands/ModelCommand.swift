@@ -25,7 +25,7 @@ struct ModelRegisterCommand: AsyncParsableCommand {
     @Argument(help: "Semantic version, e.g. 1.4.0.")
     var version: String
 
-    @Option(help: ArgumentHelp("The model file (its SHA-256 identifies this version).", valueName: "file"))
+    @Option(help: ArgumentHelp("The model file (its SHA-256 identifies this version; a PostgreSQL registry keeps a copy of its bytes).", valueName: "file"))
     var artifact: String
 
     @Option(help: ArgumentHelp("YAML or JSON with metrics, hyperparameters, training data, config hashes, considerations (docs/governance.md).", valueName: "file"))
@@ -44,8 +44,13 @@ struct ModelRegisterCommand: AsyncParsableCommand {
         let model = try await store.withRegistry { registry throws(AgentError) in
             var metadata = try loadMetadata(metadata)
             metadata.tags += tags
-            return try await ModelRegistrar(store: registry).register(
-                name: name, version: version, artifactPath: artifact, metadata: metadata, actor: Actor.current(explicit: governance.actor))
+            let registrar = ModelRegistrar(store: registry)
+            let actor = Actor.current(explicit: governance.actor)
+            // A lab's registry is read by collectors on other hosts: it keeps the artifact's bytes.
+            guard store.isLabDatabase else {
+                return try await registrar.register(name: name, version: version, artifactPath: artifact, metadata: metadata, actor: actor)
+            }
+            return try await registrar.register(name: name, version: version, copyingArtifact: artifact, metadata: metadata, actor: actor)
         }
         switch format {
         case .json: Terminal.print(GovernanceListing.json(model))

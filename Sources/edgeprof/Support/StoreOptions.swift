@@ -11,9 +11,12 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? DataLocation.defaultDatabasePath() }
 
+    /// Whether --db names a lab's PostgreSQL database rather than a bench's SQLite file.
+    var isLabDatabase: Bool { PostgresLocation.isPostgres(path) }
+
     /// The bench's SQLite store (profiling, runs, diagnostics).
     func open() throws(AgentError) -> any BenchStore {
-        guard !PostgresLocation.isPostgres(path) else {
+        guard !isLabDatabase else {
             throw .invalidArgument("this command works on a bench's SQLite file; \(PostgresLocation.redacted(path)) is a lab's PostgreSQL. Fix: give --db a SQLite file, or upload runs to the lab's collector with --upload")
         }
         do {
