@@ -149,6 +149,17 @@ import Testing
         let all = try JSONCoding.decoder.decode([Alert].self, from: Data(runs.stdout.utf8))
         #expect(all.first { $0.id == alert.id }?.state == .resolved)
 
+        // A CI job gates the release on the runs the collector holds, with its own thresholds file.
+        try "device-classes:\n  sim-cortex-m4:\n    min-iterations: 20\n    max-latency-p95-ms: 10000\n".write(
+            toFile: lab.path("gates.yaml"), atomically: true, encoding: .utf8)
+        let gate = try lab.run(
+            ["gate", "check", "--collector", url, "--token", tokens["bench-1"]!, "--model", "kws@1.0.0", "--device-class", "sim-cortex-m4",
+             "--thresholds", lab.path("gates.yaml"), "--junit", lab.path("gate.xml"), "--format", "json"], database: "unused.sqlite")
+        #expect(gate.status == 0, "PASS on the collector's runs: \(gate.stdout)\(gate.stderr)")
+        let verdict = try JSONCoding.decoder.decode(GateVerdict.self, from: Data(gate.stdout.utf8))
+        #expect(verdict.runIDs.count == 10, "every complete run of both benches")
+        #expect(try String(contentsOfFile: lab.path("gate.xml"), encoding: .utf8).contains("failures=\"0\""))
+
         // A person pins SIM-B's runs as its baseline from the command line, lists and unpins it.
         let benchB = try await SQLiteCollectorStore(path: lab.path("lab.sqlite")).runs(RunQuery(bench: "bench-2", limit: 10)).map { String($0.0.id) }
         let device = ["--model", "kws@1.0.0", "--device-class", "sim-cortex-m4", "--device", "edgeprof-sim:SIM-B", "--collector", url, "--token", person]

@@ -19,11 +19,15 @@ struct CollectorAccessOptions: ParsableArguments {
     var token: String?
 
     func client() throws(AgentError) -> CollectorClient {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = collector ?? environment["EDGEPROF_COLLECTOR"], !url.isEmpty else {
+        guard let url = collector ?? ProcessInfo.processInfo.environment["EDGEPROF_COLLECTOR"], !url.isEmpty else {
             throw .invalidArgument("which collector? Give --collector URL or set EDGEPROF_COLLECTOR")
         }
-        guard let token = token ?? environment["EDGEPROF_TOKEN"], !token.isEmpty else {
+        return try Self.client(url: url, token: token)
+    }
+
+    /// A client for `url` with `token`, else $EDGEPROF_TOKEN.
+    static func client(url: String, token: String?) throws(AgentError) -> CollectorClient {
+        guard let token = token ?? ProcessInfo.processInfo.environment["EDGEPROF_TOKEN"], !token.isEmpty else {
             throw .invalidArgument("no API token: give --token or set EDGEPROF_TOKEN (`edgeprof collector token create --person` makes one)")
         }
         return CollectorClient(baseURL: url, token: token)

@@ -36,25 +36,56 @@ struct GateCheckCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
+    @Option(help: ArgumentHelp("Judge the runs a lab's collector holds instead of --db's (sends the thresholds file; needs --token or $EDGEPROF_TOKEN).", valueName: "url"))
+    var collector: String?
+
+    @Option(help: ArgumentHelp("API token for --collector (default: $EDGEPROF_TOKEN).", valueName: "ept_…"))
+    var token: String?
+
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var catalogue: CatalogueOptions
 
     func run() async throws {
-        let verdict = try await store.withRegistry { registry throws(AgentError) in
-            let reference = try parseModelReference(model)
-            let policy = try GateService.loadPolicy(path: thresholds)
-            let verdict = try await GateService(store: registry, catalogue: catalogue.loadIfAvailable()).check(
-                model: reference, deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
-            if let junit {
-                guard FileManager.default.createFile(atPath: junit, contents: Data(verdict.junitXML().utf8)) else {
-                    throw .invalidArgument("cannot write the JUnit report to \(junit): check the directory exists and is writable")
-                }
+        let verdict: GateVerdict
+        if let collector {
+            verdict = try await reportingErrors { () async throws(AgentError) in try await remoteVerdict(collector) }
+        } else {
+            verdict = try await store.withRegistry { registry throws(AgentError) in
+                let policy = try GateService.loadPolicy(path: thresholds)
+                return try await GateService(store: registry, catalogue: catalogue.loadIfAvailable()).check(
+                    model: try parseModelReference(model), deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
             }
-            return verdict
+        }
+        if let junit {
+            guard FileManager.default.createFile(atPath: junit, contents: Data(verdict.junitXML().utf8)) else {
+                Terminal.error("cannot write the JUnit report to \(junit): check the directory exists and is writable")
+                throw ExitCode(ExitStatus.ioError)
+            }
         }
         Terminal.print(verdict.rendered(as: format))
         let code = ExitStatus.code(for: verdict.outcome)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The verdict of the collector at `url` on its runs, under this thresholds file.
+    private func remoteVerdict(_ url: String) async throws(AgentError) -> GateVerdict {
+        let reference = try parseModelReference(model)
+        _ = try GateService.loadPolicy(path: thresholds)
+        guard let text = FileManager.default.contents(atPath: thresholds).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw .invalidArgument("cannot read the thresholds file \(thresholds)")
+        }
+        struct Request: Encodable {
+            var deviceClass: String
+            var thresholds: String
+            var run: Int64?
+        }
+        let body: Data
+        do { body = try JSONCoding.encoder.encode(Request(deviceClass: deviceClass, thresholds: text, run: runID)) } catch {
+            throw .invalidArgument("the request cannot be encoded: \(error)")
+        }
+        let client = try CollectorAccessOptions.client(url: url, token: token)
+        let path = "/v1/models/\(reference.name)/\(reference.version.description.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")/gate-check"
+        return try client.decoded(GateVerdict.self, from: try await client.call(.POST, path, body: body), what: "a gate verdict")
     }
 }
