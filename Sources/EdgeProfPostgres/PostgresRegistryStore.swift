@@ -22,10 +22,14 @@ public struct PostgresRegistryStore: RegistryStore {
     public var location: String { database.location }
     private var logger: Logger { database.logger }
 
+    /// Read in one REPEATABLE READ transaction, so that versions, approvals and the audit head
+    /// are of the same moment (a commit between two of the reads would otherwise pair new rows
+    /// with an old head, and a decision on them would pass the head check).
     public func snapshot(model name: String) async throws(StoreError) -> RegistrySnapshot {
         let location = location
         let logger = logger
-        return try await database.withConnection("read the registry of \(name)") { connection in
+        return try await database.transaction("read the registry of \(name)") { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let versions = try await Self.versionRecords(connection, logger, where: name)
             let byID = Dictionary(uniqueKeysWithValues: versions.map { ($0.model.id, $0.reference) })
             let ids = versions.map(\.model.id)
