@@ -5,17 +5,9 @@ import Hummingbird
 /// The routes that pin and unpin a device's baseline: a person names the reference runs, the
 /// collector checks they are complete runs of that model version on that device.
 extension CollectorHandlers {
-    struct PinRequest: Codable {
-        var model: String
-        var deviceClass: String
-        var device: String
-        var runIDs: [Int64]
-        var reason: String
-    }
-
     func pinBaseline(_ request: Request, grant: TokenGrant) async throws -> Response {
-        let body = try await decode(PinRequest.self, request)
-        let key = MonitorKey(model: body.model, deviceClass: body.deviceClass, device: body.device)
+        let body = try await decode(BaselinePinRequest.self, request)
+        let key = body.key
         var found: [StoredRun] = []
         for id in Set(body.runIDs.prefix(BaselinePin.maximumRuns + 1)) {
             if let run = try await storeCall({ () async throws(StoreError) in try await store.run(id: id) }) { found.append(run) }

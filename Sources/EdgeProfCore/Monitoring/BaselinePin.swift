@@ -42,3 +42,22 @@ public struct BaselinePin: Sendable, Codable, Hashable {
         return nil
     }
 }
+
+/// The body of `POST /v1/baselines`: which device, which runs, and why.
+public struct BaselinePinRequest: Sendable, Codable, Hashable {
+    public var model: String
+    public var deviceClass: String
+    public var device: String
+    public var runIDs: [Int64]
+    public var reason: String
+
+    public init(key: MonitorKey, runIDs: [Int64], reason: String) {
+        model = key.model
+        deviceClass = key.deviceClass
+        device = key.device
+        self.runIDs = runIDs
+        self.reason = reason
+    }
+
+    public var key: MonitorKey { MonitorKey(model: model, deviceClass: deviceClass, device: device) }
+}

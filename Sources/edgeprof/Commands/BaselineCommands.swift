@@ -60,20 +60,11 @@ struct BaselinePinCommand: AsyncParsableCommand {
 
     @OptionGroup var access: CollectorAccessOptions
 
-    /// The body of `POST /v1/baselines`.
-    struct PinRequest: Encodable {
-        var model: String
-        var deviceClass: String
-        var device: String
-        var runIDs: [Int64]
-        var reason: String
-    }
-
     func run() async throws {
         let pin = try await reportingErrors { () async throws(AgentError) in
             let key = try device.key()
             let client = try access.client()
-            let request = PinRequest(model: key.model, deviceClass: key.deviceClass, device: key.device, runIDs: runIDs, reason: reason)
+            let request = BaselinePinRequest(key: key, runIDs: runIDs, reason: reason)
             let body: Data
             do { body = try JSONCoding.encoder.encode(request) } catch { throw .invalidArgument("the pin cannot be encoded: \(error)") }
             return try client.decoded(BaselinePin.self, from: try await client.call(.POST, "/v1/baselines", body: body), what: "a pin")
