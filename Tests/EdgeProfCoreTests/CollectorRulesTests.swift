@@ -84,6 +84,18 @@ import Testing
         #expect(RunUpload.contentSHA256(ofCanonical: decoded.canonical) == upload.contentSHA256)
     }
 
+    /// A gate figure JSON has no number for (NaN, ±∞) crosses the API as a string, both ways.
+    @Test func figuresWithoutAJSONNumberRoundTrip() throws {
+        let summary = GovernanceListing.DecisionSummary(
+            reference: ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0)), stage: .production, track: nil,
+            gates: [GovernanceGateResult(gate: .fairness, outcome: .inconclusive, summary: "s", figures: ["nan": .nan, "inf": .infinity, "ninf": -.infinity])],
+            releases: [])
+        let data = try JSONCoding.encoder.encode(summary)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"nan\":\"NaN\""))
+        let figures = try JSONCoding.decoder.decode(GovernanceListing.DecisionSummary.self, from: data).gates[0].figures
+        #expect(figures["nan"]!.isNaN && figures["inf"] == .infinity && figures["ninf"] == -.infinity)
+    }
+
     @Test func strictJSONRefusesUnknownFieldsButToleratesNulls() throws {
         let body = try JSONCoding.encoder.encode(Self.upload())
         #expect(try StrictJSON.decode(RunUpload.self, from: body) == Self.upload())

@@ -99,7 +99,9 @@ public enum StrictJSON {
 }
 
 /// The one JSON convention of the collector's API: ISO 8601 dates with milliseconds (plain
-/// seconds accepted), sorted keys.
+/// seconds accepted), sorted keys, and the numbers JSON has no literal for (a figure of an empty
+/// group, an unbounded ratio) as the strings "NaN", "Infinity" and "-Infinity", as release records
+/// write them.
 public enum JSONCoding {
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
@@ -108,6 +110,7 @@ public enum JSONCoding {
             try container.encode(date.formatted(withFraction))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }
 
@@ -121,6 +124,7 @@ public enum JSONCoding {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-11-22T09:30:00Z")
         }
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
     }
 
