@@ -23,8 +23,9 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case dutSilent(port: String, command: String, waited: Duration, heard: String)
     case driftInput(source: String, DriftSampleError)
     case drift(DriftComparisonError)
-    /// The collector answered with an error (status) or could not be reached (nil).
-    case collector(url: String, status: Int?, message: String)
+    /// The collector answered with an error (status, and the API's error code when it gave one)
+    /// or could not be reached (status nil).
+    case collector(url: String, status: Int?, code: String? = nil, message: String)
 
     public var description: String {
         switch self {
@@ -58,7 +59,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             "no m-ready from \(port) within \(waited.formattedSeconds) after '\(command)' (heard \(heard)). Fix: check that the board runs MLPerf Tiny DUT firmware in performance mode (115200 baud)"
         case .driftInput(let source, let error): "\(source) \(error.description)"
         case .drift(let error): error.description
-        case .collector(let url, let status, let message):
+        case .collector(let url, let status, _, let message):
             status.map { "the collector at \(url) answered \($0): \(message)" } ?? "the collector at \(url) cannot be reached: \(message). Fix: check the URL and that `edgeprof collector serve` runs there"
         }
     }

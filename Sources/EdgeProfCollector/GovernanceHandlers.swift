@@ -41,7 +41,7 @@ struct GovernanceHandlers: Sendable {
         case .modelGates:
             return try json(try await service.gateResults(for: reference()))
         case .registerVersion:
-            let request = try decode(GovernanceBodies.Register.self, call.body)
+            let request = try decode(RegistryRequests.Register.self, call.body)
             guard let artifact = Data(base64Encoded: request.artifactBase64) else {
                 throw .invalidArgument("artifactBase64: not base64; send the model file's bytes base64-encoded")
             }
@@ -54,14 +54,14 @@ struct GovernanceHandlers: Sendable {
                 name: name, version: request.version, artifact: Array(artifact), metadata: metadata, actor: service.actor)
             return try json(model, status: .created)
         case .attachEvidence:
-            let request = try decode(GovernanceBodies.Attach.self, call.body)
+            let request = try decode(RegistryRequests.Attach.self, call.body)
             let attachment = try await service.attach(reference(), kind: request.kind, fileName: request.fileName, content: Array(request.content.utf8))
             return try json(GovernanceListing.AttachmentSummary(attachment), status: .created)
         case .approveVersion:
-            let request = try decode(GovernanceBodies.Approve.self, call.body)
+            let request = try decode(RegistryRequests.Approve.self, call.body)
             return try json(try await service.approve(reference(), stage: request.stage, reason: request.reason, evidence: request.evidence ?? []))
         case .promoteVersion:
-            let request = try decode(GovernanceBodies.Promote.self, call.body)
+            let request = try decode(RegistryRequests.Promote.self, call.body)
             let decision: GovernanceRules.Decision
             if request.emergency == true {
                 if let to = request.to, to != .production { throw .invalidArgument("an emergency deployment goes to production; drop \"to\": \"\(to.rawValue)\"") }
@@ -72,19 +72,19 @@ struct GovernanceHandlers: Sendable {
             }
             return try json(GovernanceListing.DecisionSummary(decision))
         case .retireVersion:
-            let request = try decode(GovernanceBodies.Reason.self, call.body)
+            let request = try decode(RegistryRequests.Reason.self, call.body)
             return try json(GovernanceListing.DecisionSummary(try await service.retire(reference(), reason: request.reason)))
         case .rollbackModel:
-            let request = try decode(GovernanceBodies.Rollback.self, call.body)
+            let request = try decode(RegistryRequests.Rollback.self, call.body)
             var target: SemanticVersion?
             if let text = request.to {
                 do throws(SemanticVersionError) { target = try SemanticVersion(parsing: text) } catch { throw .invalidArgument(error.description) }
             }
             return try json(GovernanceListing.DecisionSummary(try await service.rollback(model: name, to: target, reason: request.reason)))
         case .haltModel:
-            return try json(try await service.halt(model: name, reason: try decode(GovernanceBodies.Reason.self, call.body).reason))
+            return try json(try await service.halt(model: name, reason: try decode(RegistryRequests.Reason.self, call.body).reason))
         case .resumeModel:
-            return try json(try await service.resume(model: name, reason: try decode(GovernanceBodies.Reason.self, call.body).reason))
+            return try json(try await service.resume(model: name, reason: try decode(RegistryRequests.Reason.self, call.body).reason))
         case .modelCard:
             let text = call.query["format"] ?? ModelCardFormat.markdown.rawValue
             guard let format = ModelCardFormat(rawValue: text) else {
@@ -92,11 +92,11 @@ struct GovernanceHandlers: Sendable {
             }
             return Responses.text(ModelCardRenderer.render(try await service.card(for: reference()), as: format), contentType: Self.contentType(of: format))
         case .gateCheck:
-            return try json(try await gateCheck(reference(), try decode(GovernanceBodies.GateCheck.self, call.body), service))
+            return try json(try await gateCheck(reference(), try decode(RegistryRequests.GateCheck.self, call.body), service))
         case .listActors:
             return try json(try await service.snapshot("").actors)
         case .addActor:
-            let request = try decode(GovernanceBodies.AddActor.self, call.body)
+            let request = try decode(RegistryRequests.AddActor.self, call.body)
             try await service.addActor(name: request.name, roles: request.roles)
             guard let added = try await service.snapshot("").actor(named: request.name) else {
                 throw .invalidArgument("actor \(request.name) was recorded but cannot be shown")
@@ -115,7 +115,7 @@ struct GovernanceHandlers: Sendable {
     }
 
     /// The edge-performance gate, as `edgeprof gate check` answers it, on the collector's runs.
-    private func gateCheck(_ reference: ModelReference, _ request: GovernanceBodies.GateCheck, _ service: GovernanceService) async throws(AgentError) -> GateVerdict {
+    private func gateCheck(_ reference: ModelReference, _ request: RegistryRequests.GateCheck, _ service: GovernanceService) async throws(AgentError) -> GateVerdict {
         let gatePolicy: GatePolicy
         let file: String
         if let text = request.thresholds {

@@ -193,3 +193,44 @@ extension LabEndToEndTests {
         #expect(promoted.status == 0 && promoted.stdout.contains("validation"), "the copy in the database re-hashes: \(promoted.stdout)\(promoted.stderr)")
     }
 }
+
+extension LabEndToEndTests {
+    /// A person with a token and no database credentials governs through the collector from the
+    /// command line: the same commands, the token's actor, the collector's rules, and the exit
+    /// codes a local refusal would give.
+    @Test(arguments: CollectorStoreContractTests.kinds) func theRegistryCommandsActThroughTheCollector(kind: StoreKind) async throws {
+        let collector = try await LiveCollector.start(on: kind)
+        defer { Task { await collector.stop() } }
+        let lab = try Lab()
+        var tokens: [String: String] = [:]
+        for name in ["lead", "sci", "eng"] {
+            tokens[name] = try await LiveCollector.issue(collector.store, TokenGrant(id: "", actor: name, kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
+        }
+        func edgeprof(_ arguments: [String], as actor: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try lab.run(arguments + ["--collector", "http://127.0.0.1:\(collector.port)", "--token", tokens[actor]!], database: "unused.sqlite")
+        }
+        #expect(try edgeprof(["actors", "add", "lead", "--role", "tech_lead"], as: "lead").status == 0)
+        #expect(try edgeprof(["actors", "add", "sci", "--role", "data_scientist"], as: "lead").status == 0)
+        #expect(try edgeprof(["actors", "add", "eng", "--role", "ml_engineer"], as: "lead").status == 0)
+        let refused = try edgeprof(["actors", "add", "eve", "--role", "tech_lead"], as: "sci")
+        #expect(refused.status == 77 && refused.stderr.contains("answered 403"), "\(refused.stderr)")
+
+        try Data("int8 weights of reg 1.0.0".utf8).write(to: URL(fileURLWithPath: lab.path("reg.bin")))
+        let registered = try edgeprof(["model", "register", "reg", "1.0.0", "--artifact", lab.path("reg.bin"), "--format", "json"], as: "sci")
+        #expect(registered.status == 0 && registered.stdout.contains(StoredArtifact.scheme), "\(registered.stdout)\(registered.stderr)")
+        try "# restart the board\n".write(toFile: lab.path("runbook.md"), atomically: true, encoding: .utf8)
+        #expect(try edgeprof(["model", "attach", "reg@1.0.0", lab.path("runbook.md"), "--kind", "runbook"], as: "eng").status == 0)
+        let promoted = try edgeprof(["model", "promote", "reg@1.0.0", "--reason", "validate"], as: "eng")
+        #expect(promoted.status == 0 && promoted.stdout.contains("validation"), "\(promoted.stdout)\(promoted.stderr)")
+        let leap = try edgeprof(["model", "promote", "reg@1.0.0", "--to", "production", "--reason", "skip"], as: "eng")
+        #expect(leap.status == 65 && leap.stderr.contains("cannot move from validation to production"), "\(leap.stderr)")
+        let approved = try edgeprof(["model", "approve", "reg@1.0.0", "data_validation", "--reason", "checked"], as: "sci")
+        #expect(approved.status == 0 && approved.stdout.contains("signed by sci"), "\(approved.stdout)\(approved.stderr)")
+        #expect(try edgeprof(["model", "halt", "reg", "--reason", "incident"], as: "eng").stdout.contains("HALTED"))
+        #expect(try edgeprof(["model", "resume", "reg", "--reason", "fixed"], as: "lead").status == 0)
+        let both = try lab.run(["model", "retire", "reg@1.0.0", "--reason", "x", "--collector", "http://127.0.0.1:1", "--token", "t", "--db", lab.path("x.sqlite")], database: "unused.sqlite")
+        #expect(both.status == 64 && both.stderr.contains("--collector and --db name two registries"), "\(both.stderr)")
+        let trail = try await collector.store.registry.auditTrail()
+        #expect(trail.filter { $0.actor == "eng" }.map(\.action).contains("model.halt") && AuditChain.verify(trail) == .intact(entries: trail.count))
+    }
+}

@@ -61,16 +61,12 @@ public struct CollectorClient: Sendable {
             throw .collector(url: baseURL, status: nil, message: Self.describe(error))
         }
         guard (200..<300).contains(status) else {
-            let message = UploadAttempt.classify(status: status, body: data)
-            switch message {
-            case .rejected(let text), .retry(let text): throw .collector(url: baseURL, status: status, message: String(text.drop { $0 != " " }.dropFirst()))
-            case .delivered: throw .collector(url: baseURL, status: status, message: "unexpected answer")
-            }
+            let detail = try? JSONDecoder().decode(APIErrorBody.self, from: data).error
+            throw .collector(url: baseURL, status: status, code: detail?.code, message: detail?.message ?? "HTTP \(status)")
         }
         return data
     }
 
-    /// Best effort: the collector's /metrics shows each bench's spool depth.
     /// Decodes a collector's answer; one this edgeprof cannot read is named, with `what` it was.
     public func decoded<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(AgentError) -> T {
         do { return try JSONCoding.decoder.decode(T.self, from: data) } catch {
@@ -78,6 +74,7 @@ public struct CollectorClient: Sendable {
         }
     }
 
+    /// Best effort: the collector's /metrics shows each bench's spool depth.
     public func report(bench: String, spoolDepth: Int) async {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/agents/report")
         request.method = .POST
@@ -93,5 +90,15 @@ public struct CollectorClient: Sendable {
             return "connection refused or timed out"
         }
         return text
+    }
+
+    /// The API's error answer: `{"error": {"status", "code", "message"}}`.
+    private struct APIErrorBody: Decodable {
+        struct Detail: Decodable {
+            var code: String
+            var message: String
+        }
+
+        var error: Detail
     }
 }

@@ -25,7 +25,11 @@ struct ActorsAddCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try await governance.withService(store) { service throws(AgentError) in try await service.addActor(name: name, roles: roles) }
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            _ = try await reportingErrors { () async throws(AgentError) in try await remote.addActor(RegistryRequests.AddActor(name: name, roles: roles)) }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in try await service.addActor(name: name, roles: roles) }
+        }
         Terminal.print("added \(name): \(roles.map(\.rawValue).joined(separator: ", "))\n")
     }
 }

@@ -75,17 +75,12 @@ struct GateCheckCommand: AsyncParsableCommand {
         guard let text = FileManager.default.contents(atPath: thresholds).flatMap({ String(data: $0, encoding: .utf8) }) else {
             throw .invalidArgument("cannot read the thresholds file \(thresholds)")
         }
-        struct Request: Encodable {
-            var deviceClass: String
-            var thresholds: String
-            var run: Int64?
-        }
         let body: Data
-        do { body = try JSONCoding.encoder.encode(Request(deviceClass: deviceClass, thresholds: text, run: runID)) } catch {
+        do { body = try JSONCoding.encoder.encode(RegistryRequests.GateCheck(deviceClass: deviceClass, thresholds: text, run: runID)) } catch {
             throw .invalidArgument("the request cannot be encoded: \(error)")
         }
         let client = try CollectorAccessOptions.client(url: url, token: token)
-        let path = "/v1/models/\(reference.name)/\(reference.version.description.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")/gate-check"
-        return try client.decoded(GateVerdict.self, from: try await client.call(.POST, path, body: body), what: "a gate verdict")
+        return try client.decoded(
+            GateVerdict.self, from: try await client.call(.POST, RegistryRequests.versionPath(reference, "gate-check"), body: body), what: "a gate verdict")
     }
 }

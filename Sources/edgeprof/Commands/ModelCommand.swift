@@ -41,6 +41,12 @@ struct ModelRegisterCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            let model = try await reportingErrors { () async throws(AgentError) in
+                try await remote.register(name: name, version: version, artifact: artifact, metadataFile: metadata, tags: tags)
+            }
+            return report(model)
+        }
         let model = try await store.withRegistry { registry throws(AgentError) in
             var metadata = try loadMetadata(metadata)
             metadata.tags += tags
@@ -52,6 +58,10 @@ struct ModelRegisterCommand: AsyncParsableCommand {
             }
             return try await registrar.register(name: name, version: version, copyingArtifact: artifact, metadata: metadata, actor: actor)
         }
+        report(model)
+    }
+
+    private func report(_ model: RegisteredModel) {
         switch format {
         case .json: Terminal.print(GovernanceListing.json(model))
         default: Terminal.print("registered \(model.reference) in development: sha256 \(model.artifactSHA256) (\(model.artifactBytes) bytes)\n")

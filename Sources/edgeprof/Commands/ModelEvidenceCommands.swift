@@ -27,12 +27,17 @@ struct ModelAttachCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let attachment = try await governance.withService(store) { service throws(AgentError) in
-            try await service.attach(try parseModelReference(model), kind: kind, file: file)
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        let attachment = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in try await remote.attach(reference, kind: kind, file: file) }
+        } else {
+            GovernanceListing.AttachmentSummary(try await governance.withService(store) { service throws(AgentError) in
+                try await service.attach(reference, kind: kind, file: file)
+            })
         }
         Terminal.print(
             format == .json
-                ? GovernanceListing.json(GovernanceListing.AttachmentSummary(attachment))
+                ? GovernanceListing.json(attachment)
                 : "attached \(attachment.kind) \(attachment.fileName) to \(attachment.reference): sha256 \(attachment.sha256)\n")
     }
 }
@@ -62,8 +67,15 @@ struct ModelApproveCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let approval = try await governance.withService(store) { service throws(AgentError) in
-            try await service.approve(try parseModelReference(model), stage: stage, reason: reason, evidence: evidence)
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        let approval = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in
+                try await remote.approve(reference, RegistryRequests.Approve(stage: stage, reason: reason, evidence: evidence))
+            }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in
+                try await service.approve(reference, stage: stage, reason: reason, evidence: evidence)
+            }
         }
         Terminal.print(
             format == .json

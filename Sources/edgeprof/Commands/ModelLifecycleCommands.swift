@@ -40,13 +40,17 @@ struct ModelPromoteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            let request = RegistryRequests.Promote(to: to, reason: reason, emergency: emergency ? true : nil, informed: emergency ? informed : nil)
+            return printDecision(try await reportingErrors { () async throws(AgentError) in try await remote.promote(reference, request) }, format)
+        }
         let decision = try await governance.withService(store) { service throws(AgentError) in
-            let reference = try parseModelReference(model)
-            return emergency
+            emergency
                 ? try await service.emergencyDeploy(reference, informed: informed, reason: reason)
                 : try await service.promote(reference, to: to, reason: reason)
         }
-        printDecision(decision, format)
+        printDecision(GovernanceListing.DecisionSummary(decision), format)
     }
 }
 
@@ -72,13 +76,18 @@ struct ModelRollbackCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let decision = try await governance.withService(store) { service throws(AgentError) in
-            let name = try parseModelName(name)
-            let target: SemanticVersion?
-            do throws(SemanticVersionError) { target = try to.map(SemanticVersion.init(parsing:)) } catch { throw .invalidArgument(error.description) }
-            return try await service.rollback(model: name, to: target, reason: reason)
+        let (model, target) = try reportingErrors { () throws(AgentError) in
+            let model = try parseModelName(name)
+            do throws(SemanticVersionError) { return (model, try to.map(SemanticVersion.init(parsing:))) } catch { throw .invalidArgument(error.description) }
         }
-        printDecision(decision, format)
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            let request = RegistryRequests.Rollback(to: target?.description, reason: reason)
+            return printDecision(try await reportingErrors { () async throws(AgentError) in try await remote.rollback(model, request) }, format)
+        }
+        let decision = try await governance.withService(store) { service throws(AgentError) in
+            try await service.rollback(model: model, to: target, reason: reason)
+        }
+        printDecision(GovernanceListing.DecisionSummary(decision), format)
     }
 }
 
@@ -91,7 +100,7 @@ struct ModelHaltCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await arguments.record(
-            { service, name, reason throws(AgentError) in try await service.halt(model: name, reason: reason) },
+            action: "halt", { service, name, reason throws(AgentError) in try await service.halt(model: name, reason: reason) },
             done: "\(arguments.name) is HALTED: it serves nothing until `edgeprof model resume \(arguments.name)`")
     }
 }
@@ -103,7 +112,8 @@ struct ModelResumeCommand: AsyncParsableCommand {
     @OptionGroup var arguments: HaltArguments
 
     func run() async throws {
-        try await arguments.record({ service, name, reason throws(AgentError) in try await service.resume(model: name, reason: reason) }, done: "\(arguments.name) resumed")
+        try await arguments.record(
+            action: "resume", { service, name, reason throws(AgentError) in try await service.resume(model: name, reason: reason) }, done: "\(arguments.name) resumed")
     }
 }
 
@@ -121,8 +131,14 @@ struct HaltArguments: ParsableArguments {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
-    func record(_ act: (GovernanceService, String, String) async throws(AgentError) -> HaltEvent, done: String) async throws {
-        let event = try await governance.withService(store) { service throws(AgentError) in try await act(service, try parseModelName(name), reason) }
+    /// `action` names the route (`halt` or `resume`) when acting through a collector.
+    func record(action: String, _ act: (GovernanceService, String, String) async throws(AgentError) -> HaltEvent, done: String) async throws {
+        let model = try reportingErrors { () throws(AgentError) in try parseModelName(name) }
+        let event = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in try await remote.halt(model, action, reason: reason) }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in try await act(service, model, reason) }
+        }
         Terminal.print(format == .json ? GovernanceListing.json(event) : done + "\n")
     }
 }
@@ -145,9 +161,11 @@ struct ModelRetireCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let decision = try await governance.withService(store) { service throws(AgentError) in
-            try await service.retire(try parseModelReference(model), reason: reason)
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            return printDecision(try await reportingErrors { () async throws(AgentError) in try await remote.retire(reference, reason: reason) }, format)
         }
-        printDecision(decision, format)
+        let decision = try await governance.withService(store) { service throws(AgentError) in try await service.retire(reference, reason: reason) }
+        printDecision(GovernanceListing.DecisionSummary(decision), format)
     }
 }

@@ -29,11 +29,15 @@ enum ExitStatus {
         case .invalidArgument: usage
         case .config, .modelMismatch, .firmware, .driftInput: dataError
         case .drift: usage
-        case .collector(_, let status, _):
-            switch status {
-            case 401, 403: notPermitted
-            case 404: notFound
-            case let code? where (400..<500).contains(code): dataError
+        case .collector(_, let status, let code, _):
+            // The collector's refusals exit as the same refusal made locally would.
+            switch (status, code) {
+            case (_, "blocked-by-gate-fail"?): gateFail
+            case (_, "blocked-by-gate-inconclusive"?): gateInconclusive
+            case (_, "invalid"?): usage
+            case (401?, _), (403?, _): notPermitted
+            case (404?, _): notFound
+            case (let status?, _) where (400..<500).contains(status): dataError
             default: ioError
             }
         case .unknownModel, .unknownRun, .artifact: notFound

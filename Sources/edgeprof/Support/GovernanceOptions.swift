@@ -13,6 +13,24 @@ struct GovernanceOptions: ParsableArguments {
 
     @OptionGroup var catalogue: CatalogueOptions
 
+    @Option(help: ArgumentHelp("Act through a lab's collector as your token's actor, instead of on --db (the collector's rules and policy decide).", valueName: "url"))
+    var collector: String?
+
+    @Option(help: ArgumentHelp("API token for --collector (default: $EDGEPROF_TOKEN).", valueName: "ept_…"))
+    var token: String?
+
+    func validate() throws {
+        if collector != nil, actor != nil { throw ValidationError("with --collector you act as your token's actor: drop --actor") }
+        if collector != nil, policy != nil { throw ValidationError("with --collector the collector's policy decides: drop --policy") }
+    }
+
+    /// The collector to act through, when --collector is given.
+    func remote(_ store: StoreOptions) throws(AgentError) -> RegistryRemote? {
+        guard let collector else { return nil }
+        guard store.db == nil else { throw .invalidArgument("--collector and --db name two registries: give one") }
+        return RegistryRemote(client: try CollectorAccessOptions.client(url: collector, token: token))
+    }
+
     /// Runs `body` with the governance service of the registry in --db, acting as --actor.
     func withService<T: Sendable>(_ store: StoreOptions, _ body: (GovernanceService) async throws(AgentError) -> T) async throws -> T {
         try await store.withRegistry { registry throws(AgentError) in
@@ -24,8 +42,7 @@ struct GovernanceOptions: ParsableArguments {
 }
 
 /// Prints what a lifecycle move did, for people or as JSON.
-func printDecision(_ decision: GovernanceRules.Decision, _ format: ReportFormat) {
-    let result = GovernanceListing.DecisionSummary(decision)
+func printDecision(_ result: GovernanceListing.DecisionSummary, _ format: ReportFormat) {
     Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
 }
 

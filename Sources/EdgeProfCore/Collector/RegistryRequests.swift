@@ -1,0 +1,101 @@
+import Foundation
+
+/// The JSON bodies of the collector's registry routes, shared by the collector (which decodes
+/// them strictly) and `edgeprof … --collector` (which sends them).
+public enum RegistryRequests {
+    public struct Reason: Sendable, Codable {
+        public var reason: String
+        public init(reason: String) { self.reason = reason }
+    }
+
+    public struct Approve: Sendable, Codable {
+        public var stage: ApprovalStage
+        public var reason: String
+        public var evidence: [String]?
+        public init(stage: ApprovalStage, reason: String, evidence: [String]?) {
+            self.stage = stage
+            self.reason = reason
+            self.evidence = evidence
+        }
+    }
+
+    /// `emergency` deploys to production without approvals or gates, with an escalation record
+    /// naming who was `informed` (as `edgeprof model promote --emergency --informed`).
+    public struct Promote: Sendable, Codable {
+        public var to: LifecycleStage?
+        public var reason: String
+        public var emergency: Bool?
+        public var informed: [String]?
+        public init(to: LifecycleStage?, reason: String, emergency: Bool?, informed: [String]?) {
+            self.to = to
+            self.reason = reason
+            self.emergency = emergency
+            self.informed = informed
+        }
+    }
+
+    public struct Rollback: Sendable, Codable {
+        public var to: String?
+        public var reason: String
+        public init(to: String?, reason: String) {
+            self.to = to
+            self.reason = reason
+        }
+    }
+
+    /// A new version and its artifact's bytes; `metadata` is the text of a `--metadata` file
+    /// (YAML or JSON, docs/governance.md).
+    public struct Register: Sendable, Codable {
+        public var version: String
+        public var artifactBase64: String
+        public var metadata: String?
+        public var tags: [String]?
+        public init(version: String, artifactBase64: String, metadata: String?, tags: [String]?) {
+            self.version = version
+            self.artifactBase64 = artifactBase64
+            self.metadata = metadata
+            self.tags = tags
+        }
+    }
+
+    /// A text document attached as evidence (predictions CSV, shadow report, runbook…).
+    public struct Attach: Sendable, Codable {
+        public var kind: String
+        public var fileName: String
+        public var content: String
+        public init(kind: String, fileName: String, content: String) {
+            self.kind = kind
+            self.fileName = fileName
+            self.content = content
+        }
+    }
+
+    /// The edge-performance gate on the collector's runs: thresholds given as the text of a
+    /// thresholds file, or (when absent) the policy's own thresholds file on the collector.
+    public struct GateCheck: Sendable, Codable {
+        public var deviceClass: String
+        public var thresholds: String?
+        public var run: Int64?
+        public init(deviceClass: String, thresholds: String?, run: Int64?) {
+            self.deviceClass = deviceClass
+            self.thresholds = thresholds
+            self.run = run
+        }
+    }
+
+    public struct AddActor: Sendable, Codable {
+        public var name: String
+        public var roles: [GovernanceRole]
+        public init(name: String, roles: [GovernanceRole]) {
+            self.name = name
+            self.roles = roles
+        }
+    }
+
+    /// The path of a version's route: `/v1/models/NAME/VERSION/<action>` (a version's `+build`
+    /// part percent-encoded).
+    public static func versionPath(_ reference: ModelReference, _ action: String) -> String {
+        let version = reference.version.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-"))) ?? ""
+        return "/v1/models/\(reference.name)/\(version)/\(action)"
+    }
+}

@@ -1,0 +1,61 @@
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+
+/// The registry's acts sent to a lab's collector (`--collector URL`): the same requests the
+/// collector's API takes, decided there by the same rules, as the token's actor.
+struct RegistryRemote {
+    let client: CollectorClient
+
+    /// POSTs `body` to `path` and decodes the answer, `what` naming it in errors.
+    func post<Answer: Decodable>(_ path: String, _ body: some Encodable, _ answer: Answer.Type, what: String) async throws(AgentError) -> Answer {
+        let data: Data
+        do { data = try JSONCoding.encoder.encode(body) } catch { throw .invalidArgument("the request cannot be encoded: \(error)") }
+        return try client.decoded(answer, from: try await client.call(.POST, path, body: data), what: what)
+    }
+
+    func promote(_ reference: ModelReference, _ request: RegistryRequests.Promote) async throws(AgentError) -> GovernanceListing.DecisionSummary {
+        try await post(RegistryRequests.versionPath(reference, "promote"), request, GovernanceListing.DecisionSummary.self, what: "a decision")
+    }
+
+    func retire(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceListing.DecisionSummary {
+        try await post(RegistryRequests.versionPath(reference, "retire"), RegistryRequests.Reason(reason: reason), GovernanceListing.DecisionSummary.self, what: "a decision")
+    }
+
+    func rollback(_ name: String, _ request: RegistryRequests.Rollback) async throws(AgentError) -> GovernanceListing.DecisionSummary {
+        try await post("/v1/models/\(name)/rollback", request, GovernanceListing.DecisionSummary.self, what: "a decision")
+    }
+
+    /// `action` is `halt` or `resume`.
+    func halt(_ name: String, _ action: String, reason: String) async throws(AgentError) -> HaltEvent {
+        try await post("/v1/models/\(name)/\(action)", RegistryRequests.Reason(reason: reason), HaltEvent.self, what: "a halt event")
+    }
+
+    func approve(_ reference: ModelReference, _ request: RegistryRequests.Approve) async throws(AgentError) -> Approval {
+        try await post(RegistryRequests.versionPath(reference, "approvals"), request, Approval.self, what: "an approval")
+    }
+
+    func attach(_ reference: ModelReference, kind: String, file: String) async throws(AgentError) -> GovernanceListing.AttachmentSummary {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw .artifact(path: file, problem: "cannot be read as UTF-8 text; attachments are text (CSV, Markdown, JSON)")
+        }
+        let request = RegistryRequests.Attach(kind: kind, fileName: (file as NSString).lastPathComponent, content: text)
+        return try await post(RegistryRequests.versionPath(reference, "attachments"), request, GovernanceListing.AttachmentSummary.self, what: "an attachment")
+    }
+
+    func register(name: String, version: String, artifact: String, metadataFile: String?, tags: [String]) async throws(AgentError) -> RegisteredModel {
+        _ = try ArtifactDigest.of(path: artifact)
+        guard let bytes = FileManager.default.contents(atPath: artifact) else { throw .artifact(path: artifact, problem: "cannot be read") }
+        var metadata: String?
+        if let metadataFile {
+            _ = try loadMetadata(metadataFile)
+            metadata = FileManager.default.contents(atPath: metadataFile).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let request = RegistryRequests.Register(version: version, artifactBase64: bytes.base64EncodedString(), metadata: metadata, tags: tags.isEmpty ? nil : tags)
+        return try await post("/v1/models/\(try parseModelName(name))/versions", request, RegisteredModel.self, what: "a registered version")
+    }
+
+    func addActor(_ request: RegistryRequests.AddActor) async throws(AgentError) -> RegistryActor {
+        try await post("/v1/actors", request, RegistryActor.self, what: "an actor")
+    }
+}
