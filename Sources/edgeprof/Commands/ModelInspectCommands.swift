@@ -49,7 +49,11 @@ struct ModelCardCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let card = try await governance.withService(store) { service throws(AgentError) in try await service.card(for: try parseModelReference(model)) }
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            return Terminal.print(try await reportingErrors { () async throws(AgentError) in try await remote.card(reference, format: format) })
+        }
+        let card = try await governance.withService(store) { service throws(AgentError) in try await service.card(for: reference) }
         Terminal.print(ModelCardRenderer.render(card, as: format))
     }
 }

@@ -31,9 +31,16 @@ struct GovernanceOptions: ParsableArguments {
         return RegistryRemote(client: try CollectorAccessOptions.client(url: collector, token: token))
     }
 
-    /// Runs `body` with the governance service of the registry in --db, acting as --actor.
+    /// Runs `body` with the governance service of the registry in --db, acting as --actor. A
+    /// command that cannot act through a collector refuses --collector rather than ignore it.
     func withService<T: Sendable>(_ store: StoreOptions, _ body: (GovernanceService) async throws(AgentError) -> T) async throws -> T {
-        try await store.withRegistry { registry throws(AgentError) in
+        guard collector == nil else {
+            let refusal = AgentError.invalidArgument(
+                "this command reads --db and does not go through --collector; on the collector, GET /v1/models/NAME/history and /v1/models/NAME/VERSION/gates show the same")
+            Terminal.error(refusal.description)
+            throw ExitCode(ExitStatus.code(for: refusal))
+        }
+        return try await store.withRegistry { registry throws(AgentError) in
             let (policy, file) = try GovernanceService.loadPolicy(path: policy)
             return try await body(GovernanceService(
                 store: registry, policy: policy, policyFile: file, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable()))

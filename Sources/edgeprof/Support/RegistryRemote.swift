@@ -55,6 +55,11 @@ struct RegistryRemote {
         return try await post("/v1/models/\(try parseModelName(name))/versions", request, RegisteredModel.self, what: "a registered version")
     }
 
+    /// The card as the collector renders it.
+    func card(_ reference: ModelReference, format: ModelCardFormat) async throws(AgentError) -> String {
+        String(decoding: try await client.call(.GET, RegistryRequests.versionPath(reference, "card") + "?format=\(format.rawValue)"), as: UTF8.self)
+    }
+
     func addActor(_ request: RegistryRequests.AddActor) async throws(AgentError) -> RegistryActor {
         try await post("/v1/actors", request, RegistryActor.self, what: "an actor")
     }
