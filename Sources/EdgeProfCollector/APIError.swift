@@ -16,18 +16,8 @@ public struct APIError: HTTPResponseError, Sendable {
         self.message = message
     }
 
-    struct Body: Codable {
-        struct Detail: Codable {
-            var status: Int
-            var code: String
-            var message: String
-        }
-
-        var error: Detail
-    }
-
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(status: status.code, code: code, message: message))
+        let body = APIErrorBody(status: status.code, code: code, message: message)
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
         return Response(
             status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

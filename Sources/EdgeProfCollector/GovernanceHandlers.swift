@@ -104,7 +104,7 @@ struct GovernanceHandlers: Sendable {
             return try json(added, status: .created)
         case .auditLog:
             let model = call.query["model"]
-            let entries = try await auditTrail().filter { model == nil || $0.subject.hasPrefix("\(model!)@") }
+            let entries = try await auditTrail().filter { entry in model.map { entry.concerns(model: $0) } ?? true }
             return try json(entries)
         case .auditVerify:
             let entries = try await auditTrail()

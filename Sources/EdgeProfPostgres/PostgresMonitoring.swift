@@ -9,9 +9,7 @@ import PostgresNIO
 extension PostgresCollectorStore {
     public func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])? {
         guard let reference = try? ModelReference(parsing: key.model) else { return nil }
-        let parts = key.device.split(separator: ":", maxSplits: 1).map(String.init)
-        let board = parts.first ?? ""
-        let serial = parts.count > 1 ? parts[1] : ""
+        let (board, serial) = key.boardAndSerial
         return try await withConnection("read the history of \(key)") { connection -> (baseline: [StoredRun], recent: [StoredRun])? in
             guard let model = try await Self.fetchModel(reference, connection, self.logger) else { return nil }
             var pinned: [Int64]?

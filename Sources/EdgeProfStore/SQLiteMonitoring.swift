@@ -7,9 +7,7 @@ import GRDB
 extension SQLiteCollectorStore {
     public func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])? {
         guard let reference = try? ModelReference(parsing: key.model) else { return nil }
-        let parts = key.device.split(separator: ":", maxSplits: 1).map(String.init)
-        let board = parts.first ?? ""
-        let serial = parts.count > 1 ? parts[1] : ""
+        let (board, serial) = key.boardAndSerial
         return try await read("read the history of \(key)") { db -> (baseline: [StoredRun], recent: [StoredRun])? in
             guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else { return nil }
             let device = "model_version_id = ? AND device_class = ? AND board = ? AND serial = ?"

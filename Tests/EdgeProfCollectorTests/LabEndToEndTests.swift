@@ -232,6 +232,8 @@ extension LabEndToEndTests {
         #expect(show.status == 64 && show.stderr.contains("does not go through --collector"), "never silently read another registry: \(show.stderr)")
         #expect(try edgeprof(["model", "halt", "reg", "--reason", "incident"], as: "eng").stdout.contains("HALTED"))
         #expect(try edgeprof(["model", "resume", "reg", "--reason", "fixed"], as: "lead").status == 0)
+        let log = try await collector.request(.GET, "/v1/audit?model=reg", token: tokens["eng"])
+        #expect(log.body.contains("model.halt") && log.body.contains("model.resume"), "the model's own acts are in its log: \(log.body)")
         let both = try lab.run(["model", "retire", "reg@1.0.0", "--reason", "x", "--collector", "http://127.0.0.1:1", "--token", "t", "--db", lab.path("x.sqlite")], database: "unused.sqlite")
         #expect(both.status == 64 && both.stderr.contains("--collector and --db name two registries"), "\(both.stderr)")
         let trail = try await collector.store.registry.auditTrail()

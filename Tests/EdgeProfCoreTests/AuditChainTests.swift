@@ -54,3 +54,18 @@ import Testing
         #expect(a.hash != b.hash)
     }
 }
+
+extension AuditChainTests {
+    /// `audit log --model kws` shows the acts on its versions and on the model itself (halts),
+    /// not those of a model whose name merely starts the same.
+    @Test func anEntryConcernsItsModelAndItsVersions() {
+        func entry(_ subject: String) -> AuditEntry {
+            AuditChain.seal(after: nil, at: Date(timeIntervalSince1970: 0), actor: "gus", action: "x", subject: subject)
+        }
+        #expect(entry("kws@1.2.0").concerns(model: "kws"))
+        #expect(entry("kws").concerns(model: "kws"), "a halt's subject is the model")
+        #expect(!entry("kws-big@1.0.0").concerns(model: "kws"))
+        #expect(!entry("kwsx").concerns(model: "kws"))
+        #expect(!entry("gus").concerns(model: "kws"))
+    }
+}

@@ -153,3 +153,16 @@ extension MonitoringRulesTests {
         #expect(BaselinePin(key: key, runIDs: [3, 1, 3], pinnedBy: "ana", pinnedAt: Date(), reason: "x").runIDs == [1, 3])
     }
 }
+
+extension MonitoringRulesTests {
+    @Test func aDeviceIsItsBoardAndSerial() {
+        func split(_ device: String) -> [String] {
+            let parts = MonitorKey(model: "m@1.0.0", deviceClass: "c", device: device).boardAndSerial
+            return [parts.board, parts.serial]
+        }
+        #expect(split("nrf52840dk:683F1A") == ["nrf52840dk", "683F1A"])
+        #expect(split("usb:1-2:3") == ["usb", "1-2:3"], "the serial keeps its own colons")
+        #expect(split("board") == ["board", ""])
+        #expect(split(":S1") == ["", "S1"])
+    }
+}

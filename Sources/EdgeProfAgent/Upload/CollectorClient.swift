@@ -61,7 +61,7 @@ public struct CollectorClient: Sendable {
             throw .collector(url: baseURL, status: nil, message: Self.describe(error))
         }
         guard (200..<300).contains(status) else {
-            let detail = try? JSONDecoder().decode(APIErrorBody.self, from: data).error
+            let detail = APIErrorBody.parse(data)
             throw .collector(url: baseURL, status: status, code: detail?.code, message: detail?.message ?? "HTTP \(status)")
         }
         return data
@@ -90,15 +90,5 @@ public struct CollectorClient: Sendable {
             return "connection refused or timed out"
         }
         return text
-    }
-
-    /// The API's error answer: `{"error": {"status", "code", "message"}}`.
-    private struct APIErrorBody: Decodable {
-        struct Detail: Decodable {
-            var code: String
-            var message: String
-        }
-
-        var error: Detail
     }
 }

@@ -12,7 +12,7 @@ public enum UploadAttempt: Sendable, Hashable {
 
     /// Classifies a collector's answer to `POST /v1/runs`.
     public static func classify(status: Int, body: Data) -> UploadAttempt {
-        let message = Self.message(body) ?? "HTTP \(status)"
+        let message = APIErrorBody.parse(body)?.message ?? "HTTP \(status)"
         switch status {
         case 200, 201:
             guard let receipt = try? JSONCoding.decoder.decode(RunReceipt.self, from: body) else {
@@ -24,13 +24,5 @@ public enum UploadAttempt: Sendable, Hashable {
         default:
             return .retry("\(status): \(message)")
         }
-    }
-
-    private static func message(_ body: Data) -> String? {
-        struct ErrorBody: Decodable {
-            struct Detail: Decodable { var message: String }
-            var error: Detail
-        }
-        return (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error.message
     }
 }

@@ -21,6 +21,12 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public var previousHash: String
     /// Hex SHA-256 of this entry's canonical form, `previousHash` included.
     public var hash: String
+
+    /// Whether the act was on model `name`: one of its versions (`name@1.2.0`), or the model
+    /// itself (a halt or a resumption).
+    public func concerns(model name: String) -> Bool {
+        subject == name || subject.hasPrefix("\(name)@")
+    }
 }
 
 /// Seals and verifies the audit trail's hash chain. Pure.

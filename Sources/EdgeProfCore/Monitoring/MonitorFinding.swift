@@ -49,4 +49,10 @@ public struct MonitorKey: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(model) on \(device) (\(deviceClass))" }
+
+    /// The board and serial `device` names (`BOARD:SERIAL`; the serial may hold colons too).
+    public var boardAndSerial: (board: String, serial: String) {
+        let parts = device.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+    }
 }

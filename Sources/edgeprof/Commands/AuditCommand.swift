@@ -24,7 +24,7 @@ struct AuditLogCommand: AsyncParsableCommand {
     func run() async throws {
         let entries = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) { return try await registry.auditTrail() } catch { throw .store(error) }
-        }.filter { model == nil || $0.subject.hasPrefix("\(model!)@") }
+        }.filter { entry in model.map { entry.concerns(model: $0) } ?? true }
         Terminal.print(format == .json ? AuditListing.json(entries) : AuditListing.table(entries))
     }
 }
