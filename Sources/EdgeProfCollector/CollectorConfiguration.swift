@@ -12,16 +12,11 @@ public struct CollectorConfiguration: Sendable {
     public var settings: CollectorSettings
     /// How failed webhook deliveries are retried.
     public var webhookRetry: RetrySchedule
-    /// The governance policy of the registry routes, and the file it came from (edge thresholds
-    /// files are relative to it).
-    public var governance: (policy: GovernancePolicy, policyFile: String?)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
-        settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300),
-        governance: (policy: GovernancePolicy, policyFile: String?) = (GovernancePolicy(), nil)
+        settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300)
     ) {
-        self.governance = governance
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

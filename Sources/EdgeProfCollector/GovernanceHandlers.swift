@@ -9,8 +9,6 @@ import Hummingbird
 /// registry in the collector's database (SQLite or PostgreSQL).
 struct GovernanceHandlers: Sendable {
     let registry: any RegistryStore
-    let policy: GovernancePolicy
-    let policyFile: String?
 
     /// The request as a governance route sees it: path parameters, query and JSON body.
     struct Call {
@@ -22,7 +20,7 @@ struct GovernanceHandlers: Sendable {
 
     /// Answers a governance route.
     func respond(_ call: Call, grant: TokenGrant?) async throws -> Response {
-        let service = GovernanceService(store: registry, policy: policy, policyFile: policyFile, actor: grant?.actor ?? "", catalogue: nil)
+        let service = GovernanceService(store: registry, actor: grant?.actor ?? "", catalogue: nil)
         do {
             return try await answer(call, service)
         } catch {
@@ -122,8 +120,14 @@ struct GovernanceHandlers: Sendable {
             file = "thresholds"
             do throws(ConfigError) { gatePolicy = try GatePolicy(yaml: text, file: file) } catch { throw .config(error) }
         } else {
-            file = service.resolvedThresholdsFile
-            gatePolicy = try GateService.loadPolicy(path: file)
+            let policy = try service.rules(try await service.snapshot(reference.name)).policy
+            guard let thresholds = policy.edgeThresholds else {
+                throw .config(ConfigError(
+                    file: "the registry's policy", line: nil,
+                    message: "embeds no edge thresholds: send them as \"thresholds\" (the text of a thresholds file), or adopt a policy that names them"))
+            }
+            file = "the registry's policy (sha256 \(policy.sha256.prefix(12))…)"
+            gatePolicy = thresholds
         }
         return try await GateService(store: registry).check(model: reference, deviceClass: request.deviceClass, policy: gatePolicy, policyFile: file, runID: request.run)
     }

@@ -7,13 +7,15 @@ import PostgresNIO
 /// transaction. The rules have already decided; this only records, and refuses what the schema
 /// forbids (a second serving version, a stage that moved underneath).
 enum PostgresRegistryOperation {
-    static func apply(_ operation: GovernanceOperation, _ connection: PostgresConnection, _ logger: Logger, location: String) async throws {
+    /// `actor` is the change's actor: the registrant of a version is whoever registered it (the
+    /// actor of its audit entry), never the `author` its metadata claims.
+    static func apply(_ operation: GovernanceOperation, actor: String, _ connection: PostgresConnection, _ logger: Logger, location: String) async throws {
         switch operation {
-        case .addActor(let actor):
+        case .addActor(let added):
             try await connection.query(
                 """
                 INSERT INTO actor (name, roles_json, added_at, added_by)
-                VALUES (\(actor.name), \(try PostgresCollectorStore.json(actor.roles)), \(actor.addedAt), \(actor.addedBy))
+                VALUES (\(added.name), \(try PostgresCollectorStore.json(added.roles)), \(added.addedAt), \(added.addedBy))
                 """, logger: logger)
         case .registerVersion(let model, let metadata):
             let reference = model.reference
@@ -25,7 +27,7 @@ enum PostgresRegistryOperation {
                 INSERT INTO model_version (name, version, artifact_sha256, artifact_path, artifact_bytes, registered_at, registered_by,
                     stage, stage_changed_at, metadata_json)
                 VALUES (\(reference.name), \(reference.version.description), \(model.artifactSHA256), \(model.artifactPath),
-                    \(model.artifactBytes), \(model.registeredAt), \(metadata.author ?? ""), 'development', \(model.registeredAt),
+                    \(model.artifactBytes), \(model.registeredAt), \(actor), 'development', \(model.registeredAt),
                     \(try PostgresCollectorStore.json(metadata)))
                 """, logger: logger)
         case .approve(let approval):
@@ -78,6 +80,30 @@ enum PostgresRegistryOperation {
                 INSERT INTO halt_event (model, halted, at, actor, reason)
                 VALUES (\(event.model), \(event.halted), \(event.at), \(event.actor), \(event.reason))
                 """, logger: logger)
+        case .proposePolicy(let record):
+            var proposed = record
+            proposed.state = .proposed
+            proposed.approvals = []
+            try await connection.query(
+                "INSERT INTO governance_policy (version, sha256, state, json) VALUES (\(record.version), \(record.sha256), 'proposed', \(CanonicalJSON.string(proposed)))",
+                logger: logger)
+        case .approvePolicy(let approval):
+            try await connection.query(
+                """
+                INSERT INTO policy_approval (version, actor, role, at, reason)
+                VALUES (\(approval.version), \(approval.actor), \(approval.role.rawValue), \(approval.at), \(approval.reason))
+                """, logger: logger)
+        case .activatePolicy(let version, _):
+            try await connection.query("UPDATE governance_policy SET state = 'superseded' WHERE state = 'active'", logger: logger)
+            var activated = false
+            for try await _ in try await connection.query(
+                "UPDATE governance_policy SET state = 'active' WHERE version = \(version) AND state = 'proposed' RETURNING version", logger: logger
+            ).decode(Int64.self) {
+                activated = true
+            }
+            guard activated else {
+                throw StoreError.failed(location: location, operation: "put policy v\(version) in force", reason: "it is no longer a proposal")
+            }
         }
     }
 

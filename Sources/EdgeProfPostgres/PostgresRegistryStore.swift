@@ -82,7 +82,9 @@ public struct PostgresRegistryStore: RegistryStore {
             return RegistrySnapshot(
                 name: name, actors: try await Self.actors(connection, logger), versions: versions, approvals: approvals,
                 attachments: attachments, transitions: transitions, releases: releases, halts: halts,
-                auditHead: try await Self.lastAuditEntry(connection, logger)?.sequence ?? 0)
+                auditHead: try await Self.lastAuditEntry(connection, logger)?.sequence ?? 0,
+                policies: try await PostgresPolicyRows.all(connection, logger, location: location),
+                registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger))
         }
     }
 
@@ -106,11 +108,11 @@ public struct PostgresRegistryStore: RegistryStore {
             }
             var entries: [AuditEntry] = []
             for operation in change.operations {
-                try await PostgresRegistryOperation.apply(operation, connection, logger, location: location)
+                try await PostgresRegistryOperation.apply(operation, actor: change.actor, connection, logger, location: location)
                 let audit = operation.audit
                 let entry = AuditChain.seal(
                     after: previous, at: change.at, actor: change.actor, action: audit.action, subject: audit.subject,
-                    before: audit.before, after: audit.after, reason: audit.reason)
+                    before: audit.before, after: audit.after, reason: audit.reason, policy: change.policySHA256)
                 try await connection.query(
                     "INSERT INTO audit_entry (sequence, json) VALUES (\(entry.sequence), \(try PostgresCollectorStore.json(entry)))", logger: logger)
                 entries.append(entry)

@@ -128,5 +128,30 @@ enum PostgresSchema {
                 PRIMARY KEY (model, device_class, device))
             """,
         ]),
+        // A version's registrant is the actor who registered it: earlier versions stored the
+        // metadata's `author` claim; the audit trail knows who acted.
+        (5, [
+            """
+            UPDATE model_version AS m SET registered_by = a.actor
+            FROM (SELECT DISTINCT ON (json::jsonb->>'subject') json::jsonb->>'subject' AS subject, json::jsonb->>'actor' AS actor
+                  FROM audit_entry WHERE json::jsonb->>'action' = 'model.register'
+                  ORDER BY json::jsonb->>'subject', sequence DESC) AS a
+            WHERE a.subject = m.name || '@' || m.version
+            """,
+        ]),
+        // The governance policy lives in the registry: versions, their approvals, one in force.
+        (6, [
+            """
+            CREATE TABLE governance_policy (
+                version BIGINT PRIMARY KEY, sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                state TEXT NOT NULL CHECK (state IN ('proposed', 'active', 'superseded')), json TEXT NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX one_policy_in_force ON governance_policy (state) WHERE state = 'active'",
+            """
+            CREATE TABLE policy_approval (
+                version BIGINT NOT NULL REFERENCES governance_policy, actor TEXT NOT NULL REFERENCES actor, role TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (version, actor))
+            """,
+        ]),
     ]
 }

@@ -141,10 +141,10 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     @discardableResult
     static func appendAudit(
         _ db: Database, at date: Date, actor: String, action: String, subject: String, before: String? = nil,
-        after: String? = nil, reason: String? = nil
+        after: String? = nil, reason: String? = nil, policy: String? = nil
     ) throws -> AuditEntry {
         let last = try String.fetchOne(db, sql: "SELECT json FROM audit_entry ORDER BY sequence DESC LIMIT 1").map { (json: String) throws -> AuditEntry in try JSONColumn.decode(json) }
-        let entry = AuditChain.seal(after: last, at: date, actor: actor, action: action, subject: subject, before: before, after: after, reason: reason)
+        let entry = AuditChain.seal(after: last, at: date, actor: actor, action: action, subject: subject, before: before, after: after, reason: reason, policy: policy)
         try db.execute(sql: "INSERT INTO audit_entry (sequence, json) VALUES (?, ?)", arguments: [entry.sequence, try JSONColumn.encode(entry)])
         return entry
     }

@@ -48,7 +48,8 @@ extension SQLiteEvidenceStore {
             }
             return RegistrySnapshot(
                 name: name, actors: try Self.actors(db), versions: versions, approvals: approvals, attachments: attachments,
-                transitions: transitions, releases: releases, halts: halts, auditHead: try Self.auditHead(db))
+                transitions: transitions, releases: releases, halts: halts, auditHead: try Self.auditHead(db), policies: try Self.policies(db, location: location),
+                registeredVersions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_version") ?? 0)
         }
     }
 
@@ -68,11 +69,11 @@ extension SQLiteEvidenceStore {
             }
             var entries: [AuditEntry] = []
             for operation in change.operations {
-                try Self.apply(operation, db, location: location)
+                try Self.apply(operation, actor: change.actor, db, location: location)
                 let audit = operation.audit
                 entries.append(try Self.appendAudit(
                     db, at: change.at, actor: change.actor, action: audit.action, subject: audit.subject, before: audit.before,
-                    after: audit.after, reason: audit.reason))
+                    after: audit.after, reason: audit.reason, policy: change.policySHA256))
             }
             if let marker { Self.pause(marker) }
             return entries
@@ -93,12 +94,14 @@ extension SQLiteEvidenceStore {
         }
     }
 
-    private static func apply(_ operation: GovernanceOperation, _ db: Database, location: String) throws {
+    /// `actor` is the change's actor: the registrant of a version is whoever registered it (the
+    /// actor of its audit entry), never the `author` its metadata claims.
+    private static func apply(_ operation: GovernanceOperation, actor: String, _ db: Database, location: String) throws {
         switch operation {
-        case .addActor(let actor):
+        case .addActor(let added):
             try db.execute(
                 sql: "INSERT INTO actor (name, roles_json, added_at, added_by) VALUES (?, ?, ?, ?)",
-                arguments: [actor.name, try JSONColumn.encode(actor.roles), actor.addedAt, actor.addedBy])
+                arguments: [added.name, try JSONColumn.encode(added.roles), added.addedAt, added.addedBy])
         case .registerVersion(let model, let metadata):
             if let existing = try fetchModel(model.reference, db) {
                 throw StoreError.duplicateVersion(model.reference, existingSHA256: existing.artifactSHA256)
@@ -113,9 +116,8 @@ extension SQLiteEvidenceStore {
                 arguments: [
                     model.reference.name, version.description, Int64(clamping: version.major), Int64(clamping: version.minor),
                     Int64(clamping: version.patch), model.artifactSHA256, model.artifactPath, model.artifactBytes, model.registeredAt,
-                    metadata.author ?? "", model.registeredAt, try JSONColumn.encode(metadata),
+                    actor, model.registeredAt, try JSONColumn.encode(metadata),
                 ])
-            try db.execute(sql: "UPDATE model_version SET registered_by = ? WHERE id = ?", arguments: [metadata.author ?? "", db.lastInsertedRowID])
         case .approve(let approval):
             try db.execute(
                 sql: "INSERT INTO approval (model_version_id, stage, actor, role, at, reason, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -151,6 +153,41 @@ extension SQLiteEvidenceStore {
             try db.execute(
                 sql: "INSERT INTO halt_event (model, halted, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
                 arguments: [event.model, event.halted, event.at, event.actor, event.reason])
+        case .proposePolicy(let record):
+            var proposed = record
+            proposed.state = .proposed
+            proposed.approvals = []
+            try db.execute(
+                sql: "INSERT INTO governance_policy (version, sha256, state, json) VALUES (?, ?, 'proposed', ?)",
+                arguments: [record.version, record.sha256, CanonicalJSON.string(proposed)])
+        case .approvePolicy(let approval):
+            try db.execute(
+                sql: "INSERT INTO policy_approval (version, actor, role, at, reason) VALUES (?, ?, ?, ?, ?)",
+                arguments: [approval.version, approval.actor, approval.role.rawValue, approval.at, approval.reason])
+        case .activatePolicy(let version, _):
+            try db.execute(sql: "UPDATE governance_policy SET state = 'superseded' WHERE state = 'active'")
+            try db.execute(sql: "UPDATE governance_policy SET state = 'active' WHERE version = ? AND state = 'proposed'", arguments: [version])
+            guard db.changesCount == 1 else {
+                throw StoreError.failed(location: location, operation: "put policy v\(version) in force", reason: "it is no longer a proposal")
+            }
+        }
+    }
+
+    /// Every policy version with its approvals; a text that no longer matches its digest is
+    /// reported as tampered rather than obeyed.
+    private static func policies(_ db: Database, location: String) throws -> [PolicyRecord] {
+        let approvals = try Row.fetchAll(db, sql: "SELECT * FROM policy_approval ORDER BY at, rowid").compactMap { row -> PolicyApproval? in
+            guard let role = GovernanceRole(rawValue: row["role"]) else { return nil }
+            return PolicyApproval(version: row["version"], actor: row["actor"], role: role, at: row["at"], reason: row["reason"])
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM governance_policy ORDER BY version").map { row in
+            var record = try CanonicalJSON.decode(PolicyRecord.self, from: row["json"])
+            guard record.sha256 == row["sha256"], let state = PolicyRecord.State(rawValue: row["state"]) else {
+                throw StoreError.failed(location: location, operation: "read policy v\(record.version)", reason: "its text no longer matches its sha256 (tampered)")
+            }
+            record.state = state
+            record.approvals = approvals.filter { $0.version == record.version }
+            return record
         }
     }
 

@@ -238,6 +238,33 @@ enum Schema {
                 t.primaryKey(["model", "device_class", "device"])
             }
         }
+        migrator.registerMigration("v11: a version's registrant is the actor who registered it") { db in
+            // Earlier versions stored the metadata's `author` claim here; the audit trail knows who acted.
+            try db.execute(sql: """
+                UPDATE model_version SET registered_by = COALESCE((
+                    SELECT json_extract(json, '$.actor') FROM audit_entry
+                    WHERE json_extract(json, '$.action') = 'model.register'
+                      AND json_extract(json, '$.subject') = model_version.name || '@' || model_version.version
+                    ORDER BY sequence DESC LIMIT 1), registered_by)
+                """)
+        }
+        migrator.registerMigration("v12: the governance policy lives in the registry") { db in
+            try db.create(table: "governance_policy") { t in
+                t.primaryKey("version", .integer)
+                t.column("sha256", .text).notNull().check { length($0) == 64 }
+                t.column("state", .text).notNull().check { ["proposed", "active", "superseded"].contains($0) }
+                t.column("json", .jsonText).notNull()
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX one_policy_in_force ON governance_policy(state) WHERE state = 'active'")
+            try db.create(table: "policy_approval") { t in
+                t.column("version", .integer).notNull().references("governance_policy")
+                t.column("actor", .text).notNull().references("actor")
+                t.column("role", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+                t.primaryKey(["version", "actor"])
+            }
+        }
         return migrator
     }
 }

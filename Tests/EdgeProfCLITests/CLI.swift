@@ -50,14 +50,17 @@ struct CLI {
         return process
     }
 
-    /// Runs `edgeprof ARGS` (or `prefix… edgeprof ARGS`) with its data in this test's folder.
-    func run(_ arguments: [String], prefix: [String] = [], environment extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
+    /// Runs `edgeprof ARGS` (or `prefix… edgeprof ARGS`) with its data in this test's folder,
+    /// from `directory` (default: that folder).
+    func run(
+        _ arguments: [String], prefix: [String] = [], environment extra: [String: String] = [:], timeout: TimeInterval = 60, directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         let all = prefix + [Self.binary] + arguments
         process.executableURL = URL(fileURLWithPath: all[0])
         process.arguments = Array(all.dropFirst())
         process.environment = environment.merging(extra) { $1 }
-        process.currentDirectoryURL = home
+        process.currentDirectoryURL = directory ?? home
         let outPath = home.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errPath = home.appendingPathComponent("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outPath.path, contents: nil)

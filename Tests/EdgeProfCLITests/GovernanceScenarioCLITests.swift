@@ -49,7 +49,7 @@ import Testing
     @Test func fromRegistrationToRetirement() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is missing (Debian package sqlite3)")
         let cli = try CLI()
-        _ = cli.file("edgeprof-governance.yaml", policy)
+        let policyFile = cli.file("governance.yaml", policy)
         _ = cli.file("gates.yaml", thresholds)
         let artifact = cli.file("kws-1.0.0.bin", "int8 weights v1")
         let fix = cli.file("kws-1.1.0.bin", "int8 weights v1.1")
@@ -66,6 +66,9 @@ import Testing
                              ("eli", "ethics_committee"), ("fay", "compliance_officer"), ("hal", "tech_lead")] {
             _ = try ok(cli, ["actors", "add", name, "--role", role], "gus")
         }
+        // The registry holds no version yet, so its first policy is adopted as it is proposed.
+        let adopted = try ok(cli, ["policy", "propose", policyFile, "--reason", "the lab's rules"], "gus")
+        #expect(adopted.contains("policy v1 is in force"), "\(adopted)")
 
         _ = try ok(cli, ["model", "register", "kws", "1.0.0", "--artifact", artifact, "--metadata", meta], "ana")
         for (kind, file) in evidence { _ = try ok(cli, ["model", "attach", "kws@1.0.0", file, "--kind", kind], "bo") }

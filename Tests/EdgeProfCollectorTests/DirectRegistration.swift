@@ -2,14 +2,15 @@ import EdgeProfCore
 import Foundation
 
 extension RegistryStore {
-    /// Registers `model` as `actor` straight through the store (no roles asked), in development.
+    /// Registers `model` as `actor` straight through the store (no roles asked), in development;
+    /// `author` is what its metadata claims (default: the actor).
     @discardableResult
-    func registerDirectly(_ model: RegisteredModel, actor: String) async throws -> RegisteredModel {
+    func registerDirectly(_ model: RegisteredModel, actor: String, author: String? = nil) async throws -> RegisteredModel {
         let reference = model.reference
         _ = try await commit(GovernanceChange(
             actor: actor, at: model.registeredAt, expectedAuditHead: try await snapshot(model: reference.name).auditHead,
             operations: [
-                .registerVersion(model, metadata: VersionMetadata(author: actor)),
+                .registerVersion(model, metadata: VersionMetadata(author: author ?? actor)),
                 .transition(StageTransition(reference: reference, from: nil, to: .development, at: model.registeredAt, actor: actor, reason: "registered")),
             ]))
         guard let stored = try await self.model(reference) else { throw CocoaError(.fileNoSuchFile) }

@@ -125,7 +125,7 @@ extension GovernanceAPITests {
         #expect(gate.json?["outcome"] as? String == "PASS", "\(gate.body)")
         #expect((gate.json?["runIDs"] as? [Int])?.count == 3)
         let noThresholds = try await collector.request(.POST, "/v1/models/kws/1.0.0/gate-check", token: collector.agentToken, body: try json(["deviceClass": "sim-cortex-m4"]))
-        #expect(noThresholds.status == 422, "the collector has no thresholds file: \(noThresholds.body)")
+        #expect(noThresholds.status == 422, "the registry's policy embeds no thresholds: \(noThresholds.body)")
 
         // A stored artifact changed behind the registry's back is caught on the next move.
         let tampered = try await collector.request(

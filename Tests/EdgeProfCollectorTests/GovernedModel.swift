@@ -14,7 +14,7 @@ enum GovernedModel {
         let now = Date()
         let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: digest.sha256, artifactPath: artifact, artifactBytes: digest.bytes, registeredAt: now)
         try await registry.registerDirectly(model, actor: "cy")
-        let lead = GovernanceService(store: registry, policy: GovernancePolicy(), policyFile: nil, actor: "gus")
+        let lead = GovernanceService(store: registry, actor: "gus")
         try await lead.addActor(name: "gus", roles: [.techLead])
         try await lead.addActor(name: "bo", roles: [.mlEngineer])
         try await lead.addActor(name: "cy", roles: [.dataScientist])

@@ -62,6 +62,18 @@ import Testing
         #expect(try await registry.versionRecords().map(\.reference.description) == ["kws@1.0.0", "reg@1.0.0"])
     }
 
+    @Test(arguments: CollectorStoreContractTests.kinds) func theRegistrantIsWhoActedNotTheAuthorTheMetadataClaims(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let registry = fixture.store.registry
+        try await registry.registerDirectly(
+            RegisteredModel(id: 0, reference: reference, artifactSHA256: String(repeating: "a", count: 64), artifactPath: "/m.bin", artifactBytes: 3, registeredAt: date),
+            actor: "mallory", author: "ana")
+        let version = try #require(try await registry.snapshot(model: "reg").version(reference))
+        #expect(version.registeredBy == "mallory" && version.metadata.author == "ana")
+        #expect(try await registry.auditTrail().last { $0.action == "model.register" }?.actor == "mallory")
+    }
+
     @Test(arguments: CollectorStoreContractTests.kinds) func versionsAreListedInSemanticOrder(kind: StoreKind) async throws {
         let fixture = try await StoreUnderTest.make(kind)
         defer { fixture.close() }
@@ -160,7 +172,7 @@ import Testing
             for index in 0..<12 {
                 let registry = registries[index % 2]
                 group.addTask {
-                    let service = GovernanceService(store: registry, policy: GovernancePolicy(), policyFile: nil, actor: "gus")
+                    let service = GovernanceService(store: registry, actor: "gus")
                     try await service.addActor(name: "actor-\(index)", roles: [.dataScientist])
                 }
             }

@@ -26,7 +26,8 @@ final class Registry {
             case .registerVersion(var model, let metadata):
                 model.id = Int64(snapshot.versions.count + 1)
                 snapshot.versions.append(ModelVersionRecord(
-                    model: model, registeredBy: metadata.author ?? "", stage: .development, stageChangedAt: change.at, metadata: metadata))
+                    model: model, registeredBy: change.actor, stage: .development, stageChangedAt: change.at, metadata: metadata))
+                snapshot.registeredVersions += 1
             case .approve(let approval): snapshot.approvals.append(approval)
             case .attach(let attachment): snapshot.attachments.append(attachment)
             case .transition(let transition):
@@ -36,6 +37,12 @@ final class Registry {
                 snapshot.versions[index].stageChangedAt = transition.at
             case .release(let record): snapshot.releases.append(record)
             case .halt(let event): snapshot.halts.append(event)
+            case .proposePolicy(let record): snapshot.policies.append(record)
+            case .approvePolicy(let approval):
+                snapshot.policies[snapshot.policies.firstIndex { $0.version == approval.version }!].approvals.append(approval)
+            case .activatePolicy(let version, _):
+                for index in snapshot.policies.indices where snapshot.policies[index].state == .active { snapshot.policies[index].state = .superseded }
+                snapshot.policies[snapshot.policies.firstIndex { $0.version == version }!].state = .active
             }
             snapshot.auditHead += 1
         }

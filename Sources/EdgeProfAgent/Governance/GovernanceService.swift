@@ -3,32 +3,83 @@ import Foundation
 
 /// Carries out governance acts for one actor: gathers the evidence that needs I/O (artifact
 /// checksums, edge-performance verdicts from stored runs, attached files), lets the pure
-/// rules decide, and commits the decision with its audit entries in one transaction.
+/// rules decide under the policy in force in the registry, and commits the decision with its
+/// audit entries in one transaction.
 public struct GovernanceService: Sendable {
     public let store: any RegistryStore
-    public let policy: GovernancePolicy
-    /// The policy file, when there is one; the edge thresholds file is relative to it.
-    public let policyFile: String?
     public let actor: String
     /// For edge thresholds that take memory limits from the device catalogue.
     public let catalogue: DeviceCatalogue?
+    /// A policy to evaluate under instead of the registry's, for a dry run: a service holding
+    /// one refuses every act that writes.
+    public let dryRunPolicy: PolicyRecord?
 
-    public init(store: any RegistryStore, policy: GovernancePolicy, policyFile: String?, actor: String, catalogue: DeviceCatalogue? = nil) {
+    public init(store: any RegistryStore, actor: String, catalogue: DeviceCatalogue? = nil, dryRunPolicy: PolicyRecord? = nil) {
         self.store = store
-        self.policy = policy
-        self.policyFile = policyFile
         self.actor = actor
         self.catalogue = catalogue
+        self.dryRunPolicy = dryRunPolicy
     }
 
     private var committer: GovernanceCommitter { GovernanceCommitter(store: store) }
 
-    private func rules(_ snapshot: RegistrySnapshot) -> GovernanceRules {
-        GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: Date())
+    /// The rules for `snapshot`, under the registry's policy in force (or the dry-run policy).
+    public func rules(_ snapshot: RegistrySnapshot) throws(AgentError) -> GovernanceRules {
+        let record = dryRunPolicy ?? snapshot.policyInForce
+        do {
+            return GovernanceRules(snapshot: snapshot, policy: try record.parsed(), actor: actor, now: Date())
+        } catch {
+            throw .config(error)
+        }
+    }
+
+    /// Which policy this service evaluates under, for people.
+    public func policyLabel(_ snapshot: RegistrySnapshot) -> String {
+        let inForce = snapshot.policyInForce
+        let registry = inForce.version == 0 ? "the built-in policy" : "registry policy v\(inForce.version)"
+        guard let dryRunPolicy else { return "\(registry) (sha256 \(inForce.sha256.prefix(12))…)" }
+        return "DRY RUN under --policy (sha256 \(dryRunPolicy.sha256.prefix(12))…); acts are decided under \(registry)"
+    }
+
+    /// Decides on fresh snapshots and commits; refused outright with a dry-run policy.
+    private func act<Outcome>(
+        _ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> (GovernanceChange, Outcome)
+    ) async throws(AgentError) -> Outcome {
+        try refuseDryRun()
+        return try await committer.decide(model: name, deciding: { snapshot throws(AgentError) in
+            let rules = try rules(snapshot)
+            do throws(GovernanceError) { return try decide(rules) } catch { throw .governance(error) }
+        }).outcome
+    }
+
+    private func refuseDryRun() throws(AgentError) {
+        guard dryRunPolicy == nil else {
+            throw .invalidArgument("a policy given for one command only evaluates (a dry run that writes nothing); acts are decided under the registry's policy: drop --policy, or change the policy with `edgeprof policy propose`")
+        }
     }
 
     public func addActor(name: String, roles: [GovernanceRole]) async throws(AgentError) {
-        try await committer.decide(model: "") { snapshot throws(GovernanceError) in try rules(snapshot).addActor(name: name, roles: roles) }
+        try await act("") { rules throws(GovernanceError) in (try rules.addActor(name: name, roles: roles), ()) }
+    }
+
+    /// Proposes a policy text with the edge thresholds it embeds (adopted at once while the
+    /// registry holds no version); returns the record as proposed.
+    public func proposePolicy(text: String, thresholds: String?, reason: String) async throws(AgentError) -> PolicyRecord {
+        try await act("") { rules throws(GovernanceError) in
+            let change = try rules.proposePolicy(text: text, thresholds: thresholds, reason: reason)
+            guard case .proposePolicy(var record) = change.operations.first else { return (change, PolicyRecord.builtIn) }
+            if change.operations.count > 1 { record.state = .active }
+            return (change, record)
+        }
+    }
+
+    /// Approves a proposed policy version; returns whether the approval put it in force.
+    public func approvePolicy(version: Int, reason: String) async throws(AgentError) -> (approval: PolicyApproval?, activated: Bool) {
+        try await act("") { rules throws(GovernanceError) in
+            let change = try rules.approvePolicy(version: version, reason: reason)
+            guard case .approvePolicy(let approval) = change.operations.first else { return (change, (nil, false)) }
+            return (change, (approval, change.operations.count > 1))
+        }
     }
 
     public func attach(_ reference: ModelReference, kind: String, file: String) async throws(AgentError) -> Attachment {
@@ -46,17 +97,17 @@ public struct GovernanceService: Sendable {
         let attachment = Attachment(
             reference: reference, kind: kind, fileName: fileName, sha256: ArtifactDigest.of(bytes: content).sha256,
             content: text, attachedAt: Date(), attachedBy: actor)
-        try await committer.decide(model: reference.name) { snapshot throws(GovernanceError) in try rules(snapshot).attach(attachment) }
+        try await act(reference.name) { rules throws(GovernanceError) in (try rules.attach(attachment), ()) }
         return attachment
     }
 
     public func approve(_ reference: ModelReference, stage: ApprovalStage, reason: String, evidence: [String]) async throws(AgentError) -> Approval {
-        let decided = try await committer.decide(model: reference.name) { snapshot throws(GovernanceError) in
-            let change = try rules(snapshot).approve(reference, stage: stage, reason: reason, evidence: evidence)
+        let approval = try await act(reference.name) { rules throws(GovernanceError) in
+            let change = try rules.approve(reference, stage: stage, reason: reason, evidence: evidence)
             guard case .approve(let approval) = change.operations.first else { return (change, Approval?.none) }
             return (change, approval)
         }
-        guard let approval = decided.outcome else { throw .invalidArgument("the approval of \(reference) was recorded but cannot be shown") }
+        guard let approval else { throw .invalidArgument("the approval of \(reference) was recorded but cannot be shown") }
         return approval
     }
 
@@ -99,12 +150,12 @@ public struct GovernanceService: Sendable {
     }
 
     private func haltEvent(_ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> GovernanceChange) async throws(AgentError) -> HaltEvent {
-        let decided = try await committer.decide(model: name) { snapshot throws(GovernanceError) in
-            let change = try decide(rules(snapshot))
+        let event = try await act(name) { rules throws(GovernanceError) in
+            let change = try decide(rules)
             guard case .halt(let event) = change.operations.first else { return (change, HaltEvent?.none) }
             return (change, event)
         }
-        guard let event = decided.outcome else { throw .invalidArgument("the halt of \(name) was recorded but cannot be shown") }
+        guard let event else { throw .invalidArgument("the halt of \(name) was recorded but cannot be shown") }
         return event
     }
 
@@ -112,8 +163,8 @@ public struct GovernanceService: Sendable {
     public func gateResults(for reference: ModelReference) async throws(AgentError) -> [GovernanceGateResult] {
         let snapshot = try await snapshot(reference.name)
         guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
-        let rules = rules(snapshot)
-        let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: try await gateEvidence(for: reference, rules: rules))
+        let rules = try rules(snapshot)
+        let gates = GovernanceGates(snapshot: snapshot, policy: rules.policy, evidence: try await gateEvidence(for: reference, rules: rules))
         return rules.requiredGates(to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
     }
 
@@ -126,8 +177,9 @@ public struct GovernanceService: Sendable {
         _ name: String,
         _ prepare: (GovernanceRules) async throws(AgentError) -> (GovernanceRules) throws(GovernanceError) -> GovernanceRules.Decision
     ) async throws(AgentError) -> GovernanceRules.Decision {
-        try await committer.decide(model: name, deciding: { snapshot throws(AgentError) in
-            let rules = rules(snapshot)
+        try refuseDryRun()
+        return try await committer.decide(model: name, deciding: { snapshot throws(AgentError) in
+            let rules = try rules(snapshot)
             let decide = try await prepare(rules)
             do throws(GovernanceError) {
                 let decision = try decide(rules)
@@ -149,21 +201,21 @@ public struct GovernanceService: Sendable {
         if let target = serving ?? rules.rollbackCandidates.first(where: { $0.reference != reference }) {
             evidence.rollbackTarget = RollbackTargetCheck(reference: target.reference, check: try await artifactCheck(target))
         }
-        guard !policy.edgeDeviceClasses.isEmpty else { return evidence }
-        let thresholdsFile = resolvedThresholdsFile
-        let edgePolicy: GatePolicy
-        do {
-            edgePolicy = try GateService.loadPolicy(path: thresholdsFile)
-        } catch {
-            evidence.edgeProblems = Dictionary(uniqueKeysWithValues: policy.edgeDeviceClasses.map { ($0, error.description) })
-            return evidence
-        }
-        for deviceClass in policy.edgeDeviceClasses {
+        let policy = rules.policy
+        let named = !policy.edgeDeviceClasses.isEmpty
+        let classes = named ? policy.edgeDeviceClasses : try await deviceClassesWithRuns(of: version)
+        let thresholds = GatePolicy(classes: Dictionary(uniqueKeysWithValues: classes.map { deviceClass in
+            (deviceClass, policy.edgeThresholds?.classes[deviceClass] ?? DeviceClassThresholds(deviceClass: deviceClass, criteria: []))
+        }))
+        let source = "the registry's policy (sha256 \(policy.sha256.prefix(12))…)"
+        for deviceClass in classes {
             do {
                 let verdict = try await GateService(store: store, catalogue: catalogue).check(
-                    model: reference, deviceClass: deviceClass, policy: edgePolicy, policyFile: thresholdsFile)
+                    model: reference, deviceClass: deviceClass, policy: thresholds, policyFile: source)
                 evidence.edgeVerdicts.append(verdict)
-                if let thresholds = edgePolicy.classes[deviceClass] { evidence.edgeThresholds.append(thresholds.resolved(with: catalogue)) }
+                if let limits = thresholds.classes[deviceClass], !limits.criteria.isEmpty || !limits.catalogueLimits.isEmpty {
+                    evidence.edgeThresholds.append(limits.resolved(with: catalogue))
+                }
             } catch {
                 evidence.edgeProblems[deviceClass] = error.description
             }
@@ -171,11 +223,12 @@ public struct GovernanceService: Sendable {
         return evidence
     }
 
-    /// The edge thresholds file, relative to the policy file's folder.
-    public var resolvedThresholdsFile: String {
-        let file = policy.edgeThresholdsFile
-        guard !file.hasPrefix("/"), let policyFile else { return file }
-        return ((policyFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+    /// The device classes on which `version` has complete runs stored: what a policy that
+    /// names no class (the built-in one) gates on.
+    private func deviceClassesWithRuns(of version: ModelVersionRecord) async throws(AgentError) -> [String] {
+        let runs: [StoredRun]
+        do { runs = try await store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
+        return Array(Set(runs.filter { $0.run.status == .complete }.map(\.context.deviceClass))).sorted()
     }
 
     /// Re-reads a version's artifact (from the registry's database when it was sent over the
@@ -196,23 +249,28 @@ public struct GovernanceService: Sendable {
         return digest.sha256 == version.model.artifactSHA256 ? .verified : .changed(path: path, sha256: digest.sha256)
     }
 
-    /// The policy file given, else `edgeprof-governance.yaml` in the working folder, else the
-    /// built-in defaults (docs/governance.md).
-    public static func loadPolicy(path: String?) throws(AgentError) -> (policy: GovernancePolicy, file: String?) {
-        let file = path ?? (FileManager.default.fileExists(atPath: defaultPolicyFile) ? defaultPolicyFile : nil)
-        guard let file else { return (GovernancePolicy(), nil) }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .config(ConfigError(file: file, line: nil, message: "cannot read the governance policy (missing or unreadable). Fix: pass --policy FILE"))
+    /// Reads a policy file and the edge thresholds file it names (relative to it), as the
+    /// texts a proposal or a dry run carries.
+    public static func readPolicyFile(_ path: String) throws(AgentError) -> (text: String, thresholds: String?) {
+        let text = try readText(path, what: "the governance policy")
+        let policy: GovernancePolicy
+        do { policy = try GovernancePolicy(yaml: text, file: path) } catch { throw .config(error) }
+        let named = policy.edgeThresholdsFile
+        let thresholdsPath = named.hasPrefix("/") ? named : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(named)
+        guard FileManager.default.fileExists(atPath: thresholdsPath) else {
+            if policy.edgeDeviceClasses.isEmpty { return (text, nil) }
+            throw .config(ConfigError(file: path, line: nil, message: "gates: edge-performance: thresholds names \(named), which does not exist beside the policy (\(thresholdsPath))"))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .config(ConfigError(file: file, line: nil, message: "is not UTF-8 text"))
-        }
-        do {
-            return (try GovernancePolicy(yaml: text, file: file), file)
-        } catch {
-            throw .config(error)
-        }
+        return (text, try readText(thresholdsPath, what: "the edge thresholds"))
     }
 
-    public static let defaultPolicyFile = "edgeprof-governance.yaml"
+    private static func readText(_ path: String, what: String) throws(AgentError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .config(ConfigError(file: path, line: nil, message: "cannot read \(what) (missing or unreadable)"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .config(ConfigError(file: path, line: nil, message: "is not UTF-8 text"))
+        }
+        return text
+    }
 }

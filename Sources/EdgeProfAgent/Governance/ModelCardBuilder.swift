@@ -19,8 +19,8 @@ extension GovernanceService {
                 evidenceKeys: Array(Set(group.map { $0.run.evidenceKey().shortID })).sorted())
         }
         // The track it was released on; before any release, the one it would take now.
-        let track = snapshot.releases(of: reference).last { $0.track != nil }?.track
-            ?? GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: version.stageChangedAt).track(of: version)
+        let released = snapshot.releases(of: reference).last { $0.track != nil }?.track
+        let track = if let released { released } else { try rules(snapshot).track(of: version) }
         return ModelCard(version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware)
     }
 }

@@ -51,7 +51,9 @@ public struct ModelRegistrar: Sendable {
     ) async throws(AgentError) -> RegisteredModel {
         let model = RegisteredModel(id: 0, reference: reference, artifactSHA256: sha256, artifactPath: path, artifactBytes: bytes, registeredAt: Date())
         try await GovernanceCommitter(store: store).decide(model: reference.name) { snapshot throws(GovernanceError) in
-            try GovernanceRules(snapshot: snapshot, policy: GovernancePolicy(), actor: actor, now: model.registeredAt).register(model, metadata: metadata)
+            let policy: GovernancePolicy
+            do throws(ConfigError) { policy = try snapshot.policyInForce.parsed() } catch { throw .invalid(error.description) }
+            return try GovernanceRules(snapshot: snapshot, policy: policy, actor: actor, now: model.registeredAt).register(model, metadata: metadata)
         }
         return try await lookUp(reference)
     }

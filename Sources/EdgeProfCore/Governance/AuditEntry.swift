@@ -17,6 +17,9 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public var before: String?
     public var after: String?
     public var reason: String?
+    /// SHA-256 of the governance policy the act was decided under (absent in entries written
+    /// before policies lived in the registry, and in acts no policy decides).
+    public var policy: String?
     /// Hex SHA-256 of the previous entry (64 zeros for the first).
     public var previousHash: String
     /// Hex SHA-256 of this entry's canonical form, `previousHash` included.
@@ -36,21 +39,22 @@ public enum AuditChain {
     /// A new entry after `previous` (nil for the first), with its hash computed.
     public static func seal(
         after previous: AuditEntry?, at date: Date, actor: String, action: String, subject: String, before: String? = nil,
-        after: String? = nil, reason: String? = nil
+        after: String? = nil, reason: String? = nil, policy: String? = nil
     ) -> AuditEntry {
         var entry = AuditEntry(
             sequence: (previous?.sequence ?? 0) + 1, at: timestamp(date), actor: actor, action: action, subject: subject,
-            before: before, after: after, reason: reason, previousHash: previous?.hash ?? genesisHash, hash: "")
+            before: before, after: after, reason: reason, policy: policy, previousHash: previous?.hash ?? genesisHash, hash: "")
         entry.hash = hash(of: entry)
         return entry
     }
 
-    /// The hash of an entry's content and its link to the previous one.
+    /// The hash of an entry's content and its link to the previous one. The policy digest is
+    /// appended only when present, so entries written before it existed keep their hashes.
     public static func hash(of entry: AuditEntry) -> String {
         let fields: [String?] = [
             String(entry.sequence), entry.at, entry.actor, entry.action, entry.subject, entry.before, entry.after, entry.reason,
             entry.previousHash,
-        ]
+        ] + (entry.policy.map { [$0] } ?? [])
         // A JSON array: unambiguous whatever the fields contain.
         let canonical = (try? JSONEncoder().encode(fields)) ?? Data()
         return SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()

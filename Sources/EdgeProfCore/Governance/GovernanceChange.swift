@@ -10,12 +10,15 @@ public struct GovernanceChange: Sendable, Hashable {
     /// The audit sequence number of the snapshot the decision was based on.
     public var expectedAuditHead: Int64
     public var operations: [GovernanceOperation]
+    /// SHA-256 of the policy the act was decided under; every audit entry of the act carries it.
+    public var policySHA256: String?
 
-    public init(actor: String, at: Date, expectedAuditHead: Int64, operations: [GovernanceOperation]) {
+    public init(actor: String, at: Date, expectedAuditHead: Int64, operations: [GovernanceOperation], policySHA256: String? = nil) {
         self.actor = actor
         self.at = at
         self.expectedAuditHead = expectedAuditHead
         self.operations = operations
+        self.policySHA256 = policySHA256
     }
 }
 
@@ -28,6 +31,10 @@ public enum GovernanceOperation: Sendable, Hashable {
     case transition(StageTransition)
     case release(ReleaseRecord)
     case halt(HaltEvent)
+    case proposePolicy(PolicyRecord)
+    case approvePolicy(PolicyApproval)
+    /// Puts `version` in force; the version in force until now is superseded.
+    case activatePolicy(version: Int, sha256: String)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -53,6 +60,13 @@ public enum GovernanceOperation: Sendable, Hashable {
         case .halt(let event):
             (event.halted ? "model.halt" : "model.resume", event.model, CanonicalJSON.string(["halted": !event.halted]),
              CanonicalJSON.string(["halted": event.halted]), event.reason)
+        case .proposePolicy(let record):
+            ("policy.propose", "policy v\(record.version)", nil,
+             CanonicalJSON.string(["sha256": record.sha256, "based_on": "v\(record.basedOn)"]), record.reason)
+        case .approvePolicy(let approval):
+            ("policy.approve", "policy v\(approval.version)", nil, CanonicalJSON.string(["role": approval.role.rawValue]), approval.reason)
+        case .activatePolicy(let version, let sha256):
+            ("policy.activate", "policy v\(version)", nil, CanonicalJSON.string(["sha256": sha256]), nil)
         }
     }
 
@@ -78,11 +92,16 @@ public struct RegistrySnapshot: Sendable, Hashable {
     public var halts: [HaltEvent]
     /// The sequence number of the last audit entry when the snapshot was read.
     public var auditHead: Int64
+    /// Every version of the registry's governance policy, oldest first.
+    public var policies: [PolicyRecord]
+    /// How many versions of any model the registry holds (a policy is adopted without approvals
+    /// only while there are none).
+    public var registeredVersions: Int
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
-        halts: [HaltEvent] = [], auditHead: Int64
+        halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil
     ) {
         self.name = name
         self.actors = actors
@@ -93,6 +112,17 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.releases = releases
         self.halts = halts
         self.auditHead = auditHead
+        self.policies = policies
+        self.registeredVersions = registeredVersions ?? versions.count
+    }
+
+    /// The policy in force: the registry's active version, else the built-in one.
+    public var policyInForce: PolicyRecord {
+        policies.last { $0.state == .active } ?? .builtIn
+    }
+
+    public func policy(version: Int) -> PolicyRecord? {
+        version == 0 ? .builtIn : policies.first { $0.version == version }
     }
 
     public func version(_ reference: ModelReference) -> ModelVersionRecord? {

@@ -128,15 +128,22 @@ public struct GovernanceGates: Sendable {
             figures: figures)
     }
 
+    /// Every device class the policy names must pass; a policy that names none (the built-in
+    /// one) gates on every class with runs of the version, and needs at least one.
     func edgePerformance(_ version: ModelVersionRecord) -> GovernanceGateResult {
-        guard !policy.edgeDeviceClasses.isEmpty else {
+        let classes = policy.edgeDeviceClasses.isEmpty ? evidence.edgeVerdicts.map(\.deviceClass) : policy.edgeDeviceClasses
+        guard !classes.isEmpty else {
             return GovernanceGateResult(
                 gate: .edgePerformance, outcome: .inconclusive,
-                summary: "the policy requires no device class (gates: edge-performance: device-classes)")
+                summary: "no runs of \(version.reference) on any board yet",
+                findings: [
+                    "profile it on a board of each device class it will serve: edgeprof profile --port PORT --model \(version.reference) (or agents upload to the collector)",
+                    "the policy in force names no device class, so every class with runs is gated; a policy with `gates: edge-performance: device-classes` and thresholds sets limits (edgeprof policy propose FILE)",
+                ])
         }
         var findings: [String] = []
         var outcomes: [GateOutcome] = []
-        for deviceClass in policy.edgeDeviceClasses {
+        for deviceClass in classes {
             guard let verdict = evidence.edgeVerdicts.first(where: { $0.deviceClass == deviceClass }) else {
                 findings.append("\(deviceClass): \(evidence.edgeProblems[deviceClass] ?? "no verdict")")
                 outcomes.append(.inconclusive)
@@ -146,6 +153,11 @@ public struct GovernanceGates: Sendable {
                 outcomes.append(.inconclusive)
                 findings.append(
                     "\(deviceClass): the evidence comes from emulated boards, which serve regression detection, not production approval (gates: edge-performance: emulated-evidence: count would accept it)")
+                continue
+            }
+            if verdict.results.isEmpty, verdict.measuredIterations < verdict.minimumIterations {
+                outcomes.append(.inconclusive)
+                findings.append("\(deviceClass): \(verdict.measuredIterations) of \(verdict.minimumIterations) required measured iterations: profile more")
                 continue
             }
             outcomes.append(verdict.outcome)
@@ -158,7 +170,7 @@ public struct GovernanceGates: Sendable {
         let outcome = Self.combine(outcomes)
         return GovernanceGateResult(
             gate: .edgePerformance, outcome: outcome,
-            summary: "\(policy.edgeDeviceClasses.joined(separator: ", ")): \(outcome.rawValue)", findings: findings)
+            summary: "\(classes.joined(separator: ", ")): \(outcome.rawValue)", findings: findings)
     }
 
     func shadowEvidence(_ version: ModelVersionRecord) -> GovernanceGateResult {

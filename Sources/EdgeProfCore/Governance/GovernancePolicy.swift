@@ -1,5 +1,5 @@
-/// The rules a registry enforces, with defaults that hold when no policy file is given
-/// (docs/governance.md shows the file). Pure data.
+/// The rules a registry enforces, with defaults that hold until the registry adopts a policy
+/// (docs/governance.md shows the text; `PolicyRecord` keeps it in the registry). Pure data.
 public struct GovernancePolicy: Sendable, Hashable {
     /// Which role signs each approval stage.
     public var stageRoles: [ApprovalStage: GovernanceRole]
@@ -12,10 +12,16 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var maxDemographicParityDifference: Double
     public var maxEqualizedOddsDifference: Double
     public var maxExpectedCalibrationError: Double
-    /// Device classes whose edge-performance gate must pass, and the thresholds file (relative
-    /// to the policy file) that defines them.
+    /// Device classes whose edge-performance gate must pass (none: every class with real-board
+    /// runs of the version, at least one), and the thresholds file (relative to the policy
+    /// file) whose text is embedded in the policy record when it is proposed.
     public var edgeDeviceClasses: [String]
     public var edgeThresholdsFile: String
+    /// The embedded thresholds, parsed (`PolicyRecord.parsed()` sets them).
+    public var edgeThresholds: GatePolicy?
+    /// The roles that must each approve a change of the policy (by distinct actors, none of
+    /// them its proposer).
+    public var policyChangeApprovals: [GovernanceRole]
     /// Whether evidence from emulated boards counts toward production (default: no, it serves
     /// regression detection only).
     public var emulatedEvidenceCounts: Bool
@@ -23,7 +29,7 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var checklist: [String]
     /// How many earlier production versions stay deployable for rollback.
     public var deployableProductionVersions: Int
-    /// SHA-256 of the policy text (of the defaults' description when there is no file).
+    /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 
     public static let builtInChecklistItems = ["model-card", "rollback-target"]
@@ -36,7 +42,8 @@ public struct GovernancePolicy: Sendable, Hashable {
         maxDemographicParityDifference: Double = 0.05, maxEqualizedOddsDifference: Double = 0.05,
         maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml", emulatedEvidenceCounts: Bool = false,
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
-        deployableProductionVersions: Int = 3, sha256: String = "built-in"
+        deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
+        sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
         self.registrantMayApproveProduction = registrantMayApproveProduction
@@ -51,6 +58,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.emulatedEvidenceCounts = emulatedEvidenceCounts
         self.checklist = checklist
         self.deployableProductionVersions = deployableProductionVersions
+        self.policyChangeApprovals = policyChangeApprovals
         self.sha256 = sha256
     }
 

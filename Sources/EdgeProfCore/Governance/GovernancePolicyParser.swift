@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -22,6 +22,20 @@ extension GovernancePolicy {
             try readGates(gates.withContext("gates: "))
         }
         deployableProductionVersions = try top.integer("deployable-production-versions", atLeast: 1) ?? deployableProductionVersions
+        if let changes = top.node("policy-changes") {
+            let fields = try changes.withContext("policy-changes: ").fields(known: ["approvals"], what: "a mapping")
+            if let names = try fields.strings("approvals") {
+                var roles: [GovernanceRole] = []
+                for name in names {
+                    guard let role = GovernanceRole(rawValue: name) else {
+                        throw changes.error("policy-changes: approvals: unknown role '\(name)'; roles are \(GovernanceRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    if !roles.contains(role) { roles.append(role) }
+                }
+                guard !roles.isEmpty else { throw changes.error("policy-changes: approvals needs at least one role: a policy nobody approves could be changed by anyone") }
+                policyChangeApprovals = roles
+            }
+        }
     }
 
     private mutating func readApprovals(_ node: YAMLNode) throws(ConfigError) {

@@ -37,14 +37,13 @@ public struct GovernanceRules: Sendable {
 
     // MARK: - Versions
 
-    /// Registers a version in Development. `model.id` is ignored (the store assigns it).
+    /// Registers a version in Development. `model.id` is ignored (the store assigns it). The
+    /// registrant is the acting actor; the metadata's `author` stays a claim shown beside it.
     public func register(_ model: RegisteredModel, metadata: VersionMetadata) throws(GovernanceError) -> GovernanceChange {
         _ = try authorized([.dataScientist, .mlEngineer], to: "register \(model.reference)")
         if let existing = snapshot.version(model.reference) {
             throw .duplicate("\(model.reference) is already registered (artifact sha256 \(existing.model.artifactSHA256.prefix(12))…). Versions are immutable: register the new artifact as a new version")
         }
-        var metadata = metadata
-        if metadata.author == nil { metadata.author = actor }
         return change([
             .registerVersion(model, metadata: metadata),
             .transition(StageTransition(reference: model.reference, from: nil, to: .development, at: now, actor: actor, reason: "registered")),
@@ -367,8 +366,8 @@ public struct GovernanceRules: Sendable {
             gates: gates, approvals: snapshot.approvals(of: version.reference), replaces: replaces, at: now, actor: actor, reason: reason)
     }
 
-    private func change(_ operations: [GovernanceOperation]) -> GovernanceChange {
-        GovernanceChange(actor: actor, at: now, expectedAuditHead: snapshot.auditHead, operations: operations)
+    func change(_ operations: [GovernanceOperation]) -> GovernanceChange {
+        GovernanceChange(actor: actor, at: now, expectedAuditHead: snapshot.auditHead, operations: operations, policySHA256: policy.sha256)
     }
 
     static func validate(actorName name: String) throws(GovernanceError) {

@@ -9,7 +9,10 @@ public struct ModelCard: Sendable, Codable, Hashable {
         public var name: String
         public var version: String
         public var registered: Date
-        public var owners: [String]
+        /// Who registered the version (the actor of its registration's audit entry).
+        public var registeredBy: String
+        /// The `author` its metadata names: a claim, shown beside the registrant.
+        public var claimedAuthor: String?
         public var stage: LifecycleStage
         public var track: ReleaseTrack
         public var artifactSHA256: String
@@ -80,7 +83,7 @@ public struct ModelCard: Sendable, Codable, Hashable {
         let metadata = version.metadata
         details = Details(
             name: version.reference.name, version: version.reference.version.description, registered: version.model.registeredAt,
-            owners: [metadata.author ?? version.registeredBy].filter { !$0.isEmpty }, stage: version.stage, track: track,
+            registeredBy: version.registeredBy, claimedAuthor: metadata.author, stage: version.stage, track: track,
             artifactSHA256: version.model.artifactSHA256, artifactBytes: version.model.artifactBytes, tags: metadata.tags)
         parameters = Parameters(
             architecture: metadata.architecture, task: metadata.task, dataset: metadata.dataset, trainingData: metadata.trainingData,

@@ -67,13 +67,17 @@ public enum GovernanceListing {
     }
 
     /// `model show`: one version in full.
-    public static func show(_ version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates results: [GovernanceGateResult]) -> String {
+    public static func show(
+        _ version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates results: [GovernanceGateResult], policy: String
+    ) -> String {
         let metadata = version.metadata
         var lines = [
             "\(version.reference)  stage \(version.stage.rawValue) since \(AuditChain.timestamp(version.stageChangedAt))  (\(track.rawValue) track)",
             "artifact     \(version.model.artifactPath)",
             "sha256       \(version.model.artifactSHA256) (\(version.model.artifactBytes) bytes)",
-            "registered   \(AuditChain.timestamp(version.model.registeredAt)) by \(version.registeredBy)",
+            "registered   \(AuditChain.timestamp(version.model.registeredAt)) by \(version.registeredBy)"
+                + (metadata.author.map { $0 == version.registeredBy ? "" : " (metadata claims author \($0))" } ?? ""),
+            "policy       \(policy)",
         ]
         if !metadata.metrics.isEmpty {
             lines.append("metrics      " + metadata.metrics.keys.sorted().map { "\($0)=\(ReportText.plain(metadata.metrics[$0]!))" }.joined(separator: " "))
@@ -105,9 +109,12 @@ public enum GovernanceListing {
         public var attachments: [AttachmentSummary]
         public var gates: [GovernanceGateResult]
         public var releases: [ReleaseRecord]
+        /// The policy the gates were evaluated under.
+        public var policy: String
 
-        public init(version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates: [GovernanceGateResult]) {
+        public init(version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates: [GovernanceGateResult], policy: String) {
             self.version = version
+            self.policy = policy
             self.track = track
             halted = snapshot.isHalted
             approvals = snapshot.approvals(of: version.reference)

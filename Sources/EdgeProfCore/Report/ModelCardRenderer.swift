@@ -46,7 +46,8 @@ public enum ModelCardRenderer {
         let p = card.parameters
         var details = [
             "- **Version:** \(d.version) (\(d.track.rawValue) track), stage **\(d.stage.rawValue)**",
-            "- **Registered:** \(AuditChain.timestamp(d.registered)) by \(d.owners.joined(separator: ", "))",
+            "- **Registered:** \(AuditChain.timestamp(d.registered)) by \(d.registeredBy)"
+                + (d.claimedAuthor.map { $0 == d.registeredBy ? "" : " (its metadata names \($0) as author: a claim, not a record)" } ?? ""),
             "- **Artifact:** sha256 `\(d.artifactSHA256)` (\(d.artifactBytes) bytes)",
         ]
         if !d.tags.isEmpty { details.append("- **Tags:** \(d.tags.joined(separator: ", "))") }

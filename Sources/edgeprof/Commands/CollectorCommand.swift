@@ -38,9 +38,6 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("YAML configuration: webhooks and monitoring thresholds (docs/collector.md).", valueName: "path"))
     var config: String?
 
-    @Option(help: ArgumentHelp("Governance policy of the registry routes (default: ./\(GovernanceService.defaultPolicyFile) if present, else built-in rules).", valueName: "file"))
-    var policy: String?
-
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -60,10 +57,8 @@ struct CollectorServeCommand: AsyncParsableCommand {
             }
         }
         let opened = try CollectorDatabase.open(store)
-        let (governancePolicy, policyFile) = try reportingErrors { () throws(AgentError) in try GovernanceService.loadPolicy(path: policy) }
         let configuration = CollectorConfiguration(
-            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings,
-            governance: (governancePolicy, policyFile))
+            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings)
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host

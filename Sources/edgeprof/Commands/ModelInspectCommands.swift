@@ -18,19 +18,19 @@ struct ModelShowCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let (version, snapshot, track, gates) = try await governance.withService(store) { service throws(AgentError) in
+        let (version, snapshot, track, gates, policy) = try await governance.withService(store) { service throws(AgentError) in
             let reference = try parseModelReference(model)
             let snapshot = try await service.snapshot(reference.name)
             guard let version = snapshot.version(reference) else {
                 throw AgentError.unknownModel(reference, known: snapshot.versions.map(\.reference.description))
             }
-            let track = GovernanceRules(snapshot: snapshot, policy: service.policy, actor: service.actor, now: Date()).track(of: version)
-            return (version, snapshot, track, try await service.gateResults(for: reference))
+            let track = try service.rules(snapshot).track(of: version)
+            return (version, snapshot, track, try await service.gateResults(for: reference), service.policyLabel(snapshot))
         }
         Terminal.print(
             format == .json
-                ? GovernanceListing.json(GovernanceListing.VersionDetail(version: version, snapshot: snapshot, track: track, gates: gates))
-                : GovernanceListing.show(version, snapshot: snapshot, track: track, gates: gates))
+                ? GovernanceListing.json(GovernanceListing.VersionDetail(version: version, snapshot: snapshot, track: track, gates: gates, policy: policy))
+                : GovernanceListing.show(version, snapshot: snapshot, track: track, gates: gates, policy: policy))
     }
 }
 

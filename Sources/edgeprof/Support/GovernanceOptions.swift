@@ -8,7 +8,9 @@ struct GovernanceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who acts (default: $EDGEPROF_ACTOR, else your login); must be a registered actor with the role.", valueName: "name"))
     var actor: String?
 
-    @Option(help: ArgumentHelp("Governance policy file (default: ./\(GovernanceService.defaultPolicyFile) if present, else built-in rules).", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "Evaluate under this policy file instead of the registry's: a dry run (commands that write refuse it; `edgeprof policy propose` changes the registry's policy).",
+        valueName: "file"))
     var policy: String?
 
     @OptionGroup var catalogue: CatalogueOptions
@@ -41,9 +43,12 @@ struct GovernanceOptions: ParsableArguments {
             throw ExitCode(ExitStatus.code(for: refusal))
         }
         return try await store.withRegistry { registry throws(AgentError) in
-            let (policy, file) = try GovernanceService.loadPolicy(path: policy)
+            let dryRun = try policy.map { path throws(AgentError) in
+                let (text, thresholds) = try GovernanceService.readPolicyFile(path)
+                return PolicyRecord.dryRun(text: text, thresholds: thresholds)
+            }
             return try await body(GovernanceService(
-                store: registry, policy: policy, policyFile: file, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable()))
+                store: registry, actor: Actor.current(explicit: actor), catalogue: catalogue.loadIfAvailable(), dryRunPolicy: dryRun))
         }
     }
 }

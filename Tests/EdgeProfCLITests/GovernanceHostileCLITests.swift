@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// The registry tried as a hostile user would, through the built binary: every way found to
+/// talk the rules round is refused here.
+@Suite struct GovernanceHostileCLITests {
+    func ok(_ cli: CLI, _ arguments: [String], _ actor: String) throws {
+        let result = try cli.run(arguments + ["--actor", actor])
+        #expect(result.status == 0, "\(arguments.joined(separator: " ")) as \(actor): \(result.stderr)")
+    }
+
+    @Test func aMetadataAuthorClaimDoesNotLetTheRegistrantApproveProduction() throws {
+        let cli = try CLI()
+        let artifact = cli.file("m.bin", "int8 weights")
+        let claim = cli.file("meta.yaml", "author: ana\n")
+        try ok(cli, ["actors", "add", "mal", "--role", "data_scientist", "--role", "tech_lead"], "mal")
+        try ok(cli, ["actors", "add", "ana", "--role", "data_scientist"], "mal")
+        try ok(cli, ["model", "register", "kws", "1.0.0", "--artifact", artifact, "--metadata", claim], "mal")
+
+        let approval = try cli.run(["model", "approve", "kws@1.0.0", "production_approval", "--reason", "mine", "--actor", "mal"])
+        #expect(approval.status == 77, "the registrant signs its own production approval: \(approval.stdout)")
+        #expect(approval.stderr.contains("mal registered kws@1.0.0 and may not give its production_approval (separation of duties)"))
+
+        let card = try cli.run(["model", "card", "kws@1.0.0"])
+        #expect(card.stdout.contains("by mal (its metadata names ana as author: a claim, not a record)"), "\(card.stdout)")
+    }
+
+    @Test func aPolicyFileNeitherBendsAnActNorChangesAVerdictWithTheFolder() throws {
+        let cli = try CLI()
+        let artifact = cli.file("m.bin", "int8 weights")
+        let strict = cli.file("strict.yaml", "gates:\n  edge-performance: {thresholds: gates.yaml, device-classes: [sim-cortex-m4]}\n")
+        _ = cli.file("gates.yaml", "device-classes:\n  sim-cortex-m4:\n    max-latency-p95-ms: 250\n")
+        let lax = "approvals:\n  separation-of-duties: {registrant-may-approve-production: true}\n"
+        let laxFile = cli.file("lax.yaml", lax)
+        try ok(cli, ["actors", "add", "mal", "--role", "data_scientist", "--role", "tech_lead"], "mal")
+        try ok(cli, ["policy", "propose", strict, "--reason", "the lab's rules"], "mal")
+        try ok(cli, ["model", "register", "kws", "1.0.0", "--artifact", artifact], "mal")
+
+        let bent = try cli.run(["model", "approve", "kws@1.0.0", "production_approval", "--reason", "mine", "--policy", laxFile, "--actor", "mal"])
+        #expect(bent.status == 64 && bent.stderr.contains("a dry run that writes nothing"), "\(bent.stderr)")
+        #expect(try cli.run(["model", "approve", "kws@1.0.0", "production_approval", "--reason", "mine", "--actor", "mal"]).status == 77)
+
+        // The folder a command runs in holds a laxer policy file under the name read before.
+        _ = cli.file("edgeprof-governance.yaml", lax)
+        let elsewhere = cli.home.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let here = try cli.run(["model", "show", "kws@1.0.0", "--format", "json"])
+        let there = try cli.run(["model", "show", "kws@1.0.0", "--format", "json"], directory: elsewhere)
+        #expect(here.status == 0 && here.stdout == there.stdout, "\(here.stderr)")
+        #expect(here.stdout.contains("registry policy v1"))
+        let dryRun = try cli.run(["model", "show", "kws@1.0.0", "--policy", laxFile])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("DRY RUN under --policy"), "\(dryRun.stderr)")
+
+        let shown = try cli.run(["policy", "show", "--format", "json"])
+        let policy = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(policy["version"] as? Int == 1 && (policy["thresholds"] as? String)?.contains("max-latency-p95-ms: 250") == true)
+        let trail = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run(["audit", "log", "--format", "json"]).stdout.utf8)) as? [[String: Any]])
+        let registration = try #require(trail.first { $0["action"] as? String == "model.register" })
+        #expect(registration["policy"] != nil && registration["policy"] as? String == (trail.first { $0["action"] as? String == "policy.activate" }?["after"] as? String).flatMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])?["sha256"]
+        })
+    }
+}
