@@ -25,7 +25,7 @@ public struct CollectorApplication: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
-        let governance = GovernanceHandlers(registry: store.registry)
+        let governance = GovernanceHandlers(registry: store.registry, auditSigner: configuration.auditSigner)
         let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance)
         for route in CollectorRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { request, context in

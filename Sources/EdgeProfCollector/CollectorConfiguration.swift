@@ -12,11 +12,15 @@ public struct CollectorConfiguration: Sendable {
     public var settings: CollectorSettings
     /// How failed webhook deliveries are retried.
     public var webhookRetry: RetrySchedule
+    /// Signs the audit checkpoints `GET /v1/audit/checkpoint` serves (`--audit-key`).
+    public var auditSigner: AuditSigner?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
-        settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300)
+        settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300),
+        auditSigner: AuditSigner? = nil
     ) {
+        self.auditSigner = auditSigner
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

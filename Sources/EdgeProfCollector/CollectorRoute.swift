@@ -34,6 +34,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case addActor
     case auditLog
     case auditVerify
+    case auditCheckpoint
 
     var method: HTTPRequest.Method {
         switch self {
@@ -73,6 +74,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listActors, .addActor: "/v1/actors"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
+        case .auditCheckpoint: "/v1/audit/checkpoint"
         }
     }
 
@@ -90,7 +92,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listRuns, .getRun, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .haltModel, .resumeModel, .addActor: .person
-        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify: .anyToken
+        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint: .anyToken
         }
     }
 
@@ -132,6 +134,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .addActor: "Add an actor with roles (needs tech_lead or compliance_officer; the first actor adds themselves)."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."
+        case .auditCheckpoint: "The audit trail's head signed with the collector's Ed25519 key (--audit-key): keep it elsewhere, verify later with `edgeprof audit verify --checkpoint`."
         }
     }
 }

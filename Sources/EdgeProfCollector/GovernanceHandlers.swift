@@ -9,6 +9,8 @@ import Hummingbird
 /// registry in the collector's database (SQLite or PostgreSQL).
 struct GovernanceHandlers: Sendable {
     let registry: any RegistryStore
+    /// Signs `GET /v1/audit/checkpoint` (`collector serve --audit-key`); nil: not offered.
+    let auditSigner: AuditSigner?
 
     /// The request as a governance route sees it: path parameters, query and JSON body.
     struct Call {
@@ -104,6 +106,14 @@ struct GovernanceHandlers: Sendable {
             let model = call.query["model"]
             let entries = try await auditTrail().filter { entry in model.map { entry.concerns(model: $0) } ?? true }
             return try json(entries)
+        case .auditCheckpoint:
+            guard let auditSigner else {
+                throw .config(ConfigError(file: "collector serve", line: nil, message: "signs no checkpoints: start it with --audit-key FILE (edgeprof audit keygen)"))
+            }
+            let trail = try await auditTrail()
+            do { return try json(try auditSigner.checkpoint(of: trail, at: Date())) } catch {
+                throw .invalidArgument("the checkpoint could not be signed: \(error)")
+            }
         case .auditVerify:
             let entries = try await auditTrail()
             return try json(GovernanceBodies.AuditVerdict(AuditChain.verify(entries), entries: entries.count))

@@ -20,7 +20,9 @@ final class LiveCollector: Sendable {
     static let sha = String(repeating: "a", count: 64)
     static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
-    static func start(on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings()) async throws -> LiveCollector {
+    static func start(
+        on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil
+    ) async throws -> LiveCollector {
         let fixture = try await StoreUnderTest.make(kind)
         let store = fixture.store
         let model = fixture.model
@@ -31,7 +33,7 @@ final class LiveCollector: Sendable {
             store: store,
             configuration: CollectorConfiguration(
                 host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
-                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2)))
+                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         Task { try await group.run() }

@@ -38,6 +38,9 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("YAML configuration: webhooks and monitoring thresholds (docs/collector.md).", valueName: "path"))
     var config: String?
 
+    @Option(help: ArgumentHelp("Ed25519 key (edgeprof audit keygen) to sign GET /v1/audit/checkpoint with; keep it off the database host.", valueName: "file"))
+    var auditKey: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -56,9 +59,11 @@ struct CollectorServeCommand: AsyncParsableCommand {
                 throw .config(error)
             }
         }
+        let signer = try reportingErrors { () throws(AgentError) in try auditKey.map(AuditFiles.readKey) }
         let opened = try CollectorDatabase.open(store)
         let configuration = CollectorConfiguration(
-            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings)
+            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings,
+            auditSigner: signer)
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host
