@@ -48,6 +48,7 @@ import Testing
         let there = try cli.run(["model", "show", "kws@1.0.0", "--format", "json"], directory: elsewhere)
         #expect(here.status == 0 && here.stdout == there.stdout, "\(here.stderr)")
         #expect(here.stdout.contains("registry policy v1"))
+        #expect(try cli.run(["model", "card", "kws@1.0.0", "--policy", laxFile]).status == 64, "a card is published under the registry's policy")
         let dryRun = try cli.run(["model", "show", "kws@1.0.0", "--policy", laxFile])
         #expect(dryRun.status == 0 && dryRun.stdout.contains("DRY RUN under --policy"), "\(dryRun.stderr)")
 

@@ -40,6 +40,10 @@ struct ModelRegisterCommand: AsyncParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        try governance.refusePolicy("a registration")
+    }
+
     func run() async throws {
         if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
             let model = try await reportingErrors { () async throws(AgentError) in

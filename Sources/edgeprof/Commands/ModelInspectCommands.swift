@@ -48,6 +48,10 @@ struct ModelCardCommand: AsyncParsableCommand {
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        try governance.refusePolicy("a model card")
+    }
+
     func run() async throws {
         let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
         if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {

@@ -26,6 +26,14 @@ struct GovernanceOptions: ParsableArguments {
         if collector != nil, policy != nil { throw ValidationError("with --collector the collector's policy decides: drop --policy") }
     }
 
+    /// Refuses `--policy` on a command that writes or publishes (a model card, a registration):
+    /// only `model show` evaluates under another policy, labelled as a dry run.
+    func refusePolicy(_ command: String) throws {
+        if policy != nil {
+            throw ValidationError("\(command) works under the registry's policy only; --policy FILE is for `edgeprof model show` dry runs (`edgeprof policy propose` changes the policy)")
+        }
+    }
+
     /// The collector to act through, when --collector is given.
     func remote(_ store: StoreOptions) throws(AgentError) -> RegistryRemote? {
         guard let collector else { return nil }
