@@ -126,6 +126,11 @@ import Testing
         few.measuredIterations = 3
         evidence.edgeVerdicts = [few]
         #expect(GovernanceGates(snapshot: registry.snapshot, policy: builtIn, evidence: evidence).evaluate(.edgePerformance, for: version).outcome == .inconclusive)
+        evidence.edgeVerdicts = []
+        evidence.edgeProblems = ["nrf52": "the store could not be read"]
+        let unreadable = GovernanceGates(snapshot: registry.snapshot, policy: builtIn, evidence: evidence).evaluate(.edgePerformance, for: version)
+        #expect(unreadable.outcome == .inconclusive && unreadable.findings == ["nrf52: the store could not be read"], "a class whose check failed is named, not dropped")
+        evidence.edgeProblems = [:]
         var emulated = enough
         emulated.emulated = true
         evidence.edgeVerdicts = [emulated]

@@ -131,7 +131,8 @@ public struct GovernanceGates: Sendable {
     /// Every device class the policy names must pass; a policy that names none (the built-in
     /// one) gates on every class with runs of the version, and needs at least one.
     func edgePerformance(_ version: ModelVersionRecord) -> GovernanceGateResult {
-        let classes = policy.edgeDeviceClasses.isEmpty ? evidence.edgeVerdicts.map(\.deviceClass) : policy.edgeDeviceClasses
+        let found = Set(evidence.edgeVerdicts.map(\.deviceClass)).union(evidence.edgeProblems.keys).sorted()
+        let classes = policy.edgeDeviceClasses.isEmpty ? found : policy.edgeDeviceClasses
         guard !classes.isEmpty else {
             return GovernanceGateResult(
                 gate: .edgePerformance, outcome: .inconclusive,
