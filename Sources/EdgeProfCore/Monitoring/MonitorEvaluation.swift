@@ -30,8 +30,8 @@ public enum MonitorEvaluation {
                 add(.p95Above, .clear, "latency p95 \(fmt(p95)) ms ≤ \(fmt(limit)) ms", value: p95, threshold: limit)
             } else if latest.count < n || latest.contains(where: { $0 == nil }) {
                 add(.p95Above, .inconclusive, "\(latest.count) of \(n) consecutive runs with a p95 so far", threshold: limit)
-            } else if latest.allSatisfy({ $0! > limit }) {
-                add(.p95Above, .firing, "latency p95 above \(fmt(limit)) ms for \(n) consecutive runs (latest \(fmt(latest.last!!)) ms)", value: latest.last!!, threshold: limit)
+            } else if let last = latest.last ?? nil, latest.allSatisfy({ ($0 ?? -.infinity) > limit }) {
+                add(.p95Above, .firing, "latency p95 above \(fmt(limit)) ms for \(n) consecutive runs (latest \(fmt(last)) ms)", value: last, threshold: limit)
             } else {
                 add(.p95Above, .inconclusive, "above \(fmt(limit)) ms, but not yet for \(n) consecutive runs", value: currentSummary.latencyMs?.p95, threshold: limit)
             }
