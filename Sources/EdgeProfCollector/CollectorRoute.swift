@@ -26,6 +26,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case attachEvidence
     case approveVersion
     case promoteVersion
+    case requestEmergency
+    case confirmEmergency
+    case declineEmergency
     case retireVersion
     case rollbackModel
     case haltModel
@@ -39,7 +42,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
-             .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
+             .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -67,6 +70,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .attachEvidence: "/v1/models/:name/:version/attachments"
         case .approveVersion: "/v1/models/:name/:version/approvals"
         case .promoteVersion: "/v1/models/:name/:version/promote"
+        case .requestEmergency: "/v1/models/:name/:version/emergency"
+        case .confirmEmergency: "/v1/models/:name/:version/emergency/confirm"
+        case .declineEmergency: "/v1/models/:name/:version/emergency/decline"
         case .retireVersion: "/v1/models/:name/:version/retire"
         case .rollbackModel: "/v1/models/:name/rollback"
         case .haltModel: "/v1/models/:name/halt"
@@ -91,7 +97,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun, .reportAgent: .ingest
         case .listRuns, .getRun, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
-             .haltModel, .resumeModel, .addActor: .person
+             .requestEmergency, .confirmEmergency, .declineEmergency, .haltModel, .resumeModel, .addActor: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint: .anyToken
         }
     }
@@ -126,6 +132,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .attachEvidence: "Attach a text document to a version as evidence (predictions CSV, shadow report, runbook…)."
         case .approveVersion: "Record an approval of a version as the token's actor, with the role the stage needs."
         case .promoteVersion: "Move a version to its next (or the given) lifecycle stage, guarded by gates and approvals."
+        case .requestEmergency: "Request an emergency deployment to production without approvals or gates (tech_lead, with who was informed); nothing moves until a second tech_lead confirms."
+        case .confirmEmergency: "Confirm another tech_lead's emergency request as a second tech_lead: the version goes to production (and a halt is lifted when the request said so)."
+        case .declineEmergency: "Decline (or, as its requester, withdraw) the emergency request waiting for a version."
         case .retireVersion: "Retire a version: archived, out of serving."
         case .rollbackModel: "Roll a model back to its previous production version (or the given one)."
         case .haltModel: "Emergency halt of a model's serving."

@@ -62,15 +62,17 @@ struct GovernanceHandlers: Sendable {
             return try json(try await service.approve(reference(), stage: request.stage, reason: request.reason, evidence: request.evidence ?? []))
         case .promoteVersion:
             let request = try decode(RegistryRequests.Promote.self, call.body)
-            let decision: GovernanceRules.Decision
-            if request.emergency == true {
-                if let to = request.to, to != .production { throw .invalidArgument("an emergency deployment goes to production; drop \"to\": \"\(to.rawValue)\"") }
-                decision = try await service.emergencyDeploy(reference(), informed: request.informed ?? [], reason: request.reason)
-            } else {
-                guard request.informed == nil else { throw .invalidArgument("\"informed\" belongs to an emergency deployment: add \"emergency\": true") }
-                decision = try await service.promote(reference(), to: request.to, reason: request.reason)
-            }
-            return try json(GovernanceListing.DecisionSummary(decision))
+            return try json(GovernanceListing.DecisionSummary(try await service.promote(reference(), to: request.to, reason: request.reason)))
+        case .requestEmergency:
+            let request = try decode(RegistryRequests.Emergency.self, call.body)
+            return try json(
+                try await service.requestEmergency(reference(), informed: request.informed, reason: request.reason, liftsHalt: request.liftHalt ?? false),
+                status: .created)
+        case .confirmEmergency:
+            let reason = try decode(RegistryRequests.Reason.self, call.body).reason
+            return try json(GovernanceListing.DecisionSummary(try await service.confirmEmergency(reference(), reason: reason)))
+        case .declineEmergency:
+            return try json(try await service.declineEmergency(reference(), reason: try decode(RegistryRequests.Reason.self, call.body).reason))
         case .retireVersion:
             let request = try decode(RegistryRequests.Reason.self, call.body)
             return try json(GovernanceListing.DecisionSummary(try await service.retire(reference(), reason: request.reason)))

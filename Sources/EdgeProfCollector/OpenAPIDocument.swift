@@ -121,7 +121,7 @@ enum OpenAPIDocument {
             switch route {
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html", "application/json", "application/yaml"].map { ($0, ["schema": ["type": "string"]]) })]
-            case .registerVersion, .attachEvidence, .addActor:
+            case .registerVersion, .attachEvidence, .addActor, .requestEmergency:
                 responses["201"] = json(["type": "object"], "recorded, with its audit entry")
             default:
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
@@ -153,13 +153,16 @@ enum OpenAPIDocument {
                                    "evidence": ["type": "array", "items": ["type": "string"]]]]
         case .promoteVersion:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
-                    "properties": ["to": ["type": "string", "enum": LifecycleStage.allCases.map(\.rawValue)], "reason": reason,
-                                   "emergency": ["type": "boolean", "description": "deploy to production without approvals or gates"],
-                                   "informed": ["type": "array", "items": ["type": "string"], "description": "who was told of the emergency deployment"]]]
+                    "properties": ["to": ["type": "string", "enum": LifecycleStage.allCases.map(\.rawValue)], "reason": reason]]
+        case .requestEmergency:
+            return ["type": "object", "additionalProperties": false, "required": ["reason", "informed"],
+                    "properties": ["reason": reason,
+                                   "informed": ["type": "array", "minItems": 1, "items": ["type": "string"], "description": "who was told of the emergency deployment"],
+                                   "liftHalt": ["type": "boolean", "description": "the model is halted and the confirmation lifts the halt"]]]
         case .rollbackModel:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
                     "properties": ["to": ["type": "string", "description": "the version to roll back to"], "reason": reason]]
-        case .retireVersion, .haltModel, .resumeModel:
+        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
         case .registerVersion:
             return ["type": "object", "additionalProperties": false, "required": ["version", "artifactBase64"],

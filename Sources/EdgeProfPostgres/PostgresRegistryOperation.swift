@@ -104,6 +104,10 @@ enum PostgresRegistryOperation {
             guard activated else {
                 throw StoreError.failed(location: location, operation: "put policy v\(version) in force", reason: "it is no longer a proposal")
             }
+        case .requestEmergency(let request):
+            try await PostgresEmergencyRows.insert(request, connection, logger)
+        case .decideEmergency(let decision):
+            try await PostgresEmergencyRows.decide(decision, connection, logger, location: location)
         }
     }
 

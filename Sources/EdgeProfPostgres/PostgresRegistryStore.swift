@@ -84,7 +84,8 @@ public struct PostgresRegistryStore: RegistryStore {
                 attachments: attachments, transitions: transitions, releases: releases, halts: halts,
                 auditHead: try await Self.lastAuditEntry(connection, logger)?.sequence ?? 0,
                 policies: try await PostgresPolicyRows.all(connection, logger, location: location),
-                registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger))
+                registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger),
+                emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger))
         }
     }
 

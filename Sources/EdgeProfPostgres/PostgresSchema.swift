@@ -153,5 +153,14 @@ enum PostgresSchema {
                 at TIMESTAMPTZ NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (version, actor))
             """,
         ]),
+        // Emergency deployments need a second tech_lead: the request waits for their decision.
+        (7, [
+            """
+            CREATE TABLE emergency_request (
+                id BIGSERIAL PRIMARY KEY, model TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'declined')), json TEXT NOT NULL,
+                decided_by TEXT REFERENCES actor, decided_at TIMESTAMPTZ, decision_reason TEXT)
+            """,
+        ]),
     ]
 }

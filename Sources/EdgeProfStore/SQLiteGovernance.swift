@@ -49,7 +49,8 @@ extension SQLiteEvidenceStore {
             return RegistrySnapshot(
                 name: name, actors: try Self.actors(db), versions: versions, approvals: approvals, attachments: attachments,
                 transitions: transitions, releases: releases, halts: halts, auditHead: try Self.auditHead(db), policies: try Self.policies(db, location: location),
-                registeredVersions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_version") ?? 0)
+                registeredVersions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_version") ?? 0,
+                emergencies: try Self.emergencies(model: name, db))
         }
     }
 
@@ -170,6 +171,17 @@ extension SQLiteEvidenceStore {
             guard db.changesCount == 1 else {
                 throw StoreError.failed(location: location, operation: "put policy v\(version) in force", reason: "it is no longer a proposal")
             }
+        case .requestEmergency(let request):
+            try db.execute(
+                sql: "INSERT INTO emergency_request (model, state, json) VALUES (?, 'pending', ?)",
+                arguments: [request.reference.name, CanonicalJSON.string(request)])
+        case .decideEmergency(let decision):
+            try db.execute(
+                sql: "UPDATE emergency_request SET state = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND state = 'pending'",
+                arguments: [decision.state.rawValue, decision.actor, decision.at, decision.reason, decision.requestID])
+            guard db.changesCount == 1 else {
+                throw StoreError.failed(location: location, operation: "decide emergency request \(decision.requestID)", reason: "it is no longer pending")
+            }
         }
     }
 
@@ -188,6 +200,19 @@ extension SQLiteEvidenceStore {
             record.state = state
             record.approvals = approvals.filter { $0.version == record.version }
             return record
+        }
+    }
+
+    private static func emergencies(model name: String, _ db: Database) throws -> [EmergencyRequest] {
+        try Row.fetchAll(db, sql: "SELECT * FROM emergency_request WHERE model = ? ORDER BY id", arguments: [name]).compactMap { row in
+            guard let state = EmergencyRequest.State(rawValue: row["state"]) else { return nil }
+            var request = try CanonicalJSON.decode(EmergencyRequest.self, from: row["json"])
+            request.id = row["id"]
+            request.state = state
+            request.decidedBy = row["decided_by"]
+            request.decidedAt = row["decided_at"]
+            request.decisionReason = row["decision_reason"]
+            return request
         }
     }
 

@@ -265,6 +265,17 @@ enum Schema {
                 t.primaryKey(["version", "actor"])
             }
         }
+        migrator.registerMigration("v13: emergency deployments need a second tech_lead") { db in
+            try db.create(table: "emergency_request") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model", .text).notNull()
+                t.column("state", .text).notNull().check { ["pending", "confirmed", "declined"].contains($0) }
+                t.column("json", .jsonText).notNull()
+                t.column("decided_by", .text).references("actor")
+                t.column("decided_at", .datetime)
+                t.column("decision_reason", .text)
+            }
+        }
         return migrator
     }
 }

@@ -62,3 +62,42 @@ import Testing
         })
     }
 }
+
+extension GovernanceHostileCLITests {
+    /// Issue 13: one tech_lead who registered a version emergency-promoted it to production alone,
+    /// and an emergency deployment went into a halted model without anyone lifting the halt.
+    @Test func anEmergencyDeploymentNeedsASecondTechLeadAndLiftsAHaltOnlyWhenAsked() throws {
+        let cli = try CLI()
+        let artifact = cli.file("m.bin", "int8 weights")
+        try ok(cli, ["actors", "add", "mal", "--role", "data_scientist", "--role", "tech_lead"], "mal")
+        try ok(cli, ["actors", "add", "hal", "--role", "tech_lead"], "mal")
+        try ok(cli, ["actors", "add", "dee", "--role", "security_team"], "mal")
+        try ok(cli, ["model", "register", "kws", "1.0.0", "--artifact", artifact], "mal")
+
+        try ok(cli, ["model", "promote", "kws@1.0.0", "--emergency", "--informed", "cto", "--reason", "outage"], "mal")
+        #expect(try cli.run(["model", "list"]).stdout.contains("kws@1.0.0  development  EMERGENCY?"), "a request moves nothing")
+        let alone = try cli.run(["model", "confirm", "kws@1.0.0", "--reason", "trust me", "--actor", "mal"])
+        #expect(alone.status == 77 && alone.stderr.contains("(two-person rule)"), "\(alone.stderr)")
+        try ok(cli, ["model", "confirm", "kws@1.0.0", "--decline", "--reason", "not an emergency"], "hal")
+
+        try ok(cli, ["model", "halt", "kws", "--reason", "wrong wake words"], "dee")
+        let blind = try cli.run(["model", "promote", "kws@1.0.0", "--emergency", "--informed", "cto", "--reason", "outage", "--actor", "mal"])
+        #expect(blind.status == 65 && blind.stderr.contains("add --lift-halt"), "\(blind.stderr)")
+        try ok(cli, ["model", "promote", "kws@1.0.0", "--emergency", "--lift-halt", "--informed", "cto", "--reason", "outage"], "mal")
+        try ok(cli, ["model", "confirm", "kws@1.0.0", "--reason", "the fix is right"], "hal")
+        let list = try cli.run(["model", "list"]).stdout
+        #expect(list.contains("kws@1.0.0  production   sha256") && !list.contains("HALTED"), "\(list)")
+        let actions = try cli.sqlite("SELECT json_extract(json, '$.action') || ':' || json_extract(json, '$.actor') FROM audit_entry WHERE sequence > 5 ORDER BY sequence;").output
+        #expect(actions == """
+            emergency.request:mal
+            emergency.decline:hal
+            model.halt:dee
+            emergency.request:mal
+            emergency.confirm:hal
+            model.resume:hal
+            model.transition:hal
+            release.emergency:hal
+
+            """, "\(actions)")
+    }
+}

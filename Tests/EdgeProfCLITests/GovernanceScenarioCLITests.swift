@@ -142,9 +142,16 @@ import Testing
         #expect(changed.status == 65)
         #expect(changed.stderr.hasPrefix("edgeprof: error: the artifact of kws@1.1.0 has CHANGED: \(fix) now has sha256 "))
         _ = cli.file("kws-1.1.0.bin", "int8 weights v1.1")
-        let emergency = try ok(cli, ["model", "promote", "kws@1.1.0", "--emergency", "--informed", "cto@example.com", "--reason", "outage", "--format", "json"], "gus")
+        let requested = try ok(cli, ["model", "promote", "kws@1.1.0", "--emergency", "--informed", "cto@example.com", "--reason", "outage"], "gus")
+        #expect(requested.hasPrefix("emergency deployment of kws@1.1.0 REQUESTED by gus (request 1); nothing moved yet\n"), "\(requested)")
+        #expect(try ok(cli, ["model", "list"]).contains("kws@1.1.0  development  EMERGENCY?  sha256 "))
+        let alone = try cli.run(["model", "confirm", "kws@1.1.0", "--reason", "mine", "--actor", "gus"])
+        #expect(alone.status == 77, "the requester may not confirm: \(alone.stderr)")
+        let emergency = try ok(cli, ["model", "confirm", "kws@1.1.0", "--reason", "the fix is right", "--format", "json"], "hal")
         let emergencyJSON = try JSONSerialization.jsonObject(with: Data(emergency.utf8)) as? [String: Any]
         #expect(emergencyJSON?["stage"] as? String == "production")
+        let escalation = try cli.sqlite("SELECT json_extract(json, '$.escalation.requestedBy') || ' ' || json_extract(json, '$.escalation.confirmedBy') FROM release WHERE kind = 'emergency';")
+        #expect(escalation.output == "gus hal\n")
 
         let rollback = try ok(cli, ["model", "rollback", "kws", "--reason", "1.1.0 drops wake words"], "bo")
         #expect(rollback.hasPrefix("kws@1.0.0 is now in production\n"))
@@ -153,6 +160,9 @@ import Testing
         #expect(haltJSON?["halted"] as? Bool == true && haltJSON?["actor"] as? String == "dee")
         let halted = try cli.run(["model", "promote", "kws@1.1.0", "--to", "retired", "--reason", "x", "--actor", "bo"])
         #expect(halted.status == 77, "retiring needs tech_lead: \(halted.stderr)")
+        #expect(try ok(cli, ["model", "list"]).contains("kws@1.0.0  production   HALTED  sha256 "))
+        let listed = try JSONSerialization.jsonObject(with: Data(try ok(cli, ["model", "list", "--format", "json"]).utf8)) as? [[String: Any]]
+        #expect(listed?.allSatisfy { $0["halted"] as? Bool == true } == true && listed?.first?["stage"] as? String != nil)
         _ = try ok(cli, ["model", "resume", "kws", "--reason", "threshold fixed"], "gus")
         _ = try ok(cli, ["model", "retire", "kws@1.1.0", "--reason", "rolled back for good"], "gus")
 

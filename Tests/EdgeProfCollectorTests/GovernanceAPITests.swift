@@ -65,14 +65,14 @@ extension GovernanceAPITests {
         let collector = try await LiveCollector.start(on: kind)
         defer { Task { await collector.stop() } }
         var tokens: [String: String] = [:]
-        for name in ["lead", "sci", "eng"] {
+        for name in ["lead", "lead2", "sci", "eng"] {
             tokens[name] = try await LiveCollector.issue(
                 collector.store, TokenGrant(id: "", actor: name, kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
         }
 
         let first = try await collector.request(.POST, "/v1/actors", token: tokens["lead"], body: try json(["name": "lead", "roles": ["tech_lead"]]))
         #expect(first.status == 201, "\(first.body)")
-        for (name, role) in [("sci", "data_scientist"), ("eng", "ml_engineer")] {
+        for (name, role) in [("lead2", "tech_lead"), ("sci", "data_scientist"), ("eng", "ml_engineer")] {
             #expect(try await collector.request(.POST, "/v1/actors", token: tokens["lead"], body: try json(["name": name, "roles": [role]])).status == 201)
         }
         let selfMade = try await collector.request(.POST, "/v1/actors", token: tokens["sci"], body: try json(["name": "sci2", "roles": ["tech_lead"]]))
@@ -104,9 +104,15 @@ extension GovernanceAPITests {
         #expect(promoted.status == 200 && promoted.json?["stage"] as? String == "validation", "the stored artifact re-hashes: \(promoted.body)")
         let informedOnly = try await collector.request(.POST, "/v1/models/reg/1.0.0/promote", token: tokens["lead"], body: try json(["reason": "x", "informed": ["ops"]]))
         #expect(informedOnly.status == 400)
-        let emergency = try await collector.request(
-            .POST, "/v1/models/reg/1.0.0/promote", token: tokens["lead"], body: try json(["reason": "field outage", "emergency": true, "informed": ["ops"]]))
+        let requested = try await collector.request(
+            .POST, "/v1/models/reg/1.0.0/emergency", token: tokens["lead"], body: try json(["reason": "field outage", "informed": ["ops"]]))
+        #expect(requested.status == 201 && requested.json?["state"] as? String == "pending" && requested.json?["requestedBy"] as? String == "lead", "\(requested.body)")
+        let alone = try await collector.request(.POST, "/v1/models/reg/1.0.0/emergency/confirm", token: tokens["lead"], body: try json(["reason": "mine"]))
+        #expect(alone.status == 403, "the requester may not confirm: \(alone.body)")
+        let emergency = try await collector.request(.POST, "/v1/models/reg/1.0.0/emergency/confirm", token: tokens["lead2"], body: try json(["reason": "agreed"]))
         #expect(emergency.status == 200 && emergency.json?["stage"] as? String == "production", "\(emergency.body)")
+        let nothingWaits = try await collector.request(.POST, "/v1/models/reg/1.0.0/emergency/decline", token: tokens["lead2"], body: try json(["reason": "x"]))
+        #expect(nothingWaits.status == 404, "nothing waits any more: \(nothingWaits.body)")
 
         let card = try await collector.request(.GET, "/v1/models/reg/1.0.0/card?format=markdown", token: collector.agentToken)
         #expect(card.status == 200 && card.body.contains("keyword-spotting") && card.body.contains("production"), "\(card.body)")

@@ -43,6 +43,15 @@ final class Registry {
             case .activatePolicy(let version, _):
                 for index in snapshot.policies.indices where snapshot.policies[index].state == .active { snapshot.policies[index].state = .superseded }
                 snapshot.policies[snapshot.policies.firstIndex { $0.version == version }!].state = .active
+            case .requestEmergency(var request):
+                request.id = Int64(snapshot.emergencies.count + 1)
+                snapshot.emergencies.append(request)
+            case .decideEmergency(let decision):
+                let index = snapshot.emergencies.firstIndex { $0.id == decision.requestID }!
+                snapshot.emergencies[index].state = decision.state
+                snapshot.emergencies[index].decidedBy = decision.actor
+                snapshot.emergencies[index].decidedAt = decision.at
+                snapshot.emergencies[index].decisionReason = decision.reason
             }
             snapshot.auditHead += 1
         }

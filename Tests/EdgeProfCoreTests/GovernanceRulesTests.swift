@@ -191,7 +191,7 @@ import Testing
         #expect(registry.snapshot.versions[0].stage == .failed, "failing a version does not need its artifact")
     }
 
-    @Test func haltStopsDeploymentsButNotEmergencies() throws {
+    @Test func haltStopsDeploymentsAndAnEmergencyNeedsASecondTechLeadWhoLiftsIt() throws {
         let registry = team()
         try registry.ship("1.0.0")
         try registry.act("dee") { try $0.halt(reason: "bad outputs") }
@@ -202,24 +202,79 @@ import Testing
         try registry.move("bo") { try $0.promote(fix, to: nil, reason: "go", evidence: registry.evidence) }
         registry.attachEvidence("1.0.1")
         registry.approveAll("1.0.1", stages: [.quantizationTest, .edgePerformance, .securityScan])
-        #expect(throws: GovernanceError.illegalMove("kws is halted (since 2027-01-15T08:26:00Z, by dee: bad outputs): nothing is deployed until `edgeprof model resume kws`; for an urgent fix use `edgeprof model promote kws@1.0.1 --emergency`")) {
+        #expect(throws: GovernanceError.illegalMove("kws is halted (since 2027-01-15T08:26:00Z, by dee: bad outputs): nothing is deployed until `edgeprof model resume kws`; for an urgent fix a tech_lead requests `edgeprof model promote kws@1.0.1 --emergency --lift-halt` and a second one confirms it")) {
             try registry.rules("bo").promote(fix, to: .canary, reason: "fast track", evidence: registry.evidence)
         }
+        let outage = Escalation(informed: ["cto@example.com", "on-call"], reason: "outage")
         #expect(throws: GovernanceError.invalid("an emergency deployment needs an escalation record: name who was informed with --informed (e.g. --informed cto@example.com)")) {
-            try registry.rules("gus").emergencyDeploy(fix, escalation: Escalation(informed: [" "], reason: "outage"), evidence: registry.evidence)
+            try registry.rules("gus").requestEmergency(fix, escalation: Escalation(informed: [" "], reason: "outage"), liftsHalt: true, artifact: .verified)
         }
-        #expect(throws: GovernanceError.notPermitted("bo (ml_engineer) may not deploy kws@1.0.1 in an emergency: that needs the role tech_lead")) {
-            try registry.rules("bo").emergencyDeploy(fix, escalation: Escalation(informed: ["cto"], reason: "outage"), evidence: registry.evidence)
+        #expect(throws: GovernanceError.notPermitted("bo (ml_engineer) may not request an emergency deployment of kws@1.0.1: that needs the role tech_lead")) {
+            try registry.rules("bo").requestEmergency(fix, escalation: outage, liftsHalt: true, artifact: .verified)
         }
-        let decision = try registry.move("gus") {
-            try $0.emergencyDeploy(fix, escalation: Escalation(informed: ["cto@example.com", "on-call"], reason: "outage"), evidence: registry.evidence)
+        #expect(throws: GovernanceError.illegalMove("kws is halted (since 2027-01-15T08:26:00Z, by dee: bad outputs): add --lift-halt so that the confirmation lifts the halt in the same act, or resume the model first")) {
+            try registry.rules("gus").requestEmergency(fix, escalation: outage, liftsHalt: false, artifact: .verified)
         }
+        #expect(throws: GovernanceError.notFound("no emergency deployment of kws@1.0.1 is waiting for confirmation: a tech_lead requests one with `edgeprof model promote kws@1.0.1 --emergency --informed WHO --reason WHY`")) {
+            try registry.rules("hal").confirmEmergency(fix, reason: "agreed", evidence: registry.evidence)
+        }
+
+        // One tech_lead asks; nothing moves; they cannot confirm their own request.
+        let asked = try registry.act("gus") { try $0.requestEmergency(fix, escalation: outage, liftsHalt: true, artifact: .verified) }
+        #expect(asked.operations.count == 1 && registry.snapshot.version(fix)?.stage == .validation && registry.snapshot.isHalted)
+        #expect(throws: GovernanceError.duplicate("an emergency deployment of kws@1.0.1 is already waiting (request 1 by gus at 2027-01-15T08:37:00Z): a second tech_lead confirms or declines it with `edgeprof model confirm kws@1.0.1 --reason WHY [--decline]`")) {
+            try registry.rules("hal").requestEmergency(fix, escalation: outage, liftsHalt: true, artifact: .verified)
+        }
+        #expect(throws: GovernanceError.notPermitted("gus requested the emergency deployment of kws@1.0.1 and may not confirm it (two-person rule). Fix: another tech_lead confirms it")) {
+            try registry.rules("gus").confirmEmergency(fix, reason: "mine", evidence: registry.evidence)
+        }
+        #expect(throws: GovernanceError.notPermitted("fay (compliance_officer) may not confirm an emergency deployment of kws@1.0.1: that needs the role tech_lead")) {
+            try registry.rules("fay").confirmEmergency(fix, reason: "ok", evidence: registry.evidence)
+        }
+
+        // A second tech_lead confirms: the halt is lifted and the version deployed in one act.
+        let decision = try registry.move("hal") { try $0.confirmEmergency(fix, reason: "seen the fix", evidence: registry.evidence) }
+        #expect(decision.change.operations.map(\.audit.action) == ["emergency.confirm", "model.resume", "model.transition", "model.transition", "release.emergency"])
         guard case .release(let record) = decision.change.operations.last else { Issue.record("no release record"); return }
-        #expect(record.kind == .emergency && record.escalation == Escalation(informed: ["cto@example.com", "on-call"], reason: "outage"))
+        #expect(record.kind == .emergency && record.actor == "hal")
+        #expect(record.escalation == Escalation(informed: ["cto@example.com", "on-call"], reason: "outage", requestedBy: "gus", confirmedBy: "hal"))
         #expect(record.replaces == Registry.reference("1.0.0"))
         #expect(!record.gates.isEmpty, "the gates are evaluated and recorded even when bypassed")
-        try registry.act("gus") { try $0.resume(reason: "fixed") }
-        #expect(!registry.snapshot.isHalted)
+        #expect(!registry.snapshot.isHalted && registry.snapshot.serving?.reference == fix)
+        #expect(registry.snapshot.emergencies.map(\.state) == [.confirmed])
+    }
+
+    @Test func anEmergencyRequestExpiresAndCanBeDeclined() throws {
+        let registry = team()
+        try registry.ship("1.0.0")
+        try registry.act("ana") { try $0.register(Registry.model("1.0.1", sha: "d"), metadata: Registry.goodMetadata) }
+        let fix = Registry.reference("1.0.1")
+        let outage = Escalation(informed: ["on-call"], reason: "outage")
+        #expect(throws: GovernanceError.invalid("kws is not halted: drop --lift-halt")) {
+            try registry.rules("gus").requestEmergency(fix, escalation: outage, liftsHalt: true, artifact: .verified)
+        }
+        try registry.act("gus") { try $0.requestEmergency(fix, escalation: outage, liftsHalt: false, artifact: .verified) }
+        registry.clock += 3600
+        #expect(throws: GovernanceError.illegalMove("the emergency deployment of kws@1.0.1 requested by gus expired unconfirmed at 2027-01-15T09:27:00Z: request it again")) {
+            try registry.rules("hal").confirmEmergency(fix, reason: "late", evidence: registry.evidence)
+        }
+        registry.policy.emergencyConfirmationMinutes = 180
+        try registry.act("gus") { try $0.requestEmergency(fix, escalation: outage, liftsHalt: false, artifact: .verified) }
+        try registry.act("gus") { try $0.declineEmergency(fix, reason: "the hotfix is not needed after all") }
+        #expect(registry.snapshot.emergencies.map(\.state) == [.pending, .declined])
+        #expect(registry.snapshot.emergencies.last?.expiresAt == registry.snapshot.emergencies.last?.requestedAt.addingTimeInterval(3 * 3600))
+        #expect(throws: GovernanceError.notFound("no emergency deployment of kws@1.0.1 is waiting for confirmation: a tech_lead requests one with `edgeprof model promote kws@1.0.1 --emergency --informed WHO --reason WHY`")) {
+            try registry.rules("hal").confirmEmergency(fix, reason: "too late", evidence: registry.evidence)
+        }
+        #expect(registry.snapshot.serving?.reference == Registry.reference("1.0.0"))
+    }
+
+    @Test func aPolicyBoundsTheConfirmationWindow() throws {
+        #expect(try GovernancePolicy(yaml: "emergency: {confirm-within-minutes: 15}", file: "p.yaml").emergencyConfirmationMinutes == 15)
+        #expect(GovernancePolicy().emergencyConfirmationMinutes == 60)
+        #expect(throws: ConfigError.self) { try GovernancePolicy(yaml: "emergency: {confirm-within-minutes: 0}", file: "p.yaml") }
+        #expect(throws: ConfigError.self) { try GovernancePolicy(yaml: "emergency: {confirm-within-minutes: 20000}", file: "p.yaml") }
+        #expect(throws: ConfigError.self) { try GovernancePolicy(yaml: "emergency: {confirmations: 0}", file: "p.yaml") }
     }
 
     @Test func rollbackAndRetirementRefusals() throws {

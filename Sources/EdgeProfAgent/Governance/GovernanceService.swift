@@ -118,13 +118,45 @@ public struct GovernanceService: Sendable {
         }
     }
 
-    public func emergencyDeploy(_ reference: ModelReference, informed: [String], reason: String) async throws(AgentError) -> GovernanceRules.Decision {
+    /// Records an emergency deployment request; a second tech_lead's confirmation moves it.
+    public func requestEmergency(_ reference: ModelReference, informed: [String], reason: String, liftsHalt: Bool) async throws(AgentError) -> EmergencyRequest {
+        try refuseDryRun()
+        let request = try await committer.decide(model: reference.name, deciding: { snapshot throws(AgentError) in
+            let rules = try rules(snapshot)
+            var check = ArtifactCheck.verified
+            if let version = snapshot.version(reference) { check = try await artifactCheck(version) }
+            do throws(GovernanceError) {
+                let change = try rules.requestEmergency(
+                    reference, escalation: Escalation(informed: informed, reason: reason), liftsHalt: liftsHalt, artifact: check)
+                guard case .requestEmergency(let request) = change.operations.first else { return (change, EmergencyRequest?.none) }
+                return (change, request)
+            } catch {
+                throw .governance(error)
+            }
+        }).outcome
+        guard let request else { throw .invalidArgument("the emergency request for \(reference) was recorded but cannot be shown") }
+        return try await snapshot(reference.name).emergencies.last { $0.reference == reference && $0.requestedBy == request.requestedBy } ?? request
+    }
+
+    /// A second tech_lead confirms the open request: the version goes to production.
+    public func confirmEmergency(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceRules.Decision {
         try await decideMove(reference.name) { rules throws(AgentError) in
             let evidence = try await gateEvidence(for: reference, rules: rules)
-            return { rules throws(GovernanceError) in
-                try rules.emergencyDeploy(reference, escalation: Escalation(informed: informed, reason: reason), evidence: evidence)
-            }
+            return { rules throws(GovernanceError) in try rules.confirmEmergency(reference, reason: reason, evidence: evidence) }
         }
+    }
+
+    /// Declines (or, for its requester, withdraws) the open request.
+    public func declineEmergency(_ reference: ModelReference, reason: String) async throws(AgentError) -> EmergencyRequest {
+        let id = try await act(reference.name) { rules throws(GovernanceError) in
+            let change = try rules.declineEmergency(reference, reason: reason)
+            guard case .decideEmergency(let decision) = change.operations.first else { return (change, Int64?.none) }
+            return (change, decision.requestID)
+        }
+        guard let request = try await snapshot(reference.name).emergencies.first(where: { $0.id == id }) else {
+            throw .invalidArgument("the decision on the emergency request for \(reference) was recorded but cannot be shown")
+        }
+        return request
     }
 
     public func rollback(model name: String, to version: SemanticVersion?, reason: String) async throws(AgentError) -> GovernanceRules.Decision {

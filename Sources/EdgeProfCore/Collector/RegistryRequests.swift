@@ -19,18 +19,26 @@ public enum RegistryRequests {
         }
     }
 
-    /// `emergency` deploys to production without approvals or gates, with an escalation record
-    /// naming who was `informed` (as `edgeprof model promote --emergency --informed`).
     public struct Promote: Sendable, Codable {
         public var to: LifecycleStage?
         public var reason: String
-        public var emergency: Bool?
-        public var informed: [String]?
-        public init(to: LifecycleStage?, reason: String, emergency: Bool?, informed: [String]?) {
+        public init(to: LifecycleStage?, reason: String) {
             self.to = to
             self.reason = reason
-            self.emergency = emergency
+        }
+    }
+
+    /// A request to deploy to production without approvals or gates, with an escalation record
+    /// naming who was `informed` (as `edgeprof model promote --emergency --informed`); a second
+    /// tech_lead confirms it. `liftHalt` lets the confirmation lift a halt in the same act.
+    public struct Emergency: Sendable, Codable {
+        public var reason: String
+        public var informed: [String]
+        public var liftHalt: Bool?
+        public init(reason: String, informed: [String], liftHalt: Bool?) {
+            self.reason = reason
             self.informed = informed
+            self.liftHalt = liftHalt
         }
     }
 

@@ -35,6 +35,9 @@ public enum GovernanceOperation: Sendable, Hashable {
     case approvePolicy(PolicyApproval)
     /// Puts `version` in force; the version in force until now is superseded.
     case activatePolicy(version: Int, sha256: String)
+    /// A tech_lead asks for an emergency deployment; a second one decides it.
+    case requestEmergency(EmergencyRequest)
+    case decideEmergency(EmergencyDecision)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -67,7 +70,18 @@ public enum GovernanceOperation: Sendable, Hashable {
             ("policy.approve", "policy v\(approval.version)", nil, CanonicalJSON.string(["role": approval.role.rawValue]), approval.reason)
         case .activatePolicy(let version, let sha256):
             ("policy.activate", "policy v\(version)", nil, CanonicalJSON.string(["sha256": sha256]), nil)
+        case .requestEmergency(let request):
+            ("emergency.request", request.reference.description, nil,
+             CanonicalJSON.string(EmergencyAudit(informed: request.informed, liftsHalt: request.liftsHalt)), request.reason)
+        case .decideEmergency(let decision):
+            ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
+             CanonicalJSON.string(["request": decision.requestID]), decision.reason)
         }
+    }
+
+    private struct EmergencyAudit: Encodable {
+        var informed: [String]
+        var liftsHalt: Bool
     }
 
     private struct RegistrationAudit: Encodable {
@@ -97,11 +111,14 @@ public struct RegistrySnapshot: Sendable, Hashable {
     /// How many versions of any model the registry holds (a policy is adopted without approvals
     /// only while there are none).
     public var registeredVersions: Int
+    /// This model's emergency deployment requests, oldest first.
+    public var emergencies: [EmergencyRequest]
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
-        halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil
+        halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil,
+        emergencies: [EmergencyRequest] = []
     ) {
         self.name = name
         self.actors = actors
@@ -114,6 +131,7 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.auditHead = auditHead
         self.policies = policies
         self.registeredVersions = registeredVersions ?? versions.count
+        self.emergencies = emergencies
     }
 
     /// The policy in force: the registry's active version, else the built-in one.

@@ -29,6 +29,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var checklist: [String]
     /// How many earlier production versions stay deployable for rollback.
     public var deployableProductionVersions: Int
+    /// How long a second tech_lead has to confirm an emergency deployment request.
+    public var emergencyConfirmationMinutes: Int
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 
@@ -43,7 +45,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml", emulatedEvidenceCounts: Bool = false,
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
         deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
-        sha256: String = PolicyRecord.builtIn.sha256
+        emergencyConfirmationMinutes: Int = 60, sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
         self.registrantMayApproveProduction = registrantMayApproveProduction
@@ -59,6 +61,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.checklist = checklist
         self.deployableProductionVersions = deployableProductionVersions
         self.policyChangeApprovals = policyChangeApprovals
+        self.emergencyConfirmationMinutes = emergencyConfirmationMinutes
         self.sha256 = sha256
     }
 

@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -22,6 +22,15 @@ extension GovernancePolicy {
             try readGates(gates.withContext("gates: "))
         }
         deployableProductionVersions = try top.integer("deployable-production-versions", atLeast: 1) ?? deployableProductionVersions
+        if let emergency = top.node("emergency") {
+            let fields = try emergency.withContext("emergency: ").fields(known: ["confirm-within-minutes"], what: "a mapping")
+            if let minutes = try fields.integer("confirm-within-minutes", atLeast: 1) {
+                guard minutes <= 7 * 24 * 60 else {
+                    throw emergency.error("emergency: confirm-within-minutes is \(minutes); at most 10080 (a week): an emergency that waits longer is not one")
+                }
+                emergencyConfirmationMinutes = minutes
+            }
+        }
         if let changes = top.node("policy-changes") {
             let fields = try changes.withContext("policy-changes: ").fields(known: ["approvals"], what: "a mapping")
             if let names = try fields.strings("approvals") {

@@ -161,7 +161,7 @@ public struct GovernanceRules: Sendable {
         _ = try authorized(to == .production ? [.techLead] : [.mlEngineer, .techLead], to: "move \(reference) to \(to.rawValue)")
         if [.validation, .staging, .canary, .production].contains(to) { try Self.requireIntact(version, evidence.artifact) }
         if [.canary, .production].contains(to), let halt = snapshot.halts.last, halt.halted {
-            throw .illegalMove("\(reference.name) is halted (since \(Self.timestamp(halt.at)), by \(halt.actor): \(halt.reason)): nothing is deployed until `edgeprof model resume \(reference.name)`; for an urgent fix use `edgeprof model promote \(reference) --emergency`")
+            throw .illegalMove("\(reference.name) is halted (since \(Self.timestamp(halt.at)), by \(halt.actor): \(halt.reason)): nothing is deployed until `edgeprof model resume \(reference.name)`; for an urgent fix a tech_lead requests `edgeprof model promote \(reference) --emergency --lift-halt` and a second one confirms it")
         }
         let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: evidence)
         let results = requiredGates(to: to, track: track).map { gates.evaluate($0, for: version) }
@@ -189,38 +189,6 @@ public struct GovernanceRules: Sendable {
             operations.append(.release(record))
         }
         return Decision(subject: reference, change: change(operations), gates: results, track: track, to: to)
-    }
-
-    /// Deploys a version to production without its approvals and gates, only with an
-    /// escalation record naming who was informed. Gates are still evaluated and recorded.
-    public func emergencyDeploy(_ reference: ModelReference, escalation: Escalation, evidence: GateEvidence) throws(GovernanceError) -> Decision {
-        let version = try existing(reference)
-        _ = try authorized([.techLead], to: "deploy \(reference) in an emergency")
-        guard version.stage.isPreProduction else {
-            throw .illegalMove("\(reference) is in \(version.stage.rawValue): an emergency deployment takes a version that has not yet served (development to canary)")
-        }
-        let informed = escalation.informed.map(\.trimmingWhitespace).filter { !$0.isEmpty }
-        guard !informed.isEmpty else {
-            throw .invalid("an emergency deployment needs an escalation record: name who was informed with --informed (e.g. --informed cto@example.com)")
-        }
-        guard !escalation.reason.trimmingWhitespace.isEmpty else { throw .invalid("an emergency deployment needs a reason: --reason TEXT") }
-        try Self.requireIntact(version, evidence.artifact)
-        let track = track(of: version)
-        let gates = GovernanceGates(snapshot: snapshot, policy: policy, evidence: evidence)
-        let results = requiredGates(to: .production, track: track).map { gates.evaluate($0, for: version) }
-        var operations: [GovernanceOperation] = []
-        let replaced = snapshot.serving
-        if let replaced {
-            operations.append(.transition(StageTransition(
-                reference: replaced.reference, from: replaced.stage, to: .deprecated, at: now, actor: actor, reason: "superseded by \(reference) (emergency)")))
-        }
-        operations.append(.transition(StageTransition(
-            reference: reference, from: version.stage, to: .production, at: now, actor: actor, reason: "emergency: \(escalation.reason)")))
-        var record = release(.emergency, version, gates: results, thresholds: evidence.edgeThresholds, replaces: replaced?.reference, reason: escalation.reason)
-        record.escalation = Escalation(informed: informed, reason: escalation.reason)
-        record.track = track
-        operations.append(.release(record))
-        return Decision(subject: reference, change: change(operations), gates: results, track: track, to: .production)
     }
 
     /// Earlier production versions that a rollback may restore, most recent first.
@@ -334,7 +302,7 @@ public struct GovernanceRules: Sendable {
         return known
     }
 
-    private func existing(_ reference: ModelReference) throws(GovernanceError) -> ModelVersionRecord {
+    func existing(_ reference: ModelReference) throws(GovernanceError) -> ModelVersionRecord {
         guard let version = snapshot.version(reference) else {
             let known = snapshot.versions.map(\.reference.description)
             throw .notFound("unknown model \(reference)\(known.isEmpty ? "" : " (registered: \(known.joined(separator: ", ")))")")
@@ -342,7 +310,7 @@ public struct GovernanceRules: Sendable {
         return version
     }
 
-    private static func requireIntact(_ version: ModelVersionRecord, _ check: ArtifactCheck) throws(GovernanceError) {
+    static func requireIntact(_ version: ModelVersionRecord, _ check: ArtifactCheck) throws(GovernanceError) {
         switch check {
         case .verified: return
         case .missing(let path):
@@ -352,7 +320,7 @@ public struct GovernanceRules: Sendable {
         }
     }
 
-    private func release(
+    func release(
         _ kind: ReleaseRecord.Kind, _ version: ModelVersionRecord, gates: [GovernanceGateResult], thresholds: [DeviceClassThresholds],
         replaces: ModelReference?, reason: String
     ) -> ReleaseRecord {

@@ -74,10 +74,16 @@ public struct ReleaseRecord: Sendable, Codable, Hashable {
 public struct Escalation: Sendable, Codable, Hashable {
     public var informed: [String]
     public var reason: String
+    /// The tech_lead who asked for the emergency deployment and the second one who confirmed it
+    /// (absent in records written before the two-person rule).
+    public var requestedBy: String?
+    public var confirmedBy: String?
 
-    public init(informed: [String], reason: String) {
+    public init(informed: [String], reason: String, requestedBy: String? = nil, confirmedBy: String? = nil) {
         self.informed = informed
         self.reason = reason
+        self.requestedBy = requestedBy
+        self.confirmedBy = confirmedBy
     }
 }
 

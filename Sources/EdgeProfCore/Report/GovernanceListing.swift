@@ -7,13 +7,52 @@ public enum GovernanceListing {
         ReportText.json(value) + "\n"
     }
 
-    public static func versions(_ versions: [ModelVersionRecord]) -> String {
+    /// `model list`: one line per version, a halted model's versions marked HALTED and a
+    /// version with an emergency deployment waiting for its second tech_lead marked EMERGENCY?.
+    public static func versions(_ versions: [ListedVersion]) -> String {
         guard !versions.isEmpty else { return "no models registered yet: edgeprof model register NAME VERSION --artifact FILE\n" }
-        let width = (versions.map(\.reference.description.count).max() ?? 10) + 2
-        return versions.map { version in
-            ReportText.padded(version.reference.description, width) + ReportText.padded(version.stage.rawValue, 12)
+        let width = (versions.map(\.record.reference.description.count).max() ?? 10) + 2
+        return versions.map { listed in
+            let version = listed.record
+            let marks = (listed.halted ? ["HALTED"] : []) + (listed.emergencyRequested ? ["EMERGENCY?"] : [])
+            return ReportText.padded(version.reference.description, width) + ReportText.padded(version.stage.rawValue, 13)
+                + (marks.isEmpty ? "" : marks.joined(separator: " ") + "  ")
                 + "sha256 \(version.model.artifactSHA256.prefix(16))…  \(version.model.artifactBytes) bytes  \(version.model.artifactPath)"
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// A version as `model list` shows it: its record, plus whether its model is halted and
+    /// whether an emergency deployment of it waits for confirmation. JSON: the record's fields
+    /// with `halted` and `emergencyRequested` beside them.
+    public struct ListedVersion: Sendable, Encodable {
+        public var record: ModelVersionRecord
+        public var halted: Bool
+        public var emergencyRequested: Bool
+
+        public init(record: ModelVersionRecord, halted: Bool, emergencyRequested: Bool) {
+            self.record = record
+            self.halted = halted
+            self.emergencyRequested = emergencyRequested
+        }
+
+        private enum Keys: String, CodingKey { case halted, emergencyRequested }
+
+        public func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(halted, forKey: .halted)
+            try container.encode(emergencyRequested, forKey: .emergencyRequested)
+        }
+    }
+
+    /// `model promote --emergency`: what was requested and what happens next.
+    public static func emergencyRequested(_ request: EmergencyRequest) -> String {
+        var text = "emergency deployment of \(request.reference) REQUESTED by \(request.requestedBy) (request \(request.id)); nothing moved yet\n"
+        text += "  informed: \(request.informed.joined(separator: ", "))\n"
+        if request.liftsHalt { text += "  the confirmation lifts the halt of \(request.reference.name)\n" }
+        text += "  expires unconfirmed at \(AuditChain.timestamp(request.expiresAt))\n"
+        text += "  a second tech_lead confirms it: edgeprof model confirm \(request.reference) --reason WHY   (or declines: --decline)\n"
+        return text
     }
 
     public static func actors(_ actors: [RegistryActor]) -> String {
@@ -85,6 +124,11 @@ public enum GovernanceListing {
         if !metadata.tags.isEmpty { lines.append("tags         \(metadata.tags.joined(separator: ", "))") }
         if snapshot.isHalted, let halt = snapshot.halts.last {
             lines.append("HALTED       \(version.reference.name) since \(AuditChain.timestamp(halt.at)) by \(halt.actor): \(halt.reason)")
+        }
+        if let request = snapshot.emergencies.last(where: { $0.reference == version.reference && $0.state == .pending }) {
+            lines.append(
+                "EMERGENCY    requested \(AuditChain.timestamp(request.requestedAt)) by \(request.requestedBy): \(request.reason); "
+                    + (request.isOpen(at: Date()) ? "waits for a second tech_lead until \(AuditChain.timestamp(request.expiresAt)) (`edgeprof model confirm \(version.reference)`)" : "expired unconfirmed"))
         }
         var text = lines.joined(separator: "\n") + "\n\napprovals\n"
         let approvals = snapshot.approvals(of: version.reference)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EdgeProfAgent
 import EdgeProfCore
 
@@ -9,7 +10,7 @@ struct ModelCommand: AsyncParsableCommand {
         discussion: "docs/governance.md describes the lifecycle, roles, gates and release records.",
         subcommands: [
             ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self, ModelAttachCommand.self, ModelApproveCommand.self,
-            ModelPromoteCommand.self, ModelRollbackCommand.self, ModelHaltCommand.self, ModelResumeCommand.self, ModelRetireCommand.self,
+            ModelPromoteCommand.self, ModelConfirmCommand.self, ModelRollbackCommand.self, ModelHaltCommand.self, ModelResumeCommand.self, ModelRetireCommand.self,
             ModelCardCommand.self, ModelHistoryCommand.self,
         ])
 }
@@ -84,7 +85,19 @@ struct ModelListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let versions = try await store.withRegistry { registry throws(AgentError) in
-            do throws(StoreError) { return try await registry.versionRecords() } catch { throw .store(error) }
+            do throws(StoreError) {
+                let records = try await registry.versionRecords()
+                var snapshots: [String: RegistrySnapshot] = [:]
+                for name in Set(records.map(\.reference.name)) { snapshots[name] = try await registry.snapshot(model: name) }
+                return records.map { record in
+                    let snapshot = snapshots[record.reference.name]
+                    return GovernanceListing.ListedVersion(
+                        record: record, halted: snapshot?.isHalted ?? false,
+                        emergencyRequested: snapshot?.emergencies.contains { $0.reference == record.reference && $0.isOpen(at: Date()) } ?? false)
+                }
+            } catch {
+                throw .store(error)
+            }
         }
         Terminal.print(format == .json ? GovernanceListing.json(versions) : GovernanceListing.versions(versions))
     }

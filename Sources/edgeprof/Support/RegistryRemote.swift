@@ -18,6 +18,20 @@ struct RegistryRemote {
         try await post(RegistryRequests.versionPath(reference, "promote"), request, GovernanceListing.DecisionSummary.self, what: "a decision")
     }
 
+    func requestEmergency(_ reference: ModelReference, _ request: RegistryRequests.Emergency) async throws(AgentError) -> EmergencyRequest {
+        try await post(RegistryRequests.versionPath(reference, "emergency"), request, EmergencyRequest.self, what: "an emergency request")
+    }
+
+    func confirmEmergency(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceListing.DecisionSummary {
+        try await post(
+            RegistryRequests.versionPath(reference, "emergency/confirm"), RegistryRequests.Reason(reason: reason), GovernanceListing.DecisionSummary.self,
+            what: "a decision")
+    }
+
+    func declineEmergency(_ reference: ModelReference, reason: String) async throws(AgentError) -> EmergencyRequest {
+        try await post(RegistryRequests.versionPath(reference, "emergency/decline"), RegistryRequests.Reason(reason: reason), EmergencyRequest.self, what: "an emergency request")
+    }
+
     func retire(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceListing.DecisionSummary {
         try await post(RegistryRequests.versionPath(reference, "retire"), RegistryRequests.Reason(reason: reason), GovernanceListing.DecisionSummary.self, what: "a decision")
     }
