@@ -35,6 +35,11 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case resumeModel
     case listActors
     case addActor
+    case grantRole
+    case removeRole
+    case deactivateActor
+    case reactivateActor
+    case revokeApproval
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -42,7 +47,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
-             .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
+             .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
+             .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -78,6 +84,11 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .haltModel: "/v1/models/:name/halt"
         case .resumeModel: "/v1/models/:name/resume"
         case .listActors, .addActor: "/v1/actors"
+        case .grantRole: "/v1/actors/:actor/grant"
+        case .removeRole: "/v1/actors/:actor/remove-role"
+        case .deactivateActor: "/v1/actors/:actor/deactivate"
+        case .reactivateActor: "/v1/actors/:actor/reactivate"
+        case .revokeApproval: "/v1/models/:name/:version/approvals/revoke"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -97,7 +108,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun, .reportAgent: .ingest
         case .listRuns, .getRun, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
-             .requestEmergency, .confirmEmergency, .declineEmergency, .haltModel, .resumeModel, .addActor: .person
+             .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
+             .revokeApproval, .haltModel, .resumeModel, .addActor: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint: .anyToken
         }
     }
@@ -141,6 +153,11 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .resumeModel: "Resume a halted model."
         case .listActors: "The registry's actors and their roles."
         case .addActor: "Add an actor with roles (needs tech_lead or compliance_officer; the first actor adds themselves)."
+        case .grantRole: "Give an actor another role (tech_lead or compliance_officer; never to themselves)."
+        case .removeRole: "Take a role from an actor (tech_lead or compliance_officer); an actor keeps at least one role."
+        case .deactivateActor: "Stop an actor from acting; their tokens stop working at once."
+        case .reactivateActor: "Let a deactivated actor act again."
+        case .revokeApproval: "Withdraw an approval before the move it enabled (its signer, a tech_lead or a compliance_officer)."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."
         case .auditCheckpoint: "The audit trail's head signed with the collector's Ed25519 key (--audit-key): keep it elsewhere, verify later with `edgeprof audit verify --checkpoint`."

@@ -104,6 +104,26 @@ struct GovernanceHandlers: Sendable {
                 throw .invalidArgument("actor \(request.name) was recorded but cannot be shown")
             }
             return try json(added, status: .created)
+        case .grantRole, .removeRole, .deactivateActor, .reactivateActor:
+            let target = call.parameters.get("actor") ?? ""
+            let request = try decode(RegistryRequests.ActorChange.self, call.body)
+            let needsRole = [.grantRole, .removeRole].contains(call.route)
+            guard needsRole == (request.role != nil) else {
+                throw .invalidArgument(needsRole ? "role: required (one of \(GovernanceRole.allCases.map(\.rawValue).joined(separator: ", ")))" : "role: not taken by this route")
+            }
+            let route = call.route
+            let changed = try await service.changeActor(target) { rules throws(GovernanceError) in
+                switch (route, request.role) {
+                case (.grantRole, .some(let role)): try rules.grantRole(role, to: target, reason: request.reason)
+                case (.removeRole, .some(let role)): try rules.removeRole(role, from: target, reason: request.reason)
+                case (.deactivateActor, _): try rules.deactivateActor(target, reason: request.reason)
+                default: try rules.reactivateActor(target, reason: request.reason)
+                }
+            }
+            return try json(changed)
+        case .revokeApproval:
+            let request = try decode(RegistryRequests.RevokeApproval.self, call.body)
+            return try json(try await service.revokeApproval(reference(), stage: request.stage, reason: request.reason))
         case .auditLog:
             let model = call.query["model"]
             let entries = try await auditTrail().filter { entry in model.map { entry.concerns(model: $0) } ?? true }

@@ -108,6 +108,9 @@ enum OpenAPIDocument {
             if route.path.contains(":version") {
                 parameters.append(["name": "version", "in": "path", "required": true, "schema": ["type": "string"], "description": "semantic version"])
             }
+            if route.path.contains(":actor") {
+                parameters.append(["name": "actor", "in": "path", "required": true, "schema": ["type": "string"], "description": "the actor's name"])
+            }
             if route == .modelCard {
                 parameters.append(query("format", ["type": "string", "enum": ModelCardFormat.allCases.map(\.rawValue)], "markdown by default"))
             }
@@ -126,7 +129,7 @@ enum OpenAPIDocument {
             default:
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
             }
-            if route.path.contains(":name") { responses["404"] = error("no such model or version") }
+            if route.path.contains(":name") || route.path.contains(":actor") { responses["404"] = error("no such model, version or actor") }
             if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
             if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
         }
@@ -162,7 +165,13 @@ enum OpenAPIDocument {
         case .rollbackModel:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
                     "properties": ["to": ["type": "string", "description": "the version to roll back to"], "reason": reason]]
-        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency:
+        case .grantRole, .removeRole:
+            return ["type": "object", "additionalProperties": false, "required": ["role", "reason"],
+                    "properties": ["role": ["type": "string", "enum": GovernanceRole.allCases.map(\.rawValue)], "reason": reason]]
+        case .revokeApproval:
+            return ["type": "object", "additionalProperties": false, "required": ["stage", "reason"],
+                    "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
+        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
         case .registerVersion:
             return ["type": "object", "additionalProperties": false, "required": ["version", "artifactBase64"],

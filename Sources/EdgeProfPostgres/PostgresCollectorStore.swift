@@ -240,7 +240,12 @@ public final class PostgresCollectorStore: CollectorStore {
     public func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant? {
         try await withConnection("check a token") { connection in
             var grant: TokenGrant?
-            for try await row in try await connection.query("SELECT * FROM api_token WHERE sha256 = \(tokenSHA256)", logger: self.logger) {
+            for try await row in try await connection.query(
+                """
+                SELECT api_token.*, actor.deactivated_at AS actor_deactivated_at
+                FROM api_token LEFT JOIN actor ON actor.name = api_token.actor WHERE sha256 = \(tokenSHA256)
+                """, logger: self.logger)
+            {
                 grant = try Self.grant(row.makeRandomAccess())
             }
             return grant
@@ -250,7 +255,12 @@ public final class PostgresCollectorStore: CollectorStore {
     public func tokens() async throws(StoreError) -> [TokenGrant] {
         try await withConnection("list tokens") { connection in
             var grants: [TokenGrant] = []
-            for try await row in try await connection.query("SELECT * FROM api_token ORDER BY created_at, id", logger: self.logger) {
+            for try await row in try await connection.query(
+                """
+                SELECT api_token.*, actor.deactivated_at AS actor_deactivated_at
+                FROM api_token LEFT JOIN actor ON actor.name = api_token.actor ORDER BY created_at, id
+                """, logger: self.logger)
+            {
                 if let grant = try Self.grant(row.makeRandomAccess()) { grants.append(grant) }
             }
             return grants
@@ -313,7 +323,7 @@ public final class PostgresCollectorStore: CollectorStore {
         return TokenGrant(
             id: try row["id"].decode(String.self), actor: try row["actor"].decode(String.self), kind: kind, bench: try row["bench"].decode(String?.self),
             createdAt: try row["created_at"].decode(Date.self), expiresAt: try row["expires_at"].decode(Date?.self),
-            revokedAt: try row["revoked_at"].decode(Date?.self))
+            revokedAt: try row["revoked_at"].decode(Date?.self), actorDeactivatedAt: try row["actor_deactivated_at"].decode(Date?.self))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -106,6 +106,11 @@ enum PostgresRegistryOperation {
             }
         case .requestEmergency(let request):
             try await PostgresEmergencyRows.insert(request, connection, logger)
+        case .revokeApproval(let revocation):
+            let id = try await versionID(revocation.approval.reference, connection, logger, location)
+            try await PostgresWithdrawalRows.revoke(revocation, versionID: id, connection, logger, location: location)
+        case .setRoles, .deactivateActor, .reactivateActor:
+            try await PostgresWithdrawalRows.apply(operation, connection, logger, location: location)
         case .decideEmergency(let decision):
             try await PostgresEmergencyRows.decide(decision, connection, logger, location: location)
         }

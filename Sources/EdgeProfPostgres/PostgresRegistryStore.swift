@@ -85,7 +85,8 @@ public struct PostgresRegistryStore: RegistryStore {
                 auditHead: try await Self.lastAuditEntry(connection, logger)?.sequence ?? 0,
                 policies: try await PostgresPolicyRows.all(connection, logger, location: location),
                 registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger),
-                emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger))
+                emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger),
+                revokedApprovals: try await PostgresWithdrawalRows.revocations(of: ids, connection, logger))
         }
     }
 
@@ -212,10 +213,11 @@ public struct PostgresRegistryStore: RegistryStore {
 
     private static func actors(_ connection: PostgresConnection, _ logger: Logger) async throws -> [RegistryActor] {
         var actors: [RegistryActor] = []
-        for try await (name, roles, at, by) in try await connection.query(
-            "SELECT name, roles_json, added_at, added_by FROM actor ORDER BY name", logger: logger
-        ).decode((String, String, Date, String).self) {
-            actors.append(RegistryActor(name: name, roles: try PostgresCollectorStore.decodeJSON(roles), addedAt: at, addedBy: by))
+        for try await (name, roles, at, by, deactivatedAt, deactivatedBy, reason) in try await connection.query(
+            "SELECT name, roles_json, added_at, added_by, deactivated_at, deactivated_by, deactivation_reason FROM actor ORDER BY name", logger: logger
+        ).decode((String, String, Date, String, Date?, String?, String?).self) {
+            let deactivation = deactivatedAt.map { ActorDeactivation(at: $0, by: deactivatedBy ?? "", reason: reason ?? "") }
+            actors.append(RegistryActor(name: name, roles: try PostgresCollectorStore.decodeJSON(roles), addedAt: at, addedBy: by, deactivation: deactivation))
         }
         return actors
     }

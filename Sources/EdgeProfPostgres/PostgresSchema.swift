@@ -162,5 +162,14 @@ enum PostgresSchema {
                 decided_by TEXT REFERENCES actor, decided_at TIMESTAMPTZ, decision_reason TEXT)
             """,
         ]),
+        // What was granted can be withdrawn: approvals before their move, roles, actors.
+        (8, [
+            "ALTER TABLE actor ADD COLUMN deactivated_at TIMESTAMPTZ, ADD COLUMN deactivated_by TEXT, ADD COLUMN deactivation_reason TEXT",
+            """
+            CREATE TABLE approval_revocation (
+                id BIGSERIAL PRIMARY KEY, model_version_id BIGINT NOT NULL REFERENCES model_version,
+                revoked_at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL)
+            """,
+        ]),
     ]
 }

@@ -86,13 +86,13 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     public func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant? {
         try await read("check a token") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE sha256 = ?", arguments: [tokenSHA256]).flatMap(Self.grant(from:))
+            try Row.fetchOne(db, sql: Self.grantQuery + " WHERE sha256 = ?", arguments: [tokenSHA256]).flatMap(Self.grant(from:))
         }
     }
 
     public func tokens() async throws(StoreError) -> [TokenGrant] {
         try await read("list tokens") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY created_at, id").compactMap(Self.grant(from:))
+            try Row.fetchAll(db, sql: Self.grantQuery + " ORDER BY created_at, id").compactMap(Self.grant(from:))
         }
     }
 
@@ -124,11 +124,17 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    /// A token with its actor's deactivation: a deactivated actor's tokens stop working at once.
+    private static let grantQuery = """
+        SELECT api_token.*, actor.deactivated_at AS actor_deactivated_at
+        FROM api_token LEFT JOIN actor ON actor.name = api_token.actor
+        """
+
     private static func grant(from row: Row) -> TokenGrant? {
         guard let kind = TokenKind(rawValue: row["kind"]) else { return nil }
         return TokenGrant(
             id: row["id"], actor: row["actor"], kind: kind, bench: row["bench"], createdAt: row["created_at"],
-            expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
+            expiresAt: row["expires_at"], revokedAt: row["revoked_at"], actorDeactivatedAt: row["actor_deactivated_at"])
     }
 
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

@@ -50,7 +50,10 @@ extension SQLiteEvidenceStore {
                 name: name, actors: try Self.actors(db), versions: versions, approvals: approvals, attachments: attachments,
                 transitions: transitions, releases: releases, halts: halts, auditHead: try Self.auditHead(db), policies: try Self.policies(db, location: location),
                 registeredVersions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_version") ?? 0,
-                emergencies: try Self.emergencies(model: name, db))
+                emergencies: try Self.emergencies(model: name, db),
+                revokedApprovals: try Row.fetchAll(
+                    db, sql: "SELECT json FROM approval_revocation WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name]
+                ).map { try CanonicalJSON.decode(ApprovalRevocation.self, from: $0["json"]) })
         }
     }
 
@@ -171,6 +174,30 @@ extension SQLiteEvidenceStore {
             guard db.changesCount == 1 else {
                 throw StoreError.failed(location: location, operation: "put policy v\(version) in force", reason: "it is no longer a proposal")
             }
+        case .revokeApproval(let revocation):
+            let approval = revocation.approval
+            let id = try versionID(approval.reference, db, location)
+            try db.execute(
+                sql: "DELETE FROM approval WHERE model_version_id = ? AND stage = ? AND actor = ?", arguments: [id, approval.stage.rawValue, approval.actor])
+            guard db.changesCount == 1 else {
+                throw StoreError.failed(location: location, operation: "revoke \(approval.stage.rawValue) of \(approval.reference)", reason: "it is no longer signed")
+            }
+            try db.execute(
+                sql: "INSERT INTO approval_revocation (model_version_id, revoked_at, json) VALUES (?, ?, ?)",
+                arguments: [id, revocation.revokedAt, CanonicalJSON.string(revocation)])
+        case .setRoles(let name, _, let roles, _):
+            try db.execute(sql: "UPDATE actor SET roles_json = ? WHERE name = ?", arguments: [try JSONColumn.encode(roles), name])
+            try Self.requireOneRow(db, location, "change the roles of \(name)")
+        case .deactivateActor(let name, let deactivation):
+            try db.execute(
+                sql: "UPDATE actor SET deactivated_at = ?, deactivated_by = ?, deactivation_reason = ? WHERE name = ? AND deactivated_at IS NULL",
+                arguments: [deactivation.at, deactivation.by, deactivation.reason, name])
+            try Self.requireOneRow(db, location, "deactivate \(name)")
+        case .reactivateActor(let name, _):
+            try db.execute(
+                sql: "UPDATE actor SET deactivated_at = NULL, deactivated_by = NULL, deactivation_reason = NULL WHERE name = ? AND deactivated_at IS NOT NULL",
+                arguments: [name])
+            try Self.requireOneRow(db, location, "reactivate \(name)")
         case .requestEmergency(let request):
             try db.execute(
                 sql: "INSERT INTO emergency_request (model, state, json) VALUES (?, 'pending', ?)",
@@ -225,8 +252,18 @@ extension SQLiteEvidenceStore {
 
     private static func actors(_ db: Database) throws -> [RegistryActor] {
         try Row.fetchAll(db, sql: "SELECT * FROM actor ORDER BY name").map { row in
-            RegistryActor(name: row["name"], roles: try JSONColumn.decode(row["roles_json"]), addedAt: row["added_at"], addedBy: row["added_by"])
+            var deactivation: ActorDeactivation?
+            if let at = row["deactivated_at"] as Date? {
+                deactivation = ActorDeactivation(at: at, by: row["deactivated_by"] ?? "", reason: row["deactivation_reason"] ?? "")
+            }
+            return RegistryActor(
+                name: row["name"], roles: try JSONColumn.decode(row["roles_json"]), addedAt: row["added_at"], addedBy: row["added_by"],
+                deactivation: deactivation)
         }
+    }
+
+    private static func requireOneRow(_ db: Database, _ location: String, _ operation: String) throws {
+        guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: operation, reason: "the actor changed meanwhile") }
     }
 
     static func auditHead(_ db: Database) throws -> Int64 {

@@ -276,6 +276,19 @@ enum Schema {
                 t.column("decision_reason", .text)
             }
         }
+        migrator.registerMigration("v14: approvals, roles and actors can be withdrawn") { db in
+            try db.alter(table: "actor") { t in
+                t.add(column: "deactivated_at", .datetime)
+                t.add(column: "deactivated_by", .text)
+                t.add(column: "deactivation_reason", .text)
+            }
+            try db.create(table: "approval_revocation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model_version_id", .integer).notNull().references("model_version")
+                t.column("revoked_at", .datetime).notNull()
+                t.column("json", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -101,3 +101,32 @@ extension GovernanceHostileCLITests {
             """, "\(actions)")
     }
 }
+
+extension GovernanceHostileCLITests {
+    /// Issue 13: nothing granted could be withdrawn: an approval, a role or an actor stayed for good.
+    @Test func approvalsRolesAndActorsAreWithdrawnAsAuditedActs() throws {
+        let cli = try CLI()
+        let artifact = cli.file("m.bin", "int8 weights")
+        try ok(cli, ["actors", "add", "gus", "--role", "tech_lead"], "gus")
+        try ok(cli, ["actors", "add", "fay", "--role", "compliance_officer"], "gus")
+        try ok(cli, ["actors", "add", "cy", "--role", "data_scientist"], "gus")
+        try ok(cli, ["model", "register", "kws", "1.0.0", "--artifact", artifact], "cy")
+        try ok(cli, ["model", "approve", "kws@1.0.0", "data_validation", "--reason", "looked fine"], "cy")
+
+        try ok(cli, ["model", "revoke-approval", "kws@1.0.0", "data_validation", "--reason", "wrong split"], "cy")
+        #expect(try cli.run(["model", "show", "kws@1.0.0"]).stdout.contains("data_validation      REVOKED: signed by cy, revoked by cy "))
+        let selfGrant = try cli.run(["actors", "grant", "gus", "--role", "compliance_officer", "--reason", "speed", "--actor", "gus"])
+        #expect(selfGrant.status == 77 && selfGrant.stderr.contains("may not grant themselves"), "\(selfGrant.stderr)")
+        try ok(cli, ["actors", "grant", "cy", "--role", "ml_engineer", "--reason", "moved teams"], "fay")
+        try ok(cli, ["actors", "remove-role", "cy", "--role", "data_scientist", "--reason", "no longer trains"], "fay")
+        try ok(cli, ["actors", "deactivate", "cy", "--reason", "left the company"], "gus")
+        #expect(try cli.run(["actors", "list"]).stdout.contains("cy   ml_engineer  (added by gus, "))
+        #expect(try cli.run(["actors", "list"]).stdout.contains("DEACTIVATED"))
+        let gone = try cli.run(["model", "approve", "kws@1.0.0", "data_validation", "--reason", "again", "--actor", "cy"])
+        #expect(gone.status == 77 && gone.stderr.contains("cy was deactivated on "), "\(gone.stderr)")
+        let last = try cli.run(["actors", "deactivate", "gus", "--reason", "bye", "--actor", "gus"])
+        #expect(last.status == 0, "fay still manages actors: \(last.stderr)")
+        let lockout = try cli.run(["actors", "deactivate", "fay", "--reason", "bye", "--actor", "fay"])
+        #expect(lockout.status == 65 && lockout.stderr.contains("the last active tech_lead or compliance_officer"), "\(lockout.stderr)")
+    }
+}

@@ -43,6 +43,15 @@ final class Registry {
             case .activatePolicy(let version, _):
                 for index in snapshot.policies.indices where snapshot.policies[index].state == .active { snapshot.policies[index].state = .superseded }
                 snapshot.policies[snapshot.policies.firstIndex { $0.version == version }!].state = .active
+            case .revokeApproval(let revocation):
+                snapshot.approvals.removeAll { $0 == revocation.approval }
+                snapshot.revokedApprovals.append(revocation)
+            case .setRoles(let name, _, let roles, _):
+                snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].roles = roles
+            case .deactivateActor(let name, let deactivation):
+                snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = deactivation
+            case .reactivateActor(let name, _):
+                snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = nil
             case .requestEmergency(var request):
                 request.id = Int64(snapshot.emergencies.count + 1)
                 snapshot.emergencies.append(request)

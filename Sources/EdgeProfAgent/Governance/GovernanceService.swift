@@ -62,6 +62,24 @@ public struct GovernanceService: Sendable {
         try await act("") { rules throws(GovernanceError) in (try rules.addActor(name: name, roles: roles), ()) }
     }
 
+    /// Withdraws an approval before the move it enabled.
+    public func revokeApproval(_ reference: ModelReference, stage: ApprovalStage, reason: String) async throws(AgentError) -> ApprovalRevocation {
+        let revocation = try await act(reference.name) { rules throws(GovernanceError) in
+            let change = try rules.revokeApproval(reference, stage: stage, reason: reason)
+            guard case .revokeApproval(let revocation) = change.operations.first else { return (change, ApprovalRevocation?.none) }
+            return (change, revocation)
+        }
+        guard let revocation else { throw .invalidArgument("the revocation of \(stage.rawValue) of \(reference) was recorded but cannot be shown") }
+        return revocation
+    }
+
+    /// Grants or removes a role, deactivates or reactivates an actor; returns the actor as it now is.
+    public func changeActor(_ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> GovernanceChange) async throws(AgentError) -> RegistryActor {
+        try await act("") { rules throws(GovernanceError) in (try decide(rules), ()) }
+        guard let actor = try await snapshot("").actor(named: name) else { throw .invalidArgument("actor \(name) was changed but cannot be shown") }
+        return actor
+    }
+
     /// Proposes a policy text with the edge thresholds it embeds (adopted at once while the
     /// registry holds no version); returns the record as proposed.
     public func proposePolicy(text: String, thresholds: String?, reason: String) async throws(AgentError) -> PolicyRecord {

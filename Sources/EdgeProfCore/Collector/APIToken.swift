@@ -18,8 +18,12 @@ public struct TokenGrant: Sendable, Codable, Hashable {
     public var createdAt: Date
     public var expiresAt: Date?
     public var revokedAt: Date?
+    /// When the registry deactivated the token's actor (their tokens stop working with it).
+    public var actorDeactivatedAt: Date?
 
-    public init(id: String, actor: String, kind: TokenKind, bench: String?, createdAt: Date, expiresAt: Date?, revokedAt: Date? = nil) {
+    public init(
+        id: String, actor: String, kind: TokenKind, bench: String?, createdAt: Date, expiresAt: Date?, revokedAt: Date? = nil, actorDeactivatedAt: Date? = nil
+    ) {
         self.id = id
         self.actor = actor
         self.kind = kind
@@ -27,6 +31,7 @@ public struct TokenGrant: Sendable, Codable, Hashable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
+        self.actorDeactivatedAt = actorDeactivatedAt
     }
 }
 
@@ -83,6 +88,9 @@ public enum CollectorAccess {
         }
         if let revoked = grant.revokedAt {
             throw AccessDenial(status: 401, description: "token \(grant.id) was revoked on \(revoked.ISO8601Format()); ask for a new one")
+        }
+        if let deactivated = grant.actorDeactivatedAt {
+            throw AccessDenial(status: 401, description: "token \(grant.id) belongs to \(grant.actor), who was deactivated on \(deactivated.ISO8601Format()); its tokens no longer work")
         }
         if let expires = grant.expiresAt, expires <= now {
             throw AccessDenial(status: 401, description: "token \(grant.id) expired on \(expires.ISO8601Format()); ask for a new one")

@@ -42,6 +42,26 @@ public enum RegistryRequests {
         }
     }
 
+    /// `POST /v1/actors/{actor}/grant|remove-role|deactivate|reactivate`: `role` for the first two.
+    public struct ActorChange: Sendable, Codable {
+        public var reason: String
+        public var role: GovernanceRole?
+        public init(reason: String, role: GovernanceRole?) {
+            self.reason = reason
+            self.role = role
+        }
+    }
+
+    /// `POST /v1/models/{name}/{version}/approvals/revoke`.
+    public struct RevokeApproval: Sendable, Codable {
+        public var stage: ApprovalStage
+        public var reason: String
+        public init(stage: ApprovalStage, reason: String) {
+            self.stage = stage
+            self.reason = reason
+        }
+    }
+
     public struct Rollback: Sendable, Codable {
         public var to: String?
         public var reason: String

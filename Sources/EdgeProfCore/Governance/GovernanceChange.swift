@@ -38,6 +38,11 @@ public enum GovernanceOperation: Sendable, Hashable {
     /// A tech_lead asks for an emergency deployment; a second one decides it.
     case requestEmergency(EmergencyRequest)
     case decideEmergency(EmergencyDecision)
+    /// Withdrawals: an approval before its move, an actor's roles, an actor's right to act.
+    case revokeApproval(ApprovalRevocation)
+    case setRoles(name: String, before: [GovernanceRole], after: [GovernanceRole], reason: String)
+    case deactivateActor(name: String, ActorDeactivation)
+    case reactivateActor(name: String, reason: String)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -73,6 +78,15 @@ public enum GovernanceOperation: Sendable, Hashable {
         case .requestEmergency(let request):
             ("emergency.request", request.reference.description, nil,
              CanonicalJSON.string(EmergencyAudit(informed: request.informed, liftsHalt: request.liftsHalt)), request.reason)
+        case .revokeApproval(let revocation):
+            ("model.approval.revoke", revocation.approval.reference.description,
+             CanonicalJSON.string(["stage": revocation.approval.stage.rawValue, "actor": revocation.approval.actor]), nil, revocation.reason)
+        case .setRoles(let name, let before, let after, let reason):
+            ("actor.roles", name, CanonicalJSON.string(["roles": before.map(\.rawValue)]), CanonicalJSON.string(["roles": after.map(\.rawValue)]), reason)
+        case .deactivateActor(let name, let deactivation):
+            ("actor.deactivate", name, CanonicalJSON.string(["active": true]), CanonicalJSON.string(["active": false]), deactivation.reason)
+        case .reactivateActor(let name, let reason):
+            ("actor.reactivate", name, CanonicalJSON.string(["active": false]), CanonicalJSON.string(["active": true]), reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)
@@ -113,12 +127,14 @@ public struct RegistrySnapshot: Sendable, Hashable {
     public var registeredVersions: Int
     /// This model's emergency deployment requests, oldest first.
     public var emergencies: [EmergencyRequest]
+    /// Approvals of this model's versions withdrawn before their move, oldest first.
+    public var revokedApprovals: [ApprovalRevocation]
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
         halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil,
-        emergencies: [EmergencyRequest] = []
+        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = []
     ) {
         self.name = name
         self.actors = actors
@@ -132,6 +148,7 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.policies = policies
         self.registeredVersions = registeredVersions ?? versions.count
         self.emergencies = emergencies
+        self.revokedApprovals = revokedApprovals
     }
 
     /// The policy in force: the registry's active version, else the built-in one.

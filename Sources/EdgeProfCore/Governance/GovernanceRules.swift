@@ -295,6 +295,9 @@ public struct GovernanceRules: Sendable {
             }
             throw .notPermitted("unknown actor '\(actor)'. Fix: a tech_lead or compliance_officer adds them: edgeprof actors add \(actor) --role ROLE")
         }
+        if let deactivation = known.deactivation {
+            throw .notPermitted("\(known.name) was deactivated on \(Self.timestamp(deactivation.at)) by \(deactivation.by) (\(deactivation.reason)) and may not \(act)")
+        }
         guard known.roles.contains(where: roles.contains) else {
             let needed = roles.count == GovernanceRole.allCases.count ? "any role" : "the role \(roles.map(\.rawValue).joined(separator: " or "))"
             throw .notPermitted("\(known.name) (\(known.roles.map(\.rawValue).joined(separator: ", "))) may not \(act): that needs \(needed)")

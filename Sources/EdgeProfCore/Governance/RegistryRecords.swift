@@ -102,12 +102,45 @@ public struct RegistryActor: Sendable, Codable, Hashable {
     public var roles: [GovernanceRole]
     public var addedAt: Date
     public var addedBy: String
+    /// Set while the actor is deactivated: they may not act, and their tokens stop working.
+    public var deactivation: ActorDeactivation?
 
-    public init(name: String, roles: [GovernanceRole], addedAt: Date, addedBy: String) {
+    public var isActive: Bool { deactivation == nil }
+
+    public init(name: String, roles: [GovernanceRole], addedAt: Date, addedBy: String, deactivation: ActorDeactivation? = nil) {
         self.name = name
         self.roles = roles
         self.addedAt = addedAt
         self.addedBy = addedBy
+        self.deactivation = deactivation
+    }
+}
+
+/// Who deactivated an actor, when and why.
+public struct ActorDeactivation: Sendable, Codable, Hashable {
+    public var at: Date
+    public var by: String
+    public var reason: String
+
+    public init(at: Date, by: String, reason: String) {
+        self.at = at
+        self.by = by
+        self.reason = reason
+    }
+}
+
+/// An approval withdrawn before the move it enabled: the approval as it was, and who withdrew it.
+public struct ApprovalRevocation: Sendable, Codable, Hashable {
+    public var approval: Approval
+    public var revokedBy: String
+    public var revokedAt: Date
+    public var reason: String
+
+    public init(approval: Approval, revokedBy: String, revokedAt: Date, reason: String) {
+        self.approval = approval
+        self.revokedBy = revokedBy
+        self.revokedAt = revokedAt
+        self.reason = reason
     }
 }
 

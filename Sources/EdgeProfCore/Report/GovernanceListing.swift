@@ -61,6 +61,7 @@ public enum GovernanceListing {
         return actors.map { actor in
             ReportText.padded(actor.name, width) + actor.roles.map(\.rawValue).joined(separator: ", ")
                 + "  (added by \(actor.addedBy), \(AuditChain.timestamp(actor.addedAt)))"
+                + (actor.deactivation.map { "  DEACTIVATED \(AuditChain.timestamp($0.at)) by \($0.by): \($0.reason)" } ?? "")
         }.joined(separator: "\n") + "\n"
     }
 
@@ -133,6 +134,10 @@ public enum GovernanceListing {
         var text = lines.joined(separator: "\n") + "\n\napprovals\n"
         let approvals = snapshot.approvals(of: version.reference)
         text += approvals.isEmpty ? "  none yet\n" : approvals.map { "  \(ReportText.padded($0.stage.rawValue, 20)) \($0.actor) (\($0.role.rawValue)), \(AuditChain.timestamp($0.at)): \($0.reason)\n" }.joined()
+        text += snapshot.revokedApprovals.filter { $0.approval.reference == version.reference }.map { revoked in
+            "  \(ReportText.padded(revoked.approval.stage.rawValue, 20)) REVOKED: signed by \(revoked.approval.actor), revoked by \(revoked.revokedBy) "
+                + "\(AuditChain.timestamp(revoked.revokedAt)): \(revoked.reason)\n"
+        }.joined()
         text += "\nattachments\n"
         let attachments = snapshot.attachments(of: version.reference)
         text += attachments.isEmpty ? "  none\n" : attachments.map { "  \(ReportText.padded($0.kind, 16)) \($0.fileName)  sha256 \($0.sha256.prefix(16))…  by \($0.attachedBy)\n" }.joined()

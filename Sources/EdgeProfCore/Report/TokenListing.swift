@@ -11,6 +11,8 @@ public enum TokenListing {
             let state: String
             if let revoked = grant.revokedAt {
                 state = "revoked \(revoked.ISO8601Format())"
+            } else if let deactivated = grant.actorDeactivatedAt {
+                state = "actor deactivated \(deactivated.ISO8601Format())"
             } else if let expires = grant.expiresAt {
                 state = expires <= now ? "expired \(expires.ISO8601Format())" : "valid until \(expires.ISO8601Format())"
             } else {

@@ -9,7 +9,7 @@ struct ModelCommand: AsyncParsableCommand {
         commandName: "model", abstract: "Register model versions and take them through their lifecycle.",
         discussion: "docs/governance.md describes the lifecycle, roles, gates and release records.",
         subcommands: [
-            ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self, ModelAttachCommand.self, ModelApproveCommand.self,
+            ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self, ModelAttachCommand.self, ModelApproveCommand.self, ModelRevokeApprovalCommand.self,
             ModelPromoteCommand.self, ModelConfirmCommand.self, ModelRollbackCommand.self, ModelHaltCommand.self, ModelResumeCommand.self, ModelRetireCommand.self,
             ModelCardCommand.self, ModelHistoryCommand.self,
         ])

@@ -83,3 +83,40 @@ struct ModelApproveCommand: AsyncParsableCommand {
                 : "\(approval.stage.rawValue) of \(approval.reference) signed by \(approval.actor) as \(approval.role.rawValue)\n")
     }
 }
+
+/// `edgeprof model revoke-approval NAME@VERSION STAGE --reason TEXT`.
+struct ModelRevokeApprovalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-approval", abstract: "Withdraw an approval before the move it enabled (its signer, a tech_lead or a compliance_officer).",
+        discussion: "Once the version has entered the stage the approval was required for, the approval stays on record: fail, roll back or retire the version instead.")
+
+    @Argument(help: "NAME@VERSION.")
+    var model: String
+
+    @Argument(help: "The approval stage to withdraw.")
+    var stage: ApprovalStage
+
+    @Option(help: "Why (recorded in the audit trail).")
+    var reason: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ReportFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
+        let revocation = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in
+                try await remote.revokeApproval(reference, RegistryRequests.RevokeApproval(stage: stage, reason: reason))
+            }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in try await service.revokeApproval(reference, stage: stage, reason: reason) }
+        }
+        Terminal.print(
+            format == .json
+                ? GovernanceListing.json(revocation)
+                : "\(stage.rawValue) of \(reference) (signed by \(revocation.approval.actor)) is revoked by \(revocation.revokedBy)\n")
+    }
+}

@@ -74,6 +74,15 @@ struct RegistryRemote {
         String(decoding: try await client.call(.GET, RegistryRequests.versionPath(reference, "card") + "?format=\(format.rawValue)"), as: UTF8.self)
     }
 
+    /// `action` is grant, remove-role, deactivate or reactivate.
+    func changeActor(_ name: String, action: String, _ request: RegistryRequests.ActorChange) async throws(AgentError) -> RegistryActor {
+        try await post("/v1/actors/\(name)/\(action)", request, RegistryActor.self, what: "an actor")
+    }
+
+    func revokeApproval(_ reference: ModelReference, _ request: RegistryRequests.RevokeApproval) async throws(AgentError) -> ApprovalRevocation {
+        try await post(RegistryRequests.versionPath(reference, "approvals/revoke"), request, ApprovalRevocation.self, what: "a revocation")
+    }
+
     func addActor(_ request: RegistryRequests.AddActor) async throws(AgentError) -> RegistryActor {
         try await post("/v1/actors", request, RegistryActor.self, what: "an actor")
     }
