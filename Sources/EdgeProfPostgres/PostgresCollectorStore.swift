@@ -227,16 +227,6 @@ public final class PostgresCollectorStore: CollectorStore {
 
     // MARK: Tokens and agents
 
-    public func issueToken(_ grant: TokenGrant, sha256: String) async throws(StoreError) {
-        try await withConnection("issue token \(grant.id)") { connection in
-            try await connection.query(
-                """
-                INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at)
-                VALUES (\(grant.id), \(sha256), \(grant.actor), \(grant.kind.rawValue), \(grant.bench), \(grant.createdAt), \(grant.expiresAt))
-                """, logger: self.logger)
-        }
-    }
-
     public func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant? {
         try await withConnection("check a token") { connection in
             var grant: TokenGrant?
@@ -264,16 +254,6 @@ public final class PostgresCollectorStore: CollectorStore {
                 if let grant = try Self.grant(row.makeRandomAccess()) { grants.append(grant) }
             }
             return grants
-        }
-    }
-
-    public func revokeToken(id: String, at time: Date) async throws(StoreError) -> Bool {
-        try await withConnection("revoke token \(id)") { connection in
-            var found = false
-            let rows = try await connection.query(
-                "UPDATE api_token SET revoked_at = COALESCE(revoked_at, \(time)) WHERE id = \(id) RETURNING id", logger: self.logger)
-            for try await _ in rows.decode(String.self) { found = true }
-            return found
         }
     }
 

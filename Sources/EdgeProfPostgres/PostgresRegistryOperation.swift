@@ -109,7 +109,7 @@ enum PostgresRegistryOperation {
         case .revokeApproval(let revocation):
             let id = try await versionID(revocation.approval.reference, connection, logger, location)
             try await PostgresWithdrawalRows.revoke(revocation, versionID: id, connection, logger, location: location)
-        case .setRoles, .deactivateActor, .reactivateActor:
+        case .setRoles, .deactivateActor, .reactivateActor, .issueToken, .revokeToken, .limitToken:
             try await PostgresWithdrawalRows.apply(operation, connection, logger, location: location)
         case .decideEmergency(let decision):
             try await PostgresEmergencyRows.decide(decision, connection, logger, location: location)

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Withdrawals in PostgreSQL: a revoked approval leaves `approval` for `approval_revocation`;
-/// roles and deactivation change the actor's row. Each write must touch exactly one row.
+/// Withdrawals and grants in PostgreSQL: a revoked approval leaves `approval` for
+/// `approval_revocation`; roles and deactivation change the actor's row; tokens are issued,
+/// revoked and shortened. Each update must touch exactly one row.
 enum PostgresWithdrawalRows {
     static func revocations(of versionIDs: [Int64], _ connection: PostgresConnection, _ logger: Logger) async throws -> [ApprovalRevocation] {
         var revocations: [ApprovalRevocation] = []
@@ -48,6 +49,18 @@ enum PostgresWithdrawalRows {
                 UPDATE actor SET deactivated_at = NULL, deactivated_by = NULL, deactivation_reason = NULL
                 WHERE name = \(name) AND deactivated_at IS NOT NULL RETURNING 1
                 """, connection, logger, location, "reactivate \(name)")
+        case .issueToken(let grant, let sha256):
+            try await connection.query(
+                """
+                INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at)
+                VALUES (\(grant.id), \(sha256), \(grant.actor), \(grant.kind.rawValue), \(grant.bench), \(grant.createdAt), \(grant.expiresAt))
+                """, logger: logger)
+        case .revokeToken(let id, let at, _):
+            try await requireOneRow(
+                "UPDATE api_token SET revoked_at = \(at) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1", connection, logger, location, "revoke token \(id)")
+        case .limitToken(let id, let expiresAt):
+            try await requireOneRow(
+                "UPDATE api_token SET expires_at = \(expiresAt) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1", connection, logger, location, "shorten token \(id)")
         default:
             return
         }

@@ -76,14 +76,6 @@ public final class SQLiteCollectorStore: CollectorStore {
         try evidence.models()
     }
 
-    public func issueToken(_ grant: TokenGrant, sha256: String) async throws(StoreError) {
-        try await write("issue token \(grant.id)") { db in
-            try db.execute(
-                sql: "INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [grant.id, sha256, grant.actor, grant.kind.rawValue, grant.bench, grant.createdAt, grant.expiresAt])
-        }
-    }
-
     public func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant? {
         try await read("check a token") { db in
             try Row.fetchOne(db, sql: Self.grantQuery + " WHERE sha256 = ?", arguments: [tokenSHA256]).flatMap(Self.grant(from:))
@@ -93,13 +85,6 @@ public final class SQLiteCollectorStore: CollectorStore {
     public func tokens() async throws(StoreError) -> [TokenGrant] {
         try await read("list tokens") { db in
             try Row.fetchAll(db, sql: Self.grantQuery + " ORDER BY created_at, id").compactMap(Self.grant(from:))
-        }
-    }
-
-    public func revokeToken(id: String, at time: Date) async throws(StoreError) -> Bool {
-        try await write("revoke token \(id)") { db in
-            try db.execute(sql: "UPDATE api_token SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [time, id])
-            return db.changesCount > 0
         }
     }
 

@@ -198,6 +198,16 @@ extension SQLiteEvidenceStore {
                 sql: "UPDATE actor SET deactivated_at = NULL, deactivated_by = NULL, deactivation_reason = NULL WHERE name = ? AND deactivated_at IS NOT NULL",
                 arguments: [name])
             try Self.requireOneRow(db, location, "reactivate \(name)")
+        case .issueToken(let grant, let sha256):
+            try db.execute(
+                sql: "INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [grant.id, sha256, grant.actor, grant.kind.rawValue, grant.bench, grant.createdAt, grant.expiresAt])
+        case .revokeToken(let id, let at, _):
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [at, id])
+            guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "revoke token \(id)", reason: "it is no longer valid") }
+        case .limitToken(let id, let expiresAt):
+            try db.execute(sql: "UPDATE api_token SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [expiresAt, id])
+            guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "shorten token \(id)", reason: "it is no longer valid") }
         case .requestEmergency(let request):
             try db.execute(
                 sql: "INSERT INTO emergency_request (model, state, json) VALUES (?, 'pending', ?)",

@@ -130,3 +130,40 @@ extension GovernanceHostileCLITests {
         #expect(lockout.status == 65 && lockout.stderr.contains("the last active tech_lead or compliance_officer"), "\(lockout.stderr)")
     }
 }
+
+extension GovernanceHostileCLITests {
+    /// Issue 13: anyone with the database file issued tokens for anyone, unaudited, forever.
+    @Test func tokensAreIssuedRotatedAndRevokedAsAuditedActsThatExpire() throws {
+        let cli = try CLI()
+        try ok(cli, ["actors", "add", "gus", "--role", "tech_lead"], "gus")
+        try ok(cli, ["actors", "add", "cy", "--role", "data_scientist"], "gus")
+
+        let stranger = try cli.run(["collector", "token", "create", "--for", "gus", "--person", "--actor", "zed"])
+        #expect(stranger.status == 77 && stranger.stderr.contains("unknown actor 'zed'"), "\(stranger.stderr)")
+        let forOthers = try cli.run(["collector", "token", "create", "--for", "gus", "--person", "--actor", "cy"])
+        #expect(forOthers.status == 77 && forOthers.stderr.contains("may issue a person token only for themselves"), "\(forOthers.stderr)")
+        let agent = try cli.run(["collector", "token", "create", "--for", "b1", "--bench", "bench-1", "--actor", "cy"])
+        #expect(agent.status == 77, "\(agent.stderr)")
+        let ghost = try cli.run(["collector", "token", "create", "--for", "ghost", "--person", "--actor", "gus"])
+        #expect(ghost.status != 0 && ghost.stderr.contains("there is no actor ghost"), "\(ghost.stderr)")
+        let forever = try cli.run(["collector", "token", "create", "--for", "cy", "--person", "--expires-in-days", "5000", "--actor", "gus"])
+        #expect(forever.status == 64 && forever.stderr.contains("1 to 365 days"), "\(forever.stderr)")
+
+        let own = try cli.run(["collector", "token", "create", "--for", "cy", "--person", "--actor", "cy"])
+        #expect(own.status == 0 && own.stdout.hasPrefix("ept_"), "\(own.stderr)")
+        let ownID = String(own.stdout.dropFirst(4).prefix(12))
+        try ok(cli, ["collector", "token", "create", "--for", "b1", "--bench", "bench-1"], "gus")
+        let list = try cli.run(["collector", "token", "list"]).stdout
+        #expect(list.components(separatedBy: "valid until").count == 3, "every token expires: \(list)")
+
+        let rotated = try cli.run(["collector", "token", "rotate", ownID, "--grace-hours", "2", "--actor", "cy"])
+        #expect(rotated.status == 0 && rotated.stdout.hasPrefix("ept_"), "\(rotated.stderr)")
+        let notTheirs = try cli.run(["collector", "token", "revoke", String(rotated.stdout.dropFirst(4).prefix(12)), "--reason", "x", "--actor", "zed"])
+        #expect(notTheirs.status == 77, "\(notTheirs.stderr)")
+        try ok(cli, ["collector", "token", "revoke", ownID, "--reason", "laptop lost"], "gus")
+        let missing = try cli.run(["collector", "token", "revoke", "000000000000", "--reason", "x", "--actor", "gus"])
+        #expect(missing.status == 65 || missing.status == 66, "\(missing.stderr)")
+        let actions = try cli.sqlite("SELECT json_extract(json, '$.action') || ':' || json_extract(json, '$.actor') FROM audit_entry WHERE json_extract(json, '$.action') LIKE 'token.%' ORDER BY sequence;").output
+        #expect(actions == "token.issue:cy\ntoken.issue:gus\ntoken.issue:cy\ntoken.limit:cy\ntoken.revoke:gus\n", "\(actions)")
+    }
+}

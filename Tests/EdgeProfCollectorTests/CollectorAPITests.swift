@@ -32,7 +32,9 @@ import Testing
         let revoked = try await LiveCollector.issue(
             collector.store, TokenGrant(id: "", actor: "gone", kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
         let revokedID = String(revoked.dropFirst(4).prefix(12))
-        #expect(try await collector.store.revokeToken(id: revokedID, at: Date()))
+        let head = try await collector.store.registry.snapshot(model: "").auditHead
+        _ = try await collector.store.registry.commit(GovernanceChange(
+            actor: "test-setup", at: Date(), expectedAuditHead: head, operations: [.revokeToken(id: revokedID, at: Date(), reason: "test")]))
         let body = try Uploads.body(Uploads.upload())
         for route in CollectorRoute.allCases where route.access != .open {
             let path = route.path.replacingOccurrences(of: ":id", with: "1")

@@ -103,13 +103,25 @@ import Testing
         let store = fixture.store
         let made = APIToken.make(randomBytes: Array(repeating: 7, count: 30))
         let grant = TokenGrant(id: made.id, actor: "b1", kind: .agent, bench: "bench-1", createdAt: Date(timeIntervalSince1970: 1_900_000_000), expiresAt: nil)
-        try await store.issueToken(grant, sha256: made.sha256)
+        try await LiveCollector.issue(grant, sha256: made.sha256, in: store.registry)
         #expect(try await store.grant(tokenSHA256: made.sha256) == grant)
         #expect(try await store.grant(tokenSHA256: String(repeating: "0", count: 64)) == nil)
-        #expect(try await store.revokeToken(id: made.id, at: Date(timeIntervalSince1970: 1_900_000_100)))
+        let registry = store.registry
+        func commit(_ operation: GovernanceOperation) async throws {
+            let head = try await registry.snapshot(model: "").auditHead
+            _ = try await registry.commit(GovernanceChange(actor: "test-setup", at: Date(), expectedAuditHead: head, operations: [operation]))
+        }
+        try await commit(.limitToken(id: made.id, expiresAt: Date(timeIntervalSince1970: 1_900_000_200)))
+        #expect(try await store.grant(tokenSHA256: made.sha256)?.expiresAt == Date(timeIntervalSince1970: 1_900_000_200))
+        try await commit(.revokeToken(id: made.id, at: Date(timeIntervalSince1970: 1_900_000_100), reason: "test"))
         #expect(try await store.grant(tokenSHA256: made.sha256)?.revokedAt == Date(timeIntervalSince1970: 1_900_000_100))
-        #expect(try await store.revokeToken(id: "nosuchtoken0", at: Date()) == false)
+        await #expect(throws: StoreError.self, "a revoked token is not revoked twice") {
+            try await commit(.revokeToken(id: made.id, at: Date(), reason: "again"))
+        }
+        await #expect(throws: StoreError.self) { try await commit(.revokeToken(id: "nosuchtoken0", at: Date(), reason: "x")) }
         #expect(try await store.tokens().map(\.id) == [made.id])
+        let actions = try await registry.auditTrail().map(\.action)
+        #expect(actions.filter { $0.hasPrefix("token.") } == ["token.issue", "token.limit", "token.revoke"], "\(actions)")
         try await store.recordAgentReport(AgentReport(bench: "bench-1", spoolDepth: 3, reportedAt: Date(timeIntervalSince1970: 1_900_000_000)))
         try await store.recordAgentReport(AgentReport(bench: "bench-1", spoolDepth: 0, reportedAt: Date(timeIntervalSince1970: 1_900_000_050)))
         #expect(try await store.agentReports() == [AgentReport(bench: "bench-1", spoolDepth: 0, reportedAt: Date(timeIntervalSince1970: 1_900_000_050))])

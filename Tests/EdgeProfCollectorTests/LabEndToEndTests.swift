@@ -81,15 +81,15 @@ import Testing
         let artifact = lab.path("kws.tflite")
         try Data("int8 weights".utf8).write(to: URL(fileURLWithPath: artifact))
         for database in ["lab.sqlite", "bench-1.sqlite", "bench-2.sqlite"] {
-            #expect(try lab.run(["actors", "add", "me", "--role", "data_scientist", "--actor", "me"], database: database).status == 0)
+            #expect(try lab.run(["actors", "add", "me", "--role", "data_scientist", "--role", "tech_lead", "--actor", "me"], database: database).status == 0)
             #expect(try lab.run(["model", "register", "kws", "1.0.0", "--artifact", artifact], database: database).status == 0)
         }
         var tokens: [String: String] = [:]
         for bench in ["bench-1", "bench-2"] {
-            tokens[bench] = try lab.run(["collector", "token", "create", "--actor", "\(bench)-agent", "--bench", bench], database: "lab.sqlite")
+            tokens[bench] = try lab.run(["collector", "token", "create", "--for", "\(bench)-agent", "--bench", bench, "--actor", "me"], database: "lab.sqlite")
                 .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let person = try lab.run(["collector", "token", "create", "--actor", "me", "--person"], database: "lab.sqlite").stdout
+        let person = try lab.run(["collector", "token", "create", "--for", "me", "--person", "--actor", "me"], database: "lab.sqlite").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try """
             webhooks:

@@ -59,8 +59,15 @@ final class LiveCollector: Sendable {
         var grant = template
         grant.id = made.id
         grant.expiresAt = expiresAt ?? template.expiresAt
-        try await store.issueToken(grant, sha256: made.sha256)
+        try await issue(grant, sha256: made.sha256, in: store.registry)
         return made.token
+    }
+
+    /// Writes a token the way `edgeprof collector token create` does (an audited registry act),
+    /// without the rules: tests also need tokens that the rules would refuse to issue.
+    static func issue(_ grant: TokenGrant, sha256: String, in registry: any RegistryStore) async throws {
+        let head = try await registry.snapshot(model: "").auditHead
+        _ = try await registry.commit(GovernanceChange(actor: "test-setup", at: grant.createdAt, expectedAuditHead: head, operations: [.issueToken(grant, sha256: sha256)]))
     }
 
     func stop() async {

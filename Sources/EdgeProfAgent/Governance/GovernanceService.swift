@@ -80,6 +80,39 @@ public struct GovernanceService: Sendable {
         return actor
     }
 
+    /// Issues an API token as an audited act; returns the secret (shown once) and its grant.
+    public func issueToken(_ request: GovernanceRules.TokenRequest) async throws(AgentError) -> (token: String, grant: TokenGrant) {
+        let made = Self.newToken()
+        let grant = try await act("") { rules throws(GovernanceError) in
+            let change = try rules.issueToken(request, id: made.id, sha256: made.sha256)
+            guard case .issueToken(let grant, _) = change.operations.first else { return (change, TokenGrant?.none) }
+            return (change, grant)
+        }
+        guard let grant else { throw .invalidArgument("token \(made.id) was issued but cannot be shown") }
+        return (made.token, grant)
+    }
+
+    /// Replaces `grant` with a new token; the old one stops now or after `graceHours`.
+    public func rotateToken(_ grant: TokenGrant, graceHours: Int) async throws(AgentError) -> (token: String, grant: TokenGrant) {
+        let made = Self.newToken()
+        let issued = try await act("") { rules throws(GovernanceError) in
+            let change = try rules.rotateToken(grant, id: made.id, sha256: made.sha256, graceHours: graceHours)
+            guard case .issueToken(let issued, _) = change.operations.first else { return (change, TokenGrant?.none) }
+            return (change, issued)
+        }
+        guard let issued else { throw .invalidArgument("token \(made.id) was issued but cannot be shown") }
+        return (made.token, issued)
+    }
+
+    public func revokeToken(_ grant: TokenGrant, reason: String) async throws(AgentError) {
+        try await act("") { rules throws(GovernanceError) in (try rules.revokeToken(grant, reason: reason), ()) }
+    }
+
+    private static func newToken() -> (token: String, id: String, sha256: String) {
+        var random = SystemRandomNumberGenerator()
+        return APIToken.make(randomBytes: (0..<30).map { _ in UInt8.random(in: 0...255, using: &random) })
+    }
+
     /// Proposes a policy text with the edge thresholds it embeds (adopted at once while the
     /// registry holds no version); returns the record as proposed.
     public func proposePolicy(text: String, thresholds: String?, reason: String) async throws(AgentError) -> PolicyRecord {

@@ -97,11 +97,8 @@ public protocol CollectorStore: Sendable {
     func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)]
     func run(id: Int64) async throws(StoreError) -> StoredRun?
     func models() async throws(StoreError) -> [RegisteredModel]
-    func issueToken(_ grant: TokenGrant, sha256: String) async throws(StoreError)
     func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant?
     func tokens() async throws(StoreError) -> [TokenGrant]
-    /// Revokes token `id`; false when there is no such token.
-    func revokeToken(id: String, at: Date) async throws(StoreError) -> Bool
     func recordAgentReport(_ report: AgentReport) async throws(StoreError)
     func agentReports() async throws(StoreError) -> [AgentReport]
     /// Sets (or replaces) the device's pinned baseline.

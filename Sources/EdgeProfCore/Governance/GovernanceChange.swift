@@ -43,6 +43,11 @@ public enum GovernanceOperation: Sendable, Hashable {
     case setRoles(name: String, before: [GovernanceRole], after: [GovernanceRole], reason: String)
     case deactivateActor(name: String, ActorDeactivation)
     case reactivateActor(name: String, reason: String)
+    /// API tokens: only the hash of the secret is stored.
+    case issueToken(TokenGrant, sha256: String)
+    case revokeToken(id: String, at: Date, reason: String)
+    /// Brings a token's expiry forward (a rotation's grace period).
+    case limitToken(id: String, expiresAt: Date)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -87,10 +92,24 @@ public enum GovernanceOperation: Sendable, Hashable {
             ("actor.deactivate", name, CanonicalJSON.string(["active": true]), CanonicalJSON.string(["active": false]), deactivation.reason)
         case .reactivateActor(let name, let reason):
             ("actor.reactivate", name, CanonicalJSON.string(["active": false]), CanonicalJSON.string(["active": true]), reason)
+        case .issueToken(let grant, _):
+            ("token.issue", "token \(grant.id)", nil,
+             CanonicalJSON.string(TokenAudit(owner: grant.actor, kind: grant.kind.rawValue, bench: grant.bench, expiresAt: grant.expiresAt)), nil)
+        case .revokeToken(let id, _, let reason):
+            ("token.revoke", "token \(id)", nil, nil, reason)
+        case .limitToken(let id, let expiresAt):
+            ("token.limit", "token \(id)", nil, CanonicalJSON.string(["expiresAt": AuditChain.timestamp(expiresAt)]), nil)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)
         }
+    }
+
+    private struct TokenAudit: Encodable {
+        var owner: String
+        var kind: String
+        var bench: String?
+        var expiresAt: Date?
     }
 
     private struct EmergencyAudit: Encodable {

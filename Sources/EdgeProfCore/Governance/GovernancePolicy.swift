@@ -29,6 +29,9 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var checklist: [String]
     /// How many earlier production versions stay deployable for rollback.
     public var deployableProductionVersions: Int
+    /// How long an API token lives when its issuer does not say, and at most.
+    public var tokenDefaultDays: Int
+    public var tokenMaxDays: Int
     /// How long a second tech_lead has to confirm an emergency deployment request.
     public var emergencyConfirmationMinutes: Int
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
@@ -45,7 +48,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml", emulatedEvidenceCounts: Bool = false,
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
         deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
-        emergencyConfirmationMinutes: Int = 60, sha256: String = PolicyRecord.builtIn.sha256
+        emergencyConfirmationMinutes: Int = 60, tokenDefaultDays: Int = 90, tokenMaxDays: Int = 365, sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
         self.registrantMayApproveProduction = registrantMayApproveProduction
@@ -62,6 +65,8 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.deployableProductionVersions = deployableProductionVersions
         self.policyChangeApprovals = policyChangeApprovals
         self.emergencyConfirmationMinutes = emergencyConfirmationMinutes
+        self.tokenDefaultDays = tokenDefaultDays
+        self.tokenMaxDays = tokenMaxDays
         self.sha256 = sha256
     }
 

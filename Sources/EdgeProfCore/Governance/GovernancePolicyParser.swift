@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -29,6 +29,14 @@ extension GovernancePolicy {
                     throw emergency.error("emergency: confirm-within-minutes is \(minutes); at most 10080 (a week): an emergency that waits longer is not one")
                 }
                 emergencyConfirmationMinutes = minutes
+            }
+        }
+        if let tokens = top.node("tokens") {
+            let fields = try tokens.withContext("tokens: ").fields(known: ["default-expiry-days", "max-expiry-days"], what: "a mapping")
+            tokenMaxDays = try fields.integer("max-expiry-days", atLeast: 1) ?? tokenMaxDays
+            tokenDefaultDays = try fields.integer("default-expiry-days", atLeast: 1) ?? min(tokenDefaultDays, tokenMaxDays)
+            guard tokenMaxDays <= 3650, tokenDefaultDays <= tokenMaxDays else {
+                throw tokens.error("tokens: default-expiry-days (\(tokenDefaultDays)) must not exceed max-expiry-days (\(tokenMaxDays)), itself at most 3650")
             }
         }
         if let changes = top.node("policy-changes") {

@@ -85,47 +85,70 @@ struct CollectorServeCommand: AsyncParsableCommand {
 /// `edgeprof collector token`.
 struct CollectorTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Issue, list and revoke API tokens (run on the collector's database).",
-        subcommands: [CollectorTokenCreateCommand.self, CollectorTokenListCommand.self, CollectorTokenRevokeCommand.self])
+        commandName: "token", abstract: "Issue, list, rotate and revoke API tokens (run on the collector's database; each act is audited).",
+        subcommands: [CollectorTokenCreateCommand.self, CollectorTokenListCommand.self, CollectorTokenRotateCommand.self, CollectorTokenRevokeCommand.self])
 }
 
-/// `edgeprof collector token create --actor NAME (--bench BENCH | --person)`.
+/// `edgeprof collector token create --for NAME (--bench BENCH | --person)`.
 struct CollectorTokenCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Issue a token; it is printed once and only its SHA-256 is stored.")
+        commandName: "create", abstract: "Issue a token; it is printed once and only its SHA-256 is stored.",
+        discussion: """
+            A tech_lead or compliance_officer issues any token; every actor may issue a person token for themselves (--for \
+            their own name). A person token acts as an existing, active actor; an agent token uploads for one bench. Every \
+            token expires: after the policy's default (90 days) unless --expires-in-days says otherwise, up to its maximum (365).
+            """)
 
-    @Option(help: "The actor the token acts as.")
-    var actor: String
+    @Option(name: .customLong("for"), help: ArgumentHelp("Whose token: the actor a person token acts as, or the agent's name.", valueName: "name"))
+    var owner: String
 
     @Option(help: "An agent token for this bench: it may upload runs of this bench only.")
     var bench: String?
 
-    @Flag(help: "A person's token: reads, and governance acts as --actor.")
+    @Flag(help: "A person's token: reads, and governance acts as --for.")
     var person = false
 
-    @Option(help: "Days until the token expires (none by default).")
+    @Option(help: "Days until the token expires (default: the policy's, 90).")
     var expiresInDays: Int?
 
+    @OptionGroup var acting: ActingActor
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard (bench == nil) != !person else { throw ValidationError("choose one: --bench BENCH (an agent token) or --person") }
         if let bench, let problem = RunUploadValidation.nameProblem(bench) { throw ValidationError("--bench \(problem)") }
-        if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be at least 1") }
     }
 
     func run() async throws {
-        var random = SystemRandomNumberGenerator()
-        let made = APIToken.make(randomBytes: (0..<30).map { _ in UInt8.random(in: 0...255, using: &random) })
-        let now = Date()
-        let grant = TokenGrant(
-            id: made.id, actor: actor, kind: person ? .person : .agent, bench: bench, createdAt: now,
-            expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86400) })
-        try await CollectorDatabase.using(store) { database async throws(AgentError) in
-            do throws(StoreError) { return try await database.issueToken(grant, sha256: made.sha256) } catch { throw .store(error) }
+        let request = GovernanceRules.TokenRequest(owner: owner, kind: person ? .person : .agent, bench: bench, expiresInDays: expiresInDays)
+        let issued = try await acting.service(store) { service, _ async throws(AgentError) in try await service.issueToken(request) }
+        Terminal.print(issued.token + "\n")
+        Terminal.note(
+            "token \(issued.grant.id) for \(owner)\(bench.map { " (bench \($0))" } ?? " (person)"), valid until \(issued.grant.expiresAt.map { $0.ISO8601Format() } ?? "revoked"): keep it secret; it is not shown again")
+    }
+}
+
+/// `edgeprof collector token rotate ID [--grace-hours N]`.
+struct CollectorTokenRotateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate", abstract: "Replace a token with a new one for the same owner and bench; the old one stops now or after --grace-hours.")
+
+    @Argument(help: "The token id (the 12 hex digits after ept_).")
+    var id: String
+
+    @Option(help: "Hours the old token keeps working, so an agent can switch without missing an upload (0 to 168).")
+    var graceHours = 0
+
+    @OptionGroup var acting: ActingActor
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let (id, graceHours) = (id, graceHours)
+        let issued = try await acting.service(store) { service, database async throws(AgentError) in
+            try await service.rotateToken(try await CollectorTokenRevokeCommand.grant(id, database), graceHours: graceHours)
         }
-        Terminal.print(made.token + "\n")
-        Terminal.note("token \(made.id) for \(actor)\(bench.map { " (bench \($0))" } ?? " (person)"): keep it secret; it is not shown again")
+        Terminal.print(issued.token + "\n")
+        Terminal.note("token \(issued.grant.id) replaces \(id)\(graceHours > 0 ? ", which works \(graceHours) more hours" : ", which is revoked"); keep it secret")
     }
 }
 
@@ -143,24 +166,52 @@ struct CollectorTokenListCommand: AsyncParsableCommand {
     }
 }
 
-/// `edgeprof collector token revoke ID`.
+/// `edgeprof collector token revoke ID --reason TEXT`.
 struct CollectorTokenRevokeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token at once.")
+    static let configuration = CommandConfiguration(
+        commandName: "revoke", abstract: "Revoke a token at once (its owner, a tech_lead or a compliance_officer).")
 
     @Argument(help: "The token id (the 12 hex digits after ept_).")
     var id: String
 
+    @Option(help: "Why (recorded in the audit trail).")
+    var reason: String
+
+    @OptionGroup var acting: ActingActor
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let id = id
-        let revoked = try await CollectorDatabase.using(store) { database async throws(AgentError) in
-            do throws(StoreError) { return try await database.revokeToken(id: id, at: Date()) } catch { throw .store(error) }
-        }
-        guard revoked else {
-            Terminal.error("there is no token \(id). Fix: `edgeprof collector token list` shows them")
-            throw ExitCode(ExitStatus.notFound)
+        let (id, reason) = (id, reason)
+        try await acting.service(store) { service, database async throws(AgentError) in
+            try await service.revokeToken(try await Self.grant(id, database), reason: reason)
         }
         Terminal.print("revoked \(id)\n")
+    }
+
+    /// The stored token `id`, or a not-found error naming how to list them.
+    static func grant(_ id: String, _ store: any CollectorStore) async throws(AgentError) -> TokenGrant {
+        let grants: [TokenGrant]
+        do { grants = try await store.tokens() } catch { throw .store(error) }
+        guard let grant = grants.first(where: { $0.id == id }) else {
+            throw .governance(.notFound("there is no token \(id). Fix: `edgeprof collector token list` shows them"))
+        }
+        return grant
+    }
+}
+
+/// `--actor` for the token commands: who issues or revokes (default $EDGEPROF_ACTOR, else the login).
+struct ActingActor: ParsableArguments {
+    @Option(help: ArgumentHelp("Who acts (default: $EDGEPROF_ACTOR, else your login); must be a registered actor.", valueName: "name"))
+    var actor: String?
+
+    /// Runs `body` with the governance service on the collector's database (and that database),
+    /// acting as --actor.
+    func service<T: Sendable>(
+        _ store: StoreOptions, _ body: @escaping (GovernanceService, any CollectorStore) async throws(AgentError) -> T
+    ) async throws -> T {
+        let actor = Actor.current(explicit: actor)
+        return try await CollectorDatabase.using(store) { database async throws(AgentError) in
+            try await body(GovernanceService(store: database.registry, actor: actor), database)
+        }
     }
 }
