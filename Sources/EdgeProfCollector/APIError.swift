@@ -9,11 +9,14 @@ public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// What only the collector's log may hear (a database path, a SQL error): never sent.
+    public var logDetail: String?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, logDetail: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.logDetail = logDetail
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -38,6 +41,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func store(_ error: StoreError) -> APIError {
-        APIError(.serviceUnavailable, "store-unavailable", "the collector cannot reach its database: \(error.description). Retry later")
+        APIError(
+            .serviceUnavailable, "store-unavailable", "the collector's database did not answer (busy, unreachable or failing); retry later. The detail is in the collector's log",
+            logDetail: error.description)
     }
 }

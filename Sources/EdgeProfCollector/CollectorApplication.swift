@@ -23,7 +23,7 @@ public struct CollectorApplication: Sendable {
     /// The router with every `CollectorRoute` registered behind the error and access checks.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: ErrorMiddleware(logger: logger, metrics: metrics))
         let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
         let governance = GovernanceHandlers(registry: store.registry, auditSigner: configuration.auditSigner)
         let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance)

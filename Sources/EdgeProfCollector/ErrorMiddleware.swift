@@ -3,20 +3,31 @@ import Logging
 
 /// Turns every failure into the API's JSON error: Hummingbird's own (404, 405, 413) get a message
 /// that says what to do; anything unexpected is logged and answered 500 without internals.
+/// Refused credentials (401, 403) and server failures (5xx) are logged and counted.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let metrics: CollectorMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            throw error
+            throw record(error, request)
         } catch let error as any HTTPResponseError {
-            throw Self.translate(error.status, request)
+            throw record(Self.translate(error.status, request), request)
         } catch {
-            logger.error("unexpected failure on \(request.method) \(request.uri.path): \(error)")
-            throw APIError(.internalServerError, "internal", "the collector failed unexpectedly; the failure is in its log")
+            throw record(
+                APIError(.internalServerError, "internal", "the collector failed unexpectedly; the failure is in its log", logDetail: "\(error)"), request)
         }
+    }
+
+    private func record(_ error: APIError, _ request: Request) -> APIError {
+        let code = error.status.code
+        guard code == 401 || code == 403 || code >= 500 else { return error }
+        metrics.recordRefusal(status: code)
+        let line = "\(code) \(error.code) on \(request.method) \(request.uri.path): \(error.logDetail ?? error.message)"
+        if code >= 500 { logger.error("\(line)") } else { logger.warning("\(line)") }
+        return error
     }
 
     static func translate(_ status: HTTPResponse.Status, _ request: Request) -> APIError {

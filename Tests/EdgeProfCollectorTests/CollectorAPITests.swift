@@ -56,6 +56,9 @@ import Testing
         for route in CollectorRoute.allCases where route.access == .open {
             #expect(try await collector.request(.GET, route.path).status == 200, "\(route) is open")
         }
+        let refusals = CollectorRoute.allCases.filter { $0.access != .open }.count * 5
+        let metrics = try await collector.request(.GET, "/metrics").body
+        #expect(metrics.contains("edgeprof_http_refusals_total{status=\"401\"} \(refusals)"), "every 401 is counted: \(metrics)")
     }
 
     @Test func anUploadIsStoredExactlyOnceAndListedWithItsFigures() async throws {
@@ -114,8 +117,8 @@ import Testing
         #expect(seen == Array(1...7))
     }
 
-    @Test func badRequestsAre4xxWithAReasonAndWriteNothing() async throws {
-        let collector = try await LiveCollector.start(maximumBodyBytes: 64 << 10)
+    @Test(arguments: CollectorStoreContractTests.kinds) func badRequestsAre4xxWithAReasonAndWriteNothing(kind: StoreKind) async throws {
+        let collector = try await LiveCollector.start(on: kind, maximumBodyBytes: 64 << 10)
         defer { Task { await collector.stop() } }
         let good = try Uploads.tree(Uploads.upload())
         func with(_ edit: (inout [String: Any]) -> Void) throws -> Data {
@@ -142,6 +145,20 @@ import Testing
             ("ticks backwards", try with { editRun(&$0) { var its = $0["iterations"] as! [[String: Any]]; its[0]["endTicks"] = 0; $0["iterations"] = its } }, nil, nil, 422, "invalid-run"),
             ("zero tick rate", try with { editRun(&$0) { var board = $0["board"] as! [String: Any]; board["tickHz"] = 0; $0["board"] = board } }, nil, nil, 422, "invalid-run"),
             ("short key", try with { $0["idempotencyKey"] = "k" }, nil, nil, 422, "invalid-run"),
+            // Issue 13: 503 with the database path and constraint, and an agent retrying forever.
+            ("ticks past 2^63", try with { editRun(&$0) {
+                var its = $0["iterations"] as! [[String: Any]]
+                its[0]["endTicks"] = UInt64(1) << 63
+                its[0]["tokenTicks"] = [Any]()
+                $0["iterations"] = its
+            } }, nil, nil, 422, "invalid-run"),
+            ("NUL in a serial", try with { editRun(&$0) { var board = $0["board"] as! [String: Any]; board["serial"] = "SIM\u{0}1"; $0["board"] = board } }, nil, nil, 422, "invalid-run"),
+            ("a two-hour iteration", try with { editRun(&$0) {
+                var its = $0["iterations"] as! [[String: Any]]
+                its[0]["endTicks"] = 1_000_000_000_000 as UInt64
+                its[0]["tokenTicks"] = [Any]()
+                $0["iterations"] = its
+            } }, nil, nil, 422, "invalid-run"),
             ("unregistered model", try with { $0["model"] = "kws@9.9.9" }, nil, nil, 422, "unknown-model"),
             ("another artifact", try with {
                 $0["artifactSHA256"] = String(repeating: "b", count: 64)

@@ -64,6 +64,27 @@ import Testing
             ("run.iterations[0].tokenTicks[0]", { $0.run.iterations[0].tokenTicks = [4, 30] }),
             ("run.iterations[0].tokenTicks[1]", { $0.run.iterations[0].tokenTicks = [12, 11] }),
             ("run.iterations[0].inferences", { $0.run.iterations[0].inferences = 0 }),
+            // Issue 13: values a store cannot hold gave 503 (and an endless agent retry) instead of 422.
+            ("run.iterations[0].endTicks", { $0.run.iterations[0].endTicks = 1 << 63; $0.run.iterations[0].tokenTicks = [] }),
+            ("run.iterations[0].energyNanojoules", { $0.run.iterations[0].energyNanojoules = UInt64.max }),
+            ("run.totals.ramPeakBytes", { $0.run.totals = RunTotals(aborted: false, iterations: 1, tokens: 2, ramPeakBytes: 1 << 63) }),
+            ("run.board.serial", { $0.run.board.serial = "SIM\u{0}1" }),
+            ("context.port", { $0.context.port = "/dev/tty\nUSB0" }),
+            ("run.board.firmwareBuild", { $0.run.board.firmwareBuild = String(repeating: "x", count: 129) }),
+            ("run.board.capabilities[0]", { $0.run.board.capabilities = ["ok\u{7}"] }),
+            ("run.board.tickHz", { $0.run.board.tickHz = 20_000_000_000 }),
+            ("run.board.clockHz", { $0.run.board.clockHz = UInt64.max }),
+            ("run.warmupIterations", { $0.run.warmupIterations = -1 }),
+            ("run.link.lostLines", { $0.run.link.lostLines = -5 }),
+            // Implausible figures never reach a baseline: a two-hour iteration, 5 kW on a board.
+            ("run.iterations[0].endTicks", { $0.run.iterations[0].endTicks = 7_200_001; $0.run.iterations[0].tokenTicks = [] }),
+            ("run.iterations[0].energyNanojoules", { $0.run.iterations[0].energyNanojoules = 200_000_000_000 }),
+            // The status agrees with the iterations.
+            ("run.iterations", { $0.run.iterations.append(RecordedIteration(index: 2, startTicks: 30, endTicks: 40, tokenTicks: [])) }),
+            ("run.status", { $0.run.iterations = [] }),
+            ("run.partialReason", { $0.run.partialReason = "why" }),
+            ("run.partialReason", { $0.run.status = .partial }),
+            ("run.totals.aborted", { $0.run.totals = RunTotals(aborted: true, iterations: 1, tokens: 2) }),
         ]
         for (field, edit) in edits {
             var upload = Self.upload()

@@ -9,7 +9,8 @@ public struct UploadProblem: Error, Sendable, Hashable, CustomStringConvertible 
 /// Checks an upload before anything is written, so the store never receives a run that would
 /// break a report (ticks running backwards, a zero tick rate) or flood it.
 public enum RunUploadValidation {
-    public static let maximumIterations = 100_000
+    /// Measured iterations per run: a documented bound on what one upload may cost (docs/collector.md).
+    public static let maximumIterations = 10_000
     public static let maximumTokensPerIteration = 65_536
 
     /// The first problem of `upload`, or nil when it may be stored.
@@ -64,7 +65,7 @@ public enum RunUploadValidation {
                 return UploadProblem(field: "\(field).inferences", problem: "must be at least 1 when given")
             }
         }
-        return nil
+        return plausibilityProblem(in: upload)
     }
 
     /// Idempotency keys: 8 to 128 of letters, digits, '-', '_', '.'.
