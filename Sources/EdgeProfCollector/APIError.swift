@@ -11,19 +11,23 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     /// What only the collector's log may hear (a database path, a SQL error): never sent.
     public var logDetail: String?
+    /// Sent as `Retry-After` (a throttled source).
+    public var retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, logDetail: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, logDetail: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.logDetail = logDetail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = APIErrorBody(status: status.code, code: code, message: message)
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func badRequest(_ failure: StrictJSON.Failure) -> APIError {

@@ -21,15 +21,17 @@ public struct CollectorApplication: Sendable {
     }
 
     /// The router with every `CollectorRoute` registered behind the error and access checks.
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func makeRouter() -> Router<CollectorRequestContext> {
+        let router = Router(context: CollectorRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger, metrics: metrics))
         let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
         let governance = GovernanceHandlers(registry: store.registry, auditSigner: configuration.auditSigner)
-        let handlers = CollectorHandlers(store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance)
+        let handlers = CollectorHandlers(
+            store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance,
+            throttle: ThrottleGate(configuration.authenticationThrottle))
         for route in CollectorRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { request, context in
-                let grant = try await handlers.authorize(request, route.access)
+                let grant = try await handlers.authorize(request, route.access, from: context.clientAddress)
                 return try await handlers.respond(route, request: request, context: context, grant: grant)
             }
         }
@@ -51,10 +53,14 @@ public struct CollectorApplication: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void
     ) throws -> ServiceGroup {
         let server: HTTPServerBuilder
+        // The idle timeout runs from the connection's start or last response to the next request
+        // head, and between body parts: a half-sent head or a stalled body is cut off.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
+            + configuration.headerTimeout.components.attoseconds / 1_000_000_000)))
         if let tls = configuration.tls {
-            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(certificate: tls.certificatePath, key: tls.keyPath))
+            server = try .tls(http1, tlsConfiguration: try Self.tlsConfiguration(certificate: tls.certificatePath, key: tls.keyPath))
         } else {
-            server = .http1()
+            server = http1
         }
         var application = Application(
             router: makeRouter(),

@@ -12,15 +12,25 @@ public struct CollectorConfiguration: Sendable {
     public var settings: CollectorSettings
     /// How failed webhook deliveries are retried.
     public var webhookRetry: RetrySchedule
+    /// How long a client has to send a request's head (and an idle connection stays open), and
+    /// its whole body: slow or stalled clients cannot hold connections.
+    public var headerTimeout: Duration
+    public var bodyTimeout: Duration
+    /// How many failed authentications a source gets before it is refused for a while.
+    public var authenticationThrottle: AuthenticationThrottle
     /// Signs the audit checkpoints `GET /v1/audit/checkpoint` serves (`--audit-key`).
     public var auditSigner: AuditSigner?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
         settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300),
-        auditSigner: AuditSigner? = nil
+        auditSigner: AuditSigner? = nil, headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle()
     ) {
+        self.authenticationThrottle = authenticationThrottle
         self.auditSigner = auditSigner
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

@@ -10,10 +10,30 @@ struct CollectorHandlers: Sendable {
     let metrics: CollectorMetrics
     let monitor: CollectorMonitor
     let governance: GovernanceHandlers
+    let throttle: ThrottleGate
 
-    /// The caller's grant, or a 401/403 when the route's rule refuses it.
-    func authorize(_ request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
+    /// The caller's grant, or a 401/403 when the route's rule refuses it; a source that keeps
+    /// failing authentication gets 429 before any token is looked up.
+    func authorize(_ request: Request, _ rule: AccessRule, from source: String?) async throws -> TokenGrant? {
         guard rule != .open else { return nil }
+        let source = source ?? "unknown"
+        if let until = throttle.blocked(source) {
+            let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
+            throw APIError(
+                .tooManyRequests, "too-many-failures",
+                "too many failed authentications from \(source): try again in \(seconds) s with a valid token", retryAfterSeconds: seconds)
+        }
+        do {
+            let grant = try await grant(for: request, rule)
+            throttle.recordSuccess(source)
+            return grant
+        } catch let error as APIError where error.status == .unauthorized {
+            throttle.recordFailure(source)
+            throw error
+        }
+    }
+
+    private func grant(for request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
         let header = request.headers[.authorization]
         var grant: TokenGrant?
         if let header, header.hasPrefix("Bearer ") {
@@ -30,7 +50,7 @@ struct CollectorHandlers: Sendable {
         return grant
     }
 
-    func respond(_ route: CollectorRoute, request: Request, context: BasicRequestContext, grant: TokenGrant?) async throws -> Response {
+    func respond(_ route: CollectorRoute, request: Request, context: CollectorRequestContext, grant: TokenGrant?) async throws -> Response {
         switch route {
         case .health: return text("ok\n")
         case .openAPI: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
@@ -55,7 +75,7 @@ struct CollectorHandlers: Sendable {
         }
     }
 
-    private func uploadRun(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+    private func uploadRun(_ request: Request, context: CollectorRequestContext, grant: TokenGrant) async throws -> Response {
         let started = ContinuousClock.now
         let upload: RunUpload
         let contentSHA256: String
@@ -125,7 +145,7 @@ struct CollectorHandlers: Sendable {
         return try json(RunPage(runs: summaries, next: summaries.count == query.limit ? summaries.last?.id : nil))
     }
 
-    private func getRun(_ context: BasicRequestContext) async throws -> Response {
+    private func getRun(_ context: CollectorRequestContext) async throws -> Response {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0 else {
             throw APIError(.badRequest, "invalid-parameter", "a run id is a whole number ≥ 1, not \(text)")
@@ -158,7 +178,7 @@ struct CollectorHandlers: Sendable {
         return try json(await storeCall { () async throws(StoreError) in try await store.alerts(state: state, limit: limit) })
     }
 
-    private func acknowledgeAlert(_ context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+    private func acknowledgeAlert(_ context: CollectorRequestContext, grant: TokenGrant) async throws -> Response {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0 else {
             throw APIError(.badRequest, "invalid-parameter", "an alert id is a whole number ≥ 1, not \(text)")
@@ -169,7 +189,7 @@ struct CollectorHandlers: Sendable {
         return try json(alert)
     }
 
-    private func reportAgent(_ request: Request, context: BasicRequestContext, grant: TokenGrant) async throws -> Response {
+    private func reportAgent(_ request: Request, context: CollectorRequestContext, grant: TokenGrant) async throws -> Response {
         struct ReportRequest: Codable {
             var bench: String
             var spoolDepth: Int
@@ -197,11 +217,27 @@ struct CollectorHandlers: Sendable {
         }
     }
 
-    /// The request's body, refused unless it is JSON and within the size limit.
+    /// The request's body, refused unless it is JSON, within the size limit and whole within the
+    /// body timeout (a client trickling a body does not hold the connection open for long).
     private func jsonBody(_ request: Request) async throws -> Data {
         try requireJSON(request)
-        var request = request
-        return Data(try await request.collectBody(upTo: configuration.maximumBodyBytes).readableBytesView)
+        let (limit, timeout) = (configuration.maximumBodyBytes, configuration.bodyTimeout)
+        return try await withThrowingTaskGroup(of: Data?.self) { group in
+            group.addTask {
+                var request = request
+                return Data(try await request.collectBody(upTo: limit).readableBytesView)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let body = first else {
+                throw APIError(
+                    .requestTimeout, "body-timeout", "the request body did not arrive whole within \(timeout.components.seconds) s; send it at once")
+            }
+            return body
+        }
     }
 
     func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {

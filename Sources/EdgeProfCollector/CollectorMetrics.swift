@@ -13,7 +13,7 @@ final class CollectorMetrics: Sendable {
             buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                       .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)])
         for outcome in ["stored", "duplicate", "rejected"] { _ = ingestCounter(outcome) }
-        for status in [401, 403, 500, 503] { _ = refusalCounter(status) }
+        for status in [401, 403, 429, 500, 503] { _ = refusalCounter(status) }
         recordLiveAlerts([:])
     }
 
@@ -32,7 +32,7 @@ final class CollectorMetrics: Sendable {
 
     private func refusalCounter(_ status: Int) -> Counter {
         registry.makeCounter(
-            descriptor: Self.name("http_refusals", unit: "total", help: "Requests answered 401 or 403 (credentials refused) or 5xx (the collector failed), by status."),
+            descriptor: Self.name("http_refusals", unit: "total", help: "Requests answered 401 or 403 (credentials refused), 429 (a source throttled) or 5xx (the collector failed), by status."),
             labels: [("status", String(status))])
     }
 

@@ -3,7 +3,8 @@ import Logging
 
 /// Turns every failure into the API's JSON error: Hummingbird's own (404, 405, 413) get a message
 /// that says what to do; anything unexpected is logged and answered 500 without internals.
-/// Refused credentials (401, 403) and server failures (5xx) are logged and counted.
+/// Refused credentials (401, 403), throttled sources (429) and server failures (5xx) are logged
+/// and counted.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     let metrics: CollectorMetrics
@@ -23,7 +24,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ error: APIError, _ request: Request) -> APIError {
         let code = error.status.code
-        guard code == 401 || code == 403 || code >= 500 else { return error }
+        guard [401, 403, 429].contains(code) || code >= 500 else { return error }
         metrics.recordRefusal(status: code)
         let line = "\(code) \(error.code) on \(request.method) \(request.uri.path): \(error.logDetail ?? error.message)"
         if code >= 500 { logger.error("\(line)") } else { logger.warning("\(line)") }

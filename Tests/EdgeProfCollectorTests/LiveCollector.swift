@@ -21,7 +21,9 @@ final class LiveCollector: Sendable {
     static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
     static func start(
-        on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil
+        on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
+        headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000)
     ) async throws -> LiveCollector {
         let fixture = try await StoreUnderTest.make(kind)
         let store = fixture.store
@@ -33,7 +35,8 @@ final class LiveCollector: Sendable {
             store: store,
             configuration: CollectorConfiguration(
                 host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
-                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner))
+                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
+                authenticationThrottle: authenticationThrottle))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         Task { try await group.run() }

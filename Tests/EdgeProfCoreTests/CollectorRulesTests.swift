@@ -183,3 +183,31 @@ import Testing
         }
     }
 }
+
+/// The authentication throttle: counts failures per source in a window, blocks, forgets.
+@Suite struct AuthenticationThrottleTests {
+    @Test func aSourceIsBlockedAtTheLimitAndFreedAfterThePenalty() {
+        var throttle = AuthenticationThrottle(limit: 3, window: 10, penalty: 20)
+        let start = Date(timeIntervalSince1970: 1000)
+        throttle.recordFailure("a", at: start)
+        throttle.recordFailure("a", at: start + 11)
+        throttle.recordFailure("a", at: start + 12)
+        #expect(throttle.blocked("a", at: start + 12) == nil, "the first failure fell out of the window")
+        throttle.recordFailure("a", at: start + 13)
+        #expect(throttle.blocked("a", at: start + 13) == start + 33)
+        #expect(throttle.blocked("b", at: start + 13) == nil, "another source is not affected")
+        #expect(throttle.blocked("a", at: start + 33) == nil)
+        throttle.recordFailure("b", at: start)
+        throttle.recordFailure("b", at: start + 1)
+        throttle.recordSuccess("b")
+        throttle.recordFailure("b", at: start + 2)
+        #expect(throttle.blocked("b", at: start + 2) == nil, "a success starts afresh")
+    }
+
+    @Test func itTracksABoundedNumberOfSources() {
+        var throttle = AuthenticationThrottle(limit: 2, window: 60, penalty: 60, capacity: 100)
+        for index in 0..<10_000 { throttle.recordFailure("source-\(index)", at: Date(timeIntervalSince1970: Double(index))) }
+        throttle.recordFailure("source-9999", at: Date(timeIntervalSince1970: 10_000))
+        #expect(throttle.blocked("source-9999", at: Date(timeIntervalSince1970: 10_000)) != nil, "the newest sources are kept")
+    }
+}

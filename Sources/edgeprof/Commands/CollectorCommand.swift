@@ -41,10 +41,23 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Ed25519 key (edgeprof audit keygen) to sign GET /v1/audit/checkpoint with; keep it off the database host.", valueName: "file"))
     var auditKey: String?
 
+    @Option(help: "Seconds a client has to send a request's head (an idle connection closes after as long).")
+    var headerTimeout = 10
+
+    @Option(help: "Seconds a client has to send a request's whole body (408 after).")
+    var bodyTimeout = 60
+
+    @Option(help: "Failed authentications from one address within a minute before it is refused (429) for a minute.")
+    var authFailureLimit = 30
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard (1...600).contains(headerTimeout), (1...3600).contains(bodyTimeout) else {
+            throw ValidationError("--header-timeout must be 1 to 600 s and --body-timeout 1 to 3600 s")
+        }
+        guard authFailureLimit >= 1 else { throw ValidationError("--auth-failure-limit must be at least 1") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes") }
     }
@@ -61,9 +74,12 @@ struct CollectorServeCommand: AsyncParsableCommand {
         }
         let signer = try reportingErrors { () throws(AgentError) in try auditKey.map(AuditFiles.readKey) }
         let opened = try CollectorDatabase.open(store)
+        var tls: (String, String)?
+        if let tlsCert, let tlsKey { tls = (tlsCert, tlsKey) }
         let configuration = CollectorConfiguration(
-            host: host, port: port, maximumBodyBytes: maxBody, tls: tlsCert.map { ($0, tlsKey!) }, settings: settings,
-            auditSigner: signer)
+            host: host, port: port, maximumBodyBytes: maxBody, tls: tls, settings: settings, auditSigner: signer,
+            headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+            authenticationThrottle: AuthenticationThrottle(limit: authFailureLimit))
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host

@@ -1,0 +1,112 @@
+import EdgeProfCore
+import Foundation
+import Glibc
+import Testing
+
+/// Issue 13: 1000 connections with half-sent heads or bodies stayed open for minutes. A real
+/// socket on 127.0.0.1 sends part of a request and stops (or trickles): the collector must hang up
+/// or answer 408 within its timeouts, and keep serving others meanwhile.
+@Suite(.serialized) struct SlowClientTests {
+    /// A blocking TCP connection to the collector, with a receive timeout.
+    final class RawConnection: Sendable {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            var timeout = timeval(tv_sec: 8, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        func send(_ text: String) {
+            _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(socket, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+        }
+
+        /// What the server sent until it closed the connection (or the receive timeout passed).
+        func readUntilClosed() -> (text: String, closed: Bool) {
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                if count == 0 { return (String(decoding: received, as: UTF8.self), true) }
+                if count < 0 { return (String(decoding: received, as: UTF8.self), false) }
+                received += buffer.prefix(count)
+            }
+        }
+
+        /// `readUntilClosed` on its own thread: a blocking read must not hold one of the few
+        /// cooperative threads the collector under test runs on.
+        func closed() async -> (text: String, closed: Bool) {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: self.readUntilClosed()) }.start()
+            }
+        }
+
+        /// Sends `text` `times` times, `interval` apart, on its own thread.
+        func trickle(_ text: String, times: Int, interval: useconds_t) {
+            Thread {
+                for _ in 0..<times {
+                    usleep(interval)
+                    self.send(text)
+                }
+            }.start()
+        }
+
+        deinit { close(socket) }
+    }
+
+    @Test func aHalfSentHeadIsCutOffAndOthersAreStillServed() async throws {
+        let collector = try await LiveCollector.start(headerTimeout: .seconds(1), bodyTimeout: .seconds(2))
+        defer { Task { await collector.stop() } }
+        let started = ContinuousClock.now
+        let stalled = try (0..<50).map { _ in try RawConnection(port: collector.port) }
+        for connection in stalled { connection.send("GET /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ept_") }
+        #expect(try await collector.request(.GET, "/healthz").status == 200, "the others are served meanwhile")
+        for connection in stalled {
+            let (_, closed) = await connection.closed()
+            #expect(closed, "a half-sent head is cut off")
+        }
+        #expect(ContinuousClock.now - started < .seconds(6), "within the header timeout, not minutes")
+    }
+
+    @Test func aTrickledBodyIsAnswered408WithinTheBodyTimeout() async throws {
+        let collector = try await LiveCollector.start(headerTimeout: .seconds(1), bodyTimeout: .seconds(2))
+        defer { Task { await collector.stop() } }
+        let connection = try RawConnection(port: collector.port)
+        connection.send(
+            "POST /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(collector.agentToken)\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")
+        let started = ContinuousClock.now
+        connection.trickle(" ", times: 8, interval: 400_000)
+        let (answer, _) = await connection.closed()
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+        #expect(answer.contains("body-timeout"))
+        #expect(ContinuousClock.now - started < .seconds(4))
+    }
+}
+
+extension SlowClientTests {
+    /// A source guessing tokens is refused for a while before any token is looked up; health and
+    /// metrics stay open, and a valid token from that source waits its turn too.
+    @Test func aSourceThatKeepsFailingAuthenticationIsThrottled() async throws {
+        let collector = try await LiveCollector.start(authenticationThrottle: AuthenticationThrottle(limit: 5, window: 60, penalty: 30))
+        defer { Task { await collector.stop() } }
+        #expect(try await collector.request(.GET, "/v1/runs", token: collector.personToken).status == 200)
+        for guess in 0..<5 {
+            let token = "ept_\(String(format: "%012x", guess))_" + String(repeating: "0", count: 48)
+            #expect(try await collector.request(.GET, "/v1/runs", token: token).status == 401)
+        }
+        let throttled = try await collector.request(.GET, "/v1/runs", token: collector.personToken)
+        #expect(throttled.status == 429 && throttled.errorCode == "too-many-failures", "\(throttled.body)")
+        #expect(throttled.errorMessage?.contains("try again in 30 s") == true, "\(throttled.body)")
+        #expect(try await collector.request(.GET, "/healthz").status == 200)
+        let metrics = try await collector.request(.GET, "/metrics").body
+        #expect(metrics.contains("edgeprof_http_refusals_total{status=\"429\"} 1") && metrics.contains("edgeprof_http_refusals_total{status=\"401\"} 5"))
+    }
+}
