@@ -30,8 +30,9 @@ public struct CollectorApplication: Sendable {
             store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance,
             throttle: ThrottleGate(configuration.authenticationThrottle))
         for route in CollectorRoute.allCases {
+            let access = route == .metrics && configuration.metricsNeedToken ? AccessRule.anyToken : route.access
             router.on(RouterPath(route.path), method: route.method) { request, context in
-                let grant = try await handlers.authorize(request, route.access, from: context.clientAddress)
+                let grant = try await handlers.authorize(request, access, from: context.clientAddress)
                 return try await handlers.respond(route, request: request, context: context, grant: grant)
             }
         }

@@ -16,6 +16,8 @@ public struct CollectorConfiguration: Sendable {
     /// its whole body: slow or stalled clients cannot hold connections.
     public var headerTimeout: Duration
     public var bodyTimeout: Duration
+    /// `GET /metrics` answers only with a valid token (any kind).
+    public var metricsNeedToken: Bool
     /// How many failed authentications a source gets before it is refused for a while.
     public var authenticationThrottle: AuthenticationThrottle
     /// Signs the audit checkpoints `GET /v1/audit/checkpoint` serves (`--audit-key`).
@@ -25,8 +27,9 @@ public struct CollectorConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,
         settings: CollectorSettings = CollectorSettings(), webhookRetry: RetrySchedule = RetrySchedule(base: 1, cap: 300),
         auditSigner: AuditSigner? = nil, headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
-        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle()
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(), metricsNeedToken: Bool = false
     ) {
+        self.metricsNeedToken = metricsNeedToken
         self.authenticationThrottle = authenticationThrottle
         self.auditSigner = auditSigner
         self.headerTimeout = headerTimeout

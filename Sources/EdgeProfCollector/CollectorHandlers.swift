@@ -58,8 +58,8 @@ struct CollectorHandlers: Sendable {
             if let counts = try? await store.liveAlertCounts() { metrics.recordLiveAlerts(counts) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         case .uploadRun: return try await uploadRun(request, context: context, grant: grant!)
-        case .listRuns: return try await listRuns(request)
-        case .getRun: return try await getRun(context)
+        case .listRuns: return try await listRuns(request, grant: grant)
+        case .getRun: return try await getRun(context, grant: grant)
         case .listModels: return try json(await storeCall { () async throws(StoreError) in try await store.models() })
         case .reportAgent: return try await reportAgent(request, context: context, grant: grant!)
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
@@ -111,7 +111,8 @@ struct CollectorHandlers: Sendable {
         return try json(receipt, status: receipt.duplicate ? .ok : .created)
     }
 
-    private func listRuns(_ request: Request) async throws -> Response {
+    /// Runs in pages; an agent token sees its own bench's runs only.
+    private func listRuns(_ request: Request, grant: TokenGrant?) async throws -> Response {
         let parameters = request.uri.queryParameters
         var query = RunQuery()
         for (key, _) in parameters where !["model", "deviceClass", "bench", "after", "limit"].contains(String(key)) {
@@ -136,6 +137,12 @@ struct CollectorHandlers: Sendable {
             }
             query.limit = value
         }
+        if let grant, grant.kind == .agent, let own = grant.bench {
+            if let asked = query.bench, asked != own {
+                throw APIError(.forbidden, "forbidden", "token \(grant.id) is bench \(own)'s agent token and reads that bench's runs only, not \(asked)'s")
+            }
+            query.bench = own
+        }
         let page = try await storeCall { () async throws(StoreError) in try await store.runs(query) }
         struct RunPage: Encodable {
             var runs: [CollectedRunSummary]
@@ -145,10 +152,18 @@ struct CollectorHandlers: Sendable {
         return try json(RunPage(runs: summaries, next: summaries.count == query.limit ? summaries.last?.id : nil))
     }
 
-    private func getRun(_ context: CollectorRequestContext) async throws -> Response {
+    /// One run; an agent token reads its own bench's runs only (others are not found).
+    private func getRun(_ context: CollectorRequestContext, grant: TokenGrant?) async throws -> Response {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0 else {
             throw APIError(.badRequest, "invalid-parameter", "a run id is a whole number ≥ 1, not \(text)")
+        }
+        if let grant, grant.kind == .agent, let own = grant.bench {
+            let query = RunQuery(bench: own, after: id - 1, limit: 1)
+            guard let found = try await storeCall({ () async throws(StoreError) in try await store.runs(query) }).first, found.0.id == id else {
+                throw APIError(.notFound, "no-such-run", "bench \(own) has no run \(id); GET /v1/runs lists its runs")
+            }
+            return try json(found.0)
         }
         guard let stored = try await storeCall({ () async throws(StoreError) in try await store.run(id: id) }) else {
             throw APIError(.notFound, "no-such-run", "there is no run \(id); GET /v1/runs lists them")

@@ -15,13 +15,14 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     public init(path: String) throws(StoreError) {
         location = path
         do {
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try PrivateDatabaseFile.prepare(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw .unavailable(location: path, reason: error.message ?? error.description)
         } catch {

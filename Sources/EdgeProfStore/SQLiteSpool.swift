@@ -11,13 +11,14 @@ public final class SQLiteSpool: Sendable {
     public init(path: String) throws(StoreError) {
         location = path
         do {
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try PrivateDatabaseFile.prepare(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try Self.migrator.migrate(queue)
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw .unavailable(location: path, reason: error.message ?? error.description)
         } catch {

@@ -23,7 +23,7 @@ final class LiveCollector: Sendable {
     static func start(
         on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
-        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000)
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false
     ) async throws -> LiveCollector {
         let fixture = try await StoreUnderTest.make(kind)
         let store = fixture.store
@@ -36,7 +36,7 @@ final class LiveCollector: Sendable {
             configuration: CollectorConfiguration(
                 host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
                 webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
-                authenticationThrottle: authenticationThrottle))
+                authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         Task { try await group.run() }

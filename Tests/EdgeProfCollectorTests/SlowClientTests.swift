@@ -21,7 +21,7 @@ import Testing
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-            var timeout = timeval(tv_sec: 8, tv_usec: 0)
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
 
@@ -73,7 +73,7 @@ import Testing
             let (_, closed) = await connection.closed()
             #expect(closed, "a half-sent head is cut off")
         }
-        #expect(ContinuousClock.now - started < .seconds(6), "within the header timeout, not minutes")
+        #expect(ContinuousClock.now - started < .seconds(30), "soon after the header timeout (1 s here), not minutes")
     }
 
     @Test func aTrickledBodyIsAnswered408WithinTheBodyTimeout() async throws {
@@ -87,7 +87,7 @@ import Testing
         let (answer, _) = await connection.closed()
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
         #expect(answer.contains("body-timeout"))
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(20), "soon after the body timeout (2 s here)")
     }
 }
 

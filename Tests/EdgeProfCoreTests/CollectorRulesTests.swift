@@ -32,7 +32,10 @@ import Testing
         #expect(throws: AccessDenial(status: 403, description: "token a belongs to bench b1 and may not upload runs of bench b2")) {
             try CollectorAccess.checkUpload(bench: "b2", grant: agent)
         }
-        try CollectorAccess.checkUpload(bench: "anything", grant: person)
+        try CollectorAccess.checkUpload(bench: "b1", grant: agent)
+        #expect(throws: AccessDenial.self, "bench binding applies whatever the token kind: a person's token names no bench") {
+            try CollectorAccess.checkUpload(bench: "anything", grant: person)
+        }
     }
 
     static func upload() -> RunUpload {

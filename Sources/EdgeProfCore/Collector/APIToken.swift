@@ -64,7 +64,7 @@ public enum AccessRule: String, Sendable, Codable {
     case open
     /// Any valid token (reads).
     case anyToken = "token"
-    /// A token that may upload runs (agent tokens, and people's).
+    /// A token that may upload runs (then only for the bench it is bound to).
     case ingest
     /// A person's token: governance and alert acknowledgement act as that actor.
     case person
@@ -100,9 +100,15 @@ public enum CollectorAccess {
         }
     }
 
-    /// An agent token uploads for its own bench only.
+    /// Runs and agent reports come from a bench's own token: whatever its kind, a token uploads
+    /// for the bench it is bound to and no other, and a token bound to no bench uploads nothing.
     public static func checkUpload(bench: String, grant: TokenGrant) throws(AccessDenial) {
-        if let own = grant.bench, own != bench {
+        guard let own = grant.bench else {
+            throw AccessDenial(
+                status: 403,
+                description: "token \(grant.id) is bound to no bench and may not upload for bench \(bench): uploads come from the bench's agent token (edgeprof collector token create --bench \(bench))")
+        }
+        if own != bench {
             throw AccessDenial(status: 403, description: "token \(grant.id) belongs to bench \(own) and may not upload runs of bench \(bench)")
         }
     }

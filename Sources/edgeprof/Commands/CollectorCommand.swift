@@ -50,6 +50,9 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Option(help: "Failed authentications from one address within a minute before it is refused (429) for a minute.")
     var authFailureLimit = 30
 
+    @Flag(help: "GET /metrics answers only with a valid token (give Prometheus one as its bearer token).")
+    var metricsNeedToken = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -79,7 +82,7 @@ struct CollectorServeCommand: AsyncParsableCommand {
         let configuration = CollectorConfiguration(
             host: host, port: port, maximumBodyBytes: maxBody, tls: tls, settings: settings, auditSigner: signer,
             headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
-            authenticationThrottle: AuthenticationThrottle(limit: authFailureLimit))
+            authenticationThrottle: AuthenticationThrottle(limit: authFailureLimit), metricsNeedToken: metricsNeedToken)
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host
