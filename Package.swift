@@ -107,7 +107,7 @@ let package = Package(
         .target(name: "CEdgeProfBenchBaseline"),
         .executableTarget(
             name: "edgeprof-bench",
-            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfHardware", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
+            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfHardware", "EdgeProfSim", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),

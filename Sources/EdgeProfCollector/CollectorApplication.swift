@@ -70,7 +70,8 @@ public struct CollectorApplication: Sendable {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         if let prepare { application.beforeServerStarts(perform: prepare) }
-        let webhooks = WebhookDispatcher(store: store, retry: configuration.webhookRetry, logger: logger, poll: .milliseconds(500))
+        let webhooks = WebhookDispatcher(
+            store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
         return ServiceGroup(
             configuration: .init(services: services + [application, webhooks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }

@@ -33,6 +33,15 @@ struct CollectorHandlers: Sendable {
         }
     }
 
+    /// `X-EdgeProf-Spool-Depth`: how many runs still wait on the uploading agent.
+    static let spoolDepthHeader = HTTPField.Name("X-EdgeProf-Spool-Depth")
+
+    /// The grant of a route that needs one (authorize has refused the request without it).
+    static func required(_ grant: TokenGrant?) throws -> TokenGrant {
+        guard let grant else { throw APIError(.unauthorized, "unauthorized", "this route needs an API token: send `Authorization: Bearer ept_…`") }
+        return grant
+    }
+
     private func grant(for request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
         let header = request.headers[.authorization]
         var grant: TokenGrant?
@@ -57,16 +66,19 @@ struct CollectorHandlers: Sendable {
         case .metrics:
             if let counts = try? await store.liveAlertCounts() { metrics.recordLiveAlerts(counts) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
-        case .uploadRun: return try await uploadRun(request, context: context, grant: grant!)
+        case .uploadRun: return try await uploadRun(request, context: context, grant: try Self.required(grant))
         case .listRuns: return try await listRuns(request, grant: grant)
         case .getRun: return try await getRun(context, grant: grant)
+        case .runFindings: return try await runFindings(context, grant: grant)
         case .listModels: return try json(await storeCall { () async throws(StoreError) in try await store.models() })
-        case .reportAgent: return try await reportAgent(request, context: context, grant: grant!)
+        case .reportAgent: return try await reportAgent(request, context: context, grant: try Self.required(grant))
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
         case .listAlerts: return try await listAlerts(request)
-        case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: grant!)
+        case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: try Self.required(grant))
+        case .listDeliveries: return try await listDeliveries(request)
+        case .resendDelivery: return try await resendDelivery(context, grant: grant)
         case .listBaselines: return try json(await storeCall { () async throws(StoreError) in try await store.baselinePins() })
-        case .pinBaseline: return try await pinBaseline(request, grant: grant!)
+        case .pinBaseline: return try await pinBaseline(request, grant: try Self.required(grant))
         case .unpinBaseline: return try await unpinBaseline(request)
         default:
             let body = route.hasBody ? try await jsonBody(request) : nil
@@ -91,7 +103,7 @@ struct CollectorHandlers: Sendable {
             metrics.recordIngest(outcome: "rejected", duration: ContinuousClock.now - started)
             throw error
         }
-        let report = request.headers[HTTPField.Name("X-EdgeProf-Spool-Depth")!].flatMap(Int.init).flatMap { depth in
+        let report = Self.spoolDepthHeader.flatMap { request.headers[$0] }.flatMap(Int.init).flatMap { depth in
             depth >= 0 ? AgentReport(bench: upload.bench, spoolDepth: depth, reportedAt: Date()) : nil
         }
         let receipt: RunReceipt
@@ -171,6 +183,17 @@ struct CollectorHandlers: Sendable {
         return try json(stored)
     }
 
+    /// The run's monitoring findings, under the same bench rule as the run itself.
+    private func runFindings(_ context: CollectorRequestContext, grant: TokenGrant?) async throws -> Response {
+        _ = try await getRun(context, grant: grant)
+        let text = context.parameters.get("id") ?? ""
+        let id = Int64(text) ?? 0
+        guard let findings = try await storeCall({ () async throws(StoreError) in try await store.findings(runID: id) }) else {
+            throw APIError(.notFound, "not-judged", "run \(id) was not judged: it is part of its device's baseline, or monitoring has not seen it")
+        }
+        return try json(findings)
+    }
+
     private func listAlerts(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         for (key, _) in parameters where !["state", "limit"].contains(String(key)) {
@@ -191,6 +214,37 @@ struct CollectorHandlers: Sendable {
             limit = value
         }
         return try json(await storeCall { () async throws(StoreError) in try await store.alerts(state: state, limit: limit) })
+    }
+
+    private func listDeliveries(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        for (key, _) in parameters where !["state", "limit"].contains(String(key)) {
+            throw APIError(.badRequest, "unknown-parameter", "unknown query parameter \(key); use state or limit")
+        }
+        let text = parameters["state"].map(String.init) ?? WebhookDeliveryState.dead.rawValue
+        guard let state = WebhookDeliveryState(rawValue: text) else {
+            throw APIError(.badRequest, "invalid-parameter", "state must be one of \(WebhookDeliveryState.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+        }
+        var limit = 100
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw APIError(.badRequest, "invalid-parameter", "limit must be a whole number from 1 to 500, not \(text)")
+            }
+            limit = value
+        }
+        return try json(try await storeCall { () async throws(StoreError) in try await store.webhookDeliveries(state: state, limit: limit) })
+    }
+
+    private func resendDelivery(_ context: CollectorRequestContext, grant: TokenGrant?) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), id > 0 else {
+            throw APIError(.badRequest, "invalid-parameter", "a delivery id is a whole number ≥ 1, not \(text)")
+        }
+        guard try await storeCall({ () async throws(StoreError) in try await store.resendWebhook(id: id, at: Date()) }) else {
+            throw APIError(.notFound, "no-such-delivery", "there is no dead delivery \(id); GET /v1/webhooks/deliveries?state=dead lists them")
+        }
+        context.logger.info("webhook delivery \(id) re-sent by \(grant?.actor ?? "?")")
+        return Response(status: .accepted)
     }
 
     private func acknowledgeAlert(_ context: CollectorRequestContext, grant: TokenGrant) async throws -> Response {

@@ -15,11 +15,11 @@ struct CollectorMonitor: Sendable {
         let key = MonitorKey(stored)
         let monitor = settings.monitor
         do {
-            let recentRuns = max(monitor.errorWindow, monitor.p95ConsecutiveRuns)
+            let recentRuns = MonitorReplay.recentRuns(monitor) + max(monitor.confirmRuns, monitor.clearRuns)
             guard let history = try await store.monitorHistory(key, runID: stored.id, baselineRuns: monitor.baselineRuns, recentRuns: recentRuns) else {
                 return
             }
-            let findings = MonitorEvaluation.evaluate(current: stored, baseline: history.baseline, recent: history.recent, settings: monitor)
+            let findings = MonitorConfirmation.confirm(history: Self.findingHistory(history, settings: monitor), settings: monitor)
             let events = try await store.applyFindings(findings, key: key, runID: stored.id, at: Date(), webhooks: settings.webhooks)
             for event in events {
                 logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(event.alert.rule.rawValue) for \(key): \(event.alert.finding.summary)")
@@ -27,6 +27,20 @@ struct CollectorMonitor: Sendable {
             metrics.recordLiveAlerts(try await store.liveAlertCounts())
         } catch {
             logger.error("monitoring run \(stored.id) of \(key) failed: \(error.description)")
+        }
+    }
+
+    /// The findings of the device's latest runs that are not in its baseline, oldest first,
+    /// each judged as it was when it arrived (against the same baseline and its own past).
+    static func findingHistory(_ history: (baseline: [StoredRun], recent: [StoredRun]), settings: MonitorSettings) -> [[MonitorFinding]] {
+        let depth = max(settings.confirmRuns, settings.clearRuns)
+        let baselineIDs = Set(history.baseline.map(\.id))
+        let window = MonitorReplay.recentRuns(settings)
+        return history.recent.indices.suffix(depth).compactMap { index in
+            let run = history.recent[index]
+            guard !baselineIDs.contains(run.id) else { return nil }
+            let recent = Array(history.recent[...index].suffix(window))
+            return MonitorEvaluation.evaluate(current: run, baseline: history.baseline, recent: recent, settings: settings)
         }
     }
 }

@@ -10,11 +10,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case uploadRun
     case listRuns
     case getRun
+    case runFindings
     case listModels
     case reportAgent
     case listAgents
     case listAlerts
     case acknowledgeAlert
+    case listDeliveries
+    case resendDelivery
     case listBaselines
     case pinBaseline
     case unpinBaseline
@@ -46,7 +49,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
 
     var method: HTTPRequest.Method {
         switch self {
-        case .uploadRun, .reportAgent, .acknowledgeAlert, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
+        case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
         case .unpinBaseline: .delete
@@ -62,11 +65,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .metrics: "/metrics"
         case .uploadRun, .listRuns: "/v1/runs"
         case .getRun: "/v1/runs/:id"
+        case .runFindings: "/v1/runs/:id/findings"
         case .listModels: "/v1/models"
         case .reportAgent: "/v1/agents/report"
         case .listAgents: "/v1/agents"
         case .listAlerts: "/v1/alerts"
         case .acknowledgeAlert: "/v1/alerts/:id/ack"
+        case .listDeliveries: "/v1/webhooks/deliveries"
+        case .resendDelivery: "/v1/webhooks/deliveries/:id/resend"
         case .listBaselines, .pinBaseline, .unpinBaseline: "/v1/baselines"
         case .modelHistory: "/v1/models/:name/history"
         case .modelGates: "/v1/models/:name/:version/gates"
@@ -106,8 +112,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         switch self {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent: .ingest
-        case .listRuns, .getRun, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
-        case .acknowledgeAlert, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
+        case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
+        case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint: .anyToken
@@ -118,7 +124,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var mutates: Bool { method != .get && self != .gateCheck }
 
     /// Whether the route takes a JSON body.
-    var hasBody: Bool { method == .post && self != .acknowledgeAlert }
+    var hasBody: Bool { method == .post && ![.acknowledgeAlert, .resendDelivery].contains(self) }
 
     var summary: String {
         switch self {
@@ -128,11 +134,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun: "Upload one run with its raw readings. Idempotent by idempotencyKey: 201 stored, 200 already stored."
         case .listRuns: "Runs in id order, filtered by model, deviceClass or bench; page with after and limit."
         case .getRun: "One run with every iteration's and token's device ticks."
+        case .runFindings: "What monitoring found on one run, rule by rule: FIRING, CLEAR or INCONCLUSIVE with the reason (a baseline run has none)."
         case .listModels: "The registered model versions."
         case .reportAgent: "An agent reports its spool depth (the runs waiting to be uploaded)."
         case .listAgents: "What each agent last reported."
         case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
         case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
+        case .listDeliveries: "Webhook deliveries by state (pending, delivered, dead), newest first: the dead-letter list is state=dead."
+        case .resendDelivery: "Put a dead webhook delivery back in the queue with fresh attempts (after the receiver is fixed)."
         case .listBaselines: "The baselines people pinned, per device (the others use their first complete runs)."
         case .pinBaseline: "Pin chosen complete runs of one model version on one device as its baseline (replaces an earlier pin)."
         case .unpinBaseline: "Return a device to its automatic baseline (its first complete runs)."

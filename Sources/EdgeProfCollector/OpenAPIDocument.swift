@@ -61,6 +61,10 @@ enum OpenAPIDocument {
             operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
             responses["200"] = json(["type": "object", "description": "the stored run: model, context and the recorded run with raw ticks"])
             responses["404"] = error("no such run")
+        case .runFindings:
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            responses["200"] = json(["type": "array", "items": ["type": "object"]])
+            responses["404"] = error("no such run, or it was not judged (a baseline run)")
         case .listModels:
             responses["200"] = json(["type": "array", "items": ref("Model")])
         case .reportAgent:
@@ -75,6 +79,16 @@ enum OpenAPIDocument {
                 query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "at most this many, 100 by default"),
             ]
             responses["200"] = json(["type": "array", "items": ref("Alert")])
+        case .listDeliveries:
+            operation["parameters"] = [
+                query("state", ["type": "string", "enum": WebhookDeliveryState.allCases.map(\.rawValue)], "dead (the default), pending or delivered"),
+                query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "at most this many, 100 by default"),
+            ]
+            responses["200"] = json(["type": "array", "items": ["type": "object"]])
+        case .resendDelivery:
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            responses["202"] = ["description": "queued again"]
+            responses["404"] = error("no such dead delivery")
         case .listBaselines:
             responses["200"] = json(["type": "array", "items": ref("BaselinePin")])
         case .pinBaseline:
@@ -138,7 +152,7 @@ enum OpenAPIDocument {
             responses["403"] = error("the token may not do this")
             responses["503"] = error("the database is unreachable; retry")
         }
-        if route.hasBody || [.listRuns, .getRun, .listAlerts, .modelCard, .unpinBaseline].contains(route) {
+        if route.hasBody || [.listRuns, .getRun, .runFindings, .listAlerts, .modelCard, .unpinBaseline, .listDeliveries, .resendDelivery].contains(route) {
             responses["400"] = error("malformed request")
         }
         operation["responses"] = responses

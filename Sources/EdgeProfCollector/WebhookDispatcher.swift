@@ -5,11 +5,16 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Delivers queued alert events to their webhooks: POST JSON, 2xx is delivered, anything else is
-/// retried with backoff. The queue is in the store, so a restart loses no event.
+/// Delivers queued alert events to their webhooks: POST JSON signed with the webhook's secret
+/// (`X-EdgeProf-Signature`) and its configured headers. 2xx is delivered; 408, 429, 5xx and network
+/// failures are retried with backoff up to the webhook's attempts; other answers, the last failed
+/// attempt and a webhook no longer configured move the delivery to the dead-letter list, so one
+/// receiver's bad answer never blocks its later events. The queue is in the store, so a restart
+/// loses no event.
 struct WebhookDispatcher: Service {
     let store: any CollectorStore
     let retry: RetrySchedule
+    let webhooks: [WebhookTarget]
     let logger: Logger
     let poll: Duration
 
@@ -36,30 +41,50 @@ struct WebhookDispatcher: Service {
             return
         }
         for delivery in due {
-            var request = HTTPClientRequest(url: delivery.url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "User-Agent", value: "edgeprof-collector/\(EdgeProfVersion.current)")
-            request.body = .bytes(ByteBuffer(bytes: delivery.body))
-            var failure: String?
-            do {
-                let response = try await Self.http.execute(request, timeout: .seconds(10))
-                _ = try? await response.body.collect(upTo: 1 << 16)
-                if !(200..<300).contains(Int(response.status.code)) { failure = "HTTP \(response.status.code)" }
-            } catch {
-                failure = "\(error)"
+            guard let target = webhooks.first(where: { $0.url == delivery.url }) else {
+                await settle(delivery, .dead("the webhook is no longer configured; add it back, then re-send"))
+                continue
             }
-            do {
-                if let failure {
-                    let wait = retry.delay(afterFailures: delivery.attempts + 1, unit: Double.random(in: 0..<1))
-                    try await store.markWebhookFailed(id: delivery.id, error: failure, next: Date().addingTimeInterval(wait))
-                    logger.warning("webhook \(delivery.url) failed (\(failure)); retry in \(Int(wait.rounded())) s")
-                } else {
-                    try await store.markWebhookDelivered(id: delivery.id, at: Date())
-                }
-            } catch {
-                logger.error("webhook queue not updated: \(error.description)")
+            let (status, failure) = await send(delivery, to: target)
+            await settle(delivery, WebhookPolicy.outcome(status: status, failure: failure, attempt: delivery.attempts + 1, maximumAttempts: target.maximumAttempts))
+        }
+    }
+
+    private func send(_ delivery: WebhookDelivery, to target: WebhookTarget) async -> (status: Int?, failure: String?) {
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        for (name, value) in target.headers.sorted(by: { $0.key < $1.key }) { request.headers.add(name: name, value: value) }
+        let timestamp = Int(Date().timeIntervalSince1970)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "edgeprof-collector/\(EdgeProfVersion.current)")
+        request.headers.add(name: "X-EdgeProf-Delivery", value: String(delivery.id))
+        request.headers.add(name: "X-EdgeProf-Timestamp", value: String(timestamp))
+        request.headers.add(name: "X-EdgeProf-Signature", value: WebhookPolicy.signature(body: delivery.body, secret: target.secret, timestamp: timestamp))
+        request.body = .bytes(ByteBuffer(bytes: delivery.body))
+        do {
+            let response = try await Self.http.execute(request, timeout: .seconds(10))
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return (Int(response.status.code), nil)
+        } catch {
+            return (nil, "\(error)")
+        }
+    }
+
+    private func settle(_ delivery: WebhookDelivery, _ outcome: WebhookPolicy.Outcome) async {
+        do {
+            switch outcome {
+            case .delivered:
+                try await store.markWebhookDelivered(id: delivery.id, at: Date())
+            case .retry(let reason):
+                let wait = retry.delay(afterFailures: delivery.attempts + 1, unit: Double.random(in: 0..<1))
+                try await store.markWebhookFailed(id: delivery.id, error: reason, next: Date().addingTimeInterval(wait))
+                logger.warning("webhook \(delivery.url) failed (\(reason)); retry in \(Int(wait.rounded())) s")
+            case .dead(let reason):
+                try await store.markWebhookDead(id: delivery.id, error: reason, at: Date())
+                logger.error("webhook delivery \(delivery.id) to \(delivery.url) is dead: \(reason); `edgeprof alerts resend \(delivery.id)` sends it again")
             }
+        } catch {
+            logger.error("webhook queue not updated: \(error.description)")
         }
     }
 }

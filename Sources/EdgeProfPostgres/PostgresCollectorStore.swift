@@ -49,6 +49,10 @@ public final class PostgresCollectorStore: CollectorStore {
             for try await version in try await connection.query("SELECT version FROM edgeprof_migration", logger: self.logger).decode(Int.self) {
                 applied.insert(version)
             }
+            let known = PostgresSchema.migrations.map(\.version).max() ?? 0
+            if let newest = applied.max(), newest > known {
+                throw StoreError.newerSchema(location: self.location, found: String(newest), known: String(known))
+            }
             for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)

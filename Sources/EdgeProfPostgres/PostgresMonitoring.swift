@@ -81,12 +81,13 @@ extension PostgresCollectorStore {
     }
 
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
-        let unchanged = try await withConnection("read the alerts of \(key)") { connection in
-            AlertPlanner.plan(findings: findings, live: try await Self.liveAlerts(key, connection, self.logger)).isEmpty
-        }
-        if unchanged { return [] }
-        return try await transaction("update the alerts of \(key)") { connection in
+        try await transaction("update the alerts of \(key)") { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("\(key.model)|\(key.deviceClass)|\(key.device)")))", logger: self.logger)
+            try await connection.query(
+                """
+                INSERT INTO run_finding (run_id, json) VALUES (\(runID), \(try Self.json(findings)))
+                ON CONFLICT (run_id) DO UPDATE SET json = excluded.json
+                """, logger: self.logger)
             let changes = AlertPlanner.plan(findings: findings, live: try await Self.liveAlerts(key, connection, self.logger))
             var events: [AlertEvent] = []
             for finding in changes.opened {
@@ -146,6 +147,15 @@ extension PostgresCollectorStore {
         }
     }
 
+    public func findings(runID: Int64) async throws(StoreError) -> [MonitorFinding]? {
+        try await withConnection("read the findings of run \(runID)") { connection in
+            for try await json in try await connection.query("SELECT json FROM run_finding WHERE run_id = \(runID)", logger: self.logger).decode(String.self) {
+                return try PostgresCollectorStore.decodeJSON(json) as [MonitorFinding]
+            }
+            return nil
+        }
+    }
+
     public func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int] {
         try await withConnection("count alerts") { connection in
             var counts: [AlertSeverity: Int] = [:]
@@ -165,8 +175,9 @@ extension PostgresCollectorStore {
             var deliveries: [WebhookDelivery] = []
             for try await (id, url, body, attempts) in try await connection.query(
                 """
-                SELECT id, url, body, attempts FROM webhook_outbox AS o WHERE delivered_at IS NULL AND next_attempt_at <= \(now)
-                  AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.id < o.id)
+                SELECT id, url, body, attempts FROM webhook_outbox AS o WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= \(now)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.dead_at IS NULL AND e.id < o.id)
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: self.logger
             ).decode((Int64, String, Data, Int64).self) {
@@ -190,6 +201,50 @@ extension PostgresCollectorStore {
         try await withConnection("reschedule webhook delivery \(id)") { connection in
             try await connection.query(
                 "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(next) WHERE id = \(id)", logger: self.logger)
+        }
+    }
+
+    public func markWebhookDead(id: Int64, error: String, at time: Date) async throws(StoreError) {
+        try await withConnection("move webhook delivery \(id) to the dead letters") { connection in
+            try await connection.query(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = \(error), dead_at = \(time) WHERE id = \(id)", logger: self.logger)
+        }
+    }
+
+    public func webhookDeliveries(state: WebhookDeliveryState, limit: Int) async throws(StoreError) -> [WebhookDeliveryRecord] {
+        try await withConnection("list webhook deliveries") { connection in
+            var records: [WebhookDeliveryRecord] = []
+            let rows = try await connection.query(
+                """
+                SELECT id, alert_id, event, url, attempts, created_at, delivered_at, dead_at, last_error FROM webhook_outbox
+                WHERE (\(state.rawValue) = 'pending' AND delivered_at IS NULL AND dead_at IS NULL)
+                   OR (\(state.rawValue) = 'delivered' AND delivered_at IS NOT NULL)
+                   OR (\(state.rawValue) = 'dead' AND dead_at IS NOT NULL AND delivered_at IS NULL)
+                ORDER BY id DESC LIMIT \(limit)
+                """, logger: self.logger)
+            for try await (id, alert, event, url, attempts, created, delivered, dead, error) in rows.decode(
+                (Int64, Int64, String, String, Int64, Date, Date?, Date?, String?).self)
+            {
+                records.append(WebhookDeliveryRecord(
+                    id: id, alertID: alert, event: event, url: url, attempts: Int(attempts), createdAt: created, deliveredAt: delivered, deadAt: dead,
+                    lastError: error))
+            }
+            return records
+        }
+    }
+
+    public func resendWebhook(id: Int64, at time: Date) async throws(StoreError) -> Bool {
+        try await withConnection("re-send webhook delivery \(id)") { connection in
+            var found = false
+            for try await _ in try await connection.query(
+                """
+                UPDATE webhook_outbox SET dead_at = NULL, attempts = 0, next_attempt_at = \(time)
+                WHERE id = \(id) AND dead_at IS NOT NULL AND delivered_at IS NULL RETURNING id
+                """, logger: self.logger
+            ).decode(Int64.self) {
+                found = true
+            }
+            return found
         }
     }
 

@@ -171,5 +171,9 @@ enum PostgresSchema {
                 revoked_at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL)
             """,
         ]),
+        // Webhook deliveries end in a dead-letter list instead of blocking their URL for good.
+        (9, ["ALTER TABLE webhook_outbox ADD COLUMN dead_at TIMESTAMPTZ"]),
+        // Every judged run keeps its findings, inconclusive ones included.
+        (10, ["CREATE TABLE run_finding (run_id BIGINT PRIMARY KEY REFERENCES run, json TEXT NOT NULL)"]),
     ]
 }

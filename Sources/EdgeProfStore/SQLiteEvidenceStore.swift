@@ -20,6 +20,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
             pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.refuseNewer(pool, location: path)
             try Schema.migrator.migrate(pool)
         } catch let error as StoreError {
             throw error

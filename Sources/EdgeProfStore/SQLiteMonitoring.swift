@@ -62,11 +62,10 @@ extension SQLiteCollectorStore {
     }
 
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
-        let unchanged = try await read("read the alerts of \(key)") { db in
-            AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db)).isEmpty
-        }
-        if unchanged { return [] }
-        return try await write("update the alerts of \(key)") { db in
+        try await write("update the alerts of \(key)") { db in
+            try db.execute(
+                sql: "INSERT INTO run_finding (run_id, json) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET json = excluded.json",
+                arguments: [runID, try JSONColumn.encode(findings)])
             let changes = AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db))
             var events: [AlertEvent] = []
             for finding in changes.opened {
@@ -121,6 +120,12 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func findings(runID: Int64) async throws(StoreError) -> [MonitorFinding]? {
+        try await read("read the findings of run \(runID)") { db in
+            try String.fetchOne(db, sql: "SELECT json FROM run_finding WHERE run_id = ?", arguments: [runID]).map { try JSONColumn.decode($0) }
+        }
+    }
+
     public func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int] {
         try await read("count alerts") { db in
             var counts: [AlertSeverity: Int] = [:]
@@ -136,8 +141,9 @@ extension SQLiteCollectorStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM webhook_outbox AS o WHERE delivered_at IS NULL AND next_attempt_at <= ?
-                      AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.id < o.id)
+                    SELECT * FROM webhook_outbox AS o WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ?
+                      AND NOT EXISTS (
+                        SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.dead_at IS NULL AND e.id < o.id)
                     ORDER BY id LIMIT ?
                     """,
                 arguments: [now, limit]
@@ -156,6 +162,37 @@ extension SQLiteCollectorStore {
             try db.execute(
                 sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                 arguments: [error, next, id])
+        }
+    }
+
+    public func markWebhookDead(id: Int64, error: String, at time: Date) async throws(StoreError) {
+        try await write("move webhook delivery \(id) to the dead letters") { db in
+            try db.execute(
+                sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?", arguments: [error, time, id])
+        }
+    }
+
+    public func webhookDeliveries(state: WebhookDeliveryState, limit: Int) async throws(StoreError) -> [WebhookDeliveryRecord] {
+        let condition = switch state {
+        case .pending: "delivered_at IS NULL AND dead_at IS NULL"
+        case .delivered: "delivered_at IS NOT NULL"
+        case .dead: "dead_at IS NOT NULL AND delivered_at IS NULL"
+        }
+        return try await read("list webhook deliveries") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhook_outbox WHERE \(condition) ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                WebhookDeliveryRecord(
+                    id: row["id"], alertID: row["alert_id"], event: row["event"], url: row["url"], attempts: row["attempts"], createdAt: row["created_at"],
+                    deliveredAt: row["delivered_at"], deadAt: row["dead_at"], lastError: row["last_error"])
+            }
+        }
+    }
+
+    public func resendWebhook(id: Int64, at time: Date) async throws(StoreError) -> Bool {
+        try await write("re-send webhook delivery \(id)") { db in
+            try db.execute(
+                sql: "UPDATE webhook_outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ? WHERE id = ? AND dead_at IS NOT NULL AND delivered_at IS NULL",
+                arguments: [time, id])
+            return db.changesCount == 1
         }
     }
 

@@ -1,8 +1,22 @@
+import EdgeProfCore
 import GRDB
 
 /// The database schema as a list of migrations. A migration is never modified once shipped:
 /// changes come as new migrations.
 enum Schema {
+    /// Refuses a database a newer edgeprof wrote: its migrations are unknown here, and reading
+    /// it as if they were not there could misread or damage what they changed.
+    static func refuseNewer(_ reader: some DatabaseReader, location: String) throws {
+        let migrator = migrator
+        let superseded = try reader.read { db in try migrator.hasBeenSuperseded(db) }
+        guard superseded else { return }
+        let known = Set(migrator.migrations)
+        let unknown = try reader.read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
+        }
+        throw StoreError.newerSchema(location: location, found: unknown.sorted().last ?? "?", known: migrator.migrations.last ?? "?")
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: registry and runs") { db in
@@ -286,6 +300,15 @@ enum Schema {
                 t.autoIncrementedPrimaryKey("id")
                 t.column("model_version_id", .integer).notNull().references("model_version")
                 t.column("revoked_at", .datetime).notNull()
+                t.column("json", .jsonText).notNull()
+            }
+        }
+        migrator.registerMigration("v15: webhook deliveries end in a dead-letter list") { db in
+            try db.alter(table: "webhook_outbox") { t in t.add(column: "dead_at", .datetime) }
+        }
+        migrator.registerMigration("v16: every judged run keeps its monitoring findings") { db in
+            try db.create(table: "run_finding") { t in
+                t.primaryKey("run_id", .integer).references("run")
                 t.column("json", .jsonText).notNull()
             }
         }

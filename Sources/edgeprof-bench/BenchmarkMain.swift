@@ -10,6 +10,7 @@ struct BenchmarkMain {
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
         if which == "all" || which == "ingest" { await IngestBenchmark.run() }
+        if which == "all" || which == "alerts" { AlertBenchmark.run() }
     }
 
     static func ppk2Pipeline() {

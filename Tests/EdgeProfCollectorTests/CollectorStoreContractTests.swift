@@ -144,7 +144,7 @@ import Testing
 
         let firing = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .firing, summary: "slow", value: 3, threshold: 2)
         let clear = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .clear, summary: "fine")
-        let hook = [WebhookTarget(url: "http://hooks/a"), WebhookTarget(url: "http://hooks/b", minimumSeverity: .high)]
+        let hook = [WebhookTarget(url: "http://hooks/a", secret: "s"), WebhookTarget(url: "http://hooks/b", minimumSeverity: .high, secret: "s")]
         let opened = try await store.applyFindings([firing], key: key, runID: ids[2], at: Date(timeIntervalSince1970: 1_900_000_000), webhooks: hook)
         #expect(opened.map(\.event) == ["alert.opened"])
         #expect(try await store.applyFindings([firing], key: key, runID: ids[3], at: Date(timeIntervalSince1970: 1_900_000_010), webhooks: hook).isEmpty)
@@ -170,6 +170,18 @@ import Testing
         let next = try await store.dueWebhookDeliveries(now: now.addingTimeInterval(200), limit: 10)
         #expect(next.count == 2)
         #expect(try next.allSatisfy { try JSONCoding.decoder.decode(AlertEvent.self, from: $0.body).event == "alert.resolved" })
+
+        // A dead delivery leaves the queue without blocking its URL, and comes back when re-sent.
+        let dead = try #require(next.first { $0.url == "http://hooks/a" })
+        try await store.markWebhookDead(id: dead.id, error: "HTTP 400: refused", at: now)
+        #expect(try await store.dueWebhookDeliveries(now: now.addingTimeInterval(300), limit: 10).map(\.url) == ["http://hooks/b"])
+        let letters = try await store.webhookDeliveries(state: .dead, limit: 10)
+        #expect(letters.map(\.id) == [dead.id] && letters.first?.lastError == "HTTP 400: refused" && letters.first?.attempts == 1)
+        #expect(try await store.webhookDeliveries(state: .delivered, limit: 10).count == 2)
+        #expect(try await store.resendWebhook(id: dead.id, at: now))
+        #expect(try await store.resendWebhook(id: dead.id, at: now) == false, "only a dead delivery is re-sent")
+        #expect(try await store.webhookDeliveries(state: .pending, limit: 10).map(\.attempts).contains(0))
+        #expect(try await store.dueWebhookDeliveries(now: now.addingTimeInterval(300), limit: 10).map(\.id).contains(dead.id))
     }
 }
 

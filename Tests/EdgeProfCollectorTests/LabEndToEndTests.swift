@@ -94,8 +94,11 @@ import Testing
         try """
             webhooks:
               - url: \(webhook.url)
+                secret: \(WebhookReceiver.secret)
                 min-severity: critical
             monitor:
+              confirm-runs: 1
+              clear-runs: 1
               baseline-runs: 3
               latency-ratio: 2
             """.write(toFile: lab.path("collector.yaml"), atomically: true, encoding: .utf8)

@@ -24,8 +24,9 @@ import Testing
     @Test func aRegressionOpensOneAlertThatResolvesOnRecovery() async throws {
         let webhook = try await WebhookReceiver.start(failFirst: 1)
         defer { Task { await webhook.stop() } }
-        var settings = CollectorSettings(webhooks: [WebhookTarget(url: webhook.url, minimumSeverity: .critical)])
+        var settings = CollectorSettings(webhooks: [webhook.target(minimumSeverity: .critical)])
         settings.monitor.baselineRuns = 3
+        (settings.monitor.confirmRuns, settings.monitor.clearRuns) = (1, 1)  // the alert mechanics; confirmation has its own test
         let collector = try await LiveCollector.start(settings: settings)
         defer { Task { await collector.stop() } }
 
@@ -72,6 +73,7 @@ import Testing
     @Test func tooLittleDataIsInconclusiveNotAnAlertNorAnAllClear() async throws {
         var settings = CollectorSettings()
         settings.monitor.baselineRuns = 1
+        (settings.monitor.confirmRuns, settings.monitor.clearRuns) = (1, 1)
         let collector = try await LiveCollector.start(settings: settings)
         defer { Task { await collector.stop() } }
         _ = try await upload(collector, 1, latencyTicks: 30)
@@ -87,6 +89,7 @@ extension MonitoringAPITests {
     @Test(arguments: CollectorStoreContractTests.kinds) func aPinnedBaselineReplacesTheFirstRuns(kind: StoreKind) async throws {
         var settings = CollectorSettings()
         settings.monitor.baselineRuns = 3
+        (settings.monitor.confirmRuns, settings.monitor.clearRuns) = (1, 1)  // the alert mechanics; confirmation has its own test
         let collector = try await LiveCollector.start(on: kind, settings: settings)
         defer { Task { await collector.stop() } }
         for number in 1...3 { _ = try await upload(collector, number, latencyTicks: 30) }
@@ -122,5 +125,63 @@ extension MonitoringAPITests {
         #expect(try await collector.request(.DELETE, query, token: collector.personToken).status == 200)
         #expect(try await collector.request(.DELETE, query, token: collector.personToken).status == 404)
         #expect(try await collector.request(.DELETE, "/v1/baselines?model=kws@1.0.0", token: collector.personToken).status == 400)
+    }
+}
+
+extension MonitoringAPITests {
+    /// Issue 13: a receiver answering 400 blocked every later event to its URL, deliveries were
+    /// not signed and could not carry the headers a receiver wants.
+    @Test func aRefusedDeliveryIsDeadLetteredWithoutBlockingTheNextAndEveryDeliveryIsSigned() async throws {
+        let webhook = try await WebhookReceiver.start(failFirst: 1, failWith: .badRequest)
+        defer { Task { await webhook.stop() } }
+        var settings = CollectorSettings(webhooks: [webhook.target(minimumSeverity: .critical, headers: ["X-Api-Key": "k-123"])])
+        settings.monitor.baselineRuns = 3
+        (settings.monitor.confirmRuns, settings.monitor.clearRuns) = (1, 1)  // the alert mechanics; confirmation has its own test
+        let collector = try await LiveCollector.start(settings: settings)
+        defer { Task { await collector.stop() } }
+        for number in 1...3 { _ = try await upload(collector, number, latencyTicks: 30) }
+        _ = try await upload(collector, 4, latencyTicks: 70)
+        _ = try await upload(collector, 5, latencyTicks: 30)
+
+        let received = await webhook.waitFor(1)
+        #expect(received.first?.event == "alert.resolved", "the resolution still arrives after the refused opening: \(received.map(\.event))")
+        #expect(webhook.headers.allSatisfy { $0["x-api-key"] == "k-123" && $0["x-edgeprof-delivery"] != nil }, "\(webhook.headers)")
+        let dead = try await collector.request(.GET, "/v1/webhooks/deliveries?state=dead", token: collector.personToken)
+        let letters = try #require(try JSONSerialization.jsonObject(with: Data(dead.body.utf8)) as? [[String: Any]])
+        #expect(letters.count == 1 && (letters.first?["lastError"] as? String)?.hasPrefix("HTTP 400") == true, "\(dead.body)")
+        let id = try #require(letters.first?["id"] as? Int)
+        #expect(try await collector.request(.GET, "/v1/webhooks/deliveries", token: collector.agentToken).status == 403, "agents do not read the queue")
+        #expect(try await collector.request(.POST, "/v1/webhooks/deliveries/\(id)/resend", token: collector.personToken).status == 202)
+        #expect(try await collector.request(.POST, "/v1/webhooks/deliveries/\(id)/resend", token: collector.personToken).status == 404)
+        let both = await webhook.waitFor(2)
+        #expect(both.map(\.event).sorted() == ["alert.opened", "alert.resolved"], "re-sent after the fix: \(both.map(\.event))")
+    }
+}
+
+extension MonitoringAPITests {
+    /// Through the collector with the default confirmation: one or two slow runs open nothing
+    /// (their findings say so), the third in a row opens the alert, and one good run does not
+    /// resolve it; the second does.
+    @Test func anAlertNeedsThreeSlowRunsInARowAndTwoGoodOnesToResolve() async throws {
+        var settings = CollectorSettings()
+        settings.monitor.baselineRuns = 3
+        let collector = try await LiveCollector.start(settings: settings)
+        defer { Task { await collector.stop() } }
+        for number in 1...3 { _ = try await upload(collector, number, latencyTicks: 30) }
+        _ = try await upload(collector, 4, latencyTicks: 70)
+        let second = try await upload(collector, 5, latencyTicks: 70)
+        #expect(try await alerts(collector, "?state=open").isEmpty, "two slow runs are not yet an alert")
+        let shown = try await collector.request(.GET, "/v1/runs/\(second)/findings", token: collector.personToken)
+        let findings = try JSONCoding.decoder.decode([MonitorFinding].self, from: Data(shown.body.utf8))
+        let ratio = try #require(findings.first { $0.rule == .latencyRatio })
+        #expect(ratio.state == .inconclusive && ratio.summary.hasPrefix("firing on 2 consecutive runs of the 3 that open an alert"), "\(ratio.summary)")
+        #expect(try await collector.request(.GET, "/v1/runs/1/findings", token: collector.personToken).status == 404, "a baseline run is not judged")
+        _ = try await upload(collector, 6, latencyTicks: 70)
+        let opened = try await alerts(collector, "?state=open")
+        #expect(opened.contains { $0.rule == .latencyRatio && $0.finding.summary.hasPrefix("on 3 consecutive runs:") }, "\(opened.map(\.finding.summary))")
+        _ = try await upload(collector, 7, latencyTicks: 30)
+        #expect(try await alerts(collector, "?state=open").contains { $0.rule == .latencyRatio }, "one good run does not resolve it")
+        _ = try await upload(collector, 8, latencyTicks: 30)
+        #expect(try await alerts(collector, "?state=open").isEmpty)
     }
 }

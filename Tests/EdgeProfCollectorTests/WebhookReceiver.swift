@@ -3,8 +3,9 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 
-/// A webhook endpoint on 127.0.0.1 that records every alert event it receives; it can be told
-/// to fail the first deliveries, to prove they are retried.
+/// A webhook endpoint on 127.0.0.1 that records every alert event it receives, checking each
+/// delivery's signature as a receiver would; it can be told to fail the first deliveries (with a
+/// status of choice), to prove they are retried or dead-lettered.
 final class WebhookReceiver: Sendable {
     let port: Int
     let group: ServiceGroup
@@ -13,12 +14,14 @@ final class WebhookReceiver: Sendable {
     final class Box: @unchecked Sendable {
         private let lock = NSLock()
         private var received: [AlertEvent] = []
+        private var headerLog: [[String: String]] = []
         private var failuresLeft: Int
 
         init(failures: Int) { failuresLeft = failures }
 
-        func take(_ event: AlertEvent) -> Bool {
+        func take(_ event: AlertEvent, headers: [String: String]) -> Bool {
             lock.withLock {
+                headerLog.append(headers)
                 if failuresLeft > 0 {
                     failuresLeft -= 1
                     return false
@@ -29,17 +32,26 @@ final class WebhookReceiver: Sendable {
         }
 
         var events: [AlertEvent] { lock.withLock { received } }
+        var headers: [[String: String]] { lock.withLock { headerLog } }
     }
 
-    var events: [AlertEvent] { box.events }
+    /// The secret the receiver checks signatures with (the collector's tests configure it).
+    static let secret = "receiver-secret-0123456789"
 
-    static func start(failFirst failures: Int = 0) async throws -> WebhookReceiver {
+    var events: [AlertEvent] { box.events }
+    /// Every delivery's headers, accepted or failed, in arrival order.
+    var headers: [[String: String]] { box.headers }
+
+    static func start(failFirst failures: Int = 0, failWith failure: HTTPResponse.Status = .serviceUnavailable) async throws -> WebhookReceiver {
         let box = Box(failures: failures)
         let router = Router()
         router.post("/hook") { request, context -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let event = try JSONCoding.decoder.decode(AlertEvent.self, from: Data(body.readableBytesView))
-            return box.take(event) ? .ok : .serviceUnavailable
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let timestamp = headers["x-edgeprof-timestamp"].flatMap { Int($0) } ?? 0
+            guard headers["x-edgeprof-signature"] == WebhookPolicy.signature(body: body, secret: secret, timestamp: timestamp) else { return .unauthorized }
+            let event = try JSONCoding.decoder.decode(AlertEvent.self, from: body)
+            return box.take(event, headers: headers) ? .ok : failure
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -58,6 +70,11 @@ final class WebhookReceiver: Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    /// This receiver as the collector's configuration names it.
+    func target(minimumSeverity: AlertSeverity? = nil, headers: [String: String] = [:], maximumAttempts: Int = WebhookTarget.defaultMaximumAttempts) -> WebhookTarget {
+        WebhookTarget(url: url, minimumSeverity: minimumSeverity, secret: Self.secret, headers: headers, maximumAttempts: maximumAttempts)
+    }
 
     /// Waits (up to `seconds`) until at least `count` events arrived.
     func waitFor(_ count: Int, seconds: Double = 15) async -> [AlertEvent] {

@@ -102,6 +102,9 @@ import Testing
             webhooks:
               - url: https://hooks.example/edgeprof
                 min-severity: high
+                secret: 0123456789abcdef
+                headers: {X-Api-Key: k1}
+                max-attempts: 3
             monitor:
               baseline-runs: 8
               drift-methods: [ks, psi]
@@ -110,7 +113,8 @@ import Testing
               severity:
                 latency-band: critical
             """, file: "c.yaml")
-        #expect(settings.webhooks == [WebhookTarget(url: "https://hooks.example/edgeprof", minimumSeverity: .high)])
+        #expect(settings.webhooks == [WebhookTarget(
+            url: "https://hooks.example/edgeprof", minimumSeverity: .high, secret: "0123456789abcdef", headers: ["X-Api-Key": "k1"], maximumAttempts: 3)])
         #expect(settings.webhooks[0].wants(.critical) && !settings.webhooks[0].wants(.medium))
         #expect(settings.monitor.baselineRuns == 8)
         #expect(settings.monitor.driftMethods == [.ks, .psi])
@@ -121,7 +125,12 @@ import Testing
         let mistakes: [(String, String)] = [
             ("monitor:\n  baseline-run: 3\n", "c.yaml: unknown setting 'monitor.baseline-run'; did you mean 'baseline-runs'?"),
             ("webhook:\n  - url: http://x\n", "c.yaml: unknown setting 'webhook'; did you mean 'webhooks'?"),
-            ("webhooks:\n  - url: ftp://x\n", "c.yaml: webhooks: url 'ftp://x' is not an http(s) URL"),
+            ("webhooks:\n  - url: ftp://x\n    secret: 0123456789abcdef\n", "c.yaml: webhooks: url 'ftp://x' is not an http(s) URL"),
+            ("webhooks:\n  - url: http://x\n", "c.yaml: webhooks: http://x needs a secret (16 or more characters)"),
+            ("webhooks:\n  - url: http://x\n    secret: short\n", "c.yaml: webhooks: http://x: secret must be at least 16 characters"),
+            ("webhooks:\n  - url: http://x\n    secret: 0123456789abcdef\n    headers: {X-EdgeProf-Signature: forged}\n",
+             "c.yaml: webhooks: http://x: header X-EdgeProf-Signature is set by the collector"),
+            ("webhooks:\n  - url: http://x\n    secret: 0123456789abcdef\n    max-attempts: 0\n", "c.yaml: webhooks: http://x: max-attempts must be 1 to 100"),
             ("monitor:\n  alpha: 2\n", "c.yaml: monitor: alpha must lie between 0 and 1"),
             ("monitor:\n  severity:\n    latency-bandd: low\n", "c.yaml: does not read as the collector configuration"),
         ]
@@ -164,5 +173,59 @@ extension MonitoringRulesTests {
         #expect(split("usb:1-2:3") == ["usb", "1-2:3"], "the serial keeps its own colons")
         #expect(split("board") == ["board", ""])
         #expect(split(":S1") == ["", "S1"])
+    }
+}
+
+/// Webhook deliveries: the signature a receiver checks (equal to Python's `hmac` on the same
+/// bytes), and what each answer means for a delivery.
+@Suite struct WebhookPolicyTests {
+    @Test func theSignatureIsHMACSHA256OfTimestampDotBody() {
+        let body = Data(#"{"event":"alert.opened"}"#.utf8)
+        // python3 -c "import hmac,hashlib; print(hmac.new(b'0123456789abcdef', b'1900000000.' + body, hashlib.sha256).hexdigest())"
+        #expect(WebhookPolicy.signature(body: body, secret: "0123456789abcdef", timestamp: 1_900_000_000)
+            == "sha256=3635f67568b33beca1576bdd317fb9ceba412f481c966c2c13ca9f3ef2304ed9")
+        #expect(WebhookPolicy.signature(body: body, secret: "0123456789abcdef", timestamp: 1_900_000_001)
+            != WebhookPolicy.signature(body: body, secret: "0123456789abcdef", timestamp: 1_900_000_000), "a replayed delivery carries its old time")
+    }
+
+    @Test func refusalsStopAtOnceAndFailuresAfterTheLastAttempt() {
+        #expect(WebhookPolicy.outcome(status: 204, failure: nil, attempt: 1, maximumAttempts: 3) == .delivered)
+        #expect(WebhookPolicy.outcome(status: 503, failure: nil, attempt: 1, maximumAttempts: 3) == .retry("HTTP 503"))
+        #expect(WebhookPolicy.outcome(status: 429, failure: nil, attempt: 2, maximumAttempts: 3) == .retry("HTTP 429"))
+        #expect(WebhookPolicy.outcome(status: nil, failure: "connection refused", attempt: 3, maximumAttempts: 3) == .dead("connection refused after 3 attempts"))
+        guard case .dead(let reason) = WebhookPolicy.outcome(status: 400, failure: nil, attempt: 1, maximumAttempts: 8) else {
+            Issue.record("a 400 is not retried")
+            return
+        }
+        #expect(reason.hasPrefix("HTTP 400: the receiver refused the event"))
+    }
+}
+
+/// Confirmation and hysteresis: one noisy run neither opens nor resolves an alert.
+@Suite struct MonitorConfirmationTests {
+    func finding(_ rule: MonitorRule, _ state: FindingState) -> MonitorFinding {
+        MonitorFinding(rule: rule, severity: .high, state: state, summary: "s")
+    }
+
+    @Test func aRuleOpensAfterConfirmRunsAndResolvesAfterClearRuns() {
+        let settings = MonitorSettings()
+        let fire = [finding(.latencyBand, .firing)]
+        let clear = [finding(.latencyBand, .clear)]
+        #expect(MonitorConfirmation.confirm(history: [fire], settings: settings).first?.state == .inconclusive)
+        #expect(MonitorConfirmation.confirm(history: [clear, fire, fire], settings: settings).first?.state == .inconclusive)
+        let confirmed = MonitorConfirmation.confirm(history: [fire, fire, fire], settings: settings).first
+        #expect(confirmed?.state == .firing && confirmed?.summary == "on 3 consecutive runs: s")
+        let pending = MonitorConfirmation.confirm(history: [fire, fire, clear], settings: settings).first
+        #expect(pending?.state == .inconclusive && pending?.summary.hasPrefix("clear on 1 consecutive run of the 2 that resolve an alert") == true)
+        #expect(MonitorConfirmation.confirm(history: [fire, clear, clear], settings: settings).first?.state == .clear)
+        #expect(MonitorConfirmation.confirm(history: [[], fire, fire, fire], settings: settings).first?.state == .firing, "baseline runs have no findings")
+    }
+
+    @Test func rulesWithTheirOwnWindowPassUnchanged() {
+        let once = [finding(.errorRate, .firing), finding(.p95Above, .firing)]
+        #expect(MonitorConfirmation.confirm(history: [once], settings: MonitorSettings()).map(\.state) == [.firing, .firing])
+        var immediate = MonitorSettings()
+        (immediate.confirmRuns, immediate.clearRuns) = (1, 1)
+        #expect(MonitorConfirmation.confirm(history: [[finding(.latencyBand, .firing)]], settings: immediate).first?.state == .firing)
     }
 }

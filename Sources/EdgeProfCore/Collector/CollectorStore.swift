@@ -112,16 +112,26 @@ public protocol CollectorStore: Sendable {
     /// is itself part of the baseline.
     func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])?
     /// Applies one run's findings to the device's alerts in one transaction — one live alert per
-    /// rule and device — and queues an event per opened or resolved alert for each webhook.
+    /// rule and device — and queues an event per opened or resolved alert for each webhook. The
+    /// run's findings are kept, all of them.
     func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent]
     func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert]
     /// Marks a live alert acknowledged; nil when there is no such alert.
     func acknowledgeAlert(id: Int64, actor: String, at: Date) async throws(StoreError) -> Alert?
     func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int]
+    /// The findings monitoring recorded for a run (every rule, inconclusive ones included); nil
+    /// when the run was not judged (a baseline run, or monitoring had not seen it).
+    func findings(runID: Int64) async throws(StoreError) -> [MonitorFinding]?
     /// Deliveries due now, each the oldest undelivered one of its URL: a webhook receives its events in order.
     func dueWebhookDeliveries(now: Date, limit: Int) async throws(StoreError) -> [WebhookDelivery]
     func markWebhookDelivered(id: Int64, at: Date) async throws(StoreError)
     func markWebhookFailed(id: Int64, error: String, next: Date) async throws(StoreError)
+    /// Moves a delivery to the dead-letter list: no more attempts until a person re-sends it.
+    func markWebhookDead(id: Int64, error: String, at: Date) async throws(StoreError)
+    /// Deliveries in `state`, newest first.
+    func webhookDeliveries(state: WebhookDeliveryState, limit: Int) async throws(StoreError) -> [WebhookDeliveryRecord]
+    /// Puts a dead delivery back in the queue with fresh attempts; false when there is no such dead delivery.
+    func resendWebhook(id: Int64, at: Date) async throws(StoreError) -> Bool
 }
 
 extension CollectorStore {
@@ -142,6 +152,43 @@ public struct WebhookDelivery: Sendable, Hashable {
         self.url = url
         self.body = body
         self.attempts = attempts
+    }
+}
+
+/// Where a webhook delivery stands.
+public enum WebhookDeliveryState: String, Sendable, Codable, CaseIterable {
+    case pending
+    case delivered
+    case dead
+}
+
+/// A webhook delivery as `edgeprof alerts deliveries` lists it (never its body's secrets: the
+/// body is the alert event, the signature is made at sending).
+public struct WebhookDeliveryRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var alertID: Int64
+    public var event: String
+    public var url: String
+    public var state: WebhookDeliveryState
+    public var attempts: Int
+    public var createdAt: Date
+    public var deliveredAt: Date?
+    public var deadAt: Date?
+    public var lastError: String?
+
+    public init(
+        id: Int64, alertID: Int64, event: String, url: String, attempts: Int, createdAt: Date, deliveredAt: Date?, deadAt: Date?, lastError: String?
+    ) {
+        self.id = id
+        self.alertID = alertID
+        self.event = event
+        self.url = url
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+        self.deadAt = deadAt
+        self.lastError = lastError
+        state = deliveredAt != nil ? .delivered : deadAt != nil ? .dead : .pending
     }
 }
 

@@ -120,10 +120,13 @@ public enum MonitorEvaluation {
             add(rule, .inconclusive, "\(reference.count) baseline run\(reference.count == 1 ? "" : "s") with a \(name); at least \(settings.minimumBaselineRuns) needed", value, nil, nil)
             return
         }
-        guard let band = StandardDeviationBand(reference, k: settings.bandK) else { return }
+        guard let measured = StandardDeviationBand(reference, k: settings.bandK) else { return }
+        let floor = settings.bandMinimumRelativeSD * abs(measured.mean)
+        let band = measured.widened(toStandardDeviation: floor, k: settings.bandK)
         let outside = !band.contains(value)
+        let sigma = measured.standardDeviation >= floor ? "\(fmt(settings.bandK))σ" : "\(fmt(settings.bandK)) × \(fmt(settings.bandMinimumRelativeSD * 100)) % (σ floor)"
         add(rule, outside ? .firing : .clear,
-            "\(name) \(fmt(value)) \(unit) \(outside ? "outside" : "inside") the band \(fmt(band.lower))…\(fmt(band.upper)) \(unit) (mean \(fmt(band.mean)) ± \(fmt(settings.bandK))σ of \(reference.count) baseline runs)",
+            "\(name) \(fmt(value)) \(unit) \(outside ? "outside" : "inside") the band \(fmt(band.lower))…\(fmt(band.upper)) \(unit) (mean \(fmt(band.mean)) ± \(sigma) of \(reference.count) baseline runs)",
             value, band.upper, nil)
     }
 

@@ -24,6 +24,13 @@ public struct MonitorSettings: Sendable, Codable, Equatable {
     /// error-rate: fires when more than this share of the last `errorWindow` runs ended early (off when nil).
     public var errorRate: Double? = 0.2
     public var errorWindow = 10
+    /// Confirmation: a rule opens an alert after firing on this many consecutive runs, and an
+    /// open alert resolves after this many consecutive clear runs (docs/monitoring.md).
+    public var confirmRuns = 3
+    public var clearRuns = 2
+    /// Bands are at least ± k × this share of the baseline mean wide: five baseline runs estimate σ
+    /// too roughly to draw a band from σ alone.
+    public var bandMinimumRelativeSD = 0.05
     /// Severity per rule, overriding the defaults.
     public var severity: [String: AlertSeverity] = [:]
 
@@ -47,6 +54,9 @@ public struct MonitorSettings: Sendable, Codable, Equatable {
         case energyIncrease = "energy-increase"
         case errorRate = "error-rate"
         case errorWindow = "error-window"
+        case confirmRuns = "confirm-runs"
+        case clearRuns = "clear-runs"
+        case bandMinimumRelativeSD = "band-min-relative-sd"
         case severity
     }
 
@@ -66,6 +76,9 @@ public struct MonitorSettings: Sendable, Codable, Equatable {
         energyIncrease = c.contains(.energyIncrease) ? try c.decodeIfPresent(Double.self, forKey: .energyIncrease) : defaults.energyIncrease
         errorRate = c.contains(.errorRate) ? try c.decodeIfPresent(Double.self, forKey: .errorRate) : defaults.errorRate
         errorWindow = try c.decodeIfPresent(Int.self, forKey: .errorWindow) ?? defaults.errorWindow
+        confirmRuns = try c.decodeIfPresent(Int.self, forKey: .confirmRuns) ?? defaults.confirmRuns
+        clearRuns = try c.decodeIfPresent(Int.self, forKey: .clearRuns) ?? defaults.clearRuns
+        bandMinimumRelativeSD = try c.decodeIfPresent(Double.self, forKey: .bandMinimumRelativeSD) ?? defaults.bandMinimumRelativeSD
         severity = try c.decodeIfPresent([String: AlertSeverity].self, forKey: .severity) ?? [:]
         for rule in severity.keys where MonitorRule(rawValue: rule) == nil {
             throw DecodingError.dataCorruptedError(
@@ -87,6 +100,9 @@ public struct MonitorSettings: Sendable, Codable, Equatable {
         if let increase = energyIncrease, !(increase > 0) { problems.append("energy-increase must be positive") }
         if let rate = errorRate, !(rate >= 0 && rate < 1) { problems.append("error-rate must lie in [0, 1)") }
         if errorWindow < 1 { problems.append("error-window must be at least 1") }
+        if !(1...20).contains(confirmRuns) { problems.append("confirm-runs must be 1 to 20") }
+        if !(1...20).contains(clearRuns) { problems.append("clear-runs must be 1 to 20") }
+        if !(bandMinimumRelativeSD >= 0 && bandMinimumRelativeSD < 1) { problems.append("band-min-relative-sd must lie in [0, 1)") }
         if driftMethods.contains(.chi2) { problems.append("drift-methods: chi2 is for categories; runs have numbers (ks, psi)") }
         return problems
     }

@@ -24,4 +24,13 @@ public enum AlertListing {
     public static func json(_ alerts: [Alert]) -> String {
         ReportText.json(alerts) + "\n"
     }
+
+    /// `edgeprof alerts findings RUN`: every rule's verdict on one run, inconclusive ones with why.
+    public static func findings(_ findings: [MonitorFinding], run: Int64) -> String {
+        guard !findings.isEmpty else { return "run \(run): no rule had anything to say\n" }
+        return "run \(run)\n" + findings.map { finding in
+            "  \(ReportText.padded(finding.state.rawValue.uppercased(), 13)) \(ReportText.padded(finding.rule.rawValue, 18)) "
+                + "\(ReportText.padded(finding.severity.rawValue, 9)) \(finding.summary)"
+        }.joined(separator: "\n") + "\n"
+    }
 }

@@ -17,4 +17,14 @@ public struct StandardDeviationBand: Sendable, Codable, Hashable {
     }
 
     public func contains(_ value: Double) -> Bool { value >= lower && value <= upper }
+
+    /// The band drawn with σ at least `floor` (the same band when σ already is).
+    public func widened(toStandardDeviation floor: Double, k: Double) -> StandardDeviationBand {
+        guard floor > standardDeviation else { return self }
+        var wider = self
+        wider.standardDeviation = floor
+        wider.lower = mean - k * floor
+        wider.upper = mean + k * floor
+        return wider
+    }
 }

@@ -72,6 +72,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case failed(location: String, operation: String, reason: String)
     /// The registry changed between reading a snapshot and committing a decision on it.
     case conflict(location: String, expected: Int64, found: Int64)
+    /// A newer edgeprof wrote the database: its schema is ahead of this one's.
+    case newerSchema(location: String, found: String, known: String)
 
     public var description: String {
         switch self {
@@ -83,6 +85,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "database \(location): \(operation) failed: \(reason)"
         case .conflict(let location, let expected, let found):
             "the registry in \(location) changed while this command decided (audit entry \(found), expected \(expected)); nothing was written. Fix: run the command again"
+        case .newerSchema(let location, let found, let known):
+            "the database \(location) was written by a newer edgeprof (schema \(found); this one knows up to \(known)) and is left untouched. Fix: use an edgeprof at least as new as the one that wrote it"
         }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts", abstract: "List and acknowledge the collector's alerts; pin the baselines devices are judged against.",
-        subcommands: [AlertsListCommand.self, AlertsAckCommand.self, BaselineCommand.self])
+        subcommands: [AlertsListCommand.self, AlertsAckCommand.self, AlertsFindingsCommand.self, AlertsDeliveriesCommand.self, AlertsResendCommand.self, BaselineCommand.self])
 }
 
 /// `--collector URL --token T`: a person's connection to the collector.

@@ -51,7 +51,10 @@ enum ExitStatus {
             case .notFound: notFound
             }
         case .store(let storeError):
-            if case .duplicateVersion = storeError { dataError } else { ioError }
+            switch storeError {
+            case .duplicateVersion, .newerSchema: dataError
+            default: ioError
+            }
         case .transport(let transportError):
             switch transportError {
             case .disconnected, .timeout, .system, .library: ioError
