@@ -62,13 +62,17 @@ public final class SimulatedBoard: @unchecked Sendable {
         var callbacks = epl_device_callbacks()
         callbacks.ctx = Unmanaged.passUnretained(self).toOpaque()
         callbacks.write = { ctx, data, count in
-            SimulatedBoard.from(ctx).send(UnsafeBufferPointer(start: data, count: count))
+            SimulatedBoard.from(ctx)?.send(UnsafeBufferPointer(start: data, count: count)) ?? 0
         }
         callbacks.read = { ctx, data, capacity in
-            SimulatedBoard.from(ctx).receiveWaiting(into: data!, capacity: capacity)
+            guard let data else { return 0 }
+            return SimulatedBoard.from(ctx)?.receiveWaiting(into: data, capacity: capacity) ?? 0
         }
-        callbacks.now_ticks = { ctx in SimulatedBoard.from(ctx).nowTicks() }
-        callbacks.run = { ctx, device, request in SimulatedBoard.from(ctx).run(device!, request!.pointee) }
+        callbacks.now_ticks = { ctx in SimulatedBoard.from(ctx)?.nowTicks() ?? 0 }
+        callbacks.run = { ctx, device, request in
+            guard let device, let request else { return }
+            SimulatedBoard.from(ctx)?.run(device, request.pointee)
+        }
         epl_device_init(device, info, &callbacks)
         epl_device_boot(device)
         let thread = Thread { [self] in
@@ -104,8 +108,9 @@ public final class SimulatedBoard: @unchecked Sendable {
 
     // MARK: - Firmware callbacks
 
-    private static func from(_ ctx: UnsafeMutableRawPointer?) -> SimulatedBoard {
-        Unmanaged<SimulatedBoard>.fromOpaque(ctx!).takeUnretainedValue()
+    /// The board a firmware callback is for (the C firmware passes back the context it was given).
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> SimulatedBoard? {
+        ctx.map { Unmanaged<SimulatedBoard>.fromOpaque($0).takeUnretainedValue() }
     }
 
     private func send(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -202,8 +207,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     // MARK: - Identity
 
     private func fillBoardInfo() {
-        func keep(_ text: String) -> UnsafePointer<CChar> {
-            let copy = strdup(text)!
+        func keep(_ text: String) -> UnsafePointer<CChar>? {
+            guard let copy = strdup(text) else { return nil }
             strings.append(copy)
             return UnsafePointer(copy)
         }
@@ -213,7 +218,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         info.pointee.fw_build = keep(profile.firmwareBuild)
         info.pointee.model = keep(profile.model)
         info.pointee.quant = keep(profile.quantization)
-        info.pointee.device_class = profile.deviceClass.map(keep)
+        info.pointee.device_class = profile.deviceClass.flatMap(keep)
         let digest = LinkValue.bytes(fromHex: profile.artifactSHA256) ?? []
         withUnsafeMutableBytes(of: &info.pointee.model_sha256) { raw in
             for (index, byte) in digest.prefix(32).enumerated() { raw[index] = byte }

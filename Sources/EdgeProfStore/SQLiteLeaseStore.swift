@@ -106,7 +106,10 @@ public final class SQLiteLeaseStore: Sendable {
                     return .commit
                 }
             }
-            return result!
+            guard let result else { throw StoreError.failed(location: location, operation: operation, reason: "the transaction returned nothing") }
+            return result
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             let reason = error.message ?? error.description
             if error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_PERM {

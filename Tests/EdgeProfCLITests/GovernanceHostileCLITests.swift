@@ -167,3 +167,23 @@ extension GovernanceHostileCLITests {
         #expect(actions == "token.issue:cy\ntoken.issue:gus\ntoken.issue:cy\ntoken.limit:cy\ntoken.revoke:gus\n", "\(actions)")
     }
 }
+
+extension GovernanceHostileCLITests {
+    /// Issue 13: a read-only command created an empty database at a misspelled path and then
+    /// reported it empty; a database from a newer edgeprof aborted with a backtrace.
+    @Test func readOnlyCommandsCreateNothingAndANewerDatabaseIsRefusedInWords() throws {
+        let cli = try CLI()
+        let typo = cli.home.appendingPathComponent("lab/regsitry.sqlite").path
+        for command in [["model", "list"], ["runs", "list"], ["audit", "log"], ["actors", "list"], ["policy", "show"]] {
+            let result = try cli.run(command + ["--db", typo])
+            #expect(result.status == 66 && result.stderr.contains("there is no database at"), "\(command): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo) && !FileManager.default.fileExists(atPath: cli.home.appendingPathComponent("lab").path))
+
+        try ok(cli, ["actors", "add", "gus", "--role", "tech_lead"], "gus")
+        _ = try cli.sqlite("INSERT INTO grdb_migrations VALUES ('v99: from the future');")
+        let newer = try cli.run(["model", "list"])
+        #expect(newer.status == 65 && newer.stderr.contains("was written by a newer edgeprof (schema v99: from the future"), "\(newer.stderr)")
+        #expect(!newer.stderr.contains("Fatal error") && !newer.stderr.contains("backtrace"))
+    }
+}

@@ -33,4 +33,27 @@ import Testing
         #expect(badVoltage.status == 64)
         #expect(badVoltage.stderr.contains("--vdd must be 800 to 5000 mV"))
     }
+
+    /// Issue 13: `--mark -1` and `--mark 300` aborted `power analyze`; an INCONCLUSIVE capture
+    /// exited 0 and its CSV and JSON did not say so.
+    @Test func marksOutsideTheLogicInputsAreRefusedAndAnInconclusiveCaptureSaysSo() throws {
+        let cli = try CLI()
+        let ppk2 = try SimulatorProcess(arguments: ["--speed", "0"], device: "ppk2")
+        defer { _ = ppk2.stop() }
+        #expect(try cli.run(["power", "record", "--ppk2", ppk2.path, "--seconds", "0.1", "--raw", "capture.raw"]).status == 0)
+        for mark in ["-1", "300", "8"] {
+            let refused = try cli.run(["power", "analyze", "capture.raw", "--mark=\(mark)"])
+            #expect(refused.status == 64 && refused.stderr.contains("--mark must be a logic input 0-7"), "\(mark): \(refused.stderr)")
+        }
+        let whole = try String(contentsOf: cli.home.appendingPathComponent("capture.raw"), encoding: .isoLatin1)
+        let header = String(whole.prefix { $0 != "\n" }) + "\n"
+        _ = cli.file("empty.raw", header)
+        let table = try cli.run(["power", "analyze", "empty.raw"])
+        #expect(table.status == 2 && table.stdout.contains("INCONCLUSIVE: no samples"), "\(table.stdout) \(table.stderr)")
+        let json = try cli.run(["power", "analyze", "empty.raw", "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(json.status == 2 && report["verdict"] as? String == "INCONCLUSIVE" && report["inconclusiveReason"] as? String == "no samples")
+        let csv = try cli.run(["power", "analyze", "empty.raw", "--format", "csv"])
+        #expect(csv.status == 2 && csv.stdout.hasSuffix(",\"INCONCLUSIVE: no samples\"\n"), "\(csv.stdout)")
+    }
 }

@@ -10,7 +10,20 @@ import Testing
         #expect(try DriftSampleParser.parse("id,ms\n1,4.5\n2,\n3,5", column: "ms") == .numeric([4.5, 5]))
         #expect(try DriftSampleParser.parse("[1, 2.5]") == .numeric([1, 2.5]))
         #expect(try DriftSampleParser.parse("{\"values\": [\"a\", \"b\"]}") == .categorical(["a", "b"]))
-        #expect(try DriftSampleParser.parse("[3, 1, 3]", categorical: true) == .categorical(["3.0", "1.0", "3.0"]))
+        #expect(try DriftSampleParser.parse("[3, 1, 3]", categorical: true) == .categorical(["3", "1", "3"]))
+        #expect(try DriftSampleParser.parse("[0.5, 2.0]", categorical: true) == .categorical(["0.5", "2"]))
+    }
+
+    /// Issue 13: class id 1 read from CSV and from JSON counted as two categories (a false
+    /// chi-square drift), and a header-only CSV was taken for a one-value categorical sample.
+    @Test func aClassIdIsOneCategoryFromCSVAndJSONAndAHeaderAloneHoldsNoValues() throws {
+        #expect(try DriftSampleParser.parse("1\n2\n1", categorical: true) == DriftSampleParser.parse("[1, 2, 1]", categorical: true))
+        #expect(throws: DriftSampleError.headerOnly("value")) { try DriftSampleParser.parse("value\n") }
+        #expect(DriftSampleError.headerOnly("value").description == "has a header (value) but no values under it")
+        let reference = try DriftSampleParser.parse("class\n1\n2\n1\n2", categorical: true)
+        let current = try DriftSampleParser.parse("[1, 2, 1, 2]", categorical: true)
+        let findings = try DriftComparison.compare(reference: reference, current: current, methods: [.chi2], settings: DriftSettings(minimumSamples: 1))
+        #expect(findings.first?.verdict == .noDrift, "\(findings)")
     }
 
     @Test func refusesWhatItCannotRead() {
@@ -33,6 +46,22 @@ import Testing
             }
             _ = try? DriftSampleParser.parse(text)
             _ = try? DriftSampleParser.parse(text, column: "a")
+        }
+    }
+}
+
+/// Issue 13: `drift compare --psi-convention evidently` aborted (SIGILL) on ±inf or on a range
+/// overflowing a Double; such samples are now an inconclusive PSI, in words.
+@Suite struct NonFiniteDriftTests {
+    @Test(arguments: [[1.0, .infinity, 3], [-.infinity, 1, 2], [-1e308, 1e308, 0]])
+    func psiOfValuesNumpyCannotBinIsInconclusive(current: [Double]) throws {
+        let reference = (0..<40).map { Double($0) }
+        for convention in [PSIConvention.standard, .evidently] {
+            let findings = try DriftComparison.compare(
+                reference: .numeric(reference), current: .numeric(current), methods: [.psi, .ks],
+                settings: DriftSettings(minimumSamples: 1, psiConvention: convention))
+            let psi = try #require(findings.first { $0.method == .psi })
+            #expect(psi.verdict == .inconclusive && psi.reason.contains("not finite"), "\(psi)")
         }
     }
 }

@@ -51,6 +51,8 @@ import Testing
         #expect(metadata.hardware == "9173")
         #expect(metadata.fallbacks.contains("R1 is '-nan'"))
         #expect(metadata.fallbacks.contains("R3 missing"))
+        #expect(metadata.fallbacks.contains("R2 is 0"), "issue 13: a zero that falls back is named")
+        #expect(!metadata.fallbacks.contains { $0.hasPrefix("O") && $0.hasSuffix("is 0") }, "a zero whose default is zero changes nothing")
         #expect(throws: PowerError.self) { try PPK2Metadata(text: "Calibrated: 1\nR0: 1\n") }
         let roundTrip = try PPK2Metadata(text: metadata.text(vddMillivolts: 3300))
         #expect(roundTrip.r == metadata.r && roundTrip.gs == metadata.gs && roundTrip.o == metadata.o)

@@ -51,8 +51,7 @@ public enum StrictJSON {
     private static func firstUnknownField(_ given: Any, _ known: Any, path: String) -> String? {
         if let object = given as? [String: Any] {
             let knownObject = known as? [String: Any] ?? [:]
-            for key in object.keys.sorted() {
-                let value = object[key]!
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 guard let knownValue = knownObject[key] else {
                     if value is NSNull { continue }

@@ -82,6 +82,11 @@ public struct YAMLFields: Sendable {
 
     public func node(_ key: String) -> YAMLNode? { values[key] }
 
+    /// An error located at `key`'s node (or at the mapping, when the key is absent).
+    public func error(at key: String, _ message: String) -> ConfigError {
+        (values[key] ?? owner).error(message)
+    }
+
     public func requiredNode(_ key: String) throws(ConfigError) -> YAMLNode {
         guard let node = values[key] else { throw owner.error("missing field '\(key)'") }
         return node
@@ -125,7 +130,7 @@ public struct YAMLFields: Sendable {
     public func choice(_ key: String, of choices: [String]) throws(ConfigError) -> String? {
         guard let text = try string(key) else { return nil }
         guard choices.contains(text) else {
-            throw values[key]!.error("field '\(key)' must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+            throw error(at: key, "field '\(key)' must be one of \(choices.joined(separator: ", ")), got '\(text)'")
         }
         return text
     }

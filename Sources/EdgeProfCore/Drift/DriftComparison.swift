@@ -102,7 +102,7 @@ public enum DriftComparison {
     private static func psiFinding(_ result: PSIResult?, _ settings: DriftSettings) -> DriftFinding {
         guard let result, !result.value.isNaN else {
             return DriftFinding(method: .psi, statistic: nil, pValue: nil, detail: settings.psiConvention.rawValue,
-                                verdict: .inconclusive, reason: "a sample holds NaN or is empty")
+                                verdict: .inconclusive, reason: "a sample is empty or holds a value that is not finite (NaN, ±inf), or their range overflows")
         }
         let drift = result.value >= settings.psiThreshold
         let band = settings.psiConvention == .standard ? " (\(PSIBand(result.value).rawValue))" : ""

@@ -7,6 +7,7 @@ public enum DriftSampleError: Error, Equatable, CustomStringConvertible {
     case unknownColumn(String, available: [String])
     case columnNeeded(available: [String])
     case raggedRow(line: Int, expected: Int, found: Int)
+    case headerOnly(String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum DriftSampleError: Error, Equatable, CustomStringConvertible {
             "has several columns (\(available.joined(separator: ", "))); choose one with --column"
         case .raggedRow(let line, let expected, let found):
             "line \(line) has \(found) fields where the header has \(expected)"
+        case .headerOnly(let header):
+            "has a header (\(header)) but no values under it"
         }
     }
 }
@@ -55,9 +58,12 @@ public enum DriftSampleParser {
             }
         }
 
+        /// A number as a CSV would write it: `1` for 1 and 1.0, so that a class id read from JSON
+        /// and from CSV is one category, not two.
         var field: String {
             switch self {
-            case .number(let value): String(value)
+            case .number(let value):
+                value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
             case .text(let value): value
             }
         }
@@ -79,6 +85,7 @@ public enum DriftSampleParser {
             line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         }
         guard let first = lines.first else { throw .empty }
+        if lines.count == 1, first.count == 1, Double(first[0]) == nil { throw .headerOnly(first[0]) }
         let hasHeader = first.count > 1 || column == first[0]
             || (Double(first[0]) == nil && lines.count > 1 && lines.dropFirst().allSatisfy { Double($0[0]) != nil || $0[0].isEmpty })
         let header = hasHeader ? first : (0..<first.count).map { "column \($0 + 1)" }

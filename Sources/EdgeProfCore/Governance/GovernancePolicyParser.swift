@@ -82,7 +82,7 @@ extension GovernancePolicy {
             var stages: [ApprovalStage] = []
             for name in names {
                 guard let stage = ApprovalStage(rawValue: name) else {
-                    throw fields.node("approvals")!.error("unknown approval stage '\(name)'; stages are \(ApprovalStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw fields.error(at: "approvals", "unknown approval stage '\(name)'; stages are \(ApprovalStage.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 stages.append(stage)
             }

@@ -53,6 +53,6 @@ public enum LifecycleStage: String, Sendable, Codable, CaseIterable, Hashable, C
     }
 
     public static func < (lhs: LifecycleStage, rhs: LifecycleStage) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 }

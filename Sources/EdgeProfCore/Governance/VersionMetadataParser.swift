@@ -22,8 +22,7 @@ extension VersionMetadata {
         if let training = fields.node("training-data") {
             let data = try training.withContext("training-data: ").fields(known: ["sha256", "from", "to"], what: "a mapping with sha256, from, to")
             trainingData = TrainingData(
-                sha256: try Self.digest(data, "sha256", required: true)!, from: try Self.date(data, "from", required: true)!,
-                to: try Self.date(data, "to", required: true)!)
+                sha256: try Self.requiredDigest(data, "sha256"), from: try Self.requiredDate(data, "from"), to: try Self.requiredDate(data, "to"))
         }
         datasetManifestSHA256 = try Self.digest(fields, "dataset-manifest-sha256")
         quantizationConfigSHA256 = try Self.digest(fields, "quantization-config-sha256")
@@ -56,9 +55,19 @@ extension VersionMetadata {
         guard let text = required ? try fields.requiredString(key) : try fields.string(key) else { return nil }
         let hex = text.lowercased()
         guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
-            throw fields.node(key)!.error("field '\(key)' must be a SHA-256 in hex (64 characters), got '\(text)'")
+            throw fields.error(at: key, "field '\(key)' must be a SHA-256 in hex (64 characters), got '\(text)'")
         }
         return hex
+    }
+
+    private static func requiredDigest(_ fields: YAMLFields, _ key: String) throws(ConfigError) -> String {
+        guard let digest = try digest(fields, key, required: true) else { throw fields.error(at: key, "missing field '\(key)'") }
+        return digest
+    }
+
+    private static func requiredDate(_ fields: YAMLFields, _ key: String) throws(ConfigError) -> String {
+        guard let date = try date(fields, key, required: true) else { throw fields.error(at: key, "missing field '\(key)'") }
+        return date
     }
 
     private static func date(_ fields: YAMLFields, _ key: String, required: Bool = false) throws(ConfigError) -> String? {
@@ -66,7 +75,7 @@ extension VersionMetadata {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let valid = parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
             && parts.allSatisfy { $0.allSatisfy(\.isNumber) } && (1...12).contains(Int(parts[1]) ?? 0) && (1...31).contains(Int(parts[2]) ?? 0)
-        guard valid else { throw fields.node(key)!.error("field '\(key)' must be a date YYYY-MM-DD, got '\(text)'") }
+        guard valid else { throw fields.error(at: key, "field '\(key)' must be a date YYYY-MM-DD, got '\(text)'") }
         return text
     }
 }

@@ -59,7 +59,12 @@ public struct PPK2Metadata: Sendable, Hashable, Codable {
             fallbacks.append("\(key.uppercased()) is '\(text)'")
             return fallback
         }
-        return number == 0 ? fallback : number
+        guard number != 0 else {
+            // Nordic's app treats 0 as "not calibrated": name it when the default differs.
+            if fallback != 0 { fallbacks.append("\(key.uppercased()) is 0") }
+            return fallback
+        }
+        return number
     }
 
     /// The metadata text a PPK2 with these values sends (for the simulated PPK2).

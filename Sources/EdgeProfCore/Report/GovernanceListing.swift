@@ -120,7 +120,7 @@ public enum GovernanceListing {
             "policy       \(policy)",
         ]
         if !metadata.metrics.isEmpty {
-            lines.append("metrics      " + metadata.metrics.keys.sorted().map { "\($0)=\(ReportText.plain(metadata.metrics[$0]!))" }.joined(separator: " "))
+            lines.append("metrics      " + metadata.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(ReportText.plain($0.value))" }.joined(separator: " "))
         }
         if !metadata.tags.isEmpty { lines.append("tags         \(metadata.tags.joined(separator: ", "))") }
         if snapshot.isHalted, let halt = snapshot.halts.last {

@@ -32,8 +32,8 @@ public enum ModelCardRenderer {
         lines.append("      type: \(quote(card.parameters.dataset ?? "unknown"))")
         lines.append("      name: \(quote(card.parameters.dataset ?? "unknown"))")
         lines.append(card.metrics.isEmpty ? "    metrics: []" : "    metrics:")
-        for name in card.metrics.keys.sorted() {
-            lines += ["    - type: \(quote(name))", "      name: \(quote(name))", "      value: \(ReportText.plain(card.metrics[name]!))"]
+        for (name, value) in card.metrics.sorted(by: { $0.key < $1.key }) {
+            lines += ["    - type: \(quote(name))", "      name: \(quote(name))", "      value: \(ReportText.plain(value))"]
         }
         lines.append("tags:")
         lines += (["edgeprof"] + card.details.tags).map { "- \(quote($0))" }
@@ -59,9 +59,9 @@ public enum ModelCardRenderer {
         if let manifest = p.datasetManifestSHA256 { parameters.append("- **Dataset manifest:** sha256 `\(manifest)`") }
         if let quantization = p.quantizationConfigSHA256 { parameters.append("- **Quantization config:** sha256 `\(quantization)`") }
         if let tokenizer = p.tokenizerConfigSHA256 { parameters.append("- **Tokenizer config:** sha256 `\(tokenizer)`") }
-        for key in p.hyperparameters.keys.sorted() { parameters.append("- **\(key):** \(p.hyperparameters[key]!)") }
+        for (key, value) in p.hyperparameters.sorted(by: { $0.key < $1.key }) { parameters.append("- **\(key):** \(value)") }
         var quantitative = card.metrics.isEmpty ? ["No offline metrics were registered."] : ["| Metric | Value |", "|---|---|"]
-        quantitative += card.metrics.keys.sorted().map { "| \($0) | \(ReportText.plain(card.metrics[$0]!)) |" }
+        quantitative += card.metrics.sorted { $0.key < $1.key }.map { "| \($0.key) | \(ReportText.plain($0.value)) |" }
         var hardware = card.hardware.isEmpty
             ? ["No profile runs are stored for this version: `edgeprof profile --model \(d.name)@\(d.version) …`"]
             : [
@@ -76,12 +76,12 @@ public enum ModelCardRenderer {
         if let result = card.fairness {
             fairness.append("**\(result.outcome.rawValue)**: \(result.summary)")
             fairness += result.findings.map { "- \($0)" }
-            let perGroup = result.figures.keys.filter { $0.hasPrefix("selection_rate[") }.sorted()
+            let perGroup = result.figures.filter { $0.key.hasPrefix("selection_rate[") }.sorted { $0.key < $1.key }
             if !perGroup.isEmpty {
                 fairness += ["", "| Group | Selection rate | TPR | FPR |", "|---|---|---|---|"]
-                fairness += perGroup.map { key in
+                fairness += perGroup.map { key, rate in
                     let group = String(key.dropFirst("selection_rate[".count).dropLast())
-                    return "| \(group) | \(ReportText.fixed(result.figures[key]!, 4)) | \(ReportText.fixed(result.figures["tpr[\(group)]"] ?? .nan, 4)) | \(ReportText.fixed(result.figures["fpr[\(group)]"] ?? .nan, 4)) |"
+                    return "| \(group) | \(ReportText.fixed(rate, 4)) | \(ReportText.fixed(result.figures["tpr[\(group)]"] ?? .nan, 4)) | \(ReportText.fixed(result.figures["fpr[\(group)]"] ?? .nan, 4)) |"
                 }
             }
         } else {

@@ -4,16 +4,20 @@ import Foundation
 extension PowerReport {
     public func rendered(as format: ReportFormat) -> String {
         switch format {
-        case .json: return ReportText.json(self) + "\n"
+        case .json: return ReportText.json(VerdictedPowerReport(report: self)) + "\n"
         case .csv:
-            var lines = ["window,start_s,duration_ms,energy_mj,average_mw,peak_mw,lost_samples,saturated_samples"]
-            for (index, window) in windows.enumerated() {
-                lines.append([
-                    String(index), String(Double(window.startSample) * PPK2Sample.periodSeconds), String(window.seconds * 1000),
-                    String(window.power.joules * 1000), String((window.power.averageWatts ?? .nan) * 1000),
-                    String(window.power.peakWatts * 1000), String(window.power.lostSamples), String(window.power.saturatedSamples),
-                ].joined(separator: ","))
+            var lines = ["window,start_s,duration_ms,energy_mj,average_mw,peak_mw,lost_samples,saturated_samples,verdict"]
+            func row(_ name: String, _ start: Double, _ power: PowerAccumulator) -> String {
+                [
+                    name, String(start), String(power.seconds * 1000), String(power.joules * 1000), String((power.averageWatts ?? .nan) * 1000),
+                    String(power.peakWatts * 1000), String(power.lostSamples), String(power.saturatedSamples),
+                    power.inconclusiveReason.map { "\"INCONCLUSIVE: \($0)\"" } ?? "ok",
+                ].joined(separator: ",")
             }
+            for (index, window) in windows.enumerated() {
+                lines.append(row(String(index), Double(window.startSample) * PPK2Sample.periodSeconds, window.power))
+            }
+            lines.append(row("total", 0, total))
             return lines.joined(separator: "\n") + "\n"
         case .table, .markdown:
             return summary
@@ -40,5 +44,20 @@ extension PowerReport {
         if bytesSkipped > 0 { lines.append("  note: \(bytesSkipped) bytes skipped to find the sample boundary") }
         if !calibrationFallbacks.isEmpty { lines.append("  note: calibration defaults used for \(calibrationFallbacks.joined(separator: ", "))") }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A power report as JSON, with its verdict beside its figures: `"verdict": "ok"` or
+/// `"INCONCLUSIVE"` and the reason, so a script need not re-derive it.
+struct VerdictedPowerReport: Encodable {
+    let report: PowerReport
+
+    private enum Keys: String, CodingKey { case verdict, inconclusiveReason }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(report.total.inconclusiveReason == nil ? "ok" : "INCONCLUSIVE", forKey: .verdict)
+        try container.encodeIfPresent(report.total.inconclusiveReason, forKey: .inconclusiveReason)
     }
 }

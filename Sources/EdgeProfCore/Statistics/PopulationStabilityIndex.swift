@@ -35,10 +35,13 @@ public struct PSIResult: Sendable, Codable, Equatable {
 
 /// The Population Stability Index of a current sample against a reference, numeric or categorical.
 public enum PopulationStabilityIndex {
-    /// PSI of numeric samples; nil when either is empty or holds NaN.
+    /// PSI of numeric samples; nil when either is empty or holds a value that is not finite (NaN,
+    /// ±∞), or when their range overflows a Double (numpy refuses such a range too).
     public static func numeric(reference: [Double], current: [Double], convention: PSIConvention = .standard) -> PSIResult? {
         guard !reference.isEmpty, !current.isEmpty,
-              !reference.contains(where: \.isNaN), !current.contains(where: \.isNaN) else { return nil }
+              reference.allSatisfy(\.isFinite), current.allSatisfy(\.isFinite) else { return nil }
+        let pooled = reference + current
+        guard let low = pooled.min(), let high = pooled.max(), (high - low).isFinite else { return nil }
         switch convention {
         case .standard:
             let edges = decileEdges(reference.sorted())

@@ -19,10 +19,10 @@ public struct SampleStatistics: Sendable, Codable, Hashable {
         mean = Self.mean(values)
         min = sorted[0]
         max = sorted[sorted.count - 1]
-        p50 = Percentile.of(sorted: sorted, 50, method: method)!
-        p90 = Percentile.of(sorted: sorted, 90, method: method)!
-        p95 = Percentile.of(sorted: sorted, 95, method: method)!
-        p99 = Percentile.of(sorted: sorted, 99, method: method)!
+        guard let p50 = Percentile.of(sorted: sorted, 50, method: method), let p90 = Percentile.of(sorted: sorted, 90, method: method),
+              let p95 = Percentile.of(sorted: sorted, 95, method: method), let p99 = Percentile.of(sorted: sorted, 99, method: method)
+        else { return nil }
+        (self.p50, self.p90, self.p95, self.p99) = (p50, p90, p95, p99)
         self.method = method
     }
 

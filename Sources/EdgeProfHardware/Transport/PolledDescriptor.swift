@@ -22,7 +22,10 @@ struct PolledDescriptor {
             if pfd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && pfd.revents & Int16(POLLOUT) == 0 {
                 throw .disconnected(port: name)
             }
-            let written = bytes.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, buffer.count - offset)
+            }
             if written < 0 {
                 if errno == EAGAIN || errno == EINTR { continue }
                 if errno == EIO || errno == ENXIO || errno == ENODEV { throw .disconnected(port: name) }
@@ -51,7 +54,10 @@ struct PolledDescriptor {
                 return []
             }
             var buffer = [UInt8](repeating: 0, count: maxCount)
-            let count = buffer.withUnsafeMutableBufferPointer { Glibc.read(fd, $0.baseAddress!, maxCount) }
+            let count = buffer.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.read(fd, base, maxCount)
+            }
             if count > 0 { return Array(buffer[0..<count]) }
             if count == 0 { throw .disconnected(port: name) }
             if errno == EAGAIN || errno == EINTR { continue }

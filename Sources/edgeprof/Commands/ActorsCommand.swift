@@ -47,6 +47,7 @@ struct ActorsListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let actors = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) { return try await registry.snapshot(model: "").actors } catch { throw .store(error) }
         }

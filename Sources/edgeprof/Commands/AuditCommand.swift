@@ -23,6 +23,7 @@ struct AuditLogCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let entries = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) { return try await registry.auditTrail() } catch { throw .store(error) }
         }.filter { entry in model.map { entry.concerns(model: $0) } ?? true }
@@ -46,6 +47,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let signed = try reportingErrors { () throws(AgentError) in try checkpoint.map(AuditFiles.readCheckpoint) }
         let trail = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) { return try await registry.auditTrail() } catch { throw .store(error) }
@@ -92,6 +94,7 @@ struct AuditCheckpointCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let signingKey = try reportingErrors { () throws(AgentError) in try AuditFiles.readKey(key) }
         let trail = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) { return try await registry.auditTrail() } catch { throw .store(error) }

@@ -84,6 +84,7 @@ struct ModelListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let versions = try await store.withRegistry { registry throws(AgentError) in
             do throws(StoreError) {
                 let records = try await registry.versionRecords()

@@ -18,6 +18,7 @@ struct ModelShowCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        if governance.collector == nil { try reportingErrors { () throws(AgentError) in try store.requireExisting() } }
         let (version, snapshot, track, gates, policy) = try await governance.withService(store) { service throws(AgentError) in
             let reference = try parseModelReference(model)
             let snapshot = try await service.snapshot(reference.name)
@@ -53,6 +54,7 @@ struct ModelCardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if governance.collector == nil { try reportingErrors { () throws(AgentError) in try store.requireExisting() } }
         let reference = try reportingErrors { () throws(AgentError) in try parseModelReference(model) }
         if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
             return Terminal.print(try await reportingErrors { () async throws(AgentError) in try await remote.card(reference, format: format) })
@@ -79,6 +81,7 @@ struct ModelHistoryCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let snapshot = try await store.withRegistry { registry throws(AgentError) in
             let name = try parseModelName(name)
             do throws(StoreError) { return try await registry.snapshot(model: name) } catch { throw .store(error) }

@@ -28,6 +28,7 @@ struct PolicyShowCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let (record, missing) = try await store.withRegistry { registry throws(AgentError) in
             let snapshot = try await GovernanceService(store: registry, actor: "").snapshot("")
             guard let record = version.map(snapshot.policy(version:)) ?? snapshot.policyInForce else {
@@ -50,6 +51,7 @@ struct PolicyListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let policies = try await store.withRegistry { registry throws(AgentError) in
             try await GovernanceService(store: registry, actor: "").snapshot("").policies
         }

@@ -14,7 +14,8 @@ struct PowerCommand: ParsableCommand {
 /// `edgeprof power record --ppk2 PORT`: a capture reduced as it streams, optionally kept raw.
 struct PowerRecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Capture from a PPK2: energy, average and peak power, per-window energy.")
+        commandName: "record", abstract: "Capture from a PPK2: energy, average and peak power, per-window energy.",
+        discussion: "Exit codes: 0 the figures hold, 2 INCONCLUSIVE (no samples, samples lost, invalid ranges or saturation; the output says which).")
 
     @Option(help: ArgumentHelp("The PPK2's serial port.", valueName: "port"))
     var ppk2: String
@@ -62,12 +63,14 @@ struct PowerRecordCommand: ParsableCommand {
             return analyzer.report
         }
         Terminal.print(report.rendered(as: format))
+        if report.total.inconclusiveReason != nil { throw ExitCode(ExitStatus.gateInconclusive) }
     }
 }
 
 /// `edgeprof power analyze FILE`: the same figures from a raw capture, in constant memory.
 struct PowerAnalyzeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "analyze", abstract: "Analyze a raw capture written by power record --raw.")
+    static let configuration = CommandConfiguration(commandName: "analyze", abstract: "Analyze a raw capture written by power record --raw.",
+        discussion: "Exit codes: 0 the figures hold, 2 INCONCLUSIVE (no samples, samples lost, invalid ranges or saturation; the output says which), 64 bad options, 65 an unreadable capture.")
 
     @Argument(help: "The raw capture file.")
     var file: String
@@ -78,9 +81,14 @@ struct PowerAnalyzeCommand: ParsableCommand {
     @Option(help: "Output format: table, json or csv (windows).")
     var format = ReportFormat.table
 
+    func validate() throws {
+        if let mark, !(0...7).contains(mark) { throw ValidationError("--mark must be a logic input 0-7, got \(mark)") }
+    }
+
     func run() throws {
         let report = try reportingErrors { () throws(AgentError) in try PowerCaptureReader.analyze(path: file, markChannel: mark) }
         Terminal.print(report.rendered(as: format))
+        if report.total.inconclusiveReason != nil { throw ExitCode(ExitStatus.gateInconclusive) }
     }
 }
 

@@ -21,6 +21,7 @@ struct RunsListCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let runs = try reportingErrors { () throws(AgentError) in
             let store = try store.open()
             let models: [RegisteredModel]
@@ -55,6 +56,7 @@ struct RunsShowCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let (stored, location) = try reportingErrors { () throws(AgentError) in
             let store = try store.open()
             let stored: StoredRun?

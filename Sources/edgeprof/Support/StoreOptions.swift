@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfPostgres
@@ -13,6 +14,13 @@ struct StoreOptions: ParsableArguments {
 
     /// Whether --db names a lab's PostgreSQL database rather than a bench's SQLite file.
     var isLabDatabase: Bool { PostgresLocation.isPostgres(path) }
+
+    /// Refuses a SQLite path where no database exists yet: a command that only reads must not
+    /// create an empty database at a misspelled path and then report that it is empty.
+    func requireExisting() throws(AgentError) {
+        guard !isLabDatabase, !FileManager.default.fileExists(atPath: path) else { return }
+        throw .governance(.notFound("there is no database at \(path). Fix: check --db (or $EDGEPROF_DB); commands that only read never create one"))
+    }
 
     /// The bench's SQLite store (profiling, runs, diagnostics).
     func open() throws(AgentError) -> any BenchStore {
