@@ -13,6 +13,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var logDetail: String?
     /// Sent as `Retry-After` (a throttled source).
     public var retryAfterSeconds: Int?
+    /// Sent as `Allow` (a 405 on a path that exists).
+    public var allowedMethods: [String]?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, logDetail: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
@@ -27,6 +29,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let allowedMethods { headers[.allow] = allowedMethods.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

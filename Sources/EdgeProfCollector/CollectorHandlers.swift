@@ -135,6 +135,11 @@ struct CollectorHandlers: Sendable {
                 throw APIError(.badRequest, "invalid-parameter", "model: \(error.description)")
             }
         }
+        for key: Substring in ["deviceClass", "bench"] {
+            if let value = parameters[key], let problem = RunUploadValidation.nameProblem(String(value)) {
+                throw APIError(.badRequest, "invalid-parameter", "\(key) \(problem)")
+            }
+        }
         query.deviceClass = parameters["deviceClass"].map(String.init)
         query.bench = parameters["bench"].map(String.init)
         if let after = parameters["after"] {

@@ -101,6 +101,17 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         }
     }
 
+    /// The methods served at `path` (a concrete path, parameters filled in), nil when no route
+    /// has that path: a 405 with `Allow` rather than a 404 for the wrong method.
+    static func methods(forPath path: String) -> [String]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let methods = allCases.filter { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+        }.map(\.method.rawValue)
+        return methods.isEmpty ? nil : Array(Set(methods)).sorted()
+    }
+
     /// The path as OpenAPI writes it (`{id}`).
     var openAPIPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false)

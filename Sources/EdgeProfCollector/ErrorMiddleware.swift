@@ -34,13 +34,25 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func translate(_ status: HTTPResponse.Status, _ request: Request) -> APIError {
         switch status {
         case .notFound:
-            APIError(.notFound, "no-such-route", "no route \(request.method) \(request.uri.path); the routes are listed at /openapi.json")
+            if let allowed = CollectorRoute.methods(forPath: request.uri.path) {
+                methodNotAllowed(request, allowed)
+            } else {
+                APIError(.notFound, "no-such-route", "no route \(request.method) \(request.uri.path); the routes are listed at /openapi.json")
+            }
         case .methodNotAllowed:
-            APIError(.methodNotAllowed, "method-not-allowed", "\(request.uri.path) does not take \(request.method); see /openapi.json")
+            methodNotAllowed(request, CollectorRoute.methods(forPath: request.uri.path) ?? [])
         case .contentTooLarge:
             APIError(.contentTooLarge, "body-too-large", "the request body is larger than the collector accepts; split the upload or raise --max-body")
         default:
             APIError(status, "http-\(status.code)", status.reasonPhrase)
         }
+    }
+
+    /// 405 naming the methods the path takes, in `Allow` too.
+    static func methodNotAllowed(_ request: Request, _ allowed: [String]) -> APIError {
+        var error = APIError(
+            .methodNotAllowed, "method-not-allowed", "\(request.uri.path) does not take \(request.method)\(allowed.isEmpty ? "" : "; it takes \(allowed.joined(separator: ", "))"); see /openapi.json")
+        error.allowedMethods = allowed
+        return error
     }
 }

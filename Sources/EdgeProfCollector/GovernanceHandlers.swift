@@ -31,13 +31,18 @@ struct GovernanceHandlers: Sendable {
     }
 
     private func answer(_ call: Call, _ service: GovernanceService) async throws(AgentError) -> Response {
-        let name = call.parameters.get("name") ?? ""
+        // Path parameters arrive percent-encoded: a version's build metadata `+` is `%2B`.
+        func parameter(_ key: String) -> String {
+            let raw = call.parameters.get(key) ?? ""
+            return raw.removingPercentEncoding ?? raw
+        }
+        let name = parameter("name")
         func reference() throws(AgentError) -> ModelReference {
-            try ModelRegistrar.reference(name: name, version: call.parameters.get("version") ?? "")
+            try ModelRegistrar.reference(name: name, version: parameter("version"))
         }
         switch call.route {
         case .modelHistory:
-            return try json(GovernanceBodies.ModelHistory(try await service.snapshot(name)))
+            return try json(GovernanceBodies.ModelHistory(try await service.snapshot(try parseName(name))))
         case .modelGates:
             return try json(try await service.gateResults(for: reference()))
         case .registerVersion:
@@ -55,6 +60,10 @@ struct GovernanceHandlers: Sendable {
             return try json(model, status: .created)
         case .attachEvidence:
             let request = try decode(RegistryRequests.Attach.self, call.body)
+            guard (1...255).contains(request.fileName.count), !request.fileName.contains("/"),
+                  !request.fileName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw .invalidArgument("fileName: 1 to 255 printable characters, no '/' (the document's own name)")
+            }
             let attachment = try await service.attach(reference(), kind: request.kind, fileName: request.fileName, content: Array(request.content.utf8))
             return try json(GovernanceListing.AttachmentSummary(attachment), status: .created)
         case .approveVersion:
@@ -105,7 +114,7 @@ struct GovernanceHandlers: Sendable {
             }
             return try json(added, status: .created)
         case .grantRole, .removeRole, .deactivateActor, .reactivateActor:
-            let target = call.parameters.get("actor") ?? ""
+            let target = parameter("actor")
             let request = try decode(RegistryRequests.ActorChange.self, call.body)
             let needsRole = [.grantRole, .removeRole].contains(call.route)
             guard needsRole == (request.role != nil) else {
@@ -125,7 +134,7 @@ struct GovernanceHandlers: Sendable {
             let request = try decode(RegistryRequests.RevokeApproval.self, call.body)
             return try json(try await service.revokeApproval(reference(), stage: request.stage, reason: request.reason))
         case .auditLog:
-            let model = call.query["model"]
+            let model = try call.query["model"].map(parseName)
             let entries = try await auditTrail().filter { entry in model.map { entry.concerns(model: $0) } ?? true }
             return try json(entries)
         case .auditCheckpoint:
@@ -192,7 +201,7 @@ struct GovernanceHandlers: Sendable {
         switch error {
         case .governance(let refusal):
             switch refusal {
-            case .invalid: return APIError(.badRequest, "invalid", refusal.description)
+            case .invalid: return APIError(.unprocessableContent, "invalid", refusal.description)
             case .notPermitted: return APIError(.forbidden, "not-permitted", refusal.description)
             case .illegalMove: return APIError(.conflict, "illegal-move", refusal.description)
             case .blocked(_, let outcome): return APIError(.conflict, "blocked-by-gate-\(outcome.rawValue.lowercased())", refusal.description)
@@ -209,5 +218,11 @@ struct GovernanceHandlers: Sendable {
         case .store(let storeError): return APIError.store(storeError)
         default: return APIError(.unprocessableContent, "refused", error.description)
         }
+    }
+
+    /// A model name from a path or query, refused with its reason when malformed.
+    private func parseName(_ text: String) throws(AgentError) -> String {
+        do throws(ModelReferenceError) { try ModelReference.validate(name: text) } catch { throw .invalidArgument(error.description) }
+        return text
     }
 }

@@ -50,19 +50,19 @@ enum OpenAPIDocument {
             responses["422"] = error("the run is not valid or its model is not registered")
         case .listRuns:
             operation["parameters"] = [
-                query("model", ["type": "string"], "NAME@VERSION"),
-                query("deviceClass", ["type": "string"], "device class"),
-                query("bench", ["type": "string"], "bench (agent)"),
-                query("after", ["type": "integer", "minimum": 0], "return runs with ids above this (the previous page's next)"),
+                query("model", OpenAPISchemas.modelReference, "NAME@VERSION"),
+                query("deviceClass", OpenAPISchemas.benchName, "device class"),
+                query("bench", OpenAPISchemas.benchName, "bench (agent)"),
+                query("after", ["type": "integer", "minimum": 0, "maximum": Int64.max], "return runs with ids above this (the previous page's next)"),
                 query("limit", ["type": "integer", "minimum": 1, "maximum": 500], "page size, 50 by default"),
             ]
             responses["200"] = json(ref("RunPage"))
         case .getRun:
-            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.id]]
             responses["200"] = json(["type": "object", "description": "the stored run: model, context and the recorded run with raw ticks"])
             responses["404"] = error("no such run")
         case .runFindings:
-            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.id]]
             responses["200"] = json(["type": "array", "items": ["type": "object"]])
             responses["404"] = error("no such run, or it was not judged (a baseline run)")
         case .listModels:
@@ -86,7 +86,7 @@ enum OpenAPIDocument {
             ]
             responses["200"] = json(["type": "array", "items": ["type": "object"]])
         case .resendDelivery:
-            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.id]]
             responses["202"] = ["description": "queued again"]
             responses["404"] = error("no such dead delivery")
         case .listBaselines:
@@ -95,49 +95,57 @@ enum OpenAPIDocument {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": [
                 "type": "object", "additionalProperties": false, "required": ["model", "deviceClass", "device", "runIDs", "reason"],
                 "properties": [
-                    "model": ["type": "string", "description": "NAME@VERSION"], "deviceClass": ["type": "string"],
-                    "device": ["type": "string", "description": "BOARD:SERIAL"],
-                    "runIDs": ["type": "array", "minItems": 1, "maxItems": BaselinePin.maximumRuns, "items": ["type": "integer"]],
-                    "reason": ["type": "string", "minLength": 1],
+                    "model": OpenAPISchemas.modelReference, "deviceClass": OpenAPISchemas.benchName, "device": OpenAPISchemas.device,
+                    "runIDs": ["type": "array", "minItems": 1, "maxItems": BaselinePin.maximumRuns, "items": OpenAPISchemas.id],
+                    "reason": OpenAPISchemas.prose,
                 ],
             ] as [String: Any]]]]
             responses["201"] = json(ref("BaselinePin"), "pinned")
             responses["422"] = error("a run that does not exist, is partial, or is of another model version or device")
         case .unpinBaseline:
             operation["parameters"] = [
-                query("model", ["type": "string"], "NAME@VERSION"), query("deviceClass", ["type": "string"], "device class"),
-                query("device", ["type": "string"], "BOARD:SERIAL"),
+                required(query("model", OpenAPISchemas.modelReference, "NAME@VERSION")),
+                required(query("deviceClass", OpenAPISchemas.benchName, "device class")),
+                required(query("device", OpenAPISchemas.device, "BOARD:SERIAL")),
             ]
             responses["200"] = json(["type": "object"], "unpinned: the device's first complete runs are its baseline again")
             responses["404"] = error("nothing was pinned for that device")
         case .acknowledgeAlert:
-            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]]]
+            operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.id]]
             responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
             responses["404"] = error("no such alert")
         default:
             var parameters: [[String: Any]] = []
             if route.path.contains(":name") {
-                parameters.append(["name": "name", "in": "path", "required": true, "schema": ["type": "string"]])
+                parameters.append(["name": "name", "in": "path", "required": true, "schema": OpenAPISchemas.modelName])
             }
             if route.path.contains(":version") {
-                parameters.append(["name": "version", "in": "path", "required": true, "schema": ["type": "string"], "description": "semantic version"])
+                parameters.append(["name": "version", "in": "path", "required": true, "schema": OpenAPISchemas.semanticVersion, "description": "semantic version"])
             }
             if route.path.contains(":actor") {
-                parameters.append(["name": "actor", "in": "path", "required": true, "schema": ["type": "string"], "description": "the actor's name"])
+                parameters.append(["name": "actor", "in": "path", "required": true, "schema": OpenAPISchemas.actorName, "description": "the actor's name"])
             }
             if route == .modelCard {
                 parameters.append(query("format", ["type": "string", "enum": ModelCardFormat.allCases.map(\.rawValue)], "markdown by default"))
             }
             if route == .auditLog {
-                parameters.append(query("model", ["type": "string"], "only the acts on this model (any version)"))
+                parameters.append(query("model", OpenAPISchemas.modelName, "only the acts on this model (any version)"))
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
-            if let body = governanceBody(route) {
+            if let body = governanceBody(route).map(OpenAPISchemas.nullableOptionals) {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
             }
             switch route {
             case .modelCard:
-                responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html", "application/json", "application/yaml"].map { ($0, ["schema": ["type": "string"]]) })]
+                responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
+                    .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]
+            case .listActors, .auditLog:
+                responses["200"] = json(["type": "array", "items": ["type": "object"]])
+            case .modelGates:
+                responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
+            case .auditCheckpoint:
+                responses["200"] = json(["type": "object"], "the signed head")
+                responses["422"] = error("the collector holds no audit key (collector serve --audit-key)")
             case .registerVersion, .attachEvidence, .addActor, .requestEmergency:
                 responses["201"] = json(["type": "object"], "recorded, with its audit entry")
             default:
@@ -150,11 +158,21 @@ enum OpenAPIDocument {
         if route.access != .open {
             responses["401"] = error("no token, or an unknown, expired or revoked one")
             responses["403"] = error("the token may not do this")
+            responses["429"] = error("too many failed authentications from this address; retry after Retry-After seconds")
             responses["503"] = error("the database is unreachable; retry")
+            responses["400"] = error("a malformed request: a parameter or body the document does not allow")
         }
-        if route.hasBody || [.listRuns, .getRun, .runFindings, .listAlerts, .modelCard, .unpinBaseline, .listDeliveries, .resendDelivery].contains(route) {
-            responses["400"] = error("malformed request")
+        if route.hasBody {
+            responses["408"] = error("the body did not arrive whole within the body timeout")
+            responses["413"] = error("a body larger than the collector accepts")
+            responses["415"] = error("a body that is not application/json")
         }
+        if route.path.contains(":") { responses["404"] = responses["404"] ?? error("no such resource") }
+        if route.mutates {
+            responses["409"] = responses["409"] ?? error("the request conflicts with the registry's state or rules")
+            responses["422"] = responses["422"] ?? error("the content is well-formed but cannot be accepted (named in the message)")
+        }
+        responses["500"] = error("the collector failed unexpectedly; the detail is in its log")
         operation["responses"] = responses
         return operation
     }
@@ -162,7 +180,7 @@ enum OpenAPIDocument {
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 
     private static func governanceBody(_ route: CollectorRoute) -> [String: Any]? {
-        let reason: [String: Any] = ["type": "string", "minLength": 1]
+        let reason = OpenAPISchemas.prose
         switch route {
         case .approveVersion:
             return ["type": "object", "additionalProperties": false, "required": ["stage", "reason"],
@@ -174,11 +192,11 @@ enum OpenAPIDocument {
         case .requestEmergency:
             return ["type": "object", "additionalProperties": false, "required": ["reason", "informed"],
                     "properties": ["reason": reason,
-                                   "informed": ["type": "array", "minItems": 1, "items": ["type": "string"], "description": "who was told of the emergency deployment"],
+                                   "informed": ["type": "array", "minItems": 1, "items": OpenAPISchemas.prose, "description": "who was told of the emergency deployment"],
                                    "liftHalt": ["type": "boolean", "description": "the model is halted and the confirmation lifts the halt"]]]
         case .rollbackModel:
             return ["type": "object", "additionalProperties": false, "required": ["reason"],
-                    "properties": ["to": ["type": "string", "description": "the version to roll back to"], "reason": reason]]
+                    "properties": ["to": OpenAPISchemas.semanticVersion, "reason": reason]]
         case .grantRole, .removeRole:
             return ["type": "object", "additionalProperties": false, "required": ["role", "reason"],
                     "properties": ["role": ["type": "string", "enum": GovernanceRole.allCases.map(\.rawValue)], "reason": reason]]
@@ -189,21 +207,22 @@ enum OpenAPIDocument {
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
         case .registerVersion:
             return ["type": "object", "additionalProperties": false, "required": ["version", "artifactBase64"],
-                    "properties": ["version": ["type": "string", "description": "semantic version"],
-                                   "artifactBase64": ["type": "string", "contentEncoding": "base64", "description": "the model file's bytes"],
+                    "properties": ["version": OpenAPISchemas.semanticVersion,
+                                   "artifactBase64": ["type": "string", "contentEncoding": "base64", "minLength": 4,
+                                                      "pattern": "^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$", "description": "the model file's bytes"],
                                    "metadata": ["type": "string", "description": "the text of a --metadata file (YAML or JSON)"],
                                    "tags": ["type": "array", "items": ["type": "string"]]]]
         case .attachEvidence:
             return ["type": "object", "additionalProperties": false, "required": ["kind", "fileName", "content"],
-                    "properties": ["kind": ["type": "string", "pattern": "^[a-z0-9-]+$"], "fileName": ["type": "string"], "content": ["type": "string"]]]
+                    "properties": ["kind": ["type": "string", "pattern": "^[a-z0-9-]+$"], "fileName": ["type": "string", "pattern": "^[^/\\x00-\\x1f\\x7f-\\x9f]{1,255}$"], "content": ["type": "string"]]]
         case .gateCheck:
             return ["type": "object", "additionalProperties": false, "required": ["deviceClass"],
-                    "properties": ["deviceClass": ["type": "string"],
+                    "properties": ["deviceClass": OpenAPISchemas.benchName,
                                    "thresholds": ["type": "string", "description": "the text of a thresholds file; default: the policy's edge thresholds file on the collector"],
-                                   "run": ["type": "integer", "description": "judge this run only"]]]
+                                   "run": OpenAPISchemas.id.merging(["description": "judge this run only"]) { $1 }]]
         case .addActor:
             return ["type": "object", "additionalProperties": false, "required": ["name", "roles"],
-                    "properties": ["name": ["type": "string"], "roles": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": GovernanceRole.allCases.map(\.rawValue)]]]]
+                    "properties": ["name": OpenAPISchemas.actorName, "roles": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": GovernanceRole.allCases.map(\.rawValue)]]]]
         default:
             return nil
         }
@@ -223,6 +242,10 @@ enum OpenAPIDocument {
         ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
     }
 
+    private static func required(_ parameter: [String: Any]) -> [String: Any] {
+        parameter.merging(["required": true]) { $1 }
+    }
+
     private static var schemas: [String: Any] { [
         "Error": [
             "type": "object", "required": ["error"],
@@ -237,16 +260,13 @@ enum OpenAPIDocument {
             "properties": [
                 "idempotencyKey": ["type": "string", "pattern": "^[A-Za-z0-9._-]{8,128}$"],
                 "bench": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"],
-                "model": ["type": "string", "description": "NAME@VERSION"],
+                "model": OpenAPISchemas.modelReference,
                 "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"],
-                "context": [
-                    "type": "object", "required": ["deviceClass", "port", "startedAt", "finishedAt"],
-                    "properties": [
-                        "deviceClass": ["type": "string"], "port": ["type": "string"],
-                        "startedAt": ["type": "string", "format": "date-time"], "finishedAt": ["type": "string", "format": "date-time"],
-                    ],
-                ],
-                "run": ["type": "object", "description": "the recorded run as `edgeprof runs show ID --raw` prints its `run`"],
+                "context": OpenAPISchemas.object([
+                    "deviceClass": OpenAPISchemas.benchName, "port": OpenAPISchemas.text,
+                    "startedAt": OpenAPISchemas.timestamp, "finishedAt": OpenAPISchemas.timestamp,
+                ], required: ["deviceClass", "port", "startedAt", "finishedAt"]),
+                "run": OpenAPISchemas.recordedRun,
             ],
         ],
         "RunReceipt": [
@@ -263,7 +283,7 @@ enum OpenAPIDocument {
         "Model": ["type": "object", "required": ["reference", "artifactSHA256"]],
         "AgentReportRequest": [
             "type": "object", "additionalProperties": false, "required": ["bench", "spoolDepth"],
-            "properties": ["bench": ["type": "string"], "spoolDepth": ["type": "integer", "minimum": 0]],
+            "properties": ["bench": OpenAPISchemas.benchName, "spoolDepth": ["type": "integer", "minimum": 0, "maximum": Int64.max]],
         ],
         "Alert": [
             "type": "object",

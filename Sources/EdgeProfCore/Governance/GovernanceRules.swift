@@ -159,6 +159,7 @@ public struct GovernanceRules: Sendable {
             throw .illegalMove("\(reference) cannot move from \(from.rawValue) to \(to.rawValue); allowed next: \(Self.list(allowed))")
         }
         _ = try authorized(to == .production ? [.techLead] : [.mlEngineer, .techLead], to: "move \(reference) to \(to.rawValue)")
+        guard !reason.trimmingWhitespace.isEmpty else { throw .invalid("a move needs a reason: --reason TEXT") }
         if [.validation, .staging, .canary, .production].contains(to) { try Self.requireIntact(version, evidence.artifact) }
         if [.canary, .production].contains(to), let halt = snapshot.halts.last, halt.halted {
             throw .illegalMove("\(reference.name) is halted (since \(Self.timestamp(halt.at)), by \(halt.actor): \(halt.reason)): nothing is deployed until `edgeprof model resume \(reference.name)`; for an urgent fix a tech_lead requests `edgeprof model promote \(reference) --emergency --lift-halt` and a second one confirms it")
