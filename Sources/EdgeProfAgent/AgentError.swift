@@ -12,6 +12,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case unknownModel(ModelReference, known: [String])
     case modelMismatch(ModelReference, registered: String, board: String, boardModel: String)
     case artifact(path: String, problem: String)
+    /// A file the command needs is missing or unreadable; `what` names it (firmware, profile…).
+    case unreadable(what: String, path: String)
     case invalidArgument(String)
     case config(ConfigError)
     case unknownRun(Int64)
@@ -47,6 +49,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             "the board carries \(boardModel) with artifact sha256 \(board.prefix(12))…, but \(reference) was registered with \(registered.prefix(12))…. Fix: flash the registered artifact, or register this artifact as a new version"
         case .artifact(let path, let problem):
             "artifact \(path): \(problem)"
+        case .unreadable(let what, let path):
+            "\(what) \(path) cannot be read (missing or unreadable). Fix: check the path"
         case .invalidArgument(let message): message
         case .config(let error): error.description
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"

@@ -65,4 +65,20 @@ import Testing
             #expect(iteration.tokenTicks.map { $0 - iteration.startTicks } == truth.tokenTicks.map { $0 - truth.startTicks })
         }
     }
+
+    /// Issue 13: on a link corrupting 10 % of lines, 10 requested iterations gave 2 measured and the
+    /// run was "complete". Below 90 % of the requested iterations measured whole, a run is partial.
+    @Test func aRunThatLostMostOfItsIterationsIsPartial() throws {
+        let bench = try Bench()
+        let board = try bench.board(seed: 21, faults: SimulatedFaults(corruptLineProbability: 0.1))
+        defer { board.stop() }
+        var timeouts = Bench.fastTimeouts
+        timeouts.handshakeAttempts = 10
+        let outcome = try ProfileService(store: bench.store).profile(
+            port: board.path, model: bench.model.reference, request: RunRequest(tokens: 8, iterations: 10, warmup: 0), timeouts: timeouts)
+        let run = outcome.stored.run
+        #expect(run.iterations.count < 9, "the faults must have cost iterations: \(run.iterations.count)")
+        #expect(run.status == .partial)
+        #expect(run.partialReason?.hasPrefix("only \(run.iterations.count) of 10 requested iterations were measured whole") == true, "\(run.partialReason ?? "")")
+    }
 }

@@ -112,9 +112,10 @@ final class SimulatorProcess {
     let process = Process()
     let path: String
 
-    init(arguments: [String], device: String = "board") throws {
+    init(arguments: [String], device: String = "board", environment: [String: String]? = nil) throws {
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = ["sim", device] + arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

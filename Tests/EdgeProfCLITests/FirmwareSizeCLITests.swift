@@ -66,5 +66,8 @@ import Testing
         let cut = try cli.run(["firmware", "size", truncated])
         #expect(cut.status == 65)
         #expect(cut.stderr.contains("cut.elf: truncated: the section header table would end at byte "), "\(cut.stderr)")
+        let missing = try cli.run(["firmware", "size", "no-such.elf"])
+        #expect(missing.status == 66 && missing.stderr == "edgeprof: error: firmware no-such.elf cannot be read (missing or unreadable). Fix: check the path\n",
+                "a firmware file is not an artifact: \(missing.stderr)")
     }
 }

@@ -50,4 +50,16 @@ import Testing
         let after = try cli.run(["devices", "list"])
         #expect(!after.stdout.contains("pid \(pid) "), "a stopped simulator is not listed (its pty may already serve another test's board)")
     }
+
+    /// Issue 13: `sim board` left its registry file behind when stopped by SIGTERM or SIGINT.
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP]) func aStoppedSimulatorWithdrawsItsAnnouncement(signal: Int32) throws {
+        let registry = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-sims-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: registry) }
+        let board = try SimulatorProcess(arguments: ["--speed", "0"], environment: ["EDGEPROF_SIMS": registry.path])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: registry.path) == ["\(board.process.processIdentifier).json"])
+        kill(board.process.processIdentifier, signal)
+        board.process.waitUntilExit()
+        #expect(board.process.terminationReason == .exit, "it stopped by itself, not killed by the signal")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: registry.path).isEmpty)
+    }
 }

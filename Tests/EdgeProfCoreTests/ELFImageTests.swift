@@ -25,6 +25,25 @@ import Testing
         #expect(size.text > 76_832, "the weights are in flash")
     }
 
+    /// Issue 13: ELFs with 65 280 sections or more (extended numbering: e_shnum 0, e_shstrndx
+    /// SHN_XINDEX, the real values in section 0) were refused. The built firmware, rewritten to
+    /// extended numbering, reads back with the same sections.
+    @Test func extendedSectionNumberingReadsTheSameSections() throws {
+        var bytes = try builtFirmware()
+        let original = try ELFImage(bytes: bytes)
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func put32(_ value: Int, at: Int) { for index in 0..<4 { bytes[at + index] = UInt8((value >> (8 * index)) & 0xFF) } }
+        let sectionOffset = Int(bytes[32]) | Int(bytes[33]) << 8 | Int(bytes[34]) << 16 | Int(bytes[35]) << 24
+        let (count, namesIndex) = (u16(48), u16(50))
+        put32(count, at: sectionOffset + 20)
+        put32(namesIndex, at: sectionOffset + 24)
+        (bytes[48], bytes[49], bytes[50], bytes[51]) = (0, 0, 0xFF, 0xFF)
+        let extended = try ELFImage(bytes: bytes)
+        #expect(extended.sections.count == original.sections.count)
+        #expect(extended.sections.dropFirst() == original.sections.dropFirst(), "section 0 now carries the count, the rest are unchanged")
+        #expect(FirmwareSize(extended) == FirmwareSize(original))
+    }
+
     func header(class elfClass: UInt8 = 1, data: UInt8 = 1, machine: UInt16 = 40) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 52)
         bytes.replaceSubrange(0..<7, with: [0x7F, 0x45, 0x4C, 0x46, elfClass, data, 1])

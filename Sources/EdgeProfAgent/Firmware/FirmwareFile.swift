@@ -5,7 +5,7 @@ import Foundation
 public enum FirmwareFile {
     public static func size(path: String) throws(AgentError) -> FirmwareSize {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .artifact(path: path, problem: "cannot be read (missing or unreadable)")
+            throw .unreadable(what: "firmware", path: path)
         }
         do {
             return FirmwareSize(try ELFImage(bytes: Array(data)))

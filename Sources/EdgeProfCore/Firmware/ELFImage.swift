@@ -30,6 +30,9 @@ public struct ELFImage: Sendable, Hashable {
 
     public var machine: UInt16
     public var entry: UInt32
+    /// SHN_XINDEX: the real section-name table index is in section 0's sh_link.
+    static let extendedIndex = 0xffff
+
     public var sections: [Section]
     public var segments: [Segment]
 
@@ -49,8 +52,15 @@ public struct ELFImage: Sendable, Hashable {
         let programEntrySize = Int(try reader.u16(at: 42))
         let programCount = Int(try reader.u16(at: 44))
         let sectionEntrySize = Int(try reader.u16(at: 46))
-        let sectionCount = Int(try reader.u16(at: 48))
-        let namesIndex = Int(try reader.u16(at: 50))
+        var sectionCount = Int(try reader.u16(at: 48))
+        var namesIndex = Int(try reader.u16(at: 50))
+        // Extended numbering (65 280 sections or more): e_shnum 0 and e_shstrndx SHN_XINDEX say
+        // that section 0's sh_size and sh_link hold the real count and index.
+        if sectionOffset != 0, sectionEntrySize >= 40, sectionCount == 0 || namesIndex == Self.extendedIndex {
+            try reader.require(sectionOffset, sectionEntrySize, "the first section header (extended section numbering)")
+            if sectionCount == 0 { sectionCount = Int(try reader.u32(at: sectionOffset + 20)) }
+            if namesIndex == Self.extendedIndex { namesIndex = Int(try reader.u32(at: sectionOffset + 24)) }
+        }
 
         if programCount > 0 {
             guard programEntrySize >= 32 else { throw .malformed("program headers of \(programEntrySize) bytes (at least 32 expected)") }

@@ -102,6 +102,10 @@ public struct RunRecorder: Sendable {
         return .running
     }
 
+    /// A run counts as complete only when at least this share of its requested iterations was
+    /// measured whole; fewer means the link lost too much for the figures to stand (docs/protocol).
+    public static let minimumMeasuredShare = 0.9
+
     /// The run as recorded; `endedEarly` gives the reason when it did not finish.
     public func recording(endedEarly reason: String? = nil) -> RecordedRun {
         var status = RunStatus.complete
@@ -111,6 +115,11 @@ public struct RunRecorder: Sendable {
         }
         if totals == nil, partialReason == nil {
             partialReason = "the board sent no RESULT"
+        }
+        let requested = Int(request.iterations)
+        if partialReason == nil, requested > 0, Double(measured.count) < Self.minimumMeasuredShare * Double(requested) {
+            partialReason = "only \(measured.count) of \(requested) requested iterations were measured whole "
+                + "(\(discardedIterations) lost to a damaged link); a complete run needs at least \(Int(Self.minimumMeasuredShare * 100)) %"
         }
         if partialReason != nil { status = .partial }
         return RecordedRun(

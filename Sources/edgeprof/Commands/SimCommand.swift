@@ -165,18 +165,24 @@ struct SimPPK2Command: ParsableCommand {
     }
 }
 
-/// Starts a simulated device, announces it, and serves until SIGINT or SIGTERM; `announce`
-/// returns what to undo before stopping.
+/// Starts a simulated device, announces it, and serves until SIGINT, SIGTERM or SIGHUP; `announce`
+/// returns what to undo before stopping. The signals are taken by dispatch sources rather than a
+/// blocked mask: a mask holds only on the thread that set it, and a signal delivered to any other
+/// thread killed the process before it could withdraw its announcement.
 private func serveUntilInterrupted(start: () -> Void, stop: () -> Void, announce: () -> () -> Void) {
-    var signals = sigset_t()
-    sigemptyset(&signals)
-    sigaddset(&signals, SIGINT)
-    sigaddset(&signals, SIGTERM)
-    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    let interrupted = DispatchSemaphore(value: 0)
+    var sources: [any DispatchSourceSignal] = []
+    for number in [SIGINT, SIGTERM, SIGHUP] {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { interrupted.signal() }
+        source.resume()
+        sources.append(source)
+    }
     start()
     let undo = announce()
-    var received: Int32 = 0
-    sigwait(&signals, &received)
+    interrupted.wait()
     undo()
     stop()
+    for source in sources { source.cancel() }
 }

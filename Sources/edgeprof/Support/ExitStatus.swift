@@ -40,7 +40,7 @@ enum ExitStatus {
             case (let status?, _) where (400..<500).contains(status): dataError
             default: ioError
             }
-        case .unknownModel, .unknownRun, .artifact: notFound
+        case .unknownModel, .unknownRun, .artifact, .unreadable: notFound
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent: deviceUnavailable
         case .governance(let governanceError):
             switch governanceError {
