@@ -70,4 +70,22 @@ import Testing
         #expect(missing.status == 66 && missing.stderr == "edgeprof: error: firmware no-such.elf cannot be read (missing or unreadable). Fix: check the path\n",
                 "a firmware file is not an artifact: \(missing.stderr)")
     }
+
+    /// Issue 13: `--format csv|markdown` was offered by drift, firmware size, runs list and model
+    /// list but printed a table. Listings that have such a form now give it; the others refuse it.
+    @Test func aFormatIsGivenOrRefusedNeverIgnored() throws {
+        let cli = try CLI()
+        let elf = Self.build.appendingPathComponent("an386/edgeprof-fw.elf").path
+        let csv = try cli.run(["firmware", "size", "--format", "csv", elf])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("file,text,data,bss,flash,static_ram,stack,heap\n\(elf),"), "\(csv.stdout)")
+        let markdown = try cli.run(["firmware", "size", "--format", "markdown", elf])
+        #expect(markdown.stdout.hasPrefix("| file | text | data | bss | flash | static_ram | stack | heap |\n|---|---|"), "\(markdown.stdout)")
+        _ = try cli.run(["actors", "add", "me", "--role", "tech_lead", "--actor", "me"])
+        let runs = try cli.run(["runs", "list", "--format", "csv"])
+        #expect(runs.status == 0 && runs.stdout == "id,status,model,device_class,board,measured_iterations,latency_p95_ms\n", "\(runs.stdout)\(runs.stderr)")
+        for command in [["model", "list"], ["drift", "compare", "a.csv", "b.csv"], ["audit", "log"], ["actors", "list"]] {
+            let refused = try cli.run(command + ["--format", "csv"])
+            #expect(refused.status == 64 && refused.stderr.contains("format"), "\(command): \(refused.stderr)")
+        }
+    }
 }

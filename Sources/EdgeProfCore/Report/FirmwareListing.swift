@@ -22,6 +22,20 @@ public enum FirmwareListing {
         }) + "\n"
     }
 
+    /// `firmware size` in any format: one row per file, bytes.
+    public static func rendered(_ sizes: [(file: String, size: FirmwareSize)], as format: ReportFormat) -> String {
+        let header = ["file", "text", "data", "bss", "flash", "static_ram", "stack", "heap"]
+        let rows = sizes.map { file, size in
+            [file] + [size.text, size.data, size.bss, size.flash, size.staticRAM, size.stackReservation, size.heapReservation].map { String($0) }
+        }
+        switch format {
+        case .table: return table(sizes)
+        case .json: return json(sizes)
+        case .csv: return ([header] + rows).map { $0.map(ReportText.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        case .markdown: return ReportText.markdownTable(header: header, rows: rows)
+        }
+    }
+
     private static func pad(_ text: String) -> String {
         String(repeating: " ", count: max(0, 10 - text.count)) + text + "  "
     }

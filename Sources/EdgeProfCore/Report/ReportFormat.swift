@@ -9,6 +9,13 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     case markdown
 }
 
+/// The formats of listings that only people and scripts read: a table, or JSON. Commands that
+/// offer no CSV or Markdown do not pretend to (`--format csv` is refused, not printed as a table).
+public enum ListFormat: String, Sendable, CaseIterable, Codable {
+    case table
+    case json
+}
+
 /// Number and JSON formatting shared by the renderers.
 enum ReportText {
     static func number(_ value: Double?) -> String {
@@ -39,6 +46,12 @@ enum ReportText {
 
     static func csvField(_ text: String) -> String {
         text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// A GitHub Markdown table; `|` in a cell is escaped.
+    static func markdownTable(header: [String], rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        return ([line(header), "|" + header.map { _ in "---|" }.joined()] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
     static func padded(_ text: String, _ width: Int) -> String {

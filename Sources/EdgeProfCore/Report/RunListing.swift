@@ -19,6 +19,23 @@ public enum RunListing {
     public static func json(_ runs: [StoredRun]) -> String {
         ReportText.json(runs) + "\n"
     }
+
+    /// `runs list` in any format: the table's columns as CSV (one row per run) or a Markdown table.
+    public static func rendered(_ runs: [StoredRun], as format: ReportFormat) -> String {
+        let header = ["id", "status", "model", "device_class", "board", "measured_iterations", "latency_p95_ms"]
+        let rows = runs.map { stored -> [String] in
+            let summary = ProfileSummary(runs: [stored.run])
+            return [String(stored.id), stored.run.status.rawValue, stored.model.description, stored.context.deviceClass,
+                    "\(stored.run.board.board):\(stored.run.board.serial)", String(summary.measuredIterations),
+                    summary.latencyMs.map { String($0.p95) } ?? ""]
+        }
+        switch format {
+        case .table: return table(runs)
+        case .json: return json(runs)
+        case .csv: return ([header] + rows).map { $0.map(ReportText.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        case .markdown: return ReportText.markdownTable(header: header, rows: rows)
+        }
+    }
 }
 
 /// A run in a few fields, without its raw timings: for support bundles.

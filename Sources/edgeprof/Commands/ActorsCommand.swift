@@ -42,7 +42,7 @@ struct ActorsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List actors and their roles.")
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 
@@ -120,7 +120,7 @@ struct ActorChangeArguments: ParsableArguments {
     var reason: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions

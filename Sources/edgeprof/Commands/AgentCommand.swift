@@ -95,7 +95,7 @@ struct AgentStatusCommand: ParsableCommand {
     var spool: String?
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     func run() throws {
         let connection = try CollectorConnection.parse(spool.map { ["--spool", $0] } ?? [])

@@ -47,7 +47,7 @@ struct AlertsListCommand: AsyncParsableCommand {
     var all = false
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var access: CollectorAccessOptions
 

@@ -14,7 +14,7 @@ struct AlertsDeliveriesCommand: AsyncParsableCommand {
     var state = WebhookDeliveryState.dead
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var access: CollectorAccessOptions
 
@@ -56,7 +56,7 @@ struct AlertsFindingsCommand: AsyncParsableCommand {
     var run: Int64
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var access: CollectorAccessOptions
 

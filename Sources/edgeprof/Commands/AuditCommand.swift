@@ -18,7 +18,7 @@ struct AuditLogCommand: AsyncParsableCommand {
     var model: String?
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 

@@ -32,7 +32,7 @@ struct BaselineListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The pinned baselines.")
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var access: CollectorAccessOptions
 

@@ -72,7 +72,7 @@ struct DevicesProbeCommand: ParsableCommand {
     var baud = TransportOpener.defaultBaud
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var catalogue: CatalogueOptions
 

@@ -35,7 +35,7 @@ struct DiagCheckCommand: ParsableCommand {
     var baud = TransportOpener.defaultBaud
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var catalogue: CatalogueOptions
 

@@ -65,14 +65,13 @@ struct DriftCompareCommand: ParsableCommand {
     var psiConvention = PSIConvention.standard
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie between 0 and 1, e.g. 0.05") }
         guard minSamples >= 1 else { throw ValidationError("--min-samples must be at least 1") }
-        guard format == .table || format == .json else { throw ValidationError("--format must be table or json") }
     }
 
     func run() throws {

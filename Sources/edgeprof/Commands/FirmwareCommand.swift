@@ -17,13 +17,13 @@ struct FirmwareSizeCommand: ParsableCommand {
     @Argument(help: "ELF files (32-bit ARM).")
     var files: [String]
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
     func run() throws {
         let sizes = try reportingErrors { () throws(AgentError) in
             try files.map { file throws(AgentError) in (file, try FirmwareFile.size(path: file)) }
         }
-        Terminal.print(format == .json ? FirmwareListing.json(sizes) : FirmwareListing.table(sizes))
+        Terminal.print(FirmwareListing.rendered(sizes, as: format))
     }
 }

@@ -36,7 +36,7 @@ struct ModelRegisterCommand: AsyncParsableCommand {
     var tags: [String] = []
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -79,7 +79,7 @@ struct ModelListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered model versions and their stages.")
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 

@@ -21,7 +21,7 @@ struct ModelAttachCommand: AsyncParsableCommand {
     var kind: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -61,7 +61,7 @@ struct ModelApproveCommand: AsyncParsableCommand {
     var evidence: [String] = []
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -100,7 +100,7 @@ struct ModelRevokeApprovalCommand: AsyncParsableCommand {
     var reason: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions

@@ -12,7 +12,7 @@ struct ModelShowCommand: AsyncParsableCommand {
     var model: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -76,7 +76,7 @@ struct ModelHistoryCommand: AsyncParsableCommand {
     var at: String?
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 

@@ -33,7 +33,7 @@ struct ModelPromoteCommand: AsyncParsableCommand {
     var informed: [String] = []
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -92,7 +92,7 @@ struct ModelConfirmCommand: AsyncParsableCommand {
     var decline = false
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -133,7 +133,7 @@ struct ModelRollbackCommand: AsyncParsableCommand {
     var reason: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -189,7 +189,7 @@ struct HaltArguments: ParsableArguments {
     var reason: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions
@@ -218,7 +218,7 @@ struct ModelRetireCommand: AsyncParsableCommand {
     var reason: String
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var governance: GovernanceOptions
     @OptionGroup var store: StoreOptions

@@ -23,7 +23,7 @@ struct PolicyShowCommand: AsyncParsableCommand {
     var version: Int?
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 
@@ -46,7 +46,7 @@ struct PolicyListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Every policy version: state, proposer, approvals, sha256.")
 
     @Option(help: "Output format: table or json.")
-    var format = ReportFormat.table
+    var format = ListFormat.table
 
     @OptionGroup var store: StoreOptions
 

@@ -15,7 +15,7 @@ struct RunsListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the runs of this model version.", valueName: "name@version"))
     var model: String?
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
     @OptionGroup var store: StoreOptions
@@ -36,7 +36,7 @@ struct RunsListCommand: ParsableCommand {
             }
             return runs.sorted { $0.id < $1.id }
         }
-        Terminal.print(format == .json ? RunListing.json(runs) : RunListing.table(runs))
+        Terminal.print(RunListing.rendered(runs, as: format))
     }
 }
 

@@ -62,7 +62,7 @@ struct GovernanceOptions: ParsableArguments {
 }
 
 /// Prints what a lifecycle move did, for people or as JSON.
-func printDecision(_ result: GovernanceListing.DecisionSummary, _ format: ReportFormat) {
+func printDecision(_ result: GovernanceListing.DecisionSummary, _ format: ListFormat) {
     Terminal.print(format == .json ? GovernanceListing.json(result) : GovernanceListing.decision(result))
 }
 

@@ -42,6 +42,7 @@ struct StoreOptions: ParsableArguments {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension ListFormat: ExpressibleByArgument {}
 
 /// Parses NAME@VERSION with the precise reason when it is malformed.
 func parseModelReference(_ text: String) throws(AgentError) -> ModelReference {
