@@ -4,13 +4,14 @@ import Foundation
 /// A board of the catalogue run by its emulator (QEMU) on its prebuilt firmware, with its UART
 /// on a pseudo-terminal. `-icount shift=0` makes virtual time count instructions, so tick counts
 /// repeat exactly. Stopped by `stop()`, by the interrupt guard on Ctrl-C, and by the kernel if
-/// this process dies (`setpriv --pdeathsig KILL`).
+/// this process dies (`setpriv --pdeathsig KILL`). The emulator starts with no signal blocked
+/// (`SpawnedProcess`), so SIGTERM stops it at once; SIGKILL follows a second later if not.
 public final class EmulatedBoard: @unchecked Sendable {
     public let entry: CatalogueEntry
     /// The UART's pseudo-terminal, e.g. /dev/pts/7.
     public let path: String
     public let firmware: String
-    private let process: Process
+    private let process: SpawnedProcess
     private let lock = NSLock()
     private var stopped = false
     private var output = ""
@@ -34,21 +35,17 @@ public final class EmulatedBoard: @unchecked Sendable {
         let arguments = ["-M", emulator.machine, "-kernel", firmware] + (deterministic ? ["-icount", "shift=0"] : []) + [
             "-display", "none", "-monitor", "none", "-chardev", "pty,id=uart0", "-serial", "chardev:uart0",
         ]
-        process = Process()
-        if let setpriv = Self.executable("setpriv") {
-            process.executableURL = URL(fileURLWithPath: setpriv)
-            process.arguments = ["--pdeathsig", "KILL", program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+        do {
+            if let setpriv = Self.executable("setpriv") {
+                process = try SpawnedProcess(executable: setpriv, arguments: ["--pdeathsig", "KILL", program] + arguments)
+            } else {
+                process = try SpawnedProcess(executable: program, arguments: arguments)
+            }
+        } catch {
+            throw .exited(board: entry.name, status: -1, output: "\(error)")
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw .exited(board: entry.name, status: -1, output: "\(error)") }
-        path = try Self.terminalPath(from: output.fileHandleForReading, process: process, board: entry.name, timeout: startTimeout)
-        let handle = output.fileHandleForReading
+        path = try Self.terminalPath(from: process.output, process: process, board: entry.name, timeout: startTimeout)
+        let handle = process.output
         Thread.detachNewThread { [weak self] in
             while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
                 guard let self else { return }
@@ -65,9 +62,8 @@ public final class EmulatedBoard: @unchecked Sendable {
     public var crash: (ending: String, output: String)? {
         lock.lock()
         defer { lock.unlock() }
-        guard !stopped, !process.isRunning else { return nil }
+        guard !stopped, let ending = process.ending else { return nil }
         let firstLine = output.split(separator: "\n").first { !$0.hasPrefix("char device redirected") }.map(String.init) ?? ""
-        let ending = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "status \(process.terminationStatus)"
         return (ending, firstLine)
     }
 
@@ -77,20 +73,18 @@ public final class EmulatedBoard: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(1)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.stop()
     }
+
+    /// The signal that ended the emulator (SIGTERM after a clean `stop()`), nil while it runs.
+    public var terminatingSignal: Int32? { process.terminatingSignal }
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
     deinit { stop() }
 
     /// QEMU prints "char device redirected to /dev/pts/N (label uart0)" once the pty exists.
-    private static func terminalPath(from handle: FileHandle, process: Process, board: String, timeout: Duration) throws(EmulationError) -> String {
+    private static func terminalPath(from handle: FileHandle, process: SpawnedProcess, board: String, timeout: Duration) throws(EmulationError) -> String {
         let descriptor = handle.fileDescriptor
         var text = ""
         let deadline = ContinuousClock.now + timeout
@@ -109,12 +103,11 @@ public final class EmulatedBoard: @unchecked Sendable {
             }
         }
         if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            process.stop()
             throw .noTerminal(board: board, waited: timeout)
         }
         process.waitUntilExit()
-        throw .exited(board: board, status: process.terminationStatus, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        throw .exited(board: board, status: process.exitCode, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Where the board's firmware ELF is (nil for a board that is not emulated).
