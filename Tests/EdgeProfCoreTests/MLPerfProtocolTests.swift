@@ -10,6 +10,7 @@ import Testing
         ("m-results-[0.410,0.142,0.012,0.436]", .results([0.41, 0.142, 0.012, 0.436])),
         ("m-results-[]", .results([])),
         ("m-name-dut-[qemu-mps2-an386 edgeprof]", .name("qemu-mps2-an386 edgeprof")),
+        ("m-name-st-[nucleo-l4r5zi]", .name("nucleo-l4r5zi (st)")),
         ("m-profile-[ULPMark for tinyML Firmware V0.0.1]", .profile("ULPMark for tinyML Firmware V0.0.1")),
         ("m-model-[kws01]", .model("kws01")),
         ("m-[Expecting 490 bytes]", .expecting(bytes: 490)),
@@ -24,6 +25,13 @@ import Testing
     ])
     func linesParse(_ line: String, _ expected: MLPerfMessage) {
         #expect(MLPerfMessage(line: line) == expected)
+    }
+
+    /// Issue 13: a 32-bit µs counter that wrapped inside a window aborted the run.
+    @Test func lapsAcrossAWrapOfThe32BitCounterStillTimeTheWindow() {
+        #expect(MLPerfMessage.lapMicroseconds(from: 1_000, to: 251_000) == 250_000)
+        #expect(MLPerfMessage.lapMicroseconds(from: 4_294_967_000, to: 704) == 1_000)
+        #expect(MLPerfMessage.lapMicroseconds(from: 5_000_000_000, to: 7) == nil, "a wider counter does not wrap")
     }
 
     @Test func uploadsFitTheCommandBuffer() {

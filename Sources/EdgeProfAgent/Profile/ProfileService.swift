@@ -10,6 +10,8 @@ public struct ProfileOutcome: Sendable {
     public var summary: ProfileSummary
     public var evidenceKey: EvidenceKey
     public var storeLocation: String
+    /// What the user should know about the figures (a window shorter than the runner's).
+    public var warnings: [String] = []
 }
 
 /// Profiles a registered model on a board: open the port, handshake, check that the board

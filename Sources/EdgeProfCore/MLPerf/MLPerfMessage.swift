@@ -9,7 +9,8 @@ public enum MLPerfMessage: Sendable, Hashable {
     case lap(microseconds: UInt64)
     /// `m-results-[f,f,…]`.
     case results([Double])
-    /// `m-name-dut-[…]`.
+    /// `m-name-dut-[…]`, or a vendor's `m-name-VENDOR-[…]`: the name, with the vendor when it is
+    /// not the plain `dut`.
     case name(String)
     /// `m-profile-[…]`.
     case profile(String)
@@ -40,6 +41,11 @@ public enum MLPerfMessage: Sendable, Hashable {
             return
         }
         if let inner = Self.bracketed(text, prefix: "m-name-dut-") { self = .name(inner); return }
+        if text.hasPrefix("m-name-"), let open = text.range(of: "-["), text.hasSuffix("]") {
+            let vendor = text[text.index(text.startIndex, offsetBy: "m-name-".count)..<open.lowerBound]
+            let inner = text[open.upperBound..<text.index(before: text.endIndex)]
+            if !vendor.isEmpty { self = .name("\(inner) (\(vendor))"); return }
+        }
         if let inner = Self.bracketed(text, prefix: "m-profile-") { self = .profile(inner); return }
         if let inner = Self.bracketed(text, prefix: "m-model-") { self = .model(inner); return }
         if let inner = Self.bracketed(text, prefix: "m-"), inner.hasPrefix("Expecting "), inner.hasSuffix(" bytes"),
@@ -60,6 +66,15 @@ public enum MLPerfMessage: Sendable, Hashable {
     private static func bracketed(_ text: String, prefix: String) -> String? {
         guard text.hasPrefix(prefix + "["), text.hasSuffix("]") else { return nil }
         return String(text.dropFirst(prefix.count + 1).dropLast())
+    }
+
+    /// The microseconds between two `m-lap-us` stamps of a 32-bit counter, across one wrap
+    /// (every 71.6 minutes); nil when they cannot be from one window (end before start on a
+    /// counter wider than 32 bits).
+    public static func lapMicroseconds(from start: UInt64, to end: UInt64) -> UInt64? {
+        if end >= start { return end - start }
+        guard start <= UInt64(UInt32.max), end <= UInt64(UInt32.max) else { return nil }
+        return (UInt64(UInt32.max) + 1) - start + end
     }
 
     private static func number(_ text: String, prefix: String) -> UInt64? {

@@ -34,6 +34,7 @@ struct ProfileCommand: AsyncParsableCommand {
             try target.profile(store: store, progress: !quiet && format == .table)
         }
         Terminal.print(outcome.report.rendered(as: format))
+        for warning in outcome.warnings { Terminal.note("edgeprof: warning: \(warning)") }
         if let upload {
             try await connection.send(outcome, to: upload)
         }
