@@ -19,7 +19,11 @@ struct StoreOptions: ParsableArguments {
     /// create an empty database at a misspelled path and then report that it is empty.
     func requireExisting() throws(AgentError) {
         guard !isLabDatabase, !FileManager.default.fileExists(atPath: path) else { return }
-        throw .governance(.notFound("there is no database at \(path). Fix: check --db (or $EDGEPROF_DB); commands that only read never create one"))
+        let named = db != nil || !(ProcessInfo.processInfo.environment["EDGEPROF_DB"] ?? "").isEmpty
+        throw .governance(.notFound(
+            named
+                ? "there is no database at \(path). Fix: check --db (or $EDGEPROF_DB); commands that only read never create one"
+                : "nothing is stored yet (no database at \(path)): register a model or profile a board first, or name another store with --db"))
     }
 
     /// The bench's SQLite store (profiling, runs, diagnostics).
