@@ -296,22 +296,23 @@ struct CollectorHandlers: Sendable {
     private func jsonBody(_ request: Request) async throws -> Data {
         try requireJSON(request)
         let (limit, timeout) = (configuration.maximumBodyBytes, configuration.bodyTimeout)
-        return try await withThrowingTaskGroup(of: Data?.self) { group in
-            group.addTask {
-                var request = request
-                return Data(try await request.collectBody(upTo: limit).readableBytesView)
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let body = first else {
-                throw APIError(
-                    .requestTimeout, "body-timeout", "the request body did not arrive whole within \(timeout.components.seconds) s; send it at once")
-            }
-            return body
+        // A race settled once: the body, or the deadline. The answer does not wait for a body
+        // read that ignores cancellation; Hummingbird closes the connection after the 408.
+        let race = BodyRace()
+        let reader = Task {
+            var request = request
+            do { race.settle(.success(Data(try await request.collectBody(upTo: limit).readableBytesView))) } catch { race.settle(.failure(error)) }
         }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            race.settle(.failure(APIError(
+                .requestTimeout, "body-timeout", "the request body did not arrive whole within \(timeout.components.seconds) s; send it at once")))
+        }
+        defer {
+            reader.cancel()
+            timer.cancel()
+        }
+        return try await race.value()
     }
 
     func decode<T: Codable>(_ type: T.Type, _ request: Request) async throws -> T {

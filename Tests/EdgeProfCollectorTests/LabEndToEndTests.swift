@@ -212,7 +212,8 @@ extension LabEndToEndTests {
         func edgeprof(_ arguments: [String], as actor: String) throws -> (status: Int32, stdout: String, stderr: String) {
             try lab.run(arguments + ["--collector", "http://127.0.0.1:\(collector.port)", "--token", tokens[actor]!], database: "unused.sqlite")
         }
-        #expect(try edgeprof(["actors", "add", "lead", "--role", "tech_lead"], as: "lead").status == 0)
+        let first = try edgeprof(["actors", "add", "lead", "--role", "tech_lead"], as: "lead")
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(try edgeprof(["actors", "add", "sci", "--role", "data_scientist"], as: "lead").status == 0)
         #expect(try edgeprof(["actors", "add", "eng", "--role", "ml_engineer"], as: "lead").status == 0)
         let refused = try edgeprof(["actors", "add", "eve", "--role", "tech_lead"], as: "sci")

@@ -65,7 +65,7 @@ import Testing
         let acknowledged = try await alerts(collector, "?state=acknowledged")
         #expect(open.isEmpty && acknowledged.isEmpty)
 
-        let events = await webhook.waitFor(2)
+        let events = await webhook.waitFor(2, seconds: 60)
         #expect(events.map(\.event) == ["alert.opened", "alert.resolved"], "critical only; the failed first delivery was retried")
         #expect(events.allSatisfy { $0.alert.id == ratio.id })
     }
@@ -153,7 +153,7 @@ extension MonitoringAPITests {
         #expect(try await collector.request(.GET, "/v1/webhooks/deliveries", token: collector.agentToken).status == 403, "agents do not read the queue")
         #expect(try await collector.request(.POST, "/v1/webhooks/deliveries/\(id)/resend", token: collector.personToken).status == 202)
         #expect(try await collector.request(.POST, "/v1/webhooks/deliveries/\(id)/resend", token: collector.personToken).status == 404)
-        let both = await webhook.waitFor(2)
+        let both = await webhook.waitFor(2, seconds: 60)
         #expect(both.map(\.event).sorted() == ["alert.opened", "alert.resolved"], "re-sent after the fix: \(both.map(\.event))")
     }
 }
