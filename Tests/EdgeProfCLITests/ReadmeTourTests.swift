@@ -14,7 +14,7 @@ import Testing
         return String(readme[open.upperBound..<close.lowerBound])
     }
 
-    @Test(.timeLimit(.minutes(3))) func theTourRunsAsWritten() throws {
+    @Test(.timeLimit(.minutes(3))) func theTourRunsAsWritten() async throws {
         let script = try Self.tour()
         let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first?.hasPrefix("swift build && export PATH=") == true, "the tour starts by building: \(lines.first ?? "")")
@@ -37,7 +37,14 @@ import Testing
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        process.waitUntilExit()
+        // Waited for on a thread of its own: the tour takes a while, and a blocked thread of the
+        // small cooperative pool would starve the tests that run a collector meanwhile.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume()
+            }.start()
+        }
         try handle.close()
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "the tour stopped (exit \(process.terminationStatus)):\n\(text.suffix(3000))")

@@ -84,7 +84,7 @@ import Testing
         connection.send(
             "POST /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(collector.agentToken)\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")
         let started = ContinuousClock.now
-        connection.trickle(" ", times: 40, interval: 400_000)  // trickles on long after the body timeout
+        connection.trickle(" ", times: 100, interval: 400_000)  // trickles on long after the body timeout
         let (answer, _) = await connection.closed()
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
         #expect(answer.contains("body-timeout"))
