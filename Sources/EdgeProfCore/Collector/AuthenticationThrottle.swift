@@ -44,9 +44,12 @@ public struct AuthenticationThrottle: Sendable {
         failures[source] = nil
     }
 
+    /// Forgets the stalest tenth beyond capacity at once, so that a flood of new sources costs
+    /// one sort per thousand of them, not one per failure.
     private mutating func forgetStalest(now: Date) {
         blockedUntil = blockedUntil.filter { $0.value > now }
+        let keep = capacity - capacity / 10
         let byLastFailure = failures.sorted { ($0.value.last ?? .distantPast) < ($1.value.last ?? .distantPast) }
-        for (source, _) in byLastFailure.prefix(failures.count - capacity) { failures[source] = nil }
+        for (source, _) in byLastFailure.prefix(failures.count - keep) { failures[source] = nil }
     }
 }

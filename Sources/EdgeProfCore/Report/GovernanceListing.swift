@@ -108,7 +108,8 @@ public enum GovernanceListing {
 
     /// `model show`: one version in full.
     public static func show(
-        _ version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates results: [GovernanceGateResult], policy: String
+        _ version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates results: [GovernanceGateResult], policy: String,
+        now: Date
     ) -> String {
         let metadata = version.metadata
         var lines = [
@@ -129,7 +130,7 @@ public enum GovernanceListing {
         if let request = snapshot.emergencies.last(where: { $0.reference == version.reference && $0.state == .pending }) {
             lines.append(
                 "EMERGENCY    requested \(AuditChain.timestamp(request.requestedAt)) by \(request.requestedBy): \(request.reason); "
-                    + (request.isOpen(at: Date()) ? "waits for a second tech_lead until \(AuditChain.timestamp(request.expiresAt)) (`edgeprof model confirm \(version.reference)`)" : "expired unconfirmed"))
+                    + (request.isOpen(at: now) ? "waits for a second tech_lead until \(AuditChain.timestamp(request.expiresAt)) (`edgeprof model confirm \(version.reference)`)" : "expired unconfirmed"))
         }
         var text = lines.joined(separator: "\n") + "\n\napprovals\n"
         let approvals = snapshot.approvals(of: version.reference)

@@ -31,7 +31,7 @@ struct ModelShowCommand: AsyncParsableCommand {
         Terminal.print(
             format == .json
                 ? GovernanceListing.json(GovernanceListing.VersionDetail(version: version, snapshot: snapshot, track: track, gates: gates, policy: policy))
-                : GovernanceListing.show(version, snapshot: snapshot, track: track, gates: gates, policy: policy))
+                : GovernanceListing.show(version, snapshot: snapshot, track: track, gates: gates, policy: policy, now: Date()))
     }
 }
 
