@@ -85,11 +85,11 @@ struct CLI {
 
     enum CLIError: Error { case failed(String) }
 
-    /// Runs the real sqlite3 on this test's database (to look under the hood, or to tamper).
-    func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
+    /// Runs the real sqlite3 on this test's database, or on `file` (to look under the hood, or to tamper).
+    func sqlite(_ sql: String, in file: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
+        process.arguments = [file ?? database, sql]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -97,6 +97,21 @@ struct CLI {
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, text)
+    }
+
+    /// Runs `body` on a thread of its own: a long synchronous CLI test on the small cooperative
+    /// pool would starve the tests that run a collector meanwhile.
+    static func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try body()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
     }
 
     /// Writes a file into this test's folder and returns its path.

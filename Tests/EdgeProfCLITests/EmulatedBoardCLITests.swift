@@ -104,7 +104,7 @@ import Testing
         #expect(mlperf.stderr == "edgeprof: error: the demo profiles EdgeProf Link v1 boards; qemu-mps2-an386-mlperf speaks mlperf-tiny-dut. Fix: edgeprof profile --device qemu-mps2-an386-mlperf --model tiny-lm@1.0.0\n")
     }
 
-    @Test func ctrlCStopsTheEmulator() throws {
+    @Test func ctrlCStoresThePartialRunAndStopsTheEmulator() throws {
         let cli = try prepared()
         let profile = try cli.start(
             ["profile", "--device", "qemu-mps2-an385", "--model", "tiny-lm@1.0.0", "--iterations", "100000", "--quiet"], environment: [:])
@@ -115,9 +115,22 @@ import Testing
         kill(profile.processIdentifier, SIGINT)
         profile.waitUntilExit()
         #expect(profile.terminationStatus == 130)
+        let stored = try cli.sqlite("SELECT status, partial_reason FROM run")
+        #expect(stored.output == "partial|interrupted by SIGINT (Ctrl-C) before the run finished\n", "what was measured is kept")
         let gone = Date().addingTimeInterval(5)
         while try !Self.orphans().isEmpty, Date() < gone { usleep(20_000) }
         #expect(try Self.orphans().isEmpty, "no orphan emulator")
+
+        let insisting = try cli.start(
+            ["profile", "--device", "qemu-mps2-an385", "--model", "tiny-lm@1.0.0", "--iterations", "100000", "--quiet"], environment: [:])
+        while try Self.emulators(parent: insisting.processIdentifier).isEmpty, insisting.isRunning, Date() < deadline + 20 { usleep(20_000) }
+        kill(insisting.processIdentifier, SIGINT)
+        usleep(20_000)
+        kill(insisting.processIdentifier, SIGINT)
+        insisting.waitUntilExit()
+        #expect(insisting.terminationStatus == 130)
+        while try !Self.orphans().isEmpty, Date() < gone + 5 { usleep(20_000) }
+        #expect(try Self.orphans().isEmpty, "a second Ctrl-C stops the emulator before quitting")
     }
 
     @Test func missingPiecesAreNamedWithTheirFix() throws {

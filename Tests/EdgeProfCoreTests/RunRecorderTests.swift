@@ -86,4 +86,29 @@ import Testing
         #expect(failing.receive(.error(replyTo: 5, code: "model", message: "arena too small"), sequence: 11) == .ended(reason: "the board reported model: arena too small"))
         #expect(failing.receive(.error(replyTo: nil, code: "crc", message: "x"), sequence: 12) == .running, "a notice not about this run does not end it")
     }
+
+    @Test func theIterationAnAbortCutShortIsDiscardedWhereverItArrives() {
+        var recorder = recorder()
+        let cut: [(DeviceMessage, UInt16)] = [
+            (.iteration(index: 2, warmup: false, ticks: 40), 19),
+            (.token(iteration: 2, index: 0, ticks: 50, tokenID: nil), 20),
+            (.done(iteration: 2, ticks: 50, tokens: 1, energyNanojoules: nil), 21),
+        ]
+        for (message, sequence) in iteration(0, warmup: true, start: 0, first: 11) + iteration(1, start: 20, first: 15) + cut {
+            _ = recorder.receive(message, sequence: sequence)
+        }
+        #expect(recorder.measured.count == 2, "the cut iteration's DONE is whole as far as the link can tell")
+        _ = recorder.receive(.result(replyTo: 5, RunTotals(aborted: true, iterations: 1, tokens: 3)), sequence: 22)
+        let run = recorder.recording(endedEarly: "interrupted")
+        #expect(run.iterations.map(\.index) == [1], "warmup 1 + 1 finished: iteration 2 was cut short")
+        #expect(run.discardedIterations == 1)
+        #expect(run.status == .partial)
+
+        var finished = self.recorder()
+        for (message, sequence) in iteration(0, warmup: true, start: 0, first: 11) + iteration(1, start: 20, first: 15) {
+            _ = finished.receive(message, sequence: sequence)
+        }
+        _ = finished.receive(.result(replyTo: 5, RunTotals(aborted: true, iterations: 1, tokens: 2)), sequence: 19)
+        #expect(finished.recording().iterations.map(\.index) == [1], "an abort between iterations loses nothing")
+    }
 }

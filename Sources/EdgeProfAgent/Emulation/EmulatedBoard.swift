@@ -123,18 +123,24 @@ public final class EmulatedBoard: @unchecked Sendable {
 
 extension EmulatedBoard {
     /// Starts the board, runs `body` with it, and stops the emulator afterwards — also when
-    /// `body` fails and when the process is interrupted.
+    /// `body` fails and when the process is interrupted. Without `stop`, an interrupt stops the
+    /// emulator and exits; with it, the caller's `InterruptGuard` owns the signals and an
+    /// insisting second interrupt stops the emulator before exiting.
     public static func running<T>(
-        _ entry: CatalogueEntry, catalogueDirectory: String, _ body: (EmulatedBoard) throws(AgentError) -> T
+        _ entry: CatalogueEntry, catalogueDirectory: String, stop: StopRequest? = nil,
+        _ body: (EmulatedBoard) throws(AgentError) -> T
     ) throws(AgentError) -> T {
         let board: EmulatedBoard
         do { board = try EmulatedBoard(entry: entry, catalogueDirectory: catalogueDirectory) } catch { throw .emulation(error) }
-        let guardian = InterruptGuard { board.stop() }
+        let guardian = stop == nil ? InterruptGuard { board.stop() } : nil
         defer {
             board.stop()
-            guardian.cancel()
+            guardian?.cancel()
         }
-        do {
+        do throws(AgentError) {
+            if let stop {
+                return try stop.withCleanup({ board.stop() }) { () throws(AgentError) in try body(board) }
+            }
             return try body(board)
         } catch {
             usleep(100_000)

@@ -74,51 +74,96 @@ public final class LinkSession {
     }
 
     /// Runs `request` and records it. Returns a partial recording when the board resets,
-    /// goes silent or vanishes mid-run; throws only when the run never started.
+    /// goes silent or vanishes mid-run, or when `stop` is requested (the board is told to
+    /// ABORT first); throws only when the run never started.
     public func run(
-        _ request: RunRequest, board: BoardInfo, model: BoardModelInfo, progress: (Progress) -> Void = { _ in }
+        _ request: RunRequest, board: BoardInfo, model: BoardModelInfo, stop: StopRequest? = nil,
+        progress: (Progress) -> Void = { _ in }
     ) throws(AgentError) -> RecordedRun {
         let runSequence = try send(.run(request))
         let startSequence = try awaitStart(of: runSequence)
         var recorder = RunRecorder(request: request, board: board, model: model, runSequence: runSequence, startSequence: startSequence)
+        var lastHeard = ContinuousClock.now
         while true {
+            if let reason = stop?.reason {
+                return finishInterrupted(&recorder, reason: reason)
+            }
+            let silentAt = lastHeard + timeouts.event
             let event: LinkEvent?
             do {
-                event = try reader.next(before: ContinuousClock.now + timeouts.event)
+                event = try reader.next(before: stop == nil ? silentAt : min(silentAt, ContinuousClock.now + Self.stopPollInterval))
             } catch .disconnected {
                 return recorder.recording(endedEarly: "\(transport.portName) vanished mid-run (unplugged or closed)")
             } catch {
                 throw .transport(error)
             }
             guard let event else {
+                if ContinuousClock.now < silentAt { continue }
                 return recorder.recording(endedEarly: "the board went silent for \(timeouts.event.formattedSeconds) mid-run")
             }
-            switch event {
-            case .dropped(let error):
-                recorder.dropped(error)
-            case .frame(let frame):
-                let message: DeviceMessage
-                do throws(LinkMessageError) {
-                    message = try DeviceMessage(frame: frame)
-                } catch {
-                    recorder.malformed(error, sequence: frame.sequence)
-                    continue
+            lastHeard = ContinuousClock.now
+            switch step(&recorder, event) {
+            case .running(let iterationsChanged):
+                if iterationsChanged {
+                    progress(.iterationFinished(
+                        measured: recorder.measured.count, warmup: recorder.warmupIterations,
+                        discarded: recorder.discardedIterations, request: request))
                 }
-                let before = recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations
-                switch recorder.receive(message, sequence: frame.sequence) {
-                case .running:
-                    if recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations != before {
-                        progress(.iterationFinished(
-                            measured: recorder.measured.count, warmup: recorder.warmupIterations,
-                            discarded: recorder.discardedIterations, request: request))
-                    }
-                case .finished:
-                    return recorder.recording()
-                case .ended(let reason):
-                    return recorder.recording(endedEarly: reason)
-                }
+            case .finished:
+                return recorder.recording()
+            case .ended(let reason):
+                return recorder.recording(endedEarly: reason)
             }
         }
+    }
+
+    /// How often a run that may be stopped looks at its stop request.
+    static let stopPollInterval = Duration.milliseconds(50)
+    /// How long a board told to ABORT has to send its RESULT.
+    static let abortGrace = Duration.seconds(2)
+
+    private enum Step {
+        case running(iterationsChanged: Bool)
+        case finished
+        case ended(String)
+    }
+
+    /// Feeds one event to the recorder.
+    private func step(_ recorder: inout RunRecorder, _ event: LinkEvent) -> Step {
+        switch event {
+        case .dropped(let error):
+            recorder.dropped(error)
+            return .running(iterationsChanged: false)
+        case .frame(let frame):
+            let message: DeviceMessage
+            do throws(LinkMessageError) {
+                message = try DeviceMessage(frame: frame)
+            } catch {
+                recorder.malformed(error, sequence: frame.sequence)
+                return .running(iterationsChanged: false)
+            }
+            let before = recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations
+            switch recorder.receive(message, sequence: frame.sequence) {
+            case .running:
+                return .running(iterationsChanged: recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations != before)
+            case .finished:
+                return .finished
+            case .ended(let reason):
+                return .ended(reason)
+            }
+        }
+    }
+
+    /// Tells the board to ABORT, keeps what it finishes before its RESULT (bounded), and
+    /// returns the recording as partial with `reason`, so nothing measured is lost.
+    private func finishInterrupted(_ recorder: inout RunRecorder, reason: String) -> RecordedRun {
+        guard (try? send(.abort)) != nil else { return recorder.recording(endedEarly: reason) }
+        let deadline = ContinuousClock.now + Self.abortGrace
+        while let event = try? reader.next(before: deadline) {
+            if case .running = step(&recorder, event) { continue }
+            break
+        }
+        return recorder.recording(endedEarly: reason)
     }
 
     /// One PING and its PONG, with host times in seconds since the session opened; nil when

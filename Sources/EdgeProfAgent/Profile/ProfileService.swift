@@ -15,7 +15,8 @@ public struct ProfileOutcome: Sendable {
 }
 
 /// Profiles a registered model on a board: open the port, handshake, check that the board
-/// carries the registered artifact, run, store every raw timing, summarise.
+/// carries the registered artifact, run, store every raw timing, summarise. A run stopped by
+/// its `StopRequest` is stored as partial, with what it measured before the stop.
 public struct ProfileService: Sendable {
     public let store: any EvidenceStore
     /// Maps announced board ids to device classes; nil when no catalogue is available.
@@ -32,7 +33,7 @@ public struct ProfileService: Sendable {
     public func profile(
         port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
         deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(), power: PowerSetup? = nil,
-        firmware: FirmwareSize? = nil, progress: (LinkSession.Progress) -> Void = { _ in },
+        firmware: FirmwareSize? = nil, stop: StopRequest? = nil, progress: (LinkSession.Progress) -> Void = { _ in },
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
@@ -57,7 +58,7 @@ public struct ProfileService: Sendable {
         capture?.start()
         var recorded: RecordedRun
         do {
-            recorded = try session.run(request, board: board, model: boardModel, progress: progress)
+            recorded = try session.run(request, board: board, model: boardModel, stop: stop, progress: progress)
         } catch {
             _ = try? capture?.finish(grace: .zero)  // stop the PPK2 and free its port
             throw error

@@ -91,6 +91,7 @@ public struct RunRecorder: Sendable {
         case .result(let replyTo, let runTotals) where replyTo == runSequence:
             closeDamaged()
             totals = runTotals
+            if runTotals.aborted { discardCutShort(finished: runTotals.iterations) }
             return .finished
         case .error(let replyTo, let code, let text) where replyTo == runSequence:
             return .ended(reason: "the board reported \(code): \(text)")
@@ -134,6 +135,16 @@ public struct RunRecorder: Sendable {
             link.lostLines += missing
             open?.damaged = true
         }
+    }
+
+    /// An ABORT ends the iteration under way early; its `DONE` carries the tokens emitted so
+    /// far and `RESULT iters=` leaves it out. Iterations are numbered warmups first, so any kept
+    /// iteration numbered at or past warmups + finished ones was cut short and is discarded.
+    private mutating func discardCutShort(finished: UInt32) {
+        let firstUnfinished = UInt64(request.warmup) + UInt64(finished)
+        let before = measured.count
+        measured.removeAll { UInt64($0.index) >= firstUnfinished }
+        discardedIterations += before - measured.count
     }
 
     private mutating func closeDamaged() {

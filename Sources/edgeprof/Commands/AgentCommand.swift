@@ -2,7 +2,6 @@ import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
 import Foundation
-import Synchronization
 
 /// `edgeprof agent`: a bench that profiles and uploads to the collector.
 struct AgentCommand: AsyncParsableCommand {
@@ -20,7 +19,8 @@ struct AgentRunCommand: AsyncParsableCommand {
             Each run is stored locally and put in the spool first; it leaves the spool only when the collector answers \
             with a receipt. An unreachable collector is retried with jittered exponential backoff (1 s … 5 min); a run \
             the collector refuses (invalid, unregistered model) is kept and shown by `edgeprof agent status`. \
-            Stops on SIGINT/SIGTERM after the current step.
+            The first SIGINT/SIGTERM/SIGHUP stops after the current step: a run under way is told to abort, stored as \
+            partial and spooled. A second quits at once.
             """)
 
     @Option(help: ArgumentHelp("The collector's URL, e.g. http://lab-server:8470.", valueName: "url"))
@@ -48,18 +48,19 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let drainer = try reportingErrors { () throws(AgentError) in try connection.drainer(collector: collector) }
-        let stop = InterruptFlag()
-        stop.install()
+        let stop = StopRequest()
+        let guardian = InterruptGuard(stop: stop, note: "stopping after this step; a run under way is stored as partial and spooled")
+        defer { guardian.cancel() }
         let profiling = target.hasBoard ? target : nil
         var profiles = 0
         var nextProfile = ContinuousClock.now
         var drainDeadline: ContinuousClock.Instant?
-        while !stop.isSet {
+        while !stop.isRequested {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
                 do throws(AgentError) {
-                    let outcome = try profiling.profile(store: store, progress: false)
+                    let outcome = try profiling.profile(store: store, progress: false, stop: stop)
                     let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
                     do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
                         throw AgentError.store(error)
@@ -104,17 +105,5 @@ struct AgentStatusCommand: ParsableCommand {
             do throws(StoreError) { return try spool.status() } catch { throw .store(error) }
         }
         Terminal.print(format == .json ? SpoolListing.json(status) : SpoolListing.table(status, now: Date()))
-    }
-}
-
-/// Set by SIGINT or SIGTERM: the agent finishes its step and stops.
-final class InterruptFlag: Sendable {
-    private static let raised = Atomic<Bool>(false)
-
-    var isSet: Bool { Self.raised.load(ordering: .relaxed) }
-
-    func install() {
-        signal(SIGINT) { _ in InterruptFlag.raised.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in InterruptFlag.raised.store(true, ordering: .relaxed) }
     }
 }

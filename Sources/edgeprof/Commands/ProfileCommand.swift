@@ -30,13 +30,20 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let stop = StopRequest()
+        let guardian = InterruptGuard(stop: stop, note: "stopping the run; what was measured is stored as a partial run")
         let outcome = try reportingErrors { () throws(AgentError) in
-            try target.profile(store: store, progress: !quiet && format == .table)
+            try target.profile(store: store, progress: !quiet && format == .table, stop: stop)
         }
+        guardian.cancel()
         Terminal.print(outcome.report.rendered(as: format))
         for warning in outcome.warnings { Terminal.note("edgeprof: warning: \(warning)") }
         if let upload {
             try await connection.send(outcome, to: upload)
+        }
+        if let signal = stop.signal {
+            Terminal.error("interrupted: stored as partial run \(outcome.runID), which gates leave out")
+            throw ExitCode(128 + signal)
         }
         if outcome.stored.run.status == .partial {
             Terminal.error("the run ended early (\(outcome.stored.run.partialReason ?? "incomplete")); stored as partial run \(outcome.runID), which gates leave out")
@@ -108,22 +115,24 @@ struct ProfileTarget: ParsableArguments {
         }
     }
 
-    /// Profiles the board (starting its emulator for --device) and stores the run.
-    func profile(store: StoreOptions, progress: Bool) throws(AgentError) -> ProfileOutcome {
+    /// Profiles the board (starting its emulator for --device) and stores the run; a requested
+    /// `stop` ends a Link v1 run early and stores it as partial (MLPerf windows run to their end).
+    func profile(store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
         guard let device else {
             let size = try firmware.map(FirmwareFile.size(path:))
             if `protocol` == MLPerfProfileService.protocolName {
                 return try profileMLPerf(port: port ?? "", entry: nil, firmware: size, store: store, progress: progress)
             }
-            return try profileLink(port: port ?? "", deviceClass: deviceClass, firmware: size, store: store, progress: progress)
+            return try profileLink(port: port ?? "", deviceClass: deviceClass, firmware: size, store: store, progress: progress, stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
         let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
-        return try EmulatedBoard.running(entry, catalogueDirectory: directory) { board throws(AgentError) in
+        return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
             if entry.protocolName == MLPerfProfileService.protocolName {
                 return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
             }
-            return try profileLink(port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress)
+            return try profileLink(
+                port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress, stop: stop)
         }
     }
 
@@ -146,7 +155,9 @@ struct ProfileTarget: ParsableArguments {
             })
     }
 
-    private func profileLink(port: String, deviceClass: String?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
+    private func profileLink(
+        port: String, deviceClass: String?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool, stop: StopRequest
+    ) throws(AgentError) -> ProfileOutcome {
         let reference = try parseModelReference(model ?? "")
         var timeouts = LinkSession.Timeouts()
         timeouts.event = .milliseconds(Int64(timeout * 1000))
@@ -158,7 +169,7 @@ struct ProfileTarget: ParsableArguments {
         let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
         return try service.profile(
             port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
-            timeouts: timeouts, power: powerSetup, firmware: firmware, progress: progress.update)
+            timeouts: timeouts, power: powerSetup, firmware: firmware, stop: stop, progress: progress.update)
     }
 }
 

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// Issue 13: Ctrl-C during `profile` stored the partial run 4 times in 10. Now the first
+/// interrupt asks the board to ABORT and stores what was measured, whenever it comes; a second
+/// quits at once.
+@Suite struct InterruptedProfileCLITests {
+    func prepared() throws -> (CLI, SimulatorProcess) {
+        let cli = try CLI()
+        try cli.addDefaultActor()
+        let artifact = cli.file("model.bin", "int8 weights")
+        #expect(try cli.run(["model", "register", "tiny", "1.0.0", "--artifact", artifact]).status == 0)
+        return (cli, try SimulatorProcess(arguments: ["--artifact", artifact, "--seed", "9"]))
+    }
+
+    /// Interrupts a real-time run after `delay` seconds; `between` runs before the interrupt
+    /// and, when given, `again` seconds later a second interrupt follows.
+    func interrupt(_ cli: CLI, port: String, after delay: Double, between: () -> Void = {}, again: Double? = nil) throws -> Int32 {
+        let profile = try cli.start(["profile", "--port", port, "--model", "tiny@1.0.0", "--iterations", "1000", "--quiet"], environment: [:])
+        // Once it holds the board's lease, edgeprof handles interrupts (an interrupt while the
+        // process is still starting ends it as any program ends, with nothing measured yet).
+        let leases = cli.environment["EDGEPROF_LEASES"] ?? ""
+        let started = Date().addingTimeInterval(15)
+        while profile.isRunning, Date() < started, (try? cli.sqlite("SELECT count(*) FROM lease", in: leases).output) != "1\n" { usleep(10_000) }
+        usleep(UInt32(delay * 1_000_000))
+        between()
+        kill(profile.processIdentifier, SIGINT)
+        if let again {
+            usleep(UInt32(again * 1_000_000))
+            kill(profile.processIdentifier, SIGINT)
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while profile.isRunning, Date() < deadline { usleep(10_000) }
+        if profile.isRunning { profile.terminate() }
+        profile.waitUntilExit()
+        return profile.terminationStatus
+    }
+
+    @Test(.timeLimit(.minutes(2))) func everyInterruptStoresThePartialRun() async throws {
+        try await CLI.offThePool {
+            let (cli, board) = try prepared()
+            defer { _ = board.stop() }
+            let delays = (0..<10).map { 0.2 * Double($0) }
+            for (trial, delay) in delays.enumerated() {
+                #expect(try interrupt(cli, port: board.path, after: delay) == 130, "trial \(trial) at \(delay) s")
+            }
+            let stored = try cli.sqlite("SELECT status || '|' || partial_reason || '|' || (SELECT count(*) FROM iteration WHERE run_id = run.id) FROM run ORDER BY id")
+            let rows = stored.output.split(separator: "\n")
+            #expect(rows.count == 10, "every interrupt stored its run: \(stored.output)")
+            for row in rows {
+                #expect(row.hasPrefix("partial|interrupted by SIGINT (Ctrl-C) before the run finished|"), "\(row)")
+            }
+            let counts = rows.compactMap { $0.split(separator: "|").last.flatMap { Int($0) } }
+            #expect(counts.last ?? 0 > counts.first ?? 0, "later interrupts keep more iterations: \(counts)")
+            let shortest = try cli.sqlite("SELECT count(*) FROM iteration i WHERE (SELECT count(*) FROM token t WHERE t.run_id = i.run_id AND t.iteration = i.idx) <> 16")
+            #expect(shortest.output == "0\n", "no iteration cut short by the abort is kept")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aSecondInterruptQuitsWithoutWaitingForTheBoard() async throws {
+        try await CLI.offThePool {
+            let (cli, board) = try prepared()
+            defer { _ = board.stop() }
+            // The board is frozen before the first interrupt, so its RESULT cannot come within the
+            // abort's grace, and the second interrupt lands while edgeprof waits for it.
+            let status = try interrupt(cli, port: board.path, after: 0.8, between: { kill(board.process.processIdentifier, SIGSTOP) }, again: 0.3)
+            kill(board.process.processIdentifier, SIGCONT)
+            #expect(status == 130)
+            #expect(try cli.sqlite("SELECT count(*) FROM run").output == "0\n", "quitting at once stores nothing")
+            let profile = try cli.run(["profile", "--port", board.path, "--model", "tiny@1.0.0", "--iterations", "2", "--quiet"])
+            #expect(profile.status == 0, "the board and its lease are free again: \(profile.stderr)")
+        }
+    }
+}
