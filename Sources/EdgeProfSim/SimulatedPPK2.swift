@@ -17,6 +17,11 @@ public final class SimulatedPPK2: @unchecked Sendable {
         public var stallAfterSamples: Int?
         /// Bytes of a half sample sent before the stream (it starts mid-sample).
         public var leadingPartialBytes = 0
+        /// How long after its start command the monitor begins to measure (its first sample).
+        public var startLatency: Duration = .zero
+        /// How far the stream runs behind real time (USB buffering, a loaded host): each
+        /// sample still describes its own instant, it only arrives later.
+        public var streamLag: Duration = .zero
 
         public init() {}
     }
@@ -118,7 +123,7 @@ public final class SimulatedPPK2: @unchecked Sendable {
                 if handle(command) {
                     index = 0
                     sent = 0
-                    streamStart = ContinuousClock.now
+                    streamStart = ContinuousClock.now + faults.startLatency
                     if faults.leadingPartialBytes > 0 {
                         try? terminal.write(Array(repeating: 0xA5, count: faults.leadingPartialBytes), timeout: .seconds(1))
                     }
@@ -128,7 +133,7 @@ public final class SimulatedPPK2: @unchecked Sendable {
             if let stall = faults.stallAfterSamples, sent >= stall { continue }
             var due = index + 1000
             if speed > 0 {
-                let elapsed = ContinuousClock.now - streamStart
+                let elapsed = ContinuousClock.now - streamStart - faults.streamLag
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 due = min(due, Int(seconds * speed / PPK2SampleClock.period))
                 if due <= index {

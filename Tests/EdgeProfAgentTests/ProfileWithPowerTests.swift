@@ -10,12 +10,12 @@ import Testing
 @Suite struct ProfileWithPowerTests {
     let request = RunRequest(tokens: 4, iterations: 10, warmup: 1)
 
-    func profile(markChannel: Int) throws -> (Bench, ProfileOutcome, SimulatedPPK2) {
+    func profile(markChannel: Int, faults: SimulatedPPK2.Faults = .init()) throws -> (Bench, ProfileOutcome, SimulatedPPK2) {
         var bench = try Bench()
         bench.profile.activePowerMilliwatts = 23.5  // the board's own sensor: the PPK2 must win
         let activity = BoardActivity()
         let board = try SimulatedBoard(profile: bench.profile, seed: 9, speed: 1, activity: activity)
-        let ppk2 = try SimulatedPPK2(speed: 1, activity: activity)
+        let ppk2 = try SimulatedPPK2(speed: 1, faults: faults, activity: activity)
         board.start()
         ppk2.start()
         defer {
@@ -48,6 +48,22 @@ import Testing
         let verdict = try await GateService(store: bench.store).check(model: bench.model.reference, deviceClass: "sim-cortex-m4", policy: policy, policyFile: "g.yaml")
         #expect(verdict.outcome == .pass)
         #expect(abs((verdict.results[0].measured ?? 0) - measured) / measured < 1e-12, "the gate read the stored PPK2 energy")
+    }
+
+    /// Issue 13: `demo --power` was INCONCLUSIVE in 2 of 5 runs ("15 marked windows for 22
+    /// iterations"): the capture stopped 100 ms after the board's RESULT, whatever the monitor's
+    /// stream still had to deliver. It now stops once every iteration's window has closed.
+    /// It also ran the board as soon as it had asked the monitor to start, so a monitor slow to
+    /// start missed the first window. The run now waits for the first samples.
+    @Test(arguments: [(lag: 600, start: 0), (lag: 0, start: 300)])
+    func aMonitorSlowToStartOrLaggingStillPairsEveryWindow(milliseconds: (lag: Int, start: Int)) throws {
+        var faults = SimulatedPPK2.Faults()
+        faults.streamLag = .milliseconds(milliseconds.lag)
+        faults.startLatency = .milliseconds(milliseconds.start)
+        let (_, outcome, ppk2) = try profile(markChannel: 0, faults: faults)
+        #expect(outcome.stored.run.energyNote == nil, "\(outcome.stored.run.energyNote ?? "")")
+        #expect(ppk2.markedSampleCounts.count == 11)
+        #expect(outcome.summary.tokensPerMillijoule != nil)
     }
 
     @Test func aMiswiredMarkLeavesEnergyOutAndTheGateInconclusive() async throws {

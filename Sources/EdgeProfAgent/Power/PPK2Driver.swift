@@ -68,23 +68,24 @@ public final class PPK2Driver {
         progress: (Double) -> Void = { _ in }
     ) throws(AgentError) -> (bytes: Int, stalled: Bool) {
         let wanted = Int((seconds / PPK2Sample.periodSeconds).rounded()) * PPK2Sample.size
-        return try stream(into: &analyzer, raw: raw, stallTimeout: stallTimeout, wantedBytes: wanted, until: { false }) {
+        return try stream(into: &analyzer, raw: raw, stallTimeout: stallTimeout, wantedBytes: wanted, until: { _ in false }) {
             progress(Double($0) / Double(wanted))
         }
     }
 
-    /// Streams into `analyzer` until `wantedBytes` arrived or `shouldStop` says so, then stops
+    /// Streams into `analyzer` until `wantedBytes` arrived or `shouldStop` (shown the figures so
+    /// far) says so, then stops
     /// the PPK2. A stream that stalls for `stallTimeout` ends early; the result says so.
     public func stream(
         into analyzer: inout PowerAnalyzer, raw: FileHandle? = nil, stallTimeout: Duration = .seconds(1),
-        wantedBytes wanted: Int = .max, until shouldStop: () -> Bool, progress: (Int) -> Void = { _ in }
+        wantedBytes wanted: Int = .max, until shouldStop: (PowerAnalyzer) -> Bool, progress: (Int) -> Void = { _ in }
     ) throws(AgentError) -> (bytes: Int, stalled: Bool) {
         var received = 0
         var stalled = false
         try send([Command.averageStart])
         defer { try? send([Command.averageStop]) }
         var lastReport = ContinuousClock.now
-        while received < wanted, !shouldStop() {
+        while received < wanted, !shouldStop(analyzer) {
             let chunk: [UInt8]
             do { chunk = try transport.read(maxCount: min(65_536, wanted - received), timeout: stallTimeout) } catch { throw .transport(error) }
             guard !chunk.isEmpty else {

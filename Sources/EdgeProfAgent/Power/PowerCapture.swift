@@ -30,14 +30,32 @@ public struct PowerSetup: Sendable, Hashable {
 }
 
 /// A PPK2 capture running on its own thread beside a profile run: configured before the run,
-/// started just before RUN, finished after the board's RESULT.
+/// started just before RUN, finished after the board's RESULT once it has seen every
+/// iteration's marked window (the monitor's stream may lag the board's link).
 public final class PowerCapture: @unchecked Sendable {
+    /// When the capture thread stops reading.
+    private enum StopRule {
+        case running
+        case afterWindows(Int, deadline: ContinuousClock.Instant)
+        case now
+
+        func reached(by analyzer: PowerAnalyzer) -> Bool {
+            switch self {
+            case .running: false
+            case .now: true
+            case .afterWindows(let windows, let deadline): analyzer.closedWindows >= windows || ContinuousClock.now >= deadline
+            }
+        }
+    }
+
     public let setup: PowerSetup
     private let transport: any ByteTransport
     private let driver: PPK2Driver
     private var analyzer: PowerAnalyzer
-    private let stopped = Mutex(false)
+    private let rule = Mutex(StopRule.running)
     private let done = DispatchSemaphore(value: 0)
+    private let streaming = DispatchSemaphore(value: 0)
+    private var saidStreaming = false
     private var failure: AgentError?
     private var thread: Thread?
 
@@ -59,24 +77,49 @@ public final class PowerCapture: @unchecked Sendable {
         }
     }
 
-    public func start() {
+    /// Starts measuring and returns once the monitor streams (its first samples arrived, at
+    /// most `wait`), so the run's first window is not missed.
+    public func start(wait: Duration = .seconds(1)) {
         let thread = Thread { [self] in
             do throws(AgentError) {
-                _ = try driver.stream(into: &analyzer, until: { stopped.withLock { $0 } })
+                _ = try driver.stream(into: &analyzer, until: { analyzer in
+                    if analyzer.samplesSeen > 0 { sayStreaming() }
+                    return rule.withLock { $0.reached(by: analyzer) }
+                })
             } catch {
                 failure = error
             }
+            sayStreaming()
             done.signal()
         }
         thread.name = "edgeprof-power \(setup.port)"
         self.thread = thread
         thread.start()
+        _ = streaming.wait(timeout: .now() + .nanoseconds(Int(wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)))
     }
 
-    /// Lets `grace` pass (so the last window closes), stops the capture and returns its figures.
-    public func finish(grace: Duration = .milliseconds(100)) throws(AgentError) -> PowerReport {
-        Thread.sleep(forTimeInterval: Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18)
-        stopped.withLock { $0 = true }
+    /// On the capture thread only: lets `start` return, once.
+    private func sayStreaming() {
+        guard !saidStreaming else { return }
+        saidStreaming = true
+        streaming.signal()
+    }
+
+    /// Stops once `windows` marked windows have closed (one per iteration the board ran), or
+    /// after `wait` if they never do (a miswired mark, which the join then names), and returns
+    /// the capture's figures.
+    public func finish(expectingWindows windows: Int, wait: Duration = .seconds(2)) throws(AgentError) -> PowerReport {
+        rule.withLock { $0 = .afterWindows(windows, deadline: ContinuousClock.now + wait) }
+        return try stopped()
+    }
+
+    /// Stops at once (the run failed) and returns what was captured.
+    public func finishNow() throws(AgentError) -> PowerReport {
+        rule.withLock { $0 = .now }
+        return try stopped()
+    }
+
+    private func stopped() throws(AgentError) -> PowerReport {
         if thread != nil { done.wait() }
         transport.close()
         if let failure { throw failure }

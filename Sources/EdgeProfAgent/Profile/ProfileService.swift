@@ -60,11 +60,12 @@ public struct ProfileService: Sendable {
         do {
             recorded = try session.run(request, board: board, model: boardModel, stop: stop, progress: progress)
         } catch {
-            _ = try? capture?.finish(grace: .zero)  // stop the PPK2 and free its port
+            _ = try? capture?.finishNow()  // stop the PPK2 and free its port
             throw error
         }
         if let capture {
-            recorded = PowerJoin.attach(try capture.finish(), to: recorded, source: capture.setup.source)
+            let report = try capture.finish(expectingWindows: PowerJoin.windowsNeeded(for: recorded))
+            recorded = PowerJoin.attach(report, to: recorded, source: capture.setup.source)
         }
         recorded.firmwareSize = firmware
         let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)

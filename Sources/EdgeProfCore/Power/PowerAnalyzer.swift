@@ -57,6 +57,12 @@ public struct PowerAnalyzer: Sendable {
         bytes.withUnsafeBytes { consume($0) }
     }
 
+    /// Samples decoded so far, whether usable or not: above zero once the monitor streams.
+    public var samplesSeen: Int { total.samples + total.lostSamples + total.invalidSamples }
+
+    /// Marked windows that have closed so far (one per inference on a well-wired bench).
+    public var closedWindows: Int { windows.count }
+
     /// The figures so far; a window still open at the end is left out (it is incomplete).
     public var report: PowerReport {
         PowerReport(

@@ -7,7 +7,7 @@ public enum PowerJoin {
         var joined = run
         joined.energySource = source
         let expected = Int(run.request.warmup) + Int(run.request.iterations)
-        let paired = run.status == .complete ? report.windows.count == expected : report.windows.count >= (run.iterations.map { Int($0.index) + 1 }.max() ?? 0)
+        let paired = run.status == .complete ? report.windows.count == expected : report.windows.count >= windowsNeeded(for: run)
         var notes: [String] = []
         if !paired {
             notes.append("\(report.windows.count) marked windows for \(expected) iterations: the mark input is miswired or missed; energy left out")
@@ -23,5 +23,12 @@ public enum PowerJoin {
         if let reason = report.total.inconclusiveReason, paired { notes.append("power capture: \(reason)") }
         joined.energyNote = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return joined
+    }
+
+    /// How many marked windows a capture must have closed before every kept iteration of `run`
+    /// has its window: all of them for a complete run, up to the last kept one for a partial.
+    public static func windowsNeeded(for run: RecordedRun) -> Int {
+        if run.status == .complete { return Int(run.request.warmup) + Int(run.request.iterations) }
+        return run.iterations.map { Int($0.index) + 1 }.max() ?? 0
     }
 }
