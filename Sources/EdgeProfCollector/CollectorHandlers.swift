@@ -160,12 +160,11 @@ struct CollectorHandlers: Sendable {
             }
             query.bench = own
         }
-        let page = try await storeCall { () async throws(StoreError) in try await store.runs(query) }
+        let summaries = try await storeCall { () async throws(StoreError) in try await store.runSummaries(query) }
         struct RunPage: Encodable {
             var runs: [CollectedRunSummary]
             var next: Int64?
         }
-        let summaries = page.map { CollectedRunSummary(stored: $0.0, bench: $0.bench) }
         return try json(RunPage(runs: summaries, next: summaries.count == query.limit ? summaries.last?.id : nil))
     }
 
@@ -177,10 +176,9 @@ struct CollectorHandlers: Sendable {
         }
         if let grant, grant.kind == .agent, let own = grant.bench {
             let query = RunQuery(bench: own, after: id - 1, limit: 1)
-            guard let found = try await storeCall({ () async throws(StoreError) in try await store.runs(query) }).first, found.0.id == id else {
+            guard try await storeCall({ () async throws(StoreError) in try await store.runSummaries(query) }).first?.id == id else {
                 throw APIError(.notFound, "no-such-run", "bench \(own) has no run \(id); GET /v1/runs lists its runs")
             }
-            return try json(found.0)
         }
         guard let stored = try await storeCall({ () async throws(StoreError) in try await store.run(id: id) }) else {
             throw APIError(.notFound, "no-such-run", "there is no run \(id); GET /v1/runs lists them")

@@ -59,6 +59,7 @@ public final class PostgresCollectorStore: CollectorStore {
                 }
                 try await connection.query("INSERT INTO edgeprof_migration (version, applied_at) VALUES (\(migration.version), \(Date()))", logger: self.logger)
             }
+            try await Self.fillMissingHeadlines(connection, self.logger)
         }
     }
 
@@ -111,13 +112,13 @@ public final class PostgresCollectorStore: CollectorStore {
             """
             INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at, evidence_key,
                 board, serial, tick_hz, board_json, model_json, request_json, totals_json, link_json, warmup_iterations,
-                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256)
+                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json)
             VALUES (\(model.id), \(run.status.rawValue), \(run.partialReason), \(context.deviceClass), \(context.port),
                 \(context.startedAt), \(context.finishedAt), \(key.id), \(run.board.board), \(run.board.serial),
                 \(Int64(clamping: run.board.tickHz)), \(try json(run.board)), \(try json(run.model)), \(try json(run.request)),
                 \(try run.totals.map(json)), \(try json(run.link)), \(Int64(run.warmupIterations)), \(Int64(run.discardedIterations)),
                 \(run.energySource), \(run.energyNote), \(try run.firmwareSize.map(json)), \(upload.bench), \(upload.idempotencyKey),
-                \(contentSHA256))
+                \(contentSHA256), \(try json(RunHeadline(run))))
             RETURNING id
             """, logger: logger)
         var runID: Int64 = 0
@@ -158,11 +159,12 @@ public final class PostgresCollectorStore: CollectorStore {
         return runID
     }
 
-    public func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)] {
+    public func runSummaries(_ query: RunQuery) async throws(StoreError) -> [CollectedRunSummary] {
         try await withConnection("list runs") { connection in
             let rows = try await connection.query(
                 """
-                SELECT run.*, model_version.name AS model_name, model_version.version AS model_version
+                SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at,
+                    run.board_json, run.headline_json, model_version.name AS model_name, model_version.version AS model_version
                 FROM run JOIN model_version ON model_version.id = run.model_version_id
                 WHERE run.id > \(query.after)
                   AND (\(query.model?.name)::text IS NULL OR (model_version.name = \(query.model?.name) AND model_version.version = \(query.model?.version.description)))
@@ -170,18 +172,41 @@ public final class PostgresCollectorStore: CollectorStore {
                   AND (\(query.bench)::text IS NULL OR run.bench = \(query.bench))
                 ORDER BY run.id LIMIT \(query.limit)
                 """, logger: self.logger)
-            var collected: [(PostgresRandomAccessRow, ModelReference)] = []
+            var summaries: [CollectedRunSummary] = []
             for try await row in rows {
-                let access = row.makeRandomAccess()
-                if let version = try? SemanticVersion(parsing: access["model_version"].decode(String.self)) {
-                    collected.append((access, ModelReference(name: try access["model_name"].decode(String.self), version: version)))
-                }
+                let row = row.makeRandomAccess()
+                guard let version = try? SemanticVersion(parsing: row["model_version"].decode(String.self)) else { continue }
+                let board: BoardInfo = try Self.decodeJSON(row["board_json"].decode(String.self))
+                summaries.append(CollectedRunSummary(
+                    id: try row["id"].decode(Int64.self), model: ModelReference(name: try row["model_name"].decode(String.self), version: version),
+                    bench: try row["bench"].decode(String?.self),
+                    context: RunContext(
+                        deviceClass: try row["device_class"].decode(String.self), port: try row["port"].decode(String.self),
+                        startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self)),
+                    status: RunStatus(rawValue: try row["status"].decode(String.self)) ?? .partial, emulated: board.isEmulated,
+                    headline: try Self.decodeJSON(row["headline_json"].decode(String.self))))
             }
-            var result: [(StoredRun, bench: String?)] = []
-            for (row, model) in collected {
-                result.append((try await Self.storedRun(row, model: model, connection, self.logger), bench: try row["bench"].decode(String?.self)))
+            return summaries
+        }
+    }
+
+    /// Computes the headline of every run stored before runs kept one (migration 11), from its raw timings.
+    static func fillMissingHeadlines(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT run.*, model_version.name AS model_name, model_version.version AS model_version
+            FROM run JOIN model_version ON model_version.id = run.model_version_id WHERE run.headline_json IS NULL
+            """, logger: logger)
+        var missing: [(PostgresRandomAccessRow, ModelReference)] = []
+        for try await row in rows {
+            let row = row.makeRandomAccess()
+            if let version = try? SemanticVersion(parsing: row["model_version"].decode(String.self)) {
+                missing.append((row, ModelReference(name: try row["model_name"].decode(String.self), version: version)))
             }
-            return result
+        }
+        for (row, model) in missing {
+            let stored = try await storedRun(row, model: model, connection, logger)
+            try await connection.query("UPDATE run SET headline_json = \(try json(RunHeadline(stored.run))) WHERE id = \(stored.id)", logger: logger)
         }
     }
 

@@ -175,5 +175,8 @@ enum PostgresSchema {
         (9, ["ALTER TABLE webhook_outbox ADD COLUMN dead_at TIMESTAMPTZ"]),
         // Every judged run keeps its findings, inconclusive ones included.
         (10, ["CREATE TABLE run_finding (run_id BIGINT PRIMARY KEY REFERENCES run, json TEXT NOT NULL)"]),
+        // Runs keep their headline figures, so a page of runs reads no raw timings (filled for
+        // older runs by `fillMissingHeadlines` right after).
+        (11, ["ALTER TABLE run ADD COLUMN headline_json TEXT"]),
     ]
 }

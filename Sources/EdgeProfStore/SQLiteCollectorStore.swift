@@ -43,12 +43,13 @@ public final class SQLiteCollectorStore: CollectorStore {
         return .success(RunReceipt(runID: id, duplicate: false))
     }
 
-    public func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)] {
+    public func runSummaries(_ query: RunQuery) async throws(StoreError) -> [CollectedRunSummary] {
         try await read("list runs") { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT run.*, model_version.name AS model_name, model_version.version AS model_version
+                    SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at,
+                        run.board_json, run.headline_json, model_version.name AS model_name, model_version.version AS model_version
                     FROM run JOIN model_version ON model_version.id = run.model_version_id
                     WHERE run.id > ?
                       AND (? IS NULL OR (model_version.name = ? AND model_version.version = ?))
@@ -60,10 +61,14 @@ public final class SQLiteCollectorStore: CollectorStore {
                     query.after, query.model?.name, query.model?.name, query.model?.version.description,
                     query.deviceClass, query.deviceClass, query.bench, query.bench, query.limit,
                 ])
-            return try rows.compactMap { row -> (StoredRun, bench: String?)? in
+            return try rows.compactMap { row -> CollectedRunSummary? in
                 guard let version = try? SemanticVersion(parsing: row["model_version"]) else { return nil }
-                let model = ModelReference(name: row["model_name"], version: version)
-                return (try SQLiteEvidenceStore.storedRun(from: row, model: model, db), bench: row["bench"])
+                let board: BoardInfo = try JSONColumn.decode(row["board_json"])
+                return CollectedRunSummary(
+                    id: row["id"], model: ModelReference(name: row["model_name"], version: version), bench: row["bench"],
+                    context: RunContext(deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"]),
+                    status: RunStatus(rawValue: row["status"]) ?? .partial, emulated: board.isEmulated,
+                    headline: try JSONColumn.decode(row["headline_json"]))
             }
         }
     }

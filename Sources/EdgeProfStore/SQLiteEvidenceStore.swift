@@ -22,6 +22,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.refuseNewer(pool, location: path)
             try Schema.migrator.migrate(pool)
+            try pool.write(Self.fillMissingHeadlines)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
@@ -61,8 +62,8 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
                     evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
                     board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
-                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
@@ -71,7 +72,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
                 try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
                 run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
-                origin?.bench, origin?.idempotencyKey, origin?.contentSHA256,
+                origin?.bench, origin?.idempotencyKey, origin?.contentSHA256, try JSONColumn.encode(RunHeadline(run)),
             ])
         let runID = db.lastInsertedRowID
         let iteration = try db.cachedStatement(
@@ -85,6 +86,17 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             try insertTokens(measured, runID: runID, db)
         }
         return runID
+    }
+
+    /// Computes the headline of every run stored before runs kept one (schema v17), from its raw
+    /// timings; run at every open, so it costs one indexless scan once none is missing.
+    static func fillMissingHeadlines(_ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE headline_json IS NULL")
+        let update = try db.makeStatement(sql: "UPDATE run SET headline_json = ? WHERE id = ?")
+        for row in rows {
+            let run = try recordedRun(from: row, db)
+            try update.execute(arguments: [try JSONColumn.encode(RunHeadline(run)), row["id"] as Int64])
+        }
     }
 
     /// Per-token readings go in multi-row INSERTs of up to `tokenRowsPerStatement` rows: the
@@ -171,6 +183,13 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     /// A stored run from its row; without `tokens` its iterations carry no token ticks (the
     /// monitor needs iteration timings and energy only, and tokens are most of a run's rows).
     static func storedRun(from row: Row, model: ModelReference, _ db: Database, tokens withTokens: Bool = true) throws -> StoredRun {
+        let context = RunContext(
+            deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+        return StoredRun(id: row["id"], model: model, context: context, run: try recordedRun(from: row, db, tokens: withTokens))
+    }
+
+    /// The run a row and its iteration and token rows record; without `tokens`, no token ticks.
+    static func recordedRun(from row: Row, _ db: Database, tokens withTokens: Bool = true) throws -> RecordedRun {
         let runID: Int64 = row["id"]
         var tokens: [Int64: [UInt64]] = [:]
         if withTokens {
@@ -190,7 +209,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 energyNanojoules: (iteration["energy_nj"] as Int64?).map { UInt64(bitPattern: $0) },
                 inferences: (iteration["inferences"] as Int64?).map { UInt32(clamping: $0) })
         }
-        let recorded = RecordedRun(
+        return RecordedRun(
             request: try JSONColumn.decode(row["request_json"]), board: try JSONColumn.decode(row["board_json"]),
             model: try JSONColumn.decode(row["model_json"]), iterations: iterations,
             warmupIterations: row["warmup_iterations"], discardedIterations: row["discarded_iterations"],
@@ -198,9 +217,6 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             status: RunStatus(rawValue: row["status"]) ?? .partial, partialReason: row["partial_reason"],
             link: try JSONColumn.decode(row["link_json"]), energySource: row["energy_source"], energyNote: row["energy_note"],
             firmwareSize: try (row["firmware_json"] as String?).map(JSONColumn.decode))
-        let context = RunContext(
-            deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"])
-        return StoredRun(id: runID, model: model, context: context, run: recorded)
     }
 
     // MARK: - Errors

@@ -312,6 +312,10 @@ enum Schema {
                 t.column("json", .jsonText).notNull()
             }
         }
+        // Older runs get theirs from `SQLiteEvidenceStore.fillMissingHeadlines` when the store opens.
+        migrator.registerMigration("v17: runs keep their headline figures, so listings read no raw timings") { db in
+            try db.alter(table: "run") { t in t.add(column: "headline_json", .jsonText) }
+        }
         return migrator
     }
 }

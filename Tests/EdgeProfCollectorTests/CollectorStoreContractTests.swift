@@ -49,14 +49,40 @@ import Testing
             let upload = Uploads.upload(key: "page-run-\(index)", bench: index % 2 == 0 ? "bench-1" : "bench-2")
             _ = try await fixture.store.ingest(upload, contentSHA256: upload.contentSHA256)
         }
-        let all = try await fixture.store.runs(RunQuery(limit: 10)).map(\.0.id)
+        let all = try await fixture.store.runSummaries(RunQuery(limit: 10)).map(\.id)
         #expect(all == [1, 2, 3, 4, 5])
-        let page = try await fixture.store.runs(RunQuery(after: all[1], limit: 2)).map(\.0.id)
+        let page = try await fixture.store.runSummaries(RunQuery(after: all[1], limit: 2)).map(\.id)
         #expect(page == Array(all[2...3]))
-        let bench2 = try await fixture.store.runs(RunQuery(bench: "bench-2", limit: 10))
+        let bench2 = try await fixture.store.runSummaries(RunQuery(bench: "bench-2", limit: 10))
         #expect(bench2.count == 2 && bench2.allSatisfy { $0.bench == "bench-2" })
-        #expect(try await fixture.store.runs(RunQuery(model: ModelReference(name: "kws", version: SemanticVersion(major: 2, minor: 0, patch: 0)), limit: 10)).isEmpty)
-        #expect(try await fixture.store.runs(RunQuery(deviceClass: "sim-cortex-m4", limit: 10)).count == 5)
+        #expect(try await fixture.store.runSummaries(RunQuery(model: ModelReference(name: "kws", version: SemanticVersion(major: 2, minor: 0, patch: 0)), limit: 10)).isEmpty)
+        #expect(try await fixture.store.runSummaries(RunQuery(deviceClass: "sim-cortex-m4", limit: 10)).count == 5)
+    }
+
+    /// Issue 13: a page of runs loaded every run's token ticks to summarise it. Pages now read the
+    /// headline stored with each run, which equals the summary of its raw timings; a run stored
+    /// before headlines existed gets its own when the store opens.
+    @Test(arguments: kinds) func pagesShowTheHeadlineStoredWithEachRun(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        for index in 0..<3 {
+            let upload = Uploads.upload(key: "headline-run-\(index)", bench: "bench-1", latencyTicks: UInt64(30 + 7 * index))
+            _ = try await fixture.store.ingest(upload, contentSHA256: upload.contentSHA256)
+        }
+        let listed = try await fixture.store.runSummaries(RunQuery(limit: 10))
+        var fromRaw: [CollectedRunSummary] = []
+        for summary in listed {
+            let stored = try #require(try await fixture.store.run(id: summary.id))
+            fromRaw.append(CollectedRunSummary(stored: stored, bench: "bench-1"))
+        }
+        #expect(listed.count == 3)
+        #expect(listed == fromRaw)
+        #expect(Set(listed.map(\.latencyP95Ms)).count == 3, "each run its own figures")
+
+        _ = try await fixture.execute("UPDATE run SET headline_json = NULL")
+        let reopened = try await fixture.another()
+        defer { reopened.close() }
+        #expect(try await reopened.store.runSummaries(RunQuery(limit: 10)) == fromRaw)
     }
 
     /// Uploads arriving together (from two collectors on one database, too): each new key stored
@@ -94,7 +120,7 @@ import Testing
         #expect(receipts.filter { !$0.duplicate }.count == 25, "one new run per key")
         let idsByKey = Dictionary(grouping: accepted, by: \.0).mapValues { Set($0.compactMap { try? $0.1.get().runID }) }
         #expect(idsByKey.values.allSatisfy { $0.count == 1 }, "a key's retries answer its first run id")
-        #expect(try await fixture.store.runs(RunQuery(limit: 100)).count == 25)
+        #expect(try await fixture.store.runSummaries(RunQuery(limit: 100)).count == 25)
     }
 
     @Test(arguments: kinds) func tokensAndAgentReports(kind: StoreKind) async throws {

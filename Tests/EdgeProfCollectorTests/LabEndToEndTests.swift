@@ -164,7 +164,7 @@ import Testing
         #expect(try String(contentsOfFile: lab.path("gate.xml"), encoding: .utf8).contains("failures=\"0\""))
 
         // A person pins SIM-B's runs as its baseline from the command line, lists and unpins it.
-        let benchB = try await SQLiteCollectorStore(path: lab.path("lab.sqlite")).runs(RunQuery(bench: "bench-2", limit: 10)).map { String($0.0.id) }
+        let benchB = try await SQLiteCollectorStore(path: lab.path("lab.sqlite")).runSummaries(RunQuery(bench: "bench-2", limit: 10)).map { String($0.id) }
         let device = ["--model", "kws@1.0.0", "--device-class", "sim-cortex-m4", "--device", "edgeprof-sim:SIM-B", "--collector", url, "--token", person]
         let pinned = try lab.run(["alerts", "baseline", "pin"] + device + benchB.flatMap { ["--run", $0] } + ["--reason", "re-seated board"], database: "lab.sqlite")
         #expect(pinned.status == 0 && pinned.stdout.contains("as the baseline of kws@1.0.0 on edgeprof-sim:SIM-B"), "\(pinned.stdout)\(pinned.stderr)")

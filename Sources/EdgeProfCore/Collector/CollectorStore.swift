@@ -39,20 +39,26 @@ public struct CollectedRunSummary: Sendable, Codable, Hashable {
     public var emulated: Bool
 
     public init(stored: StoredRun, bench: String?) {
-        let summary = ProfileSummary(runs: [stored.run])
-        id = stored.id
-        model = stored.model.description
+        self.init(
+            id: stored.id, model: stored.model, bench: bench, context: stored.context, status: stored.run.status,
+            emulated: stored.run.board.isEmulated, headline: RunHeadline(stored.run))
+    }
+
+    /// From what the store keeps beside the raw timings: no iteration or token is read.
+    public init(id: Int64, model: ModelReference, bench: String?, context: RunContext, status: RunStatus, emulated: Bool, headline: RunHeadline) {
+        self.id = id
+        self.model = model.description
         self.bench = bench
-        deviceClass = stored.context.deviceClass
-        status = stored.run.status
-        startedAt = stored.context.startedAt
-        finishedAt = stored.context.finishedAt
-        measuredIterations = summary.measuredIterations
-        latencyP50Ms = summary.latencyMs?.p50
-        latencyP95Ms = summary.latencyMs?.p95
-        energyPerInferenceMillijoules = summary.energyPerInferenceMillijoules
-        tokensPerMillijoule = summary.tokensPerMillijoule
-        emulated = stored.run.board.isEmulated
+        deviceClass = context.deviceClass
+        self.status = status
+        startedAt = context.startedAt
+        finishedAt = context.finishedAt
+        measuredIterations = headline.measuredIterations
+        latencyP50Ms = headline.latencyP50Ms
+        latencyP95Ms = headline.latencyP95Ms
+        energyPerInferenceMillijoules = headline.energyPerInferenceMillijoules
+        tokensPerMillijoule = headline.tokensPerMillijoule
+        self.emulated = emulated
     }
 }
 
@@ -94,7 +100,8 @@ public protocol CollectorStore: Sendable {
     /// Stores the upload once: a known key with the same content answers the first receipt. The
     /// agent's report, when given, is recorded in the same transaction (one write per upload).
     func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt
-    func runs(_ query: RunQuery) async throws(StoreError) -> [(StoredRun, bench: String?)]
+    /// A page of runs as listed: headline figures only, never raw timings.
+    func runSummaries(_ query: RunQuery) async throws(StoreError) -> [CollectedRunSummary]
     func run(id: Int64) async throws(StoreError) -> StoredRun?
     func models() async throws(StoreError) -> [RegisteredModel]
     func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant?
