@@ -43,6 +43,11 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case deactivateActor
     case reactivateActor
     case revokeApproval
+    case policyInForce
+    case listPolicies
+    case showPolicy
+    case proposePolicy
+    case approvePolicy
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -51,7 +56,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
-             .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline: .post
+             .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
+             .proposePolicy, .approvePolicy: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -95,6 +101,10 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .deactivateActor: "/v1/actors/:actor/deactivate"
         case .reactivateActor: "/v1/actors/:actor/reactivate"
         case .revokeApproval: "/v1/models/:name/:version/approvals/revoke"
+        case .policyInForce: "/v1/policy"
+        case .listPolicies, .proposePolicy: "/v1/policies"
+        case .showPolicy: "/v1/policies/:policyVersion"
+        case .approvePolicy: "/v1/policies/:policyVersion/approve"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -126,8 +136,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
-             .revokeApproval, .haltModel, .resumeModel, .addActor: .person
-        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint: .anyToken
+             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy: .person
+        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
+             .policyInForce, .listPolicies, .showPolicy: .anyToken
         }
     }
 
@@ -178,6 +189,11 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .deactivateActor: "Stop an actor from acting; their tokens stop working at once."
         case .reactivateActor: "Let a deactivated actor act again."
         case .revokeApproval: "Withdraw an approval before the move it enabled (its signer, a tech_lead or a compliance_officer)."
+        case .policyInForce: "The governance policy every decision is made under now: its version, sha256, text and embedded edge thresholds."
+        case .listPolicies: "Every governance policy version (0 is the built-in one): state, proposer, approvals, sha256."
+        case .showPolicy: "One governance policy version, with the roles whose approval it still waits for."
+        case .proposePolicy: "Propose a governance policy (tech_lead or compliance_officer); it comes into force once the roles the policy in force names approve it."
+        case .approvePolicy: "Approve a proposed policy version for one of your roles (never your own proposal); the last approval puts it in force."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."
         case .auditCheckpoint: "The audit trail's head signed with the collector's Ed25519 key (--audit-key): keep it elsewhere, verify later with `edgeprof audit verify --checkpoint`."

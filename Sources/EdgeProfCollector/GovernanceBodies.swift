@@ -22,6 +22,12 @@ enum GovernanceBodies {
         }
     }
 
+    /// One policy version and the roles whose approval it still waits for (none unless proposed).
+    struct PolicyView: Encodable, Sendable {
+        var policy: PolicyRecord
+        var waitingFor: [GovernanceRole]
+    }
+
     /// What `GET /v1/audit/verify` answers: `brokenAt` and `problem` name the first entry that
     /// does not hold.
     struct AuditVerdict: Encodable, Sendable {

@@ -133,6 +133,29 @@ struct GovernanceHandlers: Sendable {
         case .revokeApproval:
             let request = try decode(RegistryRequests.RevokeApproval.self, call.body)
             return try json(try await service.revokeApproval(reference(), stage: request.stage, reason: request.reason))
+        case .policyInForce:
+            return try json(try await service.snapshot("").policyInForce)
+        case .listPolicies:
+            return try json(try await service.snapshot("").policies)
+        case .showPolicy:
+            let snapshot = try await service.snapshot("")
+            let version = try policyVersion(parameter("policyVersion"))
+            guard let record = snapshot.policy(version: version) else {
+                throw .governance(.notFound("there is no policy v\(version); GET /v1/policies lists the versions"))
+            }
+            let current = try service.rules(snapshot).policy
+            return try json(GovernanceBodies.PolicyView(policy: record, waitingFor: record.state == .proposed ? record.missingRoles(under: current) : []))
+        case .proposePolicy:
+            let request = try decode(RegistryRequests.ProposePolicy.self, call.body)
+            return try json(try await service.proposePolicy(text: request.policy, thresholds: request.thresholds, reason: request.reason), status: .created)
+        case .approvePolicy:
+            let version = try policyVersion(parameter("policyVersion"))
+            let reason = try decode(RegistryRequests.Reason.self, call.body).reason
+            let (approval, activated) = try await service.approvePolicy(version: version, reason: reason)
+            guard let record = try await service.snapshot("").policy(version: version) else {
+                throw .governance(.notFound("there is no policy v\(version); GET /v1/policies lists the versions"))
+            }
+            return try json(RegistryRequests.PolicyApproved(approval: approval, activated: activated, policy: record))
         case .auditLog:
             let model = try call.query["model"].map(parseName)
             let entries = try await auditTrail().filter { entry in model.map { entry.concerns(model: $0) } ?? true }
@@ -171,6 +194,13 @@ struct GovernanceHandlers: Sendable {
             gatePolicy = thresholds
         }
         return try await GateService(store: registry).check(model: reference, deviceClass: request.deviceClass, policy: gatePolicy, policyFile: file, runID: request.run)
+    }
+
+    private func policyVersion(_ text: String) throws(AgentError) -> Int {
+        guard let version = Int(text), version >= 0 else {
+            throw .invalidArgument("a policy version is a whole number ≥ 0 (0 is the built-in policy), not \(text)")
+        }
+        return version
     }
 
     private func auditTrail() async throws(AgentError) -> [AuditEntry] {

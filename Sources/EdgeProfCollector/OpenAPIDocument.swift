@@ -125,6 +125,10 @@ enum OpenAPIDocument {
             if route.path.contains(":actor") {
                 parameters.append(["name": "actor", "in": "path", "required": true, "schema": OpenAPISchemas.actorName, "description": "the actor's name"])
             }
+            if route.path.contains(":policyVersion") {
+                parameters.append(["name": "policyVersion", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0, "maximum": Int64.max],
+                                   "description": "the policy version (0 is the built-in policy)"])
+            }
             if route == .modelCard {
                 parameters.append(query("format", ["type": "string", "enum": ModelCardFormat.allCases.map(\.rawValue)], "markdown by default"))
             }
@@ -139,19 +143,21 @@ enum OpenAPIDocument {
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
                     .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]
-            case .listActors, .auditLog:
+            case .listActors, .auditLog, .listPolicies:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]])
             case .modelGates:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
             case .auditCheckpoint:
                 responses["200"] = json(["type": "object"], "the signed head")
                 responses["422"] = error("the collector holds no audit key (collector serve --audit-key)")
-            case .registerVersion, .attachEvidence, .addActor, .requestEmergency:
+            case .registerVersion, .attachEvidence, .addActor, .requestEmergency, .proposePolicy:
                 responses["201"] = json(["type": "object"], "recorded, with its audit entry")
             default:
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
             }
             if route.path.contains(":name") || route.path.contains(":actor") { responses["404"] = error("no such model, version or actor") }
+            if route.path.contains(":policyVersion") { responses["404"] = error("no such policy version") }
+            if route == .proposePolicy { responses["422"] = error("a policy or thresholds text that does not parse") }
             if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
             if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
         }
@@ -203,8 +209,13 @@ enum OpenAPIDocument {
         case .revokeApproval:
             return ["type": "object", "additionalProperties": false, "required": ["stage", "reason"],
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
-        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor:
+        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .proposePolicy:
+            return ["type": "object", "additionalProperties": false, "required": ["policy", "reason"],
+                    "properties": ["policy": ["type": "string", "description": "the policy YAML (docs/governance.md)"],
+                                   "thresholds": ["type": "string", "description": "the edge thresholds YAML the policy's edge-performance section names, embedded"],
+                                   "reason": reason]]
         case .registerVersion:
             return ["type": "object", "additionalProperties": false, "required": ["version", "artifactBase64"],
                     "properties": ["version": OpenAPISchemas.semanticVersion,

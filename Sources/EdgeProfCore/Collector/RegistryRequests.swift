@@ -122,6 +122,31 @@ public enum RegistryRequests {
 
     /// The path of a version's route: `/v1/models/NAME/VERSION/<action>` (a version's `+build`
     /// part percent-encoded).
+    /// A new governance policy version: the policy YAML and the edge thresholds YAML it embeds.
+    public struct ProposePolicy: Sendable, Codable {
+        public var policy: String
+        public var thresholds: String?
+        public var reason: String
+        public init(policy: String, thresholds: String?, reason: String) {
+            self.policy = policy
+            self.thresholds = thresholds
+            self.reason = reason
+        }
+    }
+
+    /// What approving a proposed policy did: the signature recorded, and whether the version
+    /// came into force with it.
+    public struct PolicyApproved: Sendable, Codable {
+        public var approval: PolicyApproval?
+        public var activated: Bool
+        public var policy: PolicyRecord
+        public init(approval: PolicyApproval?, activated: Bool, policy: PolicyRecord) {
+            self.approval = approval
+            self.activated = activated
+            self.policy = policy
+        }
+    }
+
     public static func versionPath(_ reference: ModelReference, _ action: String) -> String {
         let version = reference.version.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-"))) ?? ""
         return "/v1/models/\(reference.name)/\(version)/\(action)"

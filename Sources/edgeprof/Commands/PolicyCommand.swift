@@ -25,9 +25,15 @@ struct PolicyShowCommand: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format = ListFormat.table
 
+    @OptionGroup var access: CollectorAccessOptions
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            let (record, missing) = try await reportingErrors { () async throws(AgentError) in try await remote.policy(version: version) }
+            Terminal.print(format == .json ? GovernanceListing.json(record) : PolicyListing.show(record, missing: missing))
+            return
+        }
         try reportingErrors { () throws(AgentError) in try store.requireExisting() }
         let (record, missing) = try await store.withRegistry { registry throws(AgentError) in
             let snapshot = try await GovernanceService(store: registry, actor: "").snapshot("")
@@ -48,12 +54,18 @@ struct PolicyListCommand: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format = ListFormat.table
 
+    @OptionGroup var access: CollectorAccessOptions
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try reportingErrors { () throws(AgentError) in try store.requireExisting() }
-        let policies = try await store.withRegistry { registry throws(AgentError) in
-            try await GovernanceService(store: registry, actor: "").snapshot("").policies
+        let policies: [PolicyRecord]
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            policies = try await reportingErrors { () async throws(AgentError) in try await remote.policies() }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            policies = try await store.withRegistry { registry throws(AgentError) in
+                try await GovernanceService(store: registry, actor: "").snapshot("").policies
+            }
         }
         Terminal.print(format == .json ? GovernanceListing.json(policies) : PolicyListing.list(policies))
     }
@@ -78,9 +90,15 @@ struct PolicyProposeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let record = try await governance.withService(store) { service throws(AgentError) in
-            let (text, thresholds) = try GovernanceService.readPolicyFile(file)
-            return try await service.proposePolicy(text: text, thresholds: thresholds, reason: reason)
+        let (text, thresholds) = try reportingErrors { () throws(AgentError) in try GovernanceService.readPolicyFile(file) }
+        let record = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in
+                try await remote.proposePolicy(RegistryRequests.ProposePolicy(policy: text, thresholds: thresholds, reason: reason))
+            }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in
+                try await service.proposePolicy(text: text, thresholds: thresholds, reason: reason)
+            }
         }
         Terminal.print(
             record.state == .active
@@ -103,8 +121,15 @@ struct PolicyApproveCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let (approval, activated) = try await governance.withService(store) { service throws(AgentError) in
-            try await service.approvePolicy(version: version, reason: reason)
+        let (approval, activated) = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in
+                let answer = try await remote.approvePolicy(version: version, reason: reason)
+                return (answer.approval, answer.activated)
+            }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in
+                try await service.approvePolicy(version: version, reason: reason)
+            }
         }
         let signed = approval.map { "\($0.actor) approved policy v\(version) as \($0.role.rawValue)" } ?? "approved policy v\(version)"
         Terminal.print(signed + (activated ? "; policy v\(version) is now in force\n" : "; more approvals are needed (edgeprof policy show \(version))\n"))

@@ -86,4 +86,40 @@ struct RegistryRemote {
     func addActor(_ request: RegistryRequests.AddActor) async throws(AgentError) -> RegistryActor {
         try await post("/v1/actors", request, RegistryActor.self, what: "an actor")
     }
+
+    func proposePolicy(_ request: RegistryRequests.ProposePolicy) async throws(AgentError) -> PolicyRecord {
+        try await post("/v1/policies", request, PolicyRecord.self, what: "a policy")
+    }
+
+    func approvePolicy(version: Int, reason: String) async throws(AgentError) -> RegistryRequests.PolicyApproved {
+        try await post("/v1/policies/\(version)/approve", RegistryRequests.Reason(reason: reason), RegistryRequests.PolicyApproved.self, what: "a policy approval")
+    }
+
+    /// Every policy version the collector's registry holds.
+    func policies() async throws(AgentError) -> [PolicyRecord] {
+        try client.decoded([PolicyRecord].self, from: try await client.call(.GET, "/v1/policies"), what: "the policy versions")
+    }
+
+    /// One policy version (nil: the one in force) and the roles it still waits for.
+    func policy(version: Int?) async throws(AgentError) -> (PolicyRecord, waitingFor: [GovernanceRole]) {
+        struct View: Decodable {
+            var policy: PolicyRecord
+            var waitingFor: [GovernanceRole]
+        }
+        guard let version else {
+            return (try client.decoded(PolicyRecord.self, from: try await client.call(.GET, "/v1/policy"), what: "the policy in force"), [])
+        }
+        let view = try client.decoded(View.self, from: try await client.call(.GET, "/v1/policies/\(version)"), what: "a policy")
+        return (view.policy, view.waitingFor)
+    }
+}
+
+extension CollectorAccessOptions {
+    /// The collector to read through when --collector is given (never from the environment
+    /// alone: without the flag a read command reads --db).
+    func remote(_ store: StoreOptions) throws(AgentError) -> RegistryRemote? {
+        guard let collector else { return nil }
+        guard store.db == nil else { throw .invalidArgument("--collector and --db name two registries: give one") }
+        return RegistryRemote(client: try Self.client(url: collector, token: token))
+    }
 }
