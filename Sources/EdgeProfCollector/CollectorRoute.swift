@@ -48,6 +48,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case showPolicy
     case proposePolicy
     case approvePolicy
+    case listDevices
+    case showDevice
+    case labelDevice
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -57,7 +60,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy: .post
+             .proposePolicy, .approvePolicy, .labelDevice: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -105,6 +108,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listPolicies, .proposePolicy: "/v1/policies"
         case .showPolicy: "/v1/policies/:policyVersion"
         case .approvePolicy: "/v1/policies/:policyVersion/approve"
+        case .listDevices: "/v1/fleet/devices"
+        case .showDevice: "/v1/fleet/devices/:device"
+        case .labelDevice: "/v1/fleet/devices/:device/labels"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -136,9 +142,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
-             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy: .person
+             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice: .anyToken
         }
     }
 
@@ -194,6 +200,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .showPolicy: "One governance policy version, with the roles whose approval it still waits for."
         case .proposePolicy: "Propose a governance policy (tech_lead or compliance_officer); it comes into force once the roles the policy in force names approve it."
         case .approvePolicy: "Approve a proposed policy version for one of your roles (never your own proposal); the last approval puts it in force."
+        case .listDevices: "The fleet: every device a stored run was measured on (class, bench, firmware, labels, last seen, what it serves); an agent's token sees its bench's."
+        case .showDevice: "One device of the fleet, named BOARD:SERIAL."
+        case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."
         case .auditCheckpoint: "The audit trail's head signed with the collector's Ed25519 key (--audit-key): keep it elsewhere, verify later with `edgeprof audit verify --checkpoint`."

@@ -24,6 +24,7 @@ struct GovernanceHandlers: Sendable {
     func respond(_ call: Call, grant: TokenGrant?) async throws -> Response {
         let service = GovernanceService(store: registry, actor: grant?.actor ?? "", catalogue: nil)
         do {
+            if Self.fleetRoutes.contains(call.route) { return try await fleet(call, grant: grant, service) }
             return try await answer(call, service)
         } catch {
             throw Self.apiError(error)
@@ -207,11 +208,11 @@ struct GovernanceHandlers: Sendable {
         do { return try await registry.auditTrail() } catch { throw .store(error) }
     }
 
-    private func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws(AgentError) -> Response {
+    func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws(AgentError) -> Response {
         do { return try Responses.json(value, status: status) } catch { throw .invalidArgument("the answer cannot be encoded: \(error)") }
     }
 
-    private func decode<T: Codable>(_ type: T.Type, _ body: Data?) throws(AgentError) -> T {
+    func decode<T: Codable>(_ type: T.Type, _ body: Data?) throws(AgentError) -> T {
         do { return try StrictJSON.decode(T.self, from: body ?? Data()) } catch {
             throw .invalidArgument(error.description)
         }

@@ -125,6 +125,15 @@ enum OpenAPIDocument {
             if route.path.contains(":actor") {
                 parameters.append(["name": "actor", "in": "path", "required": true, "schema": OpenAPISchemas.actorName, "description": "the actor's name"])
             }
+            if route.path.contains(":device") {
+                parameters.append(["name": "device", "in": "path", "required": true, "schema": OpenAPISchemas.device, "description": "BOARD:SERIAL"])
+            }
+            if route == .listDevices {
+                parameters += [
+                    query("deviceClass", OpenAPISchemas.benchName, "only this device class"), query("bench", OpenAPISchemas.benchName, "only this bench"),
+                    query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),
+                ]
+            }
             if route.path.contains(":policyVersion") {
                 parameters.append(["name": "policyVersion", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0, "maximum": Int64.max],
                                    "description": "the policy version (0 is the built-in policy)"])
@@ -143,7 +152,7 @@ enum OpenAPIDocument {
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
                     .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]
-            case .listActors, .auditLog, .listPolicies:
+            case .listActors, .auditLog, .listPolicies, .listDevices:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]])
             case .modelGates:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
@@ -156,7 +165,17 @@ enum OpenAPIDocument {
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
             }
             if route.path.contains(":name") || route.path.contains(":actor") { responses["404"] = error("no such model, version or actor") }
+            if route.path.contains(":device") {
+                parameters.append(["name": "device", "in": "path", "required": true, "schema": OpenAPISchemas.device, "description": "BOARD:SERIAL"])
+            }
+            if route == .listDevices {
+                parameters += [
+                    query("deviceClass", OpenAPISchemas.benchName, "only this device class"), query("bench", OpenAPISchemas.benchName, "only this bench"),
+                    query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),
+                ]
+            }
             if route.path.contains(":policyVersion") { responses["404"] = error("no such policy version") }
+            if route.path.contains(":device") { responses["404"] = error("no such device in the fleet") }
             if route == .proposePolicy { responses["422"] = error("a policy or thresholds text that does not parse") }
             if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
             if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
@@ -211,6 +230,11 @@ enum OpenAPIDocument {
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
         case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .labelDevice:
+            let key = "^[a-z0-9][a-z0-9._/-]{0,62}$"
+            return ["type": "object", "additionalProperties": false, "required": ["reason"],
+                    "properties": ["set": ["type": "object", "propertyNames": ["pattern": key], "additionalProperties": ["type": "string", "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]{1,128}$"]],
+                                   "remove": ["type": "array", "items": ["type": "string", "pattern": key]], "reason": reason]]
         case .proposePolicy:
             return ["type": "object", "additionalProperties": false, "required": ["policy", "reason"],
                     "properties": ["policy": ["type": "string", "description": "the policy YAML (docs/governance.md)"],

@@ -58,6 +58,7 @@ public final class PostgresCollectorStore: CollectorStore {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
                 try await connection.query("INSERT INTO edgeprof_migration (version, applied_at) VALUES (\(migration.version), \(Date()))", logger: self.logger)
+                if migration.version == 12 { try await PostgresFleet.fillFromRuns(connection, self.logger) }
             }
             try await Self.fillMissingHeadlines(connection, self.logger)
         }
@@ -156,6 +157,7 @@ public final class PostgresCollectorStore: CollectorStore {
                 "INSERT INTO token (run_id, iteration, idx, ticks) SELECT \(runID), * FROM UNNEST(\(tokenIteration), \(tokenIndex), \(tokenTicks))",
                 logger: logger)
         }
+        try await PostgresFleet.recordSighting(of: run, runID: runID, model: model.reference, context: context, bench: upload.bench, connection, logger)
         return runID
     }
 

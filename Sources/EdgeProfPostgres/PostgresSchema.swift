@@ -178,5 +178,16 @@ enum PostgresSchema {
         // Runs keep their headline figures, so a page of runs reads no raw timings (filled for
         // older runs by `fillMissingHeadlines` right after).
         (11, ["ALTER TABLE run ADD COLUMN headline_json TEXT"]),
+        // The fleet inventory, one row per device seen in a run (filled from the older runs by
+        // `PostgresFleet.fillFromRuns` when this migration is applied).
+        (12, [
+            """
+            CREATE TABLE fleet_device (
+                device TEXT PRIMARY KEY, board TEXT NOT NULL, serial TEXT NOT NULL, device_class TEXT NOT NULL, bench TEXT,
+                firmware_version TEXT NOT NULL, firmware_build TEXT NOT NULL, emulated BOOLEAN NOT NULL, labels_json TEXT NOT NULL DEFAULT '{}',
+                first_seen_at TIMESTAMPTZ NOT NULL, last_seen_at TIMESTAMPTZ NOT NULL, last_run_id BIGINT NOT NULL, serving_json TEXT NOT NULL)
+            """,
+            "CREATE INDEX fleet_device_by_class ON fleet_device (device_class, bench)",
+        ]),
     ]
 }

@@ -85,6 +85,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             ])
             try insertTokens(measured, runID: runID, db)
         }
+        try recordSighting(of: run, runID: runID, model: model.reference, context: context, bench: origin?.bench, db)
         return runID
     }
 

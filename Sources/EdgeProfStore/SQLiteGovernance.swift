@@ -208,6 +208,11 @@ extension SQLiteEvidenceStore {
         case .limitToken(let id, let expiresAt):
             try db.execute(sql: "UPDATE api_token SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [expiresAt, id])
             guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "shorten token \(id)", reason: "it is no longer valid") }
+        case .labelDevice(let device, let before, let after, _):
+            try db.execute(
+                sql: "UPDATE fleet_device SET labels_json = ? WHERE device = ? AND labels_json = ?",
+                arguments: [CanonicalJSON.string(after), device, CanonicalJSON.string(before)])
+            try Self.requireOneRow(db, location, "label \(device)")
         case .requestEmergency(let request):
             try db.execute(
                 sql: "INSERT INTO emergency_request (model, state, json) VALUES (?, 'pending', ?)",

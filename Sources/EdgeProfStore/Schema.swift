@@ -316,6 +316,25 @@ enum Schema {
         migrator.registerMigration("v17: runs keep their headline figures, so listings read no raw timings") { db in
             try db.alter(table: "run") { t in t.add(column: "headline_json", .jsonText) }
         }
+        migrator.registerMigration("v18: the fleet inventory, one row per device seen in a run") { db in
+            try db.create(table: "fleet_device") { t in
+                t.primaryKey("device", .text)
+                t.column("board", .text).notNull()
+                t.column("serial", .text).notNull()
+                t.column("device_class", .text).notNull()
+                t.column("bench", .text)
+                t.column("firmware_version", .text).notNull()
+                t.column("firmware_build", .text).notNull()
+                t.column("emulated", .boolean).notNull()
+                t.column("labels_json", .jsonText).notNull().defaults(to: "{}")
+                t.column("first_seen_at", .datetime).notNull()
+                t.column("last_seen_at", .datetime).notNull()
+                t.column("last_run_id", .integer).notNull()
+                t.column("serving_json", .jsonText).notNull()
+            }
+            try db.create(index: "fleet_device_by_class", on: "fleet_device", columns: ["device_class", "bench"])
+            try SQLiteEvidenceStore.fillFleetFromRuns(db)
+        }
         return migrator
     }
 }

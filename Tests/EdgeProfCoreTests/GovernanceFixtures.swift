@@ -52,7 +52,7 @@ final class Registry {
                 snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = deactivation
             case .reactivateActor(let name, _):
                 snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = nil
-            case .issueToken, .revokeToken, .limitToken:
+            case .issueToken, .revokeToken, .limitToken, .labelDevice:
                 break
             case .requestEmergency(var request):
                 request.id = Int64(snapshot.emergencies.count + 1)

@@ -58,6 +58,17 @@ public struct GovernanceService: Sendable {
         }
     }
 
+    /// Sets and removes labels of a device the fleet knows, and returns it as it is now.
+    public func labelDevice(_ device: String, set: [String: String], remove: [String], reason: String) async throws(AgentError) -> FleetDevice {
+        let current: FleetDevice?
+        do { current = try await store.fleetDevice(device) } catch { throw .store(error) }
+        guard let current else {
+            throw .governance(.notFound("there is no device \(device) in the fleet (BOARD:SERIAL, as `edgeprof fleet list` shows them)"))
+        }
+        try await act("") { rules throws(GovernanceError) in (try rules.labelDevice(current, set: set, remove: remove, reason: reason), ()) }
+        do { return try await store.fleetDevice(device) ?? current } catch { throw .store(error) }
+    }
+
     public func addActor(name: String, roles: [GovernanceRole]) async throws(AgentError) {
         try await act("") { rules throws(GovernanceError) in (try rules.addActor(name: name, roles: roles), ()) }
     }

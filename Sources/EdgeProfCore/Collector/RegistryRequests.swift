@@ -147,6 +147,18 @@ public enum RegistryRequests {
         }
     }
 
+    /// Labels to set (`KEY: VALUE`) and to remove on one fleet device, with why.
+    public struct LabelDevice: Sendable, Codable {
+        public var set: [String: String]?
+        public var remove: [String]?
+        public var reason: String
+        public init(set: [String: String]?, remove: [String]?, reason: String) {
+            self.set = set
+            self.remove = remove
+            self.reason = reason
+        }
+    }
+
     public static func versionPath(_ reference: ModelReference, _ action: String) -> String {
         let version = reference.version.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-"))) ?? ""
         return "/v1/models/\(reference.name)/\(version)/\(action)"

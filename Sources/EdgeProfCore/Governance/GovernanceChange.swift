@@ -48,6 +48,8 @@ public enum GovernanceOperation: Sendable, Hashable {
     case revokeToken(id: String, at: Date, reason: String)
     /// Brings a token's expiry forward (a rotation's grace period).
     case limitToken(id: String, expiresAt: Date)
+    /// Replaces a fleet device's labels.
+    case labelDevice(device: String, before: [String: String], after: [String: String], reason: String)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -99,6 +101,8 @@ public enum GovernanceOperation: Sendable, Hashable {
             ("token.revoke", "token \(id)", nil, nil, reason)
         case .limitToken(let id, let expiresAt):
             ("token.limit", "token \(id)", nil, CanonicalJSON.string(["expiresAt": AuditChain.timestamp(expiresAt)]), nil)
+        case .labelDevice(let device, let before, let after, let reason):
+            ("device.label", device, CanonicalJSON.string(["labels": before]), CanonicalJSON.string(["labels": after]), reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)

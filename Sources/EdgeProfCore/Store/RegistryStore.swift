@@ -24,4 +24,7 @@ public protocol RegistryStore: Sendable {
     func storeArtifact(_ bytes: [UInt8], sha256: String) async throws(StoreError)
     /// The bytes stored under `sha256`, or nil.
     func artifact(sha256: String) async throws(StoreError) -> [UInt8]?
+    /// The devices the stored runs were measured on, as `query` narrows them, by identity.
+    func fleetDevices(_ query: FleetQuery) async throws(StoreError) -> [FleetDevice]
+    func fleetDevice(_ device: String) async throws(StoreError) -> FleetDevice?
 }

@@ -87,6 +87,35 @@ struct RegistryRemote {
         try await post("/v1/actors", request, RegistryActor.self, what: "an actor")
     }
 
+    /// The fleet's devices as `query` narrows them (the collector applies an agent token's bench).
+    func fleetDevices(_ query: FleetQuery) async throws(AgentError) -> [FleetDevice] {
+        var items: [URLQueryItem] = []
+        if let deviceClass = query.deviceClass { items.append(URLQueryItem(name: "deviceClass", value: deviceClass)) }
+        if let bench = query.bench { items.append(URLQueryItem(name: "bench", value: bench)) }
+        if let label = query.label { items.append(URLQueryItem(name: "label", value: "\(label.key)=\(label.value)")) }
+        var components = URLComponents()
+        components.path = "/v1/fleet/devices"
+        components.queryItems = items.isEmpty ? nil : items
+        return try client.decoded([FleetDevice].self, from: try await client.call(.GET, components.string ?? "/v1/fleet/devices"), what: "the fleet")
+    }
+
+    /// One device, nil when the collector knows none by that name.
+    func fleetDevice(_ device: String) async throws(AgentError) -> FleetDevice? {
+        do {
+            return try client.decoded(FleetDevice.self, from: try await client.call(.GET, Self.devicePath(device)), what: "a device")
+        } catch .collector(_, 404, _, _) {
+            return nil
+        }
+    }
+
+    func labelDevice(_ device: String, _ request: RegistryRequests.LabelDevice) async throws(AgentError) -> FleetDevice {
+        try await post(Self.devicePath(device) + "/labels", request, FleetDevice.self, what: "a device")
+    }
+
+    static func devicePath(_ device: String) -> String {
+        "/v1/fleet/devices/" + (device.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_:"))) ?? device)
+    }
+
     func proposePolicy(_ request: RegistryRequests.ProposePolicy) async throws(AgentError) -> PolicyRecord {
         try await post("/v1/policies", request, PolicyRecord.self, what: "a policy")
     }

@@ -1,0 +1,55 @@
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+import Hummingbird
+
+/// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
+/// bench for an agent's token; labels changed by people as governance acts.
+extension GovernanceHandlers {
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice]
+
+    func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
+        let ownBench = grant?.kind == .agent ? grant?.bench : nil
+        switch call.route {
+        case .listDevices:
+            for key in call.query.keys where !["deviceClass", "bench", "label"].contains(key) {
+                throw .invalidArgument("unknown query parameter \(key); use deviceClass, bench or label (KEY=VALUE)")
+            }
+            for key in ["deviceClass", "bench"] {
+                if let value = call.query[key], let problem = RunUploadValidation.nameProblem(value) { throw .invalidArgument("\(key) \(problem)") }
+            }
+            var query = FleetQuery(deviceClass: call.query["deviceClass"], bench: call.query["bench"])
+            if let label = call.query["label"] {
+                do throws(GovernanceError) { query.label = try FleetLabels.parse(label) } catch { throw .invalidArgument("label: \(error.description)") }
+            }
+            if let ownBench {
+                if let asked = query.bench, asked != ownBench {
+                    throw .governance(.notPermitted("an agent token of bench \(ownBench) lists that bench's devices only, not \(asked)'s"))
+                }
+                query.bench = ownBench
+            }
+            let devices: [FleetDevice]
+            do { devices = try await registry.fleetDevices(query) } catch { throw .store(error) }
+            return try json(devices)
+        case .showDevice:
+            let name = devicePath(call)
+            let found: FleetDevice?
+            do { found = try await registry.fleetDevice(name) } catch { throw .store(error) }
+            guard let device = found, ownBench == nil || device.bench == ownBench else {
+                throw .governance(.notFound("there is no device \(name) in the fleet\(ownBench.map { " of bench \($0)" } ?? ""); GET /v1/fleet/devices lists them"))
+            }
+            return try json(device)
+        case .labelDevice:
+            let request = try decode(RegistryRequests.LabelDevice.self, call.body)
+            let device = try await service.labelDevice(devicePath(call), set: request.set ?? [:], remove: request.remove ?? [], reason: request.reason)
+            return try json(device)
+        default:
+            throw .invalidArgument("not a fleet route")
+        }
+    }
+
+    private func devicePath(_ call: Call) -> String {
+        let raw = call.parameters.get("device") ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A device the fleet knows: who it is (`BOARD:SERIAL`), where it is, what it runs and when it
+/// was last heard of. Kept by the store from every run it stores; people add labels.
+public struct FleetDevice: Sendable, Codable, Hashable {
+    /// `BOARD:SERIAL`, as monitoring keys name devices.
+    public var device: String
+    public var board: String
+    public var serial: String
+    public var deviceClass: String
+    /// The bench (or site) whose agent last uploaded a run of it; nil for local runs.
+    public var bench: String?
+    public var firmwareVersion: String
+    public var firmwareBuild: String
+    public var emulated: Bool
+    public var labels: [String: String]
+    public var firstSeenAt: Date
+    /// When its latest run finished (the device's own last contact, not the upload's).
+    public var lastSeenAt: Date
+    public var lastRunID: Int64
+    /// What it announced serving in its latest run.
+    public var serving: ServingReport
+
+    public init(
+        device: String, board: String, serial: String, deviceClass: String, bench: String?, firmwareVersion: String, firmwareBuild: String,
+        emulated: Bool, labels: [String: String], firstSeenAt: Date, lastSeenAt: Date, lastRunID: Int64, serving: ServingReport
+    ) {
+        self.device = device
+        self.board = board
+        self.serial = serial
+        self.deviceClass = deviceClass
+        self.bench = bench
+        self.firmwareVersion = firmwareVersion
+        self.firmwareBuild = firmwareBuild
+        self.emulated = emulated
+        self.labels = labels
+        self.firstSeenAt = firstSeenAt
+        self.lastSeenAt = lastSeenAt
+        self.lastRunID = lastRunID
+        self.serving = serving
+    }
+
+    /// The identity monitoring and the fleet use for a board.
+    public static func identity(of board: BoardInfo) -> String { "\(board.board):\(board.serial)" }
+}
+
+/// What a device said it serves: the model its handshake announced, with the artifact's SHA-256,
+/// and the registered version that artifact belongs to.
+public struct ServingReport: Sendable, Codable, Hashable {
+    /// The model name the board announced.
+    public var announcedModel: String
+    public var artifactSHA256: String
+    /// The registered version the run was stored under.
+    public var registered: ModelReference
+    public var reportedAt: Date
+
+    public init(announcedModel: String, artifactSHA256: String, registered: ModelReference, reportedAt: Date) {
+        self.announcedModel = announcedModel
+        self.artifactSHA256 = artifactSHA256
+        self.registered = registered
+        self.reportedAt = reportedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case announcedModel, artifactSHA256, registered, reportedAt
+    }
+
+    /// `registered` is written `NAME@VERSION`, as people and the API name versions.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(announcedModel, forKey: .announcedModel)
+        try container.encode(artifactSHA256, forKey: .artifactSHA256)
+        try container.encode(registered.description, forKey: .registered)
+        try container.encode(reportedAt, forKey: .reportedAt)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        announcedModel = try container.decode(String.self, forKey: .announcedModel)
+        artifactSHA256 = try container.decode(String.self, forKey: .artifactSHA256)
+        let text = try container.decode(String.self, forKey: .registered)
+        do { registered = try ModelReference(parsing: text) } catch {
+            throw DecodingError.dataCorruptedError(forKey: .registered, in: container, debugDescription: "not NAME@VERSION: \(text)")
+        }
+        reportedAt = try container.decode(Date.self, forKey: .reportedAt)
+    }
+}
+
+/// Which devices a listing shows: all, or those of one class, bench or label.
+public struct FleetQuery: Sendable, Hashable {
+    public var deviceClass: String?
+    public var bench: String?
+    public var label: FleetLabel?
+
+    public init(deviceClass: String? = nil, bench: String? = nil, label: FleetLabel? = nil) {
+        self.deviceClass = deviceClass
+        self.bench = bench
+        self.label = label
+    }
+
+    /// Whether `device` is one this query keeps.
+    public func matches(_ device: FleetDevice) -> Bool {
+        (deviceClass.map { $0 == device.deviceClass } ?? true)
+            && (bench.map { $0 == device.bench } ?? true)
+            && (label.map { device.labels[$0.key] == $0.value } ?? true)
+    }
+}
+
+/// One label, `KEY=VALUE`.
+public struct FleetLabel: Sendable, Hashable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The fleet for people: `edgeprof fleet list` and `fleet show`.
+public enum FleetListing {
+    public static func table(_ devices: [FleetDevice], now: Date) -> String {
+        guard !devices.isEmpty else {
+            return "no device in the fleet yet: devices appear with their first stored run (edgeprof profile, or an agent's upload)\n"
+        }
+        var lines = [
+            ReportText.padded("device", 28) + ReportText.padded("class", 20) + ReportText.padded("bench", 14) + ReportText.padded("firmware", 22)
+                + ReportText.padded("serving", 24) + ReportText.padded("last seen", 11) + "labels",
+        ]
+        for device in devices {
+            lines.append(
+                ReportText.padded(device.device, 28) + ReportText.padded(device.deviceClass, 20) + ReportText.padded(device.bench ?? "-", 14)
+                    + ReportText.padded("\(device.firmwareVersion) \(device.firmwareBuild)", 22)
+                    + ReportText.padded(device.serving.registered.description, 24)
+                    + ReportText.padded(SpoolListing.age(from: device.lastSeenAt, to: now) + " ago", 11) + labels(device))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func show(_ device: FleetDevice, now: Date) -> String {
+        var lines = [
+            "device     \(device.device)\(device.emulated ? " (emulated)" : "")",
+            "class      \(device.deviceClass)",
+            "bench      \(device.bench ?? "- (local runs)")",
+            "firmware   \(device.firmwareVersion) build \(device.firmwareBuild)",
+            "serving    \(device.serving.registered) (announced \(device.serving.announcedModel), artifact \(device.serving.artifactSHA256.prefix(12))…)",
+            "first seen \(AuditChain.timestamp(device.firstSeenAt))",
+            "last seen  \(AuditChain.timestamp(device.lastSeenAt)) (\(SpoolListing.age(from: device.lastSeenAt, to: now)) ago), run \(device.lastRunID)",
+        ]
+        lines.append("labels     \(device.labels.isEmpty ? "-" : labels(device))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func labels(_ device: FleetDevice) -> String {
+        device.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+}

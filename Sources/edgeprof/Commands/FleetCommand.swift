@@ -1,0 +1,137 @@
+import ArgumentParser
+import EdgeProfAgent
+import EdgeProfCore
+import Foundation
+
+/// `edgeprof fleet`: the devices the stored runs were measured on.
+struct FleetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet", abstract: "The fleet: every device a stored run was measured on, with what it serves; label devices.",
+        discussion: """
+            Reads --db (a bench's runs), or a lab's collector with --collector URL --token ept_… (an agent's token sees its own \
+            bench). A device is BOARD:SERIAL; it appears with its first stored run and follows its newest one.
+            """,
+        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetLabelCommand.self])
+}
+
+/// `edgeprof fleet list [--device-class C] [--bench B] [--label KEY=VALUE]`.
+struct FleetListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The fleet's devices, by identity.")
+
+    @Option(help: "Only this device class.")
+    var deviceClass: String?
+
+    @Option(help: "Only this bench.")
+    var bench: String?
+
+    @Option(help: ArgumentHelp("Only devices carrying this label.", valueName: "key=value"))
+    var label: String?
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        var query = FleetQuery(deviceClass: deviceClass, bench: bench)
+        if let label {
+            query.label = try reportingErrors { () throws(AgentError) in
+                do throws(GovernanceError) { return try FleetLabels.parse(label) } catch { throw .invalidArgument("--label: \(error.description)") }
+            }
+        }
+        let devices: [FleetDevice]
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            devices = try await reportingErrors { () async throws(AgentError) in try await remote.fleetDevices(query) }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            devices = try await store.withRegistry { registry throws(AgentError) -> [FleetDevice] in
+                do throws(StoreError) { return try await registry.fleetDevices(query) } catch { throw .store(error) }
+            }
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(devices) : FleetListing.table(devices, now: Date()))
+    }
+}
+
+/// `edgeprof fleet show BOARD:SERIAL`.
+struct FleetShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One device: class, bench, firmware, what it serves, when it was last seen, labels.")
+
+    @Argument(help: "The device, BOARD:SERIAL (see `edgeprof fleet list`).")
+    var device: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let found: FleetDevice?
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            found = try await reportingErrors { () async throws(AgentError) in try await remote.fleetDevice(device) }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            found = try await store.withRegistry { registry throws(AgentError) -> FleetDevice? in
+                do throws(StoreError) { return try await registry.fleetDevice(device) } catch { throw .store(error) }
+            }
+        }
+        let shown = try reportingErrors { () throws(AgentError) in
+            guard let found else { throw .governance(.notFound("there is no device \(device) in the fleet; `edgeprof fleet list` shows them")) }
+            return found
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(shown) : FleetListing.show(shown, now: Date()))
+    }
+}
+
+/// `edgeprof fleet label BOARD:SERIAL KEY=VALUE… [--remove KEY]… --reason TEXT`.
+struct FleetLabelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label", abstract: "Set and remove a device's labels (ml_engineer or tech_lead); audited with the labels before and after.")
+
+    @Argument(help: "The device, BOARD:SERIAL.")
+    var device: String
+
+    @Argument(help: ArgumentHelp("Labels to set.", valueName: "key=value"))
+    var labels: [String] = []
+
+    @Option(help: ArgumentHelp("A label to remove; repeat for several.", valueName: "key"))
+    var remove: [String] = []
+
+    @Option(help: "Why the labels change.")
+    var reason: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var governance: GovernanceOptions
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if labels.isEmpty, remove.isEmpty { throw ValidationError("give labels to set (KEY=VALUE) or --remove KEY") }
+        try governance.refusePolicy("fleet label")
+    }
+
+    func run() async throws {
+        let set = try reportingErrors { () throws(AgentError) -> [String: String] in
+            var set: [String: String] = [:]
+            for text in labels {
+                do throws(GovernanceError) {
+                    let label = try FleetLabels.parse(text)
+                    guard set.updateValue(label.value, forKey: label.key) == nil else { throw .invalid("label \(label.key) is given twice") }
+                } catch { throw .governance(error) }
+            }
+            return set
+        }
+        let labelled = if let remote = try reportingErrors({ () throws(AgentError) in try governance.remote(store) }) {
+            try await reportingErrors { () async throws(AgentError) in
+                try await remote.labelDevice(device, RegistryRequests.LabelDevice(set: set, remove: remove, reason: reason))
+            }
+        } else {
+            try await governance.withService(store) { service throws(AgentError) in
+                try await service.labelDevice(device, set: set, remove: remove, reason: reason)
+            }
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(labelled) : FleetListing.show(labelled, now: Date()))
+    }
+}
