@@ -51,6 +51,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listDevices
     case showDevice
     case labelDevice
+    case deviceAssignment
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -111,6 +112,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listDevices: "/v1/fleet/devices"
         case .showDevice: "/v1/fleet/devices/:device"
         case .labelDevice: "/v1/fleet/devices/:device/labels"
+        case .deviceAssignment: "/v1/fleet/devices/:device/assignment"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -144,7 +146,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment: .anyToken
         }
     }
 
@@ -202,6 +204,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .approvePolicy: "Approve a proposed policy version for one of your roles (never your own proposal); the last approval puts it in force."
         case .listDevices: "The fleet: every device a stored run was measured on (class, bench, firmware, labels, last seen, what it serves); an agent's token sees its bench's."
         case .showDevice: "One device of the fleet, named BOARD:SERIAL."
+        case .deviceAssignment: "What the device should serve and shadow now (its model's stages, the canary share of its class, a halt), with the reasons."
         case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."

@@ -6,7 +6,7 @@ import Hummingbird
 /// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
 /// bench for an agent's token; labels changed by people as governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
@@ -32,13 +32,10 @@ extension GovernanceHandlers {
             do { devices = try await registry.fleetDevices(query) } catch { throw .store(error) }
             return try json(devices)
         case .showDevice:
-            let name = devicePath(call)
-            let found: FleetDevice?
-            do { found = try await registry.fleetDevice(name) } catch { throw .store(error) }
-            guard let device = found, ownBench == nil || device.bench == ownBench else {
-                throw .governance(.notFound("there is no device \(name) in the fleet\(ownBench.map { " of bench \($0)" } ?? ""); GET /v1/fleet/devices lists them"))
-            }
-            return try json(device)
+            return try json(try await visibleDevice(devicePath(call), ownBench: ownBench))
+        case .deviceAssignment:
+            let device = try await visibleDevice(devicePath(call), ownBench: ownBench)
+            return try json(try await FleetPlanner(store: registry).assignment(for: device.device))
         case .labelDevice:
             let request = try decode(RegistryRequests.LabelDevice.self, call.body)
             let device = try await service.labelDevice(devicePath(call), set: request.set ?? [:], remove: request.remove ?? [], reason: request.reason)
@@ -46,6 +43,16 @@ extension GovernanceHandlers {
         default:
             throw .invalidArgument("not a fleet route")
         }
+    }
+
+    /// The device, unless it is unknown or another bench's (to an agent's token, the same).
+    private func visibleDevice(_ name: String, ownBench: String?) async throws(AgentError) -> FleetDevice {
+        let found: FleetDevice?
+        do { found = try await registry.fleetDevice(name) } catch { throw .store(error) }
+        guard let device = found, ownBench == nil || device.bench == ownBench else {
+            throw .governance(.notFound("there is no device \(name) in the fleet\(ownBench.map { " of bench \($0)" } ?? ""); GET /v1/fleet/devices lists them"))
+        }
+        return device
     }
 
     private func devicePath(_ call: Call) -> String {

@@ -51,5 +51,13 @@ import Testing
         #expect(noChange.status == 422, "\(noChange.body)")
         let trail = try await collector.store.registry.auditTrail()
         #expect(trail.filter { $0.action == "device.label" }.map(\.actor) == ["eng"])
+
+        let unassigned = try await collector.request(.GET, "/v1/fleet/devices/b:A/assignment", token: collector.agentToken)
+        #expect(unassigned.status == 200 && unassigned.json?["state"] as? String == "unassigned", "kws@1.0.0 is in development: \(unassigned.body)")
+        #expect(try await collector.request(.GET, "/v1/fleet/devices/b:B/assignment", token: collector.agentToken).status == 404, "another bench's device")
+        _ = try await lead.halt(model: "kws", reason: "bias spike")
+        let halted = try await collector.request(.GET, "/v1/fleet/devices/b:B/assignment", token: tokens["sci"])
+        #expect(halted.json?["state"] as? String == "halted" && halted.json?["serve"] == nil, "\(halted.body)")
+        #expect((halted.json?["reasons"] as? [String])?.first == "kws is halted (by lead: bias spike): the device serves nothing until it is resumed")
     }
 }

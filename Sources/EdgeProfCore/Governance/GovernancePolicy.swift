@@ -34,6 +34,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var tokenMaxDays: Int
     /// How long a second tech_lead has to confirm an emergency deployment request.
     public var emergencyConfirmationMinutes: Int
+    /// The largest share of a device class that serves a canary version.
+    public var canaryShare: Double
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 
@@ -48,7 +50,8 @@ public struct GovernancePolicy: Sendable, Hashable {
         maxExpectedCalibrationError: Double = 0.1, edgeDeviceClasses: [String] = [], edgeThresholdsFile: String = "edgeprof-gates.yaml", emulatedEvidenceCounts: Bool = false,
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
         deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
-        emergencyConfirmationMinutes: Int = 60, tokenDefaultDays: Int = 90, tokenMaxDays: Int = 365, sha256: String = PolicyRecord.builtIn.sha256
+        emergencyConfirmationMinutes: Int = 60, tokenDefaultDays: Int = 90, tokenMaxDays: Int = 365, canaryShare: Double = 0.05,
+        sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
         self.registrantMayApproveProduction = registrantMayApproveProduction
@@ -67,6 +70,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.emergencyConfirmationMinutes = emergencyConfirmationMinutes
         self.tokenDefaultDays = tokenDefaultDays
         self.tokenMaxDays = tokenMaxDays
+        self.canaryShare = canaryShare
         self.sha256 = sha256
     }
 

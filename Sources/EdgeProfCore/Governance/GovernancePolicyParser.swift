@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens", "fleet"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -37,6 +37,15 @@ extension GovernancePolicy {
             tokenDefaultDays = try fields.integer("default-expiry-days", atLeast: 1) ?? min(tokenDefaultDays, tokenMaxDays)
             guard tokenMaxDays <= 3650, tokenDefaultDays <= tokenMaxDays else {
                 throw tokens.error("tokens: default-expiry-days (\(tokenDefaultDays)) must not exceed max-expiry-days (\(tokenMaxDays)), itself at most 3650")
+            }
+        }
+        if let fleet = top.node("fleet") {
+            let fields = try fleet.withContext("fleet: ").fields(known: ["canary-share"], what: "a mapping")
+            if let share = try fields.number("canary-share", atLeast: 0) {
+                guard share > 0, share <= 0.5 else {
+                    throw fleet.error("fleet: canary-share is \(share); it must be above 0 and at most 0.5 (a canary is a small share of a class)")
+                }
+                canaryShare = share
             }
         }
         if let changes = top.node("policy-changes") {

@@ -34,6 +34,19 @@ public enum FleetListing {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// An assignment and its reasons, for `edgeprof fleet explain`.
+    public static func explain(_ assignment: DeviceAssignment) -> String {
+        var head = "\(assignment.device): "
+        switch assignment.state {
+        case .halted: head += "HALTED, serves nothing"
+        case .unassigned: head += "no assignment for \(assignment.model)"
+        case .serving:
+            head += "serve \(assignment.serve?.description ?? "?") (\(assignment.arm?.rawValue ?? "?"))"
+            if let shadow = assignment.shadow { head += ", shadow \(shadow)" }
+        }
+        return ([head] + assignment.reasons.map { "  - \($0)" }).joined(separator: "\n") + "\n"
+    }
+
     static func labels(_ device: FleetDevice) -> String {
         device.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }

@@ -11,7 +11,7 @@ struct FleetCommand: AsyncParsableCommand {
             Reads --db (a bench's runs), or a lab's collector with --collector URL --token ept_… (an agent's token sees its own \
             bench). A device is BOARD:SERIAL; it appears with its first stored run and follows its newest one.
             """,
-        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetLabelCommand.self])
+        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetExplainCommand.self, FleetLabelCommand.self])
 }
 
 /// `edgeprof fleet list [--device-class C] [--bench B] [--label KEY=VALUE]`.
@@ -81,6 +81,34 @@ struct FleetShowCommand: AsyncParsableCommand {
             return found
         }
         Terminal.print(format == .json ? GovernanceListing.json(shown) : FleetListing.show(shown, now: Date()))
+    }
+}
+
+/// `edgeprof fleet explain BOARD:SERIAL`.
+struct FleetExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "What a device should serve and shadow now, and why (its model's stages, the canary share, a halt).")
+
+    @Argument(help: "The device, BOARD:SERIAL.")
+    var device: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let assignment: DeviceAssignment
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            assignment = try await reportingErrors { () async throws(AgentError) in try await remote.assignment(device) }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            assignment = try await store.withRegistry { registry throws(AgentError) -> DeviceAssignment in
+                try await FleetPlanner(store: registry).assignment(for: device)
+            }
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(assignment) : FleetListing.explain(assignment))
     }
 }
 

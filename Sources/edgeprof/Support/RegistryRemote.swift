@@ -108,6 +108,10 @@ struct RegistryRemote {
         }
     }
 
+    func assignment(_ device: String) async throws(AgentError) -> DeviceAssignment {
+        try client.decoded(DeviceAssignment.self, from: try await client.call(.GET, Self.devicePath(device) + "/assignment"), what: "an assignment")
+    }
+
     func labelDevice(_ device: String, _ request: RegistryRequests.LabelDevice) async throws(AgentError) -> FleetDevice {
         try await post(Self.devicePath(device) + "/labels", request, FleetDevice.self, what: "a device")
     }
