@@ -52,6 +52,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case showDevice
     case labelDevice
     case deviceAssignment
+    case listABTests
+    case startABTest
+    case stopABTest
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -61,7 +64,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy, .labelDevice: .post
+             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -113,6 +116,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .showDevice: "/v1/fleet/devices/:device"
         case .labelDevice: "/v1/fleet/devices/:device/labels"
         case .deviceAssignment: "/v1/fleet/devices/:device/assignment"
+        case .listABTests, .startABTest: "/v1/ab-tests"
+        case .stopABTest: "/v1/ab-tests/:abTestID/stop"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -144,9 +149,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
-             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice: .person
+             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests: .anyToken
         }
     }
 
@@ -205,6 +210,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listDevices: "The fleet: every device a stored run was measured on (class, bench, firmware, labels, last seen, what it serves); an agent's token sees its bench's."
         case .showDevice: "One device of the fleet, named BOARD:SERIAL."
         case .deviceAssignment: "What the device should serve and shadow now (its model's stages, the canary share of its class, a halt), with the reasons."
+        case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
+        case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
+        case .stopABTest: "Stop a running A/B test with a reason; devices return to A."
         case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."

@@ -6,7 +6,7 @@ import Hummingbird
 /// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
 /// bench for an agent's token; labels changed by people as governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
@@ -40,6 +40,19 @@ extension GovernanceHandlers {
             let request = try decode(RegistryRequests.LabelDevice.self, call.body)
             let device = try await service.labelDevice(devicePath(call), set: request.set ?? [:], remove: request.remove ?? [], reason: request.reason)
             return try json(device)
+        case .listABTests:
+            for key in call.query.keys where key != "model" { throw .invalidArgument("unknown query parameter \(key); use model") }
+            let model = call.query["model"]
+            if let model { do throws(ModelReferenceError) { try ModelReference.validate(name: model) } catch { throw .invalidArgument(error.description) } }
+            return try json(try await service.abTests().filter { test in model.map { test.model == $0 } ?? true })
+        case .startABTest:
+            return try json(try await service.startABTest(try decode(ABTestRequest.self, call.body)), status: .created)
+        case .stopABTest:
+            let text = call.parameters.get("abTestID") ?? ""
+            guard let id = Int64(text), id > 0 else { throw .invalidArgument("an A/B test id is a whole number ≥ 1, not \(text)") }
+            let model = try await service.abTests().first { $0.id == id }?.model
+            guard let model else { throw .governance(.notFound("there is no A/B test \(id); GET /v1/ab-tests lists them")) }
+            return try json(try await service.stopABTest(id, model: model, reason: try decode(RegistryRequests.Reason.self, call.body).reason))
         default:
             throw .invalidArgument("not a fleet route")
         }

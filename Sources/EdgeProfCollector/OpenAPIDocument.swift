@@ -134,6 +134,12 @@ enum OpenAPIDocument {
                     query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),
                 ]
             }
+            if route.path.contains(":abTestID") {
+                parameters.append(["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"])
+            }
+            if route == .listABTests {
+                parameters.append(query("model", OpenAPISchemas.modelName, "only this model's tests"))
+            }
             if route.path.contains(":policyVersion") {
                 parameters.append(["name": "policyVersion", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 0, "maximum": Int64.max],
                                    "description": "the policy version (0 is the built-in policy)"])
@@ -152,14 +158,14 @@ enum OpenAPIDocument {
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
                     .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]
-            case .listActors, .auditLog, .listPolicies, .listDevices:
+            case .listActors, .auditLog, .listPolicies, .listDevices, .listABTests:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]])
             case .modelGates:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
             case .auditCheckpoint:
                 responses["200"] = json(["type": "object"], "the signed head")
                 responses["422"] = error("the collector holds no audit key (collector serve --audit-key)")
-            case .registerVersion, .attachEvidence, .addActor, .requestEmergency, .proposePolicy:
+            case .registerVersion, .attachEvidence, .addActor, .requestEmergency, .proposePolicy, .startABTest:
                 responses["201"] = json(["type": "object"], "recorded, with its audit entry")
             default:
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
@@ -176,6 +182,7 @@ enum OpenAPIDocument {
             }
             if route.path.contains(":policyVersion") { responses["404"] = error("no such policy version") }
             if route.path.contains(":device") { responses["404"] = error("no such device in the fleet") }
+            if route.path.contains(":abTestID") { responses["404"] = error("no such A/B test") }
             if route == .proposePolicy { responses["422"] = error("a policy or thresholds text that does not parse") }
             if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
             if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
@@ -228,8 +235,15 @@ enum OpenAPIDocument {
         case .revokeApproval:
             return ["type": "object", "additionalProperties": false, "required": ["stage", "reason"],
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
-        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy:
+        case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy, .stopABTest:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .startABTest:
+            return ["type": "object", "additionalProperties": false, "required": ["model", "b", "reason"],
+                    "properties": ["model": OpenAPISchemas.modelName, "b": OpenAPISchemas.semanticVersion.merging(["description": "the candidate version (staging or canary)"]) { $1 },
+                                   "split": ["type": "number", "exclusiveMinimum": 0, "maximum": 0.5, "description": "share to B (default 0.1)"],
+                                   "unit": ["type": "string", "enum": ABTest.Unit.allCases.map(\.rawValue)],
+                                   "minimumSamples": ["type": "integer", "minimum": 1, "maximum": 100_000_000],
+                                   "maximumHours": ["type": "number", "exclusiveMinimum": 0, "maximum": 2160], "reason": reason]]
         case .labelDevice:
             let key = "^[a-z0-9][a-z0-9._/-]{0,62}$"
             return ["type": "object", "additionalProperties": false, "required": ["reason"],

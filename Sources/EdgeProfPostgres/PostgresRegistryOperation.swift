@@ -109,6 +109,10 @@ enum PostgresRegistryOperation {
         case .revokeApproval(let revocation):
             let id = try await versionID(revocation.approval.reference, connection, logger, location)
             try await PostgresWithdrawalRows.revoke(revocation, versionID: id, connection, logger, location: location)
+        case .startABTest(let test):
+            try await PostgresABTestRows.start(test, connection, logger)
+        case .stopABTest(let stop):
+            try await PostgresABTestRows.stop(stop, connection, logger, location: location)
         case .labelDevice(let device, let before, let after, _):
             try await PostgresFleet.relabel(device, from: before, to: after, connection, logger, location: location)
         case .setRoles, .deactivateActor, .reactivateActor, .issueToken, .revokeToken, .limitToken:

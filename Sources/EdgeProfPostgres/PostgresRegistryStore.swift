@@ -86,7 +86,8 @@ public struct PostgresRegistryStore: RegistryStore {
                 policies: try await PostgresPolicyRows.all(connection, logger, location: location),
                 registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger),
                 emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger),
-                revokedApprovals: try await PostgresWithdrawalRows.revocations(of: ids, connection, logger))
+                revokedApprovals: try await PostgresWithdrawalRows.revocations(of: ids, connection, logger),
+                abTests: try await PostgresABTestRows.all(model: name, connection, logger))
         }
     }
 

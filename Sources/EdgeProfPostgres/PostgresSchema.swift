@@ -189,5 +189,14 @@ enum PostgresSchema {
             """,
             "CREATE INDEX fleet_device_by_class ON fleet_device (device_class, bench)",
         ]),
+        // A/B tests of a model on the fleet: the test as started (JSON) and its stop beside it.
+        (13, [
+            """
+            CREATE TABLE ab_test (
+                id BIGSERIAL PRIMARY KEY, model TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('running', 'stopped')), json TEXT NOT NULL,
+                stopped_by TEXT, stopped_at TIMESTAMPTZ, stop_reason TEXT)
+            """,
+            "CREATE INDEX ab_test_by_model ON ab_test (model)",
+        ]),
     ]
 }

@@ -53,7 +53,8 @@ extension SQLiteEvidenceStore {
                 emergencies: try Self.emergencies(model: name, db),
                 revokedApprovals: try Row.fetchAll(
                     db, sql: "SELECT json FROM approval_revocation WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name]
-                ).map { try CanonicalJSON.decode(ApprovalRevocation.self, from: $0["json"]) })
+                ).map { try CanonicalJSON.decode(ApprovalRevocation.self, from: $0["json"]) },
+                abTests: try Self.abTests(model: name, db))
         }
     }
 
@@ -213,6 +214,13 @@ extension SQLiteEvidenceStore {
                 sql: "UPDATE fleet_device SET labels_json = ? WHERE device = ? AND labels_json = ?",
                 arguments: [CanonicalJSON.string(after), device, CanonicalJSON.string(before)])
             try Self.requireOneRow(db, location, "label \(device)")
+        case .startABTest(let test):
+            try db.execute(sql: "INSERT INTO ab_test (model, state, json) VALUES (?, 'running', ?)", arguments: [test.model, CanonicalJSON.string(test)])
+        case .stopABTest(let stop):
+            try db.execute(
+                sql: "UPDATE ab_test SET state = 'stopped', stopped_by = ?, stopped_at = ?, stop_reason = ? WHERE id = ? AND state = 'running'",
+                arguments: [stop.actor, stop.at, stop.reason, stop.testID])
+            try Self.requireOneRow(db, location, "stop A/B test \(stop.testID)")
         case .requestEmergency(let request):
             try db.execute(
                 sql: "INSERT INTO emergency_request (model, state, json) VALUES (?, 'pending', ?)",
@@ -243,6 +251,24 @@ extension SQLiteEvidenceStore {
             record.approvals = approvals.filter { $0.version == record.version }
             return record
         }
+    }
+
+    /// The A/B tests of `name`, or of every model when nil, oldest first.
+    static func abTests(model name: String?, _ db: Database) throws -> [ABTest] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ab_test WHERE ? IS NULL OR model = ? ORDER BY id", arguments: [name, name]).compactMap { row in
+            guard let state = ABTest.State(rawValue: row["state"]) else { return nil }
+            var test = try CanonicalJSON.decode(ABTest.self, from: row["json"])
+            test.id = row["id"]
+            test.state = state
+            test.stoppedBy = row["stopped_by"]
+            test.stoppedAt = row["stopped_at"]
+            test.stopReason = row["stop_reason"]
+            return test
+        }
+    }
+
+    public func abTests() throws(StoreError) -> [ABTest] {
+        try read("list A/B tests") { db in try Self.abTests(model: nil, db) }
     }
 
     private static func emergencies(model name: String, _ db: Database) throws -> [EmergencyRequest] {

@@ -335,6 +335,17 @@ enum Schema {
             try db.create(index: "fleet_device_by_class", on: "fleet_device", columns: ["device_class", "bench"])
             try SQLiteEvidenceStore.fillFleetFromRuns(db)
         }
+        migrator.registerMigration("v19: A/B tests of a model on the fleet") { db in
+            try db.create(table: "ab_test") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model", .text).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("json", .jsonText).notNull()
+                t.column("stopped_by", .text)
+                t.column("stopped_at", .datetime)
+                t.column("stop_reason", .text)
+            }
+        }
         return migrator
     }
 }

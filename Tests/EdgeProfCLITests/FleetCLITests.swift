@@ -31,6 +31,11 @@ import Testing
             #expect(badLabel.status == 64 && badLabel.stderr.contains("label key 'Site'"), "\(badLabel.status) \(badLabel.stderr)")
             let unknown = try cli.run(["fleet", "show", "edgeprof-sim:SIM-9"])
             #expect(unknown.status == 66 && unknown.stderr.contains("no device edgeprof-sim:SIM-9"), "\(unknown.status) \(unknown.stderr)")
+            #expect(try cli.run(["abtest", "list"]).stdout.hasPrefix("no A/B test yet"))
+            let noServing = try cli.run(["abtest", "start", "tiny", "--b", "1.0.0", "--reason", "x"])
+            #expect(noServing.status == 65 && noServing.stderr.contains("has no serving version to be arm A"), "\(noServing.status) \(noServing.stderr)")
+            let explained = try cli.run(["fleet", "explain", "edgeprof-sim:SIM-7"])
+            #expect(explained.stdout.hasPrefix("edgeprof-sim:SIM-7: no assignment for tiny"), "\(explained.stdout)\(explained.stderr)")
             let audit = try cli.run(["audit", "log", "--format", "json"])
             #expect(audit.stdout.contains("device.label"), "\(audit.stdout.suffix(400))")
         }

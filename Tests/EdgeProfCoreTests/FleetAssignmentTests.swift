@@ -53,7 +53,7 @@ import Testing
     @Test func aSmallClassHasNoCanarySlotAndSaysSo() {
         let devices = (0..<10).map { Self.device("\($0)") }
         let deployment = Self.deployment([Self.version("1.0.0", .production), Self.version("1.1.0", .canary)])
-        let assignments = devices.map { FleetAssignment.assign($0, classmates: devices, deployment: deployment, canaryShare: 0.05) }
+        let assignments = devices.map { FleetAssignment.assign($0, classmates: devices, deployment: deployment, canaryShare: 0.05, now: Date(timeIntervalSince1970: 100)) }
         #expect(assignments.allSatisfy { $0.arm == .production && $0.serve?.description == "kws@1.0.0" })
         #expect(assignments.allSatisfy { $0.reasons.first?.contains("0 of 10 devices") == true || $0.reasons.first?.contains("is not below the share") == true },
                 "\(assignments.map(\.reasons))")
@@ -62,7 +62,7 @@ import Testing
     @Test func stagesDecideWhatEachDeviceServesAndShadows() throws {
         let devices = (0..<100).map { Self.device("\($0)") }
         let deployment = Self.deployment([Self.version("1.0.0", .production), Self.version("1.1.0", .canary), Self.version("1.2.0", .staging)])
-        let assignments = devices.map { FleetAssignment.assign($0, classmates: devices, deployment: deployment, canaryShare: 0.05) }
+        let assignments = devices.map { FleetAssignment.assign($0, classmates: devices, deployment: deployment, canaryShare: 0.05, now: Date(timeIntervalSince1970: 100)) }
         let canary = assignments.filter { $0.arm == .canary }
         #expect(canary.count <= 5 && !canary.isEmpty, "\(canary.count) on the canary")
         #expect(canary.allSatisfy { $0.serve?.description == "kws@1.1.0" && $0.serveArtifactSHA256 == String(repeating: "0", count: 64) && $0.shadow == nil })
@@ -75,10 +75,10 @@ import Testing
 
     @Test func aHaltServesNothingAndNoProductionLeavesTheDeviceAlone() {
         let device = Self.device("1")
-        let halted = FleetAssignment.assign(device, classmates: [device], deployment: Self.deployment([Self.version("1.0.0", .production)], halted: true), canaryShare: 0.05)
+        let halted = FleetAssignment.assign(device, classmates: [device], deployment: Self.deployment([Self.version("1.0.0", .production)], halted: true), canaryShare: 0.05, now: Date(timeIntervalSince1970: 100))
         #expect(halted.state == .halted && halted.serve == nil && halted.shadow == nil)
         #expect(halted.reasons == ["kws is halted (by gus: bias spike): the device serves nothing until it is resumed"])
-        let none = FleetAssignment.assign(device, classmates: [device], deployment: Self.deployment([Self.version("1.0.0", .validation)]), canaryShare: 0.05)
+        let none = FleetAssignment.assign(device, classmates: [device], deployment: Self.deployment([Self.version("1.0.0", .validation)]), canaryShare: 0.05, now: Date(timeIntervalSince1970: 100))
         #expect(none.state == .unassigned && none.serve == nil)
         #expect(none.reasons == ["no version of kws serves production: the device keeps what it runs"])
     }

@@ -54,6 +54,15 @@ final class Registry {
                 snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = nil
             case .issueToken, .revokeToken, .limitToken, .labelDevice:
                 break
+            case .startABTest(var test):
+                test.id = Int64(snapshot.abTests.count + 1)
+                snapshot.abTests.append(test)
+            case .stopABTest(let stop):
+                let index = snapshot.abTests.firstIndex { $0.id == stop.testID }!
+                snapshot.abTests[index].state = .stopped
+                snapshot.abTests[index].stoppedBy = stop.actor
+                snapshot.abTests[index].stoppedAt = stop.at
+                snapshot.abTests[index].stopReason = stop.reason
             case .requestEmergency(var request):
                 request.id = Int64(snapshot.emergencies.count + 1)
                 snapshot.emergencies.append(request)

@@ -1,4 +1,5 @@
 import EdgeProfCore
+import Foundation
 
 /// Reads what `FleetAssignment` needs from the registry — the device, its classmates on the same
 /// model, the model's stages and the policy in force — and returns the device's assignment.
@@ -10,7 +11,7 @@ public struct FleetPlanner: Sendable {
     }
 
     /// What `device` should serve and shadow now, and why.
-    public func assignment(for device: String) async throws(AgentError) -> DeviceAssignment {
+    public func assignment(for device: String, now: Date = Date()) async throws(AgentError) -> DeviceAssignment {
         guard let found = try await read({ () async throws(StoreError) in try await store.fleetDevice(device) }) else {
             throw .governance(.notFound("there is no device \(device) in the fleet (BOARD:SERIAL, as `edgeprof fleet list` shows them)"))
         }
@@ -20,7 +21,7 @@ public struct FleetPlanner: Sendable {
         do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
         let classmates = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery(deviceClass: found.deviceClass)) }
             .filter { $0.serving.registered.name == model }
-        return FleetAssignment.assign(found, classmates: classmates, deployment: ModelDeployment(snapshot), canaryShare: policy.canaryShare)
+        return FleetAssignment.assign(found, classmates: classmates, deployment: ModelDeployment(snapshot), canaryShare: policy.canaryShare, now: now)
     }
 
     private func read<T>(_ body: () async throws(StoreError) -> T) async throws(AgentError) -> T {

@@ -58,6 +58,34 @@ public struct GovernanceService: Sendable {
         }
     }
 
+    /// Starts an A/B test of a candidate against the serving version; returns it as stored.
+    public func startABTest(_ request: ABTestRequest) async throws(AgentError) -> ABTest {
+        do throws(ModelReferenceError) { try ModelReference.validate(name: request.model) } catch { throw .invalidArgument(error.description) }
+        try await act(request.model) { rules throws(GovernanceError) in (try rules.startABTest(request), ()) }
+        return try await latestABTest(of: request.model)
+    }
+
+    /// Stops a running A/B test of `model`; returns it as stored.
+    public func stopABTest(_ id: Int64, model: String, reason: String) async throws(AgentError) -> ABTest {
+        try await act(model) { rules throws(GovernanceError) in (try rules.stopABTest(id, reason: reason), ()) }
+        let tests: [ABTest]
+        do { tests = try await store.snapshot(model: model).abTests } catch { throw .store(error) }
+        guard let test = tests.first(where: { $0.id == id }) else { throw .governance(.notFound("\(model) has no A/B test \(id)")) }
+        return test
+    }
+
+    /// Every model's A/B tests, oldest first.
+    public func abTests() async throws(AgentError) -> [ABTest] {
+        do { return try await store.abTests() } catch { throw .store(error) }
+    }
+
+    private func latestABTest(of model: String) async throws(AgentError) -> ABTest {
+        let tests: [ABTest]
+        do { tests = try await store.snapshot(model: model).abTests } catch { throw .store(error) }
+        guard let test = tests.last else { throw .governance(.notFound("\(model) has no A/B test")) }
+        return test
+    }
+
     /// Sets and removes labels of a device the fleet knows, and returns it as it is now.
     public func labelDevice(_ device: String, set: [String: String], remove: [String], reason: String) async throws(AgentError) -> FleetDevice {
         let current: FleetDevice?

@@ -11,7 +11,17 @@ public struct DeviceAssignment: Sendable, Codable, Hashable {
 
     /// Which arm of its model the device is on.
     public enum Arm: String, Sendable, Codable, Hashable {
-        case production, canary
+        case production, canary, a, b
+    }
+
+    /// An A/B test split by request: the device serves both versions and sends each request to B
+    /// when the bucket of its request id for `rollout` is below `share`.
+    public struct RequestSplit: Sendable, Codable, Hashable {
+        public var test: Int64
+        public var b: ModelReference
+        public var bArtifactSHA256: String
+        public var share: Double
+        public var rollout: String
     }
 
     public var device: String
@@ -25,6 +35,10 @@ public struct DeviceAssignment: Sendable, Codable, Hashable {
     public var shadowArtifactSHA256: String?
     /// The device's place in the canary rollout, when there is one.
     public var canaryBucket: Double?
+    /// The A/B test the device takes part in, and its place in it (unit device).
+    public var abTest: Int64?
+    public var abBucket: Double?
+    public var requestSplit: RequestSplit?
     public var reasons: [String]
 }
 
@@ -36,6 +50,9 @@ public struct ModelDeployment: Sendable, Hashable {
     public var staging: ModelVersionRecord?
     /// Set when the model is halted: who halted it, when, why.
     public var halt: HaltEvent?
+    /// The A/B test still running (perhaps past its maximum duration), and B's artifact.
+    public var abTest: ABTest?
+    public var abTestB: ModelVersionRecord?
 
     public init(_ snapshot: RegistrySnapshot) {
         name = snapshot.name
@@ -43,6 +60,8 @@ public struct ModelDeployment: Sendable, Hashable {
         canary = snapshot.versions.last { $0.stage == .canary }
         staging = snapshot.versions.last { $0.stage == .staging }
         halt = snapshot.isHalted ? snapshot.halts.last : nil
+        abTest = snapshot.abTests.last { $0.state == .running }
+        abTestB = abTest.flatMap { snapshot.version($0.b) }
     }
 
     /// The rollout id the canary's subset is drawn for: a new canary version draws anew.
@@ -52,13 +71,16 @@ public struct ModelDeployment: Sendable, Hashable {
 public enum FleetAssignment {
     /// The assignment of `device` (one of `classmates`, the devices of its class serving the same
     /// model) under `deployment`, with at most `canaryShare` of the class on the canary.
-    public static func assign(_ device: FleetDevice, classmates: [FleetDevice], deployment: ModelDeployment, canaryShare: Double) -> DeviceAssignment {
+    public static func assign(
+        _ device: FleetDevice, classmates: [FleetDevice], deployment: ModelDeployment, canaryShare: Double, now: Date
+    ) -> DeviceAssignment {
         var assignment = DeviceAssignment(
             device: device.device, model: deployment.name, state: .unassigned, arm: nil, serve: nil, serveArtifactSHA256: nil,
-            shadow: nil, shadowArtifactSHA256: nil, canaryBucket: nil, reasons: [])
+            shadow: nil, shadowArtifactSHA256: nil, canaryBucket: nil, abTest: nil, abBucket: nil, requestSplit: nil, reasons: [])
         if let halt = deployment.halt {
             assignment.state = .halted
             assignment.reasons = ["\(deployment.name) is halted (by \(halt.actor): \(halt.reason)): the device serves nothing until it is resumed"]
+            if let test = deployment.abTest { assignment.reasons.append("A/B test \(test.id) is paused while the model is halted") }
             return assignment
         }
         if let canary = deployment.canary, let rollout = deployment.canaryRollout {
@@ -93,7 +115,51 @@ public enum FleetAssignment {
             assignment.shadowArtifactSHA256 = staging.model.artifactSHA256
             assignment.reasons.append("shadow \(staging.reference) (staging): run on the same inputs, recorded, never served")
         }
+        if let test = deployment.abTest, let b = deployment.abTestB {
+            splitForABTest(&assignment, test: test, b: b, production: production, now: now)
+        }
         return assignment
+    }
+
+    /// Puts the device on arm A or B of a running A/B test, or says why the test no longer splits.
+    static func splitForABTest(_ assignment: inout DeviceAssignment, test: ABTest, b: ModelVersionRecord, production: ModelVersionRecord, now: Date) {
+        guard test.a == production.reference else {
+            assignment.reasons.append("A/B test \(test.id) compared \(test.a) with \(test.b), but \(production.reference) serves now: it splits nothing until it is stopped")
+            return
+        }
+        guard test.isActive(at: now) else {
+            assignment.reasons.append("A/B test \(test.id) ran past its \(String(format: "%g", test.maximumHours)) h at \(AuditChain.timestamp(test.endsAt)): devices serve A until it is stopped")
+            return
+        }
+        assignment.abTest = test.id
+        // B is measured live while the test runs: running it in shadow as well would only double the work.
+        let shadowReason = assignment.shadow.map { "shadow \($0) (staging): run on the same inputs, recorded, never served" }
+        if assignment.shadow == test.b {
+            assignment.shadow = nil
+            assignment.shadowArtifactSHA256 = nil
+        }
+        defer {
+            if assignment.shadow != nil, let shadowReason { assignment.reasons.append(shadowReason) }
+        }
+        switch test.unit {
+        case .device:
+            let bucket = RolloutBucket.of(device: assignment.device, rollout: test.rollout)
+            assignment.abBucket = bucket
+            if bucket < test.split {
+                assignment.arm = .b
+                assignment.serve = test.b
+                assignment.serveArtifactSHA256 = b.model.artifactSHA256
+                assignment.reasons = ["A/B test \(test.id), arm B \(test.b): its bucket \(format(bucket)) for \(test.rollout) is below the split \(format(test.split))"]
+            } else {
+                assignment.arm = .a
+                assignment.reasons = ["A/B test \(test.id), arm A \(test.a): its bucket \(format(bucket)) for \(test.rollout) is not below the split \(format(test.split))"]
+            }
+        case .request:
+            assignment.arm = .a
+            assignment.requestSplit = DeviceAssignment.RequestSplit(
+                test: test.id, b: test.b, bArtifactSHA256: b.model.artifactSHA256, share: test.split, rollout: test.rollout)
+            assignment.reasons = ["A/B test \(test.id) by request: serves \(test.a), and \(test.b) for each request whose id's bucket for \(test.rollout) is below \(format(test.split))"]
+        }
     }
 
     /// The class's canary devices: those with the lowest buckets below `share`, at most

@@ -50,6 +50,8 @@ public enum GovernanceOperation: Sendable, Hashable {
     case limitToken(id: String, expiresAt: Date)
     /// Replaces a fleet device's labels.
     case labelDevice(device: String, before: [String: String], after: [String: String], reason: String)
+    case startABTest(ABTest)
+    case stopABTest(ABTestStop)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -103,6 +105,12 @@ public enum GovernanceOperation: Sendable, Hashable {
             ("token.limit", "token \(id)", nil, CanonicalJSON.string(["expiresAt": AuditChain.timestamp(expiresAt)]), nil)
         case .labelDevice(let device, let before, let after, let reason):
             ("device.label", device, CanonicalJSON.string(["labels": before]), CanonicalJSON.string(["labels": after]), reason)
+        case .startABTest(let test):
+            ("abtest.start", test.model, nil,
+             CanonicalJSON.string(ABTestAudit(a: test.a.description, b: test.b.description, split: test.split, unit: test.unit.rawValue,
+                                              minimumSamples: test.minimumSamples, maximumHours: test.maximumHours)), test.reason)
+        case .stopABTest(let stop):
+            ("abtest.stop", stop.model, nil, CanonicalJSON.string(["test": stop.testID]), stop.reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)
@@ -114,6 +122,15 @@ public enum GovernanceOperation: Sendable, Hashable {
         var kind: String
         var bench: String?
         var expiresAt: Date?
+    }
+
+    private struct ABTestAudit: Encodable {
+        var a: String
+        var b: String
+        var split: Double
+        var unit: String
+        var minimumSamples: Int
+        var maximumHours: Double
     }
 
     private struct EmergencyAudit: Encodable {
@@ -152,12 +169,14 @@ public struct RegistrySnapshot: Sendable, Hashable {
     public var emergencies: [EmergencyRequest]
     /// Approvals of this model's versions withdrawn before their move, oldest first.
     public var revokedApprovals: [ApprovalRevocation]
+    /// The model's A/B tests, oldest first.
+    public var abTests: [ABTest]
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
         halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil,
-        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = []
+        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = [], abTests: [ABTest] = []
     ) {
         self.name = name
         self.actors = actors
@@ -172,6 +191,7 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.registeredVersions = registeredVersions ?? versions.count
         self.emergencies = emergencies
         self.revokedApprovals = revokedApprovals
+        self.abTests = abTests
     }
 
     /// The policy in force: the registry's active version, else the built-in one.

@@ -27,4 +27,6 @@ public protocol RegistryStore: Sendable {
     /// The devices the stored runs were measured on, as `query` narrows them, by identity.
     func fleetDevices(_ query: FleetQuery) async throws(StoreError) -> [FleetDevice]
     func fleetDevice(_ device: String) async throws(StoreError) -> FleetDevice?
+    /// Every model's A/B tests, oldest first.
+    func abTests() async throws(StoreError) -> [ABTest]
 }

@@ -108,6 +108,18 @@ struct RegistryRemote {
         }
     }
 
+    func startABTest(_ request: ABTestRequest) async throws(AgentError) -> ABTest {
+        try await post("/v1/ab-tests", request, ABTest.self, what: "an A/B test")
+    }
+
+    func stopABTest(_ id: Int64, reason: String) async throws(AgentError) -> ABTest {
+        try await post("/v1/ab-tests/\(id)/stop", RegistryRequests.Reason(reason: reason), ABTest.self, what: "an A/B test")
+    }
+
+    func abTests() async throws(AgentError) -> [ABTest] {
+        try client.decoded([ABTest].self, from: try await client.call(.GET, "/v1/ab-tests"), what: "the A/B tests")
+    }
+
     func assignment(_ device: String) async throws(AgentError) -> DeviceAssignment {
         try client.decoded(DeviceAssignment.self, from: try await client.call(.GET, Self.devicePath(device) + "/assignment"), what: "an assignment")
     }
