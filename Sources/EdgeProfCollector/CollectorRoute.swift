@@ -52,6 +52,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case showDevice
     case labelDevice
     case deviceAssignment
+    case fleetStatus
     case listABTests
     case startABTest
     case stopABTest
@@ -116,6 +117,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .showDevice: "/v1/fleet/devices/:device"
         case .labelDevice: "/v1/fleet/devices/:device/labels"
         case .deviceAssignment: "/v1/fleet/devices/:device/assignment"
+        case .fleetStatus: "/v1/fleet/status"
         case .listABTests, .startABTest: "/v1/ab-tests"
         case .stopABTest: "/v1/ab-tests/:abTestID/stop"
         case .auditLog: "/v1/audit"
@@ -151,7 +153,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus: .anyToken
         }
     }
 
@@ -210,6 +212,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listDevices: "The fleet: every device a stored run was measured on (class, bench, firmware, labels, last seen, what it serves); an agent's token sees its bench's."
         case .showDevice: "One device of the fleet, named BOARD:SERIAL."
         case .deviceAssignment: "What the device should serve and shadow now (its model's stages, the canary share of its class, a halt), with the reasons."
+        case .fleetStatus: "The fleet against its assignments: how many devices report what they were assigned, and each device's verdict (on-assignment, off-assignment, unassigned, unknown)."
         case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
         case .stopABTest: "Stop a running A/B test with a reason; devices return to A."

@@ -6,31 +6,18 @@ import Hummingbird
 /// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
 /// bench for an agent's token; labels changed by people as governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
         switch call.route {
         case .listDevices:
-            for key in call.query.keys where !["deviceClass", "bench", "label"].contains(key) {
-                throw .invalidArgument("unknown query parameter \(key); use deviceClass, bench or label (KEY=VALUE)")
-            }
-            for key in ["deviceClass", "bench"] {
-                if let value = call.query[key], let problem = RunUploadValidation.nameProblem(value) { throw .invalidArgument("\(key) \(problem)") }
-            }
-            var query = FleetQuery(deviceClass: call.query["deviceClass"], bench: call.query["bench"])
-            if let label = call.query["label"] {
-                do throws(GovernanceError) { query.label = try FleetLabels.parse(label) } catch { throw .invalidArgument("label: \(error.description)") }
-            }
-            if let ownBench {
-                if let asked = query.bench, asked != ownBench {
-                    throw .governance(.notPermitted("an agent token of bench \(ownBench) lists that bench's devices only, not \(asked)'s"))
-                }
-                query.bench = ownBench
-            }
+            let query = try fleetQuery(call, ownBench: ownBench)
             let devices: [FleetDevice]
             do { devices = try await registry.fleetDevices(query) } catch { throw .store(error) }
             return try json(devices)
+        case .fleetStatus:
+            return try json(try await FleetPlanner(store: registry).status(try fleetQuery(call, ownBench: ownBench)))
         case .showDevice:
             return try json(try await visibleDevice(devicePath(call), ownBench: ownBench))
         case .deviceAssignment:
@@ -56,6 +43,27 @@ extension GovernanceHandlers {
         default:
             throw .invalidArgument("not a fleet route")
         }
+    }
+
+    /// The query's class, bench and label, narrowed to its own bench for an agent's token.
+    private func fleetQuery(_ call: Call, ownBench: String?) throws(AgentError) -> FleetQuery {
+        for key in call.query.keys where !["deviceClass", "bench", "label"].contains(key) {
+            throw .invalidArgument("unknown query parameter \(key); use deviceClass, bench or label (KEY=VALUE)")
+        }
+        for key in ["deviceClass", "bench"] {
+            if let value = call.query[key], let problem = RunUploadValidation.nameProblem(value) { throw .invalidArgument("\(key) \(problem)") }
+        }
+        var query = FleetQuery(deviceClass: call.query["deviceClass"], bench: call.query["bench"])
+        if let label = call.query["label"] {
+            do throws(GovernanceError) { query.label = try FleetLabels.parse(label) } catch { throw .invalidArgument("label: \(error.description)") }
+        }
+        if let ownBench {
+            if let asked = query.bench, asked != ownBench {
+                throw .governance(.notPermitted("an agent token of bench \(ownBench) reads that bench's devices only, not \(asked)'s"))
+            }
+            query.bench = ownBench
+        }
+        return query
     }
 
     /// The device, unless it is unknown or another bench's (to an agent's token, the same).

@@ -128,7 +128,7 @@ enum OpenAPIDocument {
             if route.path.contains(":device") {
                 parameters.append(["name": "device", "in": "path", "required": true, "schema": OpenAPISchemas.device, "description": "BOARD:SERIAL"])
             }
-            if route == .listDevices {
+            if route == .listDevices || route == .fleetStatus {
                 parameters += [
                     query("deviceClass", OpenAPISchemas.benchName, "only this device class"), query("bench", OpenAPISchemas.benchName, "only this bench"),
                     query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),
@@ -174,7 +174,7 @@ enum OpenAPIDocument {
             if route.path.contains(":device") {
                 parameters.append(["name": "device", "in": "path", "required": true, "schema": OpenAPISchemas.device, "description": "BOARD:SERIAL"])
             }
-            if route == .listDevices {
+            if route == .listDevices || route == .fleetStatus {
                 parameters += [
                     query("deviceClass", OpenAPISchemas.benchName, "only this device class"), query("bench", OpenAPISchemas.benchName, "only this bench"),
                     query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),

@@ -55,9 +55,14 @@ import Testing
         let unassigned = try await collector.request(.GET, "/v1/fleet/devices/b:A/assignment", token: collector.agentToken)
         #expect(unassigned.status == 200 && unassigned.json?["state"] as? String == "unassigned", "kws@1.0.0 is in development: \(unassigned.body)")
         #expect(try await collector.request(.GET, "/v1/fleet/devices/b:B/assignment", token: collector.agentToken).status == 404, "another bench's device")
+        let status = try await collector.request(.GET, "/v1/fleet/status", token: tokens["sci"])
+        #expect(status.json?["devices"] as? Int == 2 && status.json?["unassigned"] as? Int == 2, "\(status.body)")
+        let ownStatus = try await collector.request(.GET, "/v1/fleet/status", token: collector.agentToken)
+        #expect(ownStatus.json?["devices"] as? Int == 1, "an agent's token sees its bench: \(ownStatus.body)")
         _ = try await lead.halt(model: "kws", reason: "bias spike")
         let halted = try await collector.request(.GET, "/v1/fleet/devices/b:B/assignment", token: tokens["sci"])
         #expect(halted.json?["state"] as? String == "halted" && halted.json?["serve"] == nil, "\(halted.body)")
         #expect((halted.json?["reasons"] as? [String])?.first == "kws is halted (by lead: bias spike): the device serves nothing until it is resumed")
+        #expect(try await collector.request(.GET, "/v1/fleet/status", token: tokens["sci"]).json?["unknown"] as? Int == 2, "a halt cannot be confirmed yet")
     }
 }

@@ -24,6 +24,35 @@ public struct FleetPlanner: Sendable {
         return FleetAssignment.assign(found, classmates: classmates, deployment: ModelDeployment(snapshot), canaryShare: policy.canaryShare, now: now)
     }
 
+    /// Every device `query` keeps, against its assignment: each model's registry is read once and
+    /// each class's canary drawn once, from the whole fleet (not only the devices shown).
+    public func status(_ query: FleetQuery = FleetQuery(), now: Date = Date()) async throws(AgentError) -> FleetStatus {
+        let fleet = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery()) }
+        var deployments: [String: (ModelDeployment, Double)] = [:]
+        var entries: [DeviceConformance] = []
+        var draws: [String: CanaryDraw] = [:]
+        let byClassAndModel = Dictionary(grouping: fleet) { "\($0.deviceClass)\u{0}\($0.serving.registered.name)" }
+        for device in fleet where query.matches(device) {
+            let model = device.serving.registered.name
+            if deployments[model] == nil {
+                let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
+                let policy: GovernancePolicy
+                do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
+                deployments[model] = (ModelDeployment(snapshot), policy.canaryShare)
+            }
+            guard let (deployment, share) = deployments[model] else { continue }
+            let group = "\(device.deviceClass)\u{0}\(model)"
+            let classmates = byClassAndModel[group] ?? [device]
+            if draws[group] == nil, let rollout = deployment.canaryRollout {
+                draws[group] = CanaryDraw(classmates.map(\.device), rollout: rollout, share: share)
+            }
+            let assignment = FleetAssignment.assign(
+                device, classmates: classmates, deployment: deployment, canaryShare: share, now: now, canary: draws[group])
+            entries.append(FleetConformance.judge(device, assignment))
+        }
+        return FleetStatus(entries)
+    }
+
     private func read<T>(_ body: () async throws(StoreError) -> T) async throws(AgentError) -> T {
         do { return try await body() } catch { throw .store(error) }
     }

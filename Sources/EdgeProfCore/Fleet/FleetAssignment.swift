@@ -1,78 +1,12 @@
 import Foundation
 
-/// What a device should serve and shadow, decided from its model's stages in the registry and
-/// the policy's canary share, with the reasons in words (`edgeprof fleet explain`). Pure.
-public struct DeviceAssignment: Sendable, Codable, Hashable {
-    /// Serving: the device answers with `serve`; halted: it serves nothing; unassigned: the
-    /// registry has nothing for it to serve, so it keeps what it runs.
-    public enum State: String, Sendable, Codable, Hashable {
-        case serving, halted, unassigned
-    }
-
-    /// Which arm of its model the device is on.
-    public enum Arm: String, Sendable, Codable, Hashable {
-        case production, canary, a, b
-    }
-
-    /// An A/B test split by request: the device serves both versions and sends each request to B
-    /// when the bucket of its request id for `rollout` is below `share`.
-    public struct RequestSplit: Sendable, Codable, Hashable {
-        public var test: Int64
-        public var b: ModelReference
-        public var bArtifactSHA256: String
-        public var share: Double
-        public var rollout: String
-    }
-
-    public var device: String
-    public var model: String
-    public var state: State
-    public var arm: Arm?
-    public var serve: ModelReference?
-    public var serveArtifactSHA256: String?
-    /// Run beside `serve` on the same inputs; its outputs are recorded, never served.
-    public var shadow: ModelReference?
-    public var shadowArtifactSHA256: String?
-    /// The device's place in the canary rollout, when there is one.
-    public var canaryBucket: Double?
-    /// The A/B test the device takes part in, and its place in it (unit device).
-    public var abTest: Int64?
-    public var abBucket: Double?
-    public var requestSplit: RequestSplit?
-    public var reasons: [String]
-}
-
-/// A model's deployment as the registry's stages decide it.
-public struct ModelDeployment: Sendable, Hashable {
-    public var name: String
-    public var production: ModelVersionRecord?
-    public var canary: ModelVersionRecord?
-    public var staging: ModelVersionRecord?
-    /// Set when the model is halted: who halted it, when, why.
-    public var halt: HaltEvent?
-    /// The A/B test still running (perhaps past its maximum duration), and B's artifact.
-    public var abTest: ABTest?
-    public var abTestB: ModelVersionRecord?
-
-    public init(_ snapshot: RegistrySnapshot) {
-        name = snapshot.name
-        production = snapshot.serving
-        canary = snapshot.versions.last { $0.stage == .canary }
-        staging = snapshot.versions.last { $0.stage == .staging }
-        halt = snapshot.isHalted ? snapshot.halts.last : nil
-        abTest = snapshot.abTests.last { $0.state == .running }
-        abTestB = abTest.flatMap { snapshot.version($0.b) }
-    }
-
-    /// The rollout id the canary's subset is drawn for: a new canary version draws anew.
-    public var canaryRollout: String? { canary.map { "canary:\($0.reference)" } }
-}
-
+/// Decides each device's assignment from its model's deployment. Pure.
 public enum FleetAssignment {
     /// The assignment of `device` (one of `classmates`, the devices of its class serving the same
     /// model) under `deployment`, with at most `canaryShare` of the class on the canary.
+    /// `canary` is the class's draw when the caller made it once for many devices.
     public static func assign(
-        _ device: FleetDevice, classmates: [FleetDevice], deployment: ModelDeployment, canaryShare: Double, now: Date
+        _ device: FleetDevice, classmates: [FleetDevice], deployment: ModelDeployment, canaryShare: Double, now: Date, canary draw: CanaryDraw? = nil
     ) -> DeviceAssignment {
         var assignment = DeviceAssignment(
             device: device.device, model: deployment.name, state: .unassigned, arm: nil, serve: nil, serveArtifactSHA256: nil,
@@ -86,8 +20,9 @@ public enum FleetAssignment {
         if let canary = deployment.canary, let rollout = deployment.canaryRollout {
             let bucket = RolloutBucket.of(device: device.device, rollout: rollout)
             assignment.canaryBucket = bucket
-            let (members, slots) = canaryMembers(classmates.map(\.device) + [device.device], rollout: rollout, share: canaryShare)
-            let share = "\(percent(canaryShare)) of class \(device.deviceClass) (\(slots) of \(Set(classmates.map(\.device) + [device.device]).count) devices)"
+            let draw = draw ?? CanaryDraw(classmates.map(\.device) + [device.device], rollout: rollout, share: canaryShare)
+            let (members, slots) = (draw.members, draw.slots)
+            let share = "\(percent(canaryShare)) of class \(device.deviceClass) (\(slots) of \(draw.classSize) devices)"
             if members.contains(device.device) {
                 assignment.state = .serving
                 assignment.arm = .canary
@@ -165,18 +100,12 @@ public enum FleetAssignment {
     /// The class's canary devices: those with the lowest buckets below `share`, at most
     /// ⌊share × class size⌋ of them; and that number of slots.
     public static func canaryMembers(_ devices: [String], rollout: String, share: Double) -> (members: Set<String>, slots: Int) {
-        let unique = Array(Set(devices))
-        let slots = Int((share * Double(unique.count)).rounded(.down))
-        let candidates: [(device: String, bucket: Double)] = unique.compactMap { device in
-            let bucket = RolloutBucket.of(device: device, rollout: rollout)
-            return bucket < share ? (device, bucket) : nil
-        }
-        let ranked = candidates.sorted { first, second in
-            first.bucket == second.bucket ? first.device < second.device : first.bucket < second.bucket
-        }
-        return (Set(ranked.prefix(slots).map { $0.device }), slots)
+        let draw = CanaryDraw(devices, rollout: rollout, share: share)
+        return (draw.members, draw.slots)
     }
+}
 
+extension FleetAssignment {
     static func format(_ value: Double) -> String {
         String(format: "%.4f", value)
     }

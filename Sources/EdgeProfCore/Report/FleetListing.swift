@@ -34,6 +34,16 @@ public enum FleetListing {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The fleet against its assignments, for `edgeprof fleet status`.
+    public static func status(_ status: FleetStatus) -> String {
+        var lines = ["\(status.devices) devices: \(status.onAssignment) on assignment, \(status.offAssignment) off assignment, "
+            + "\(status.unassigned) unassigned, \(status.unknown) unknown"]
+        for entry in status.entries {
+            lines.append("  \(ReportText.padded(entry.verdict.rawValue, 15)) \(ReportText.padded(entry.device, 28)) \(entry.detail)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// An assignment and its reasons, for `edgeprof fleet explain`.
     public static func explain(_ assignment: DeviceAssignment) -> String {
         var head = "\(assignment.device): "

@@ -11,7 +11,7 @@ struct FleetCommand: AsyncParsableCommand {
             Reads --db (a bench's runs), or a lab's collector with --collector URL --token ept_… (an agent's token sees its own \
             bench). A device is BOARD:SERIAL; it appears with its first stored run and follows its newest one.
             """,
-        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetExplainCommand.self, FleetLabelCommand.self])
+        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetStatusCommand.self, FleetExplainCommand.self, FleetLabelCommand.self])
 }
 
 /// `edgeprof fleet list [--device-class C] [--bench B] [--label KEY=VALUE]`.
@@ -81,6 +81,45 @@ struct FleetShowCommand: AsyncParsableCommand {
             return found
         }
         Terminal.print(format == .json ? GovernanceListing.json(shown) : FleetListing.show(shown, now: Date()))
+    }
+}
+
+/// `edgeprof fleet status [--device-class C] [--bench B] [--label KEY=VALUE]`.
+struct FleetStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The fleet against its assignments: who serves what it was assigned; exit 1 when a device does not.")
+
+    @Option(help: "Only this device class.")
+    var deviceClass: String?
+
+    @Option(help: "Only this bench.")
+    var bench: String?
+
+    @Option(help: ArgumentHelp("Only devices carrying this label.", valueName: "key=value"))
+    var label: String?
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        var query = FleetQuery(deviceClass: deviceClass, bench: bench)
+        if let label {
+            query.label = try reportingErrors { () throws(AgentError) in
+                do throws(GovernanceError) { return try FleetLabels.parse(label) } catch { throw .invalidArgument("--label: \(error.description)") }
+            }
+        }
+        let status: FleetStatus
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            status = try await reportingErrors { () async throws(AgentError) in try await remote.fleetStatus(query) }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            status = try await store.withRegistry { registry throws(AgentError) -> FleetStatus in try await FleetPlanner(store: registry).status(query) }
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(status) : FleetListing.status(status))
+        if status.offAssignment > 0 { throw ExitCode(ExitStatus.gateFail) }
     }
 }
 

@@ -89,14 +89,22 @@ struct RegistryRemote {
 
     /// The fleet's devices as `query` narrows them (the collector applies an agent token's bench).
     func fleetDevices(_ query: FleetQuery) async throws(AgentError) -> [FleetDevice] {
+        try client.decoded([FleetDevice].self, from: try await client.call(.GET, Self.path("/v1/fleet/devices", query)), what: "the fleet")
+    }
+
+    func fleetStatus(_ query: FleetQuery) async throws(AgentError) -> FleetStatus {
+        try client.decoded(FleetStatus.self, from: try await client.call(.GET, Self.path("/v1/fleet/status", query)), what: "the fleet's status")
+    }
+
+    static func path(_ path: String, _ query: FleetQuery) -> String {
         var items: [URLQueryItem] = []
         if let deviceClass = query.deviceClass { items.append(URLQueryItem(name: "deviceClass", value: deviceClass)) }
         if let bench = query.bench { items.append(URLQueryItem(name: "bench", value: bench)) }
         if let label = query.label { items.append(URLQueryItem(name: "label", value: "\(label.key)=\(label.value)")) }
         var components = URLComponents()
-        components.path = "/v1/fleet/devices"
+        components.path = path
         components.queryItems = items.isEmpty ? nil : items
-        return try client.decoded([FleetDevice].self, from: try await client.call(.GET, components.string ?? "/v1/fleet/devices"), what: "the fleet")
+        return components.string ?? path
     }
 
     /// One device, nil when the collector knows none by that name.

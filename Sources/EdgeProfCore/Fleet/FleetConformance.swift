@@ -1,0 +1,75 @@
+import Foundation
+
+/// Whether a device runs what it was assigned, as far as its reports can tell.
+public struct DeviceConformance: Sendable, Codable, Hashable {
+    public enum Verdict: String, Sendable, Codable, Hashable {
+        /// It reports the artifact it was assigned.
+        case onAssignment = "on-assignment"
+        /// It reports another artifact than the one it was assigned: flagged.
+        case offAssignment = "off-assignment"
+        /// Nothing is assigned to it; it keeps what it runs.
+        case unassigned
+        /// Its reports cannot say (a halt: Link v1 reports no serving state yet).
+        case unknown
+    }
+
+    public var device: String
+    public var deviceClass: String
+    public var verdict: Verdict
+    public var assignedState: DeviceAssignment.State
+    public var arm: DeviceAssignment.Arm?
+    public var expected: ModelReference?
+    public var reported: ModelReference
+    public var lastSeenAt: Date
+    public var detail: String
+}
+
+/// The fleet against its assignments: counts and each device's verdict.
+public struct FleetStatus: Sendable, Codable, Hashable {
+    public var devices: Int
+    public var onAssignment: Int
+    public var offAssignment: Int
+    public var unassigned: Int
+    public var unknown: Int
+    public var entries: [DeviceConformance]
+
+    public init(_ entries: [DeviceConformance]) {
+        self.entries = entries
+        devices = entries.count
+        onAssignment = entries.filter { $0.verdict == .onAssignment }.count
+        offAssignment = entries.filter { $0.verdict == .offAssignment }.count
+        unassigned = entries.filter { $0.verdict == .unassigned }.count
+        unknown = entries.filter { $0.verdict == .unknown }.count
+    }
+}
+
+/// Compares what a device reports serving with its assignment. Pure.
+public enum FleetConformance {
+    public static func judge(_ device: FleetDevice, _ assignment: DeviceAssignment) -> DeviceConformance {
+        let reported = device.serving
+        var conformance = DeviceConformance(
+            device: device.device, deviceClass: device.deviceClass, verdict: .unassigned, assignedState: assignment.state, arm: assignment.arm,
+            expected: assignment.serve, reported: reported.registered, lastSeenAt: device.lastSeenAt, detail: "")
+        switch assignment.state {
+        case .unassigned:
+            conformance.detail = "nothing assigned; it runs \(reported.registered)"
+        case .halted:
+            conformance.verdict = .unknown
+            conformance.detail = "halted, and Link v1 reports no serving state yet: its last run was \(reported.registered) at \(AuditChain.timestamp(device.lastSeenAt))"
+        case .serving:
+            guard let expected = assignment.serve, let sha = assignment.serveArtifactSHA256 else {
+                conformance.verdict = .unknown
+                conformance.detail = "assigned to serve, with no version named"
+                return conformance
+            }
+            if reported.artifactSHA256 == sha {
+                conformance.verdict = .onAssignment
+                conformance.detail = "serves \(expected) as assigned (\(assignment.arm?.rawValue ?? "?"))"
+            } else {
+                conformance.verdict = .offAssignment
+                conformance.detail = "serves \(reported.registered) (artifact \(reported.artifactSHA256.prefix(12))…), assigned \(expected) (artifact \(sha.prefix(12))…)"
+            }
+        }
+        return conformance
+    }
+}
