@@ -131,6 +131,9 @@ import Testing
         #expect(production.contains("gate checklist         PASS          5 of 5 items done: PASS"))
         #expect(production.contains("release record "))
         let releasedAt = Date()
+        // The profiled board reports 1.0.0's artifact, which the registry now assigns it.
+        let onAssignment = try cli.run(["fleet", "status"])
+        #expect(onAssignment.status == 0 && onAssignment.stdout.hasPrefix("1 devices: 1 on assignment"), "\(onAssignment.stdout)\(onAssignment.stderr)")
 
         // An emergency replacement, then a rollback, a halt and a resume.
         _ = try ok(cli, ["model", "register", "kws", "1.1.0", "--artifact", fix, "--metadata", meta], "ana")
@@ -152,12 +155,18 @@ import Testing
         #expect(emergencyJSON?["stage"] as? String == "production")
         let escalation = try cli.sqlite("SELECT json_extract(json, '$.escalation.requestedBy') || ' ' || json_extract(json, '$.escalation.confirmedBy') FROM release WHERE kind = 'emergency';")
         #expect(escalation.output == "gus hal\n")
+        let offAssignment = try cli.run(["fleet", "status"])
+        #expect(offAssignment.status == 1 && offAssignment.stdout.contains("off-assignment  edgeprof-sim:SIM-0001"), "the board still runs 1.0.0: \(offAssignment.stdout)")
+        #expect(try ok(cli, ["fleet", "explain", "edgeprof-sim:SIM-0001"]).hasPrefix("edgeprof-sim:SIM-0001: serve kws@1.1.0 (production)"))
 
         let rollback = try ok(cli, ["model", "rollback", "kws", "--reason", "1.1.0 drops wake words"], "bo")
         #expect(rollback.hasPrefix("kws@1.0.0 is now in production\n"))
+        #expect(try cli.run(["fleet", "status"]).status == 0, "rolled back to what the board runs")
         let halt = try ok(cli, ["model", "halt", "kws", "--reason", "false triggers in the field", "--format", "json"], "dee")
         let haltJSON = try JSONSerialization.jsonObject(with: Data(halt.utf8)) as? [String: Any]
         #expect(haltJSON?["halted"] as? Bool == true && haltJSON?["actor"] as? String == "dee")
+        #expect(try ok(cli, ["fleet", "explain", "edgeprof-sim:SIM-0001"]).hasPrefix("edgeprof-sim:SIM-0001: HALTED, serves nothing"))
+        #expect(try ok(cli, ["fleet", "status"]).hasPrefix("1 devices: 0 on assignment, 0 off assignment, 0 unassigned, 1 unknown"))
         let halted = try cli.run(["model", "promote", "kws@1.1.0", "--to", "retired", "--reason", "x", "--actor", "bo"])
         #expect(halted.status == 77, "retiring needs tech_lead: \(halted.stderr)")
         #expect(try ok(cli, ["model", "list"]).contains("kws@1.0.0  production   HALTED  sha256 "))
