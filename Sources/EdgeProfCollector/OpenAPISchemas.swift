@@ -55,6 +55,7 @@ enum OpenAPISchemas {
             "protocolVersion": ["type": "integer", "minimum": Int64.min, "maximum": Int64.max], "board": text, "serial": text,
             "firmwareVersion": text, "firmwareBuild": text, "clockHz": uint64, "tickHz": uint64, "ramBytes": uint64, "flashBytes": uint64,
             "capabilities": ["type": "array", "items": text], "deviceClass": nullable(text), "wireProtocol": nullable(text),
+            "servingState": nullable(["type": "string", "enum": ServingState.allCases.map(\.rawValue)]),
         ], required: ["protocolVersion", "board", "serial", "firmwareVersion", "firmwareBuild", "clockHz", "tickHz", "ramBytes", "flashBytes", "capabilities"])
         let totals = object([
             "aborted": ["type": "boolean"], "iterations": uint32, "tokens": uint64, "stackPeakBytes": nullable(uint64),

@@ -166,6 +166,22 @@ public final class LinkSession {
         return recorder.recording(endedEarly: reason)
     }
 
+    /// Halts or resumes the board's serving (Link v1 `SERVE`) and returns the state it confirms.
+    /// A board without the `serve` capability answers `unknown_verb`, which is thrown.
+    public func setServing(_ state: ServingState) throws(AgentError) -> ServingState {
+        let serve = try send(.serve(state))
+        let deadline = ContinuousClock.now + timeouts.handshake
+        while let event = try read(before: deadline) {
+            guard case .frame(let frame) = event else { continue }
+            switch try? DeviceMessage(frame: frame) {
+            case .state(serve, let confirmed)?: return confirmed
+            case .error(serve, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
+            default: continue
+            }
+        }
+        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0, bytes: reader.bytesReceived)
+    }
+
     /// One PING and its PONG, with host times in seconds since the session opened; nil when
     /// no PONG came back within the handshake timeout.
     public func ping() throws(AgentError) -> DiagnosticRules.PingSample? {

@@ -18,6 +18,8 @@ public struct BoardInfo: Sendable, Codable, Hashable {
     public var deviceClass: String?
     /// The protocol the board spoke when it is not EdgeProf Link v1 (e.g. `mlperf-tiny-dut`).
     public var wireProtocol: String?
+    /// What its INFO said about serving (capability `serve`); nil when the firmware cannot halt.
+    public var servingState: ServingState?
 
     public init(
         protocolVersion: Int, board: String, serial: String, firmwareVersion: String, firmwareBuild: String,
@@ -36,6 +38,11 @@ public struct BoardInfo: Sendable, Codable, Hashable {
         self.capabilities = capabilities
         self.deviceClass = deviceClass
     }
+}
+
+/// Whether a board serves (Link v1 `SERVE`): a halted board refuses runs until it serves again.
+public enum ServingState: String, Sendable, Codable, Hashable, CaseIterable {
+    case serving, halted
 }
 
 /// The model a board carries, as announced in its MODEL reply.

@@ -10,6 +10,8 @@ public enum DeviceMessage: Sendable, Hashable {
     case done(iteration: UInt32, ticks: UInt64, tokens: UInt32, energyNanojoules: UInt64?)
     case result(replyTo: UInt16, RunTotals)
     case error(replyTo: UInt16?, code: String, message: String)
+    /// The answer to SERVE: the serving state now.
+    case state(replyTo: UInt16, ServingState)
     /// A verb this host does not know: ignored (forward compatibility).
     case unknown(verb: String)
 }
@@ -62,6 +64,8 @@ extension DeviceMessage {
                 energyNanojoules: try fields.optionalU64("nj"))
         case "RESULT":
             self = .result(replyTo: try fields.u16("re"), try Self.totals(fields))
+        case "STATE":
+            self = .state(replyTo: try fields.u16("re"), try Self.servingState(fields, required: true) ?? .serving)
         case "ERROR":
             self = .error(
                 replyTo: try fields.optionalU64("re").map { UInt16(truncatingIfNeeded: $0) },
@@ -75,12 +79,20 @@ extension DeviceMessage {
         let tickHz = try fields.u64("tick_hz")
         guard tickHz > 0 else { throw fields.error("tick_hz", "must be greater than 0") }
         let caps = try fields.optionalText("caps") ?? ""
-        return BoardInfo(
+        var info = BoardInfo(
             protocolVersion: Int(try fields.u64("proto")), board: try fields.text("board"),
             serial: try fields.text("serial"), firmwareVersion: try fields.text("fw"),
             firmwareBuild: try fields.text("build"), clockHz: try fields.u64("clock_hz"), tickHz: tickHz,
             ramBytes: try fields.u64("ram"), flashBytes: try fields.u64("flash"),
             capabilities: caps.split(separator: ",").map(String.init), deviceClass: try fields.optionalText("class"))
+        info.servingState = try servingState(fields, required: false)
+        return info
+    }
+
+    private static func servingState(_ fields: FieldReader, required: Bool) throws(LinkMessageError) -> ServingState? {
+        guard let text = required ? try fields.text("state") : try fields.optionalText("state") else { return nil }
+        guard let state = ServingState(rawValue: text) else { throw fields.error("state", "must be serving or halted") }
+        return state
     }
 
     private static func totals(_ fields: FieldReader) throws(LinkMessageError) -> RunTotals {

@@ -4,6 +4,8 @@ public enum HostCommand: Sendable, Hashable {
     case ping
     case run(RunRequest)
     case abort
+    /// Halts or resumes serving (boards with the `serve` capability).
+    case serve(ServingState)
 
     /// The frame for this command with the host's sequence number.
     public func frame(sequence: UInt16) -> LinkFrame {
@@ -23,6 +25,10 @@ public enum HostCommand: Sendable, Hashable {
             return builder.frame
         case .abort:
             return LinkFrame(verb: "ABORT", sequence: sequence)
+        case .serve(let state):
+            var builder = LinkFrameBuilder(verb: "SERVE", sequence: sequence)
+            builder.add("state", text: state.rawValue)
+            return builder.frame
         }
     }
 }

@@ -185,6 +185,8 @@ struct epl_device {
     uint16_t run_seq;
     int running;
     int abort_requested;
+    /** Set by SERVE state=halted: RUN is refused. Kept in RAM, so a reboot serves again. */
+    int halted;
     epl_line_buffer rx;
     char tx[EPL_MAX_LINE + 2];
     epl_device_stats stats;

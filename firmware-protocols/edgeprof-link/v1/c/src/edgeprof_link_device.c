@@ -1,6 +1,7 @@
 /*
- * EdgeProf Link v1: the device side of a session — answers HELLO, PING, RUN and ABORT,
- * and frames the events a firmware reports during a run (see ../SPEC.md).
+ * EdgeProf Link v1: the device side of a session — answers HELLO, PING, RUN, ABORT and
+ * SERVE, keeps the serving state (a halted device refuses RUN), and frames the events a
+ * firmware reports during a run (see ../SPEC.md).
  */
 #include "edgeprof_link.h"
 
@@ -35,6 +36,7 @@ void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device
     d->run_seq = 0;
     d->running = 0;
     d->abort_requested = 0;
+    d->halted = 0;
     d->stats.lines_ok = 0;
     d->stats.crc_errors = 0;
     d->stats.syntax_errors = 0;
@@ -52,16 +54,21 @@ void epl_device_boot(epl_device *d) {
     emit(d, &w);
 }
 
+/* The firmware's capabilities, then `serve`: this library keeps the serving state itself. */
 static void write_caps(epl_writer *w, uint32_t caps) {
     static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated"};
-    char list[48];
+    static const char serve[] = "serve";
+    char list[56];
     size_t n = 0, i;
+    const char *p;
     for (i = 0; i < 6; i++) {
-        const char *p = names[i];
+        p = names[i];
         if ((caps & (1u << i)) == 0u) continue;
         if (n > 0) list[n++] = ',';
         while (*p != '\0') list[n++] = *p++;
     }
+    if (n > 0) list[n++] = ',';
+    for (p = serve; *p != '\0'; p++) list[n++] = *p;
     list[n] = '\0';
     epl_writer_text(w, "caps", list);
 }
@@ -82,6 +89,7 @@ static void answer_hello(epl_device *d, uint16_t re) {
     epl_writer_u64(&w, "ram", info->ram_bytes);
     epl_writer_u64(&w, "flash", info->flash_bytes);
     if (info->device_class != NULL) epl_writer_text(&w, "class", info->device_class);
+    epl_writer_text(&w, "state", d->halted ? "halted" : "serving");
     if (!emit(d, &w)) {
         send_error_for(d, 1, re, "overflow", "INFO does not fit in one line; shorten board strings");
         return;
@@ -112,6 +120,24 @@ static int optional_u64(const epl_frame *f, const char *key, uint64_t max, uint6
     return 1;
 }
 
+/* SERVE state=serving|halted: a halted device refuses RUN until it serves again. */
+static void handle_serve(epl_device *d, const epl_frame *f) {
+    const epl_span *state = epl_frame_find(f, "state");
+    epl_writer w;
+    if (state != NULL && epl_span_equals(*state, "halted")) {
+        d->halted = 1;
+    } else if (state != NULL && epl_span_equals(*state, "serving")) {
+        d->halted = 0;
+    } else {
+        send_error_for(d, 1, f->seq, "bad_args", "state must be serving or halted");
+        return;
+    }
+    begin(d, &w, "STATE");
+    epl_writer_u64(&w, "re", f->seq);
+    epl_writer_text(&w, "state", d->halted ? "halted" : "serving");
+    emit(d, &w);
+}
+
 static void handle_run(epl_device *d, const epl_frame *f) {
     epl_run_request req;
     epl_writer w;
@@ -119,6 +145,10 @@ static void handle_run(epl_device *d, const epl_frame *f) {
     const epl_span *input = epl_frame_find(f, "input");
     int needs_tokens = (d->info->caps & EPL_CAP_TOKENS) != 0u;
 
+    if (d->halted) {
+        send_error_for(d, 1, f->seq, "halted", "serving is halted; SERVE state=serving resumes it");
+        return;
+    }
     req.host_seq = f->seq;
     req.input[0] = '\0';
     if (!optional_u64(f, "iters", MAX_RUN_ITERATIONS, &iterations) || iterations == 0u) {
@@ -165,16 +195,18 @@ static void handle_frame(epl_device *d, const epl_frame *f) {
         } else {
             send_error_for(d, 1, f->seq, "idle", "no run in progress");
         }
-    } else if (epl_span_equals(f->verb, "HELLO") || epl_span_equals(f->verb, "RUN")) {
+    } else if (epl_span_equals(f->verb, "HELLO") || epl_span_equals(f->verb, "RUN") || epl_span_equals(f->verb, "SERVE")) {
         if (d->running) {
             send_error_for(d, 1, f->seq, "busy", "a run is in progress; send ABORT first");
         } else if (epl_span_equals(f->verb, "HELLO")) {
             answer_hello(d, f->seq);
+        } else if (epl_span_equals(f->verb, "SERVE")) {
+            handle_serve(d, f);
         } else {
             handle_run(d, f);
         }
     } else {
-        send_error_for(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT");
+        send_error_for(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE");
     }
 }
 

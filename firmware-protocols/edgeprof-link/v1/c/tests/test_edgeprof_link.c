@@ -272,7 +272,7 @@ static void capability_tests(void) {
     host_line(cmd, sizeof cmd, "HELLO", 0, "proto", 1);
     b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
     epl_device_poll(&d);
-    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,power,stack,heap,arena,emulated board=test-board ") == b.out, "INFO caps: %s", b.out);
+    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,power,stack,heap,arena,emulated,serve board=test-board ") == b.out, "INFO caps: %s", b.out);
 }
 
 static void session_tests(void) {
@@ -289,7 +289,7 @@ static void session_tests(void) {
     host_line(cmd, sizeof cmd, "HELLO", 0, "proto", 1);
     b.in = cmd; b.in_len = strlen(cmd); b.in_pos = 0;
     epl_device_poll(&d);
-    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,stack board=test-board serial=SN1 fw=1.2.3 build=abc clock_hz=64000000 tick_hz=1000000 ram=262144 flash=1048576 *") == b.out, "INFO: %s", b.out);
+    CHECK(strstr(b.out, "INFO 1 re=0 proto=1 caps=tokens,stack,serve board=test-board serial=SN1 fw=1.2.3 build=abc clock_hz=64000000 tick_hz=1000000 ram=262144 flash=1048576 state=serving *") == b.out, "INFO: %s", b.out);
     CHECK(strstr(b.out, "\nMODEL 2 re=0 model=tiny sha256=9f86d081000000") != NULL, "MODEL: %s", b.out);
 
     b.out_len = 0; b.ticks = 777;
@@ -353,6 +353,61 @@ static void session_tests(void) {
     CHECK(strstr(b.out, "ERROR 22 re=6 code=idle") == b.out, "abort when idle: %s", b.out);
 }
 
+/* Sends one host line with a text field and polls the device. */
+static void send_text(fake_board *b, epl_device *d, char *cmd, size_t cap, const char *verb, uint16_t seq, const char *key, const char *value) {
+    epl_writer w;
+    size_t n;
+    epl_writer_begin(&w, cmd, cap, verb, seq);
+    if (key != NULL) epl_writer_text(&w, key, value);
+    n = epl_writer_finish(&w);
+    cmd[n] = '\0';
+    b->out_len = 0;
+    b->out[0] = '\0';
+    b->in = cmd; b->in_len = n; b->in_pos = 0;
+    epl_device_poll(d);
+}
+
+/* SERVE halts and resumes serving: a halted device refuses RUN and says so in INFO; a reboot
+   (a new epl_device_init) serves again; SERVE is refused mid-run and with a bad state. */
+static void serve_tests(void) {
+    static fake_board b;
+    epl_device d;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    char cmd[256];
+    memset(&b, 0, sizeof b);
+    epl_device_init(&d, &BOARD, &cb);
+    send_text(&b, &d, cmd, sizeof cmd, "SERVE", 1, "state", "halted");
+    CHECK(strstr(b.out, "STATE 0 re=1 state=halted *") == b.out, "SERVE halted: %s", b.out);
+    send_text(&b, &d, cmd, sizeof cmd, "HELLO", 2, NULL, NULL);
+    CHECK(strstr(b.out, " state=halted *") != NULL, "INFO says halted: %s", b.out);
+    send_text(&b, &d, cmd, sizeof cmd, "RUN", 3, "input", "p1");
+    CHECK(strstr(b.out, "ERROR 3 re=3 code=halted msg=") == b.out, "a halted device refuses RUN: %s", b.out);
+    CHECK(strstr(b.out, "START") == NULL && strstr(b.out, "ITER") == NULL, "and runs nothing: %s", b.out);
+    send_text(&b, &d, cmd, sizeof cmd, "SERVE", 4, "state", "paused");
+    CHECK(strstr(b.out, "ERROR 4 re=4 code=bad_args") == b.out, "unknown state: %s", b.out);
+    send_text(&b, &d, cmd, sizeof cmd, "SERVE", 5, NULL, NULL);
+    CHECK(strstr(b.out, "ERROR 5 re=5 code=bad_args") == b.out, "missing state: %s", b.out);
+    CHECK(d.halted == 1, "a refused SERVE changes nothing");
+    send_text(&b, &d, cmd, sizeof cmd, "SERVE", 6, "state", "serving");
+    CHECK(strstr(b.out, "STATE 6 re=6 state=serving *") == b.out, "SERVE serving: %s", b.out);
+    {
+        epl_writer w;
+        size_t n;
+        epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 7);
+        epl_writer_u64(&w, "tokens", 1);
+        epl_writer_u64(&w, "iters", 1);
+        n = epl_writer_finish(&w);
+        cmd[n] = '\0';
+        b.out_len = 0;
+        b.in = cmd; b.in_len = n; b.in_pos = 0;
+        epl_device_poll(&d);
+    }
+    CHECK(strstr(b.out, "START 7 re=7 ") == b.out && strstr(b.out, "RESULT") != NULL, "serving again, RUN runs: %s", b.out);
+    send_text(&b, &d, cmd, sizeof cmd, "SERVE", 8, "state", "halted");
+    epl_device_init(&d, &BOARD, &cb);
+    CHECK(d.halted == 0, "the state lives in RAM: a reboot serves again");
+}
+
 static void abort_test(void) {
     static fake_board b;
     static char abort_line[64];
@@ -402,6 +457,7 @@ int main(int argc, char **argv) {
     each_row(dir, "stream.tsv", stream_row);
     session_tests();
     capability_tests();
+    serve_tests();
     abort_test();
     energy_tests();
     printf("%d passed, %d failed\n", passed, failed);
