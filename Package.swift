@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "EdgeProfCollectorTests",
             dependencies: [
-                "EdgeProfCollector", "EdgeProfAgent", "EdgeProfStore", "EdgeProfPostgres",
+                "EdgeProfCollector", "EdgeProfAgent", "EdgeProfStore", "EdgeProfPostgres", "EdgeProfSim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

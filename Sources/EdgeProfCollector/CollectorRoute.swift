@@ -53,6 +53,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case labelDevice
     case deviceAssignment
     case fleetStatus
+    case reportDevice
     case listABTests
     case startABTest
     case stopABTest
@@ -65,7 +66,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .post
+             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -118,6 +119,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .labelDevice: "/v1/fleet/devices/:device/labels"
         case .deviceAssignment: "/v1/fleet/devices/:device/assignment"
         case .fleetStatus: "/v1/fleet/status"
+        case .reportDevice: "/v1/fleet/devices/:device/report"
         case .listABTests, .startABTest: "/v1/ab-tests"
         case .stopABTest: "/v1/ab-tests/:abTestID/stop"
         case .auditLog: "/v1/audit"
@@ -147,7 +149,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var access: AccessRule {
         switch self {
         case .health, .openAPI, .metrics: .open
-        case .uploadRun, .reportAgent: .ingest
+        case .uploadRun, .reportAgent, .reportDevice: .ingest
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
@@ -213,6 +215,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .showDevice: "One device of the fleet, named BOARD:SERIAL."
         case .deviceAssignment: "What the device should serve and shadow now (its model's stages, the canary share of its class, a halt), with the reasons."
         case .fleetStatus: "The fleet against its assignments: how many devices report what they were assigned, and each device's verdict (on-assignment, off-assignment, unassigned, unknown)."
+        case .reportDevice: "An agent reports its board after reconciling it with its assignment: serving or halted, and the artifact it announced (its bench's devices only)."
         case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
         case .stopABTest: "Stop a running A/B test with a reason; devices return to A."

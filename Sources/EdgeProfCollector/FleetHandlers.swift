@@ -6,7 +6,7 @@ import Hummingbird
 /// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
 /// bench for an agent's token; labels changed by people as governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
@@ -27,6 +27,21 @@ extension GovernanceHandlers {
             let request = try decode(RegistryRequests.LabelDevice.self, call.body)
             let device = try await service.labelDevice(devicePath(call), set: request.set ?? [:], remove: request.remove ?? [], reason: request.reason)
             return try json(device)
+        case .reportDevice:
+            let report = try decode(DeviceReport.self, call.body)
+            guard report.artifactSHA256.count == 64, report.artifactSHA256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                throw .invalidArgument("artifactSHA256: 64 lower-case hex digits, as the board's MODEL line announced")
+            }
+            guard let grant, grant.kind == .agent, let bench = grant.bench else {
+                throw .governance(.notPermitted("only a bench's agent token reports what its devices serve"))
+            }
+            let device = try await visibleDevice(devicePath(call), ownBench: bench)
+            let recorded: Bool
+            do { recorded = try await registry.recordReport(report, device: device.device, at: Date()) } catch { throw .store(error) }
+            guard recorded, let now = try await optionalDevice(device.device) else {
+                throw .governance(.notFound("there is no device \(device.device) in the fleet"))
+            }
+            return try json(now)
         case .listABTests:
             for key in call.query.keys where key != "model" { throw .invalidArgument("unknown query parameter \(key); use model") }
             let model = call.query["model"]
@@ -74,6 +89,10 @@ extension GovernanceHandlers {
             throw .governance(.notFound("there is no device \(name) in the fleet\(ownBench.map { " of bench \($0)" } ?? ""); GET /v1/fleet/devices lists them"))
         }
         return device
+    }
+
+    private func optionalDevice(_ name: String) async throws(AgentError) -> FleetDevice? {
+        do { return try await registry.fleetDevice(name) } catch { throw .store(error) }
     }
 
     private func devicePath(_ call: Call) -> String {

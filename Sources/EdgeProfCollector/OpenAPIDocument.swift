@@ -237,6 +237,10 @@ enum OpenAPIDocument {
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
         case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy, .stopABTest:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .reportDevice:
+            return ["type": "object", "additionalProperties": false, "required": ["servingState", "artifactSHA256"],
+                    "properties": ["servingState": ["type": "string", "enum": ServingState.allCases.map(\.rawValue)],
+                                   "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"]]]
         case .startABTest:
             return ["type": "object", "additionalProperties": false, "required": ["model", "b", "reason"],
                     "properties": ["model": OpenAPISchemas.modelName, "b": OpenAPISchemas.semanticVersion.merging(["description": "the candidate version (staging or canary)"]) { $1 },

@@ -58,8 +58,9 @@ public final class PostgresCollectorStore: CollectorStore {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
                 try await connection.query("INSERT INTO edgeprof_migration (version, applied_at) VALUES (\(migration.version), \(Date()))", logger: self.logger)
-                if migration.version == 12 { try await PostgresFleet.fillFromRuns(connection, self.logger) }
             }
+            // After every migration, so the rows are written in the schema they now have.
+            if !applied.contains(12) { try await PostgresFleet.fillFromRuns(connection, self.logger) }
             try await Self.fillMissingHeadlines(connection, self.logger)
         }
     }

@@ -16,10 +16,10 @@ enum PostgresFleet {
         try await connection.query(
             """
             INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
-                labels_json, first_seen_at, last_seen_at, last_run_id, serving_json)
+                labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at)
             VALUES (\(device), \(run.board.board), \(run.board.serial), \(context.deviceClass), \(bench), \(run.board.firmwareVersion),
                 \(run.board.firmwareBuild), \(run.board.isEmulated), '{}', \(context.startedAt), \(context.finishedAt), \(runID),
-                \(try PostgresCollectorStore.json(serving)))
+                \(try PostgresCollectorStore.json(serving)), \(run.board.servingState?.rawValue), \(run.board.servingState.map { _ in context.startedAt }))
             ON CONFLICT (device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
                 firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
                 last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id, serving_json = excluded.serving_json
@@ -28,6 +28,27 @@ enum PostgresFleet {
         try await connection.query(
             "UPDATE fleet_device SET first_seen_at = \(context.startedAt) WHERE device = \(device) AND first_seen_at > \(context.startedAt)",
             logger: logger)
+        if let state = run.board.servingState {
+            try await connection.query(
+                """
+                UPDATE fleet_device SET serving_state = \(state.rawValue), state_reported_at = \(context.startedAt)
+                WHERE device = \(device) AND (state_reported_at IS NULL OR state_reported_at < \(context.startedAt))
+                """, logger: logger)
+        }
+    }
+
+    /// Records what a device's agent reports; false when the fleet does not know the device.
+    static func recordReport(_ report: DeviceReport, device: String, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        let current = try await self.device(named: device, connection, logger)
+        guard var serving = current?.serving else { return false }
+        serving.artifactSHA256 = report.artifactSHA256
+        try await connection.query(
+            """
+            UPDATE fleet_device SET serving_state = \(report.servingState.rawValue), state_reported_at = \(at),
+                serving_json = \(try PostgresCollectorStore.json(serving))
+            WHERE device = \(device)
+            """, logger: logger)
+        return true
     }
 
     /// Replaces a device's labels, refusing when they are no longer those the decision saw.
@@ -91,7 +112,9 @@ enum PostgresFleet {
             firmwareVersion: try row["firmware_version"].decode(String.self), firmwareBuild: try row["firmware_build"].decode(String.self),
             emulated: try row["emulated"].decode(Bool.self), labels: try PostgresCollectorStore.decodeJSON(row["labels_json"].decode(String.self)),
             firstSeenAt: try row["first_seen_at"].decode(Date.self), lastSeenAt: try row["last_seen_at"].decode(Date.self),
-            lastRunID: try row["last_run_id"].decode(Int64.self), serving: try PostgresCollectorStore.decodeJSON(row["serving_json"].decode(String.self)))
+            lastRunID: try row["last_run_id"].decode(Int64.self), serving: try PostgresCollectorStore.decodeJSON(row["serving_json"].decode(String.self)),
+            servingState: try row["serving_state"].decode(String?.self).flatMap(ServingState.init(rawValue:)),
+            stateReportedAt: try row["state_reported_at"].decode(Date?.self))
     }
 }
 
@@ -99,6 +122,13 @@ extension PostgresRegistryStore {
     public func fleetDevices(_ query: FleetQuery) async throws(StoreError) -> [FleetDevice] {
         let logger = database.logger
         return try await database.withConnection("list the fleet") { connection in try await PostgresFleet.devices(query, connection, logger) }
+    }
+
+    public func recordReport(_ report: DeviceReport, device: String, at: Date) async throws(StoreError) -> Bool {
+        let logger = database.logger
+        return try await database.transaction("record the report of \(device)") { connection in
+            try await PostgresFleet.recordReport(report, device: device, at: at, connection, logger)
+        }
     }
 
     public func fleetDevice(_ device: String) async throws(StoreError) -> FleetDevice? {

@@ -179,7 +179,7 @@ enum PostgresSchema {
         // older runs by `fillMissingHeadlines` right after).
         (11, ["ALTER TABLE run ADD COLUMN headline_json TEXT"]),
         // The fleet inventory, one row per device seen in a run (filled from the older runs by
-        // `PostgresFleet.fillFromRuns` when this migration is applied).
+        // `PostgresFleet.fillFromRuns` once every migration is applied).
         (12, [
             """
             CREATE TABLE fleet_device (
@@ -198,5 +198,7 @@ enum PostgresSchema {
             """,
             "CREATE INDEX ab_test_by_model ON ab_test (model)",
         ]),
+        // Devices report whether they serve or are halted.
+        (14, ["ALTER TABLE fleet_device ADD COLUMN serving_state TEXT, ADD COLUMN state_reported_at TIMESTAMPTZ"]),
     ]
 }

@@ -23,6 +23,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             try Schema.refuseNewer(pool, location: path)
             try Schema.migrator.migrate(pool)
             try pool.write(Self.fillMissingHeadlines)
+            try pool.write(Self.fillFleetFromRuns)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

@@ -14,8 +14,8 @@ extension SQLiteEvidenceStore {
         try db.execute(
             sql: """
                 INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
-                    labels_json, first_seen_at, last_seen_at, last_run_id, serving_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?)
+                    labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
                     firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
                     last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id, serving_json = excluded.serving_json
@@ -24,14 +24,23 @@ extension SQLiteEvidenceStore {
             arguments: [
                 device, run.board.board, run.board.serial, context.deviceClass, bench, run.board.firmwareVersion, run.board.firmwareBuild,
                 run.board.isEmulated, context.startedAt, context.finishedAt, runID, try JSONColumn.encode(serving),
+                run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt },
             ])
+        if let state = run.board.servingState {
+            try db.execute(
+                sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ? WHERE device = ? AND (state_reported_at IS NULL OR state_reported_at < ?)",
+                arguments: [state.rawValue, context.startedAt, device, context.startedAt])
+        }
         try db.execute(
             sql: "UPDATE fleet_device SET first_seen_at = ? WHERE device = ? AND first_seen_at > ?",
             arguments: [context.startedAt, device, context.startedAt])
     }
 
     /// Builds the inventory from the runs stored before it existed (schema v18), oldest first.
+    /// Every run stored since records its device, so an empty inventory beside runs is one
+    /// that was never filled; this costs two lookups once it is.
     static func fillFleetFromRuns(_ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM fleet_device) AND EXISTS (SELECT 1 FROM run)") == true else { return }
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -42,6 +51,20 @@ extension SQLiteEvidenceStore {
             guard let version = try? SemanticVersion(parsing: row["model_version"]) else { continue }
             let stored = try storedRun(from: row, model: ModelReference(name: row["model_name"], version: version), db, tokens: false)
             try recordSighting(of: stored.run, runID: stored.id, model: stored.model, context: stored.context, bench: row["bench"], db)
+        }
+    }
+
+    /// Records what a device's agent reports; false when the fleet does not know the device.
+    public func recordReport(_ report: DeviceReport, device: String, at: Date) throws(StoreError) -> Bool {
+        try write("record the report of \(device)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE fleet_device SET serving_state = ?, state_reported_at = ?,
+                        serving_json = CASE WHEN json_extract(serving_json, '$.artifactSHA256') = ? THEN serving_json ELSE json_set(serving_json, '$.artifactSHA256', ?) END
+                    WHERE device = ?
+                    """,
+                arguments: [report.servingState.rawValue, at, report.artifactSHA256, report.artifactSHA256, device])
+            return db.changesCount == 1
         }
     }
 
@@ -68,6 +91,7 @@ extension SQLiteEvidenceStore {
             device: row["device"], board: row["board"], serial: row["serial"], deviceClass: row["device_class"], bench: row["bench"],
             firmwareVersion: row["firmware_version"], firmwareBuild: row["firmware_build"], emulated: row["emulated"],
             labels: try JSONColumn.decode(row["labels_json"]), firstSeenAt: row["first_seen_at"], lastSeenAt: row["last_seen_at"],
-            lastRunID: row["last_run_id"], serving: try JSONColumn.decode(row["serving_json"]))
+            lastRunID: row["last_run_id"], serving: try JSONColumn.decode(row["serving_json"]),
+            servingState: (row["serving_state"] as String?).flatMap(ServingState.init(rawValue:)), stateReportedAt: row["state_reported_at"])
     }
 }

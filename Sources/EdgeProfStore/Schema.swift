@@ -316,6 +316,7 @@ enum Schema {
         migrator.registerMigration("v17: runs keep their headline figures, so listings read no raw timings") { db in
             try db.alter(table: "run") { t in t.add(column: "headline_json", .jsonText) }
         }
+        // Filled from older runs by `SQLiteEvidenceStore.fillFleetFromRuns` once every migration is applied.
         migrator.registerMigration("v18: the fleet inventory, one row per device seen in a run") { db in
             try db.create(table: "fleet_device") { t in
                 t.primaryKey("device", .text)
@@ -333,7 +334,6 @@ enum Schema {
                 t.column("serving_json", .jsonText).notNull()
             }
             try db.create(index: "fleet_device_by_class", on: "fleet_device", columns: ["device_class", "bench"])
-            try SQLiteEvidenceStore.fillFleetFromRuns(db)
         }
         migrator.registerMigration("v19: A/B tests of a model on the fleet") { db in
             try db.create(table: "ab_test") { t in
@@ -344,6 +344,12 @@ enum Schema {
                 t.column("stopped_by", .text)
                 t.column("stopped_at", .datetime)
                 t.column("stop_reason", .text)
+            }
+        }
+        migrator.registerMigration("v20: devices report whether they serve or are halted") { db in
+            try db.alter(table: "fleet_device") { t in
+                t.add(column: "serving_state", .text)
+                t.add(column: "state_reported_at", .datetime)
             }
         }
         return migrator

@@ -27,6 +27,7 @@ import Testing
 
     @Test func parsingSplitsAtTheFirstEquals() throws {
         #expect(try FleetLabels.parse("site=a=b") == FleetLabel(key: "site", value: "a=b"))
+        #expect(try FleetLabels.parse("j=\u{1F3FB}x") == FleetLabel(key: "j", value: "\u{1F3FB}x"), "a value starting with a combining mark (schemathesis found it)")
         #expect(throws: GovernanceError.invalid("label 'site' must be KEY=VALUE, e.g. site=lab-2")) { try FleetLabels.parse("site") }
         #expect(throws: GovernanceError.self) { try FleetLabels.parse("=x") }
         #expect(throws: GovernanceError.self) { try FleetLabels.parse("site=") }

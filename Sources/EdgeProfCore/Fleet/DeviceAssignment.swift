@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a device should serve and shadow, decided from its model's stages in the registry and
 /// the policy's canary share, with the reasons in words (`edgeprof fleet explain`). Pure.
 public struct DeviceAssignment: Sendable, Codable, Hashable {
@@ -37,5 +39,7 @@ public struct DeviceAssignment: Sendable, Codable, Hashable {
     public var abTest: Int64?
     public var abBucket: Double?
     public var requestSplit: RequestSplit?
+    /// When the model was halted, for a halted assignment.
+    public var haltedSince: Date?
     public var reasons: [String]
 }

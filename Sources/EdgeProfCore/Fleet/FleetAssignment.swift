@@ -10,9 +10,10 @@ public enum FleetAssignment {
     ) -> DeviceAssignment {
         var assignment = DeviceAssignment(
             device: device.device, model: deployment.name, state: .unassigned, arm: nil, serve: nil, serveArtifactSHA256: nil,
-            shadow: nil, shadowArtifactSHA256: nil, canaryBucket: nil, abTest: nil, abBucket: nil, requestSplit: nil, reasons: [])
+            shadow: nil, shadowArtifactSHA256: nil, canaryBucket: nil, abTest: nil, abBucket: nil, requestSplit: nil, haltedSince: nil, reasons: [])
         if let halt = deployment.halt {
             assignment.state = .halted
+            assignment.haltedSince = halt.at
             assignment.reasons = ["\(deployment.name) is halted (by \(halt.actor): \(halt.reason)): the device serves nothing until it is resumed"]
             if let test = deployment.abTest { assignment.reasons.append("A/B test \(test.id) is paused while the model is halted") }
             return assignment

@@ -9,7 +9,7 @@ public struct DeviceConformance: Sendable, Codable, Hashable {
         case offAssignment = "off-assignment"
         /// Nothing is assigned to it; it keeps what it runs.
         case unassigned
-        /// Its reports cannot say (a halt: Link v1 reports no serving state yet).
+        /// Its reports cannot say yet (no report since a halt, or firmware that cannot halt).
         case unknown
     }
 
@@ -54,15 +54,31 @@ public enum FleetConformance {
         case .unassigned:
             conformance.detail = "nothing assigned; it runs \(reported.registered)"
         case .halted:
-            conformance.verdict = .unknown
-            conformance.detail = "halted, and Link v1 reports no serving state yet: its last run was \(reported.registered) at \(AuditChain.timestamp(device.lastSeenAt))"
+            let since = assignment.haltedSince ?? .distantPast
+            switch (device.servingState, device.stateReportedAt) {
+            case (.halted?, let at?) where at >= since:
+                conformance.verdict = .onAssignment
+                conformance.detail = "halted as assigned (reported at \(AuditChain.timestamp(at)))"
+            case (.serving?, let at?) where at >= since:
+                conformance.verdict = .offAssignment
+                conformance.detail = "still serving at \(AuditChain.timestamp(at)), after the halt at \(AuditChain.timestamp(since))"
+            case (nil, _):
+                conformance.verdict = .unknown
+                conformance.detail = "halted, but its firmware reports no serving state (Link v1 capability serve): its last run was \(reported.registered)"
+            default:
+                conformance.verdict = .unknown
+                conformance.detail = "halted at \(AuditChain.timestamp(since)); the device has not reported since"
+            }
         case .serving:
             guard let expected = assignment.serve, let sha = assignment.serveArtifactSHA256 else {
                 conformance.verdict = .unknown
                 conformance.detail = "assigned to serve, with no version named"
                 return conformance
             }
-            if reported.artifactSHA256 == sha {
+            if device.servingState == .halted {
+                conformance.verdict = .offAssignment
+                conformance.detail = "halted, but assigned to serve \(expected)"
+            } else if reported.artifactSHA256 == sha {
                 conformance.verdict = .onAssignment
                 conformance.detail = "serves \(expected) as assigned (\(assignment.arm?.rawValue ?? "?"))"
             } else {

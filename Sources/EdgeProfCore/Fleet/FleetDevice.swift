@@ -20,10 +20,15 @@ public struct FleetDevice: Sendable, Codable, Hashable {
     public var lastRunID: Int64
     /// What it announced serving in its latest run.
     public var serving: ServingReport
+    /// Whether it serves or is halted, and when it last said so (a run's handshake or its
+    /// agent's report); nil for firmware without the `serve` capability.
+    public var servingState: ServingState?
+    public var stateReportedAt: Date?
 
     public init(
         device: String, board: String, serial: String, deviceClass: String, bench: String?, firmwareVersion: String, firmwareBuild: String,
-        emulated: Bool, labels: [String: String], firstSeenAt: Date, lastSeenAt: Date, lastRunID: Int64, serving: ServingReport
+        emulated: Bool, labels: [String: String], firstSeenAt: Date, lastSeenAt: Date, lastRunID: Int64, serving: ServingReport,
+        servingState: ServingState? = nil, stateReportedAt: Date? = nil
     ) {
         self.device = device
         self.board = board
@@ -38,6 +43,8 @@ public struct FleetDevice: Sendable, Codable, Hashable {
         self.lastSeenAt = lastSeenAt
         self.lastRunID = lastRunID
         self.serving = serving
+        self.servingState = servingState
+        self.stateReportedAt = stateReportedAt
     }
 
     /// The identity monitoring and the fleet use for a board.
@@ -83,6 +90,18 @@ public struct ServingReport: Sendable, Codable, Hashable {
             throw DecodingError.dataCorruptedError(forKey: .registered, in: container, debugDescription: "not NAME@VERSION: \(text)")
         }
         reportedAt = try container.decode(Date.self, forKey: .reportedAt)
+    }
+}
+
+/// What an agent says of its board after reconciling it with its assignment.
+public struct DeviceReport: Sendable, Codable, Hashable {
+    public var servingState: ServingState
+    /// The artifact the board's handshake announced.
+    public var artifactSHA256: String
+
+    public init(servingState: ServingState, artifactSHA256: String) {
+        self.servingState = servingState
+        self.artifactSHA256 = artifactSHA256
     }
 }
 

@@ -24,11 +24,13 @@ public enum FleetLabels {
 
     /// `KEY=VALUE` as the command line and query strings give it.
     public static func parse(_ text: String) throws(GovernanceError) -> FleetLabel {
-        guard let equals = text.firstIndex(of: "=") else {
+        // Split on the scalar: "=" followed by a combining mark is one Character, not an "=".
+        let scalars = text.unicodeScalars
+        guard let equals = scalars.firstIndex(of: "=") else {
             throw .invalid("label '\(text)' must be KEY=VALUE, e.g. site=lab-2")
         }
-        let key = String(text[..<equals])
-        let value = String(text[text.index(after: equals)...])
+        let key = String(scalars[..<equals])
+        let value = String(scalars[scalars.index(after: equals)...])
         if let problem = keyProblem(key) ?? valueProblem(value) { throw .invalid(problem) }
         return FleetLabel(key: key, value: value)
     }

@@ -1,3 +1,5 @@
+import struct Foundation.Date
+
 /// Keeps the model registry: actors, versions with their stages, approvals, attachments,
 /// transitions, release records, halts and the audit trail, plus the runs that feed the
 /// edge-performance gate. Every change arrives as one `GovernanceChange` and is applied
@@ -27,6 +29,8 @@ public protocol RegistryStore: Sendable {
     /// The devices the stored runs were measured on, as `query` narrows them, by identity.
     func fleetDevices(_ query: FleetQuery) async throws(StoreError) -> [FleetDevice]
     func fleetDevice(_ device: String) async throws(StoreError) -> FleetDevice?
+    /// Records what a device's agent reports of it; false when the fleet does not know it.
+    func recordReport(_ report: DeviceReport, device: String, at: Date) async throws(StoreError) -> Bool
     /// Every model's A/B tests, oldest first.
     func abTests() async throws(StoreError) -> [ABTest]
 }

@@ -16,4 +16,18 @@ public enum TransportOpener {
         }
         return try PosixTerminalTransport(path: path, baud: baud)
     }
+
+    /// Opens `path`, trying again for up to `busyGrace` while it is busy: a port this process
+    /// just closed can stay locked for an instant by a child another thread forked meanwhile
+    /// (the child drops it at its exec). A port that stays busy is refused as `open` refuses it.
+    public static func open(path: String, baud: Int = defaultBaud, busyGrace: Duration) throws(TransportError) -> any ByteTransport {
+        let deadline = ContinuousClock.now + busyGrace
+        while true {
+            do {
+                return try open(path: path, baud: baud)
+            } catch .busy where ContinuousClock.now < deadline {
+                usleep(20_000)
+            }
+        }
+    }
 }

@@ -19,6 +19,9 @@ struct AgentRunCommand: AsyncParsableCommand {
             Each run is stored locally and put in the spool first; it leaves the spool only when the collector answers \
             with a receipt. An unreachable collector is retried with jittered exponential backoff (1 s … 5 min); a run \
             the collector refuses (invalid, unregistered model) is kept and shown by `edgeprof agent status`. \
+            Before each profile of a --port board, the agent reconciles it with its assignment on the collector: a board \
+            whose model is halted is sent SERVE state=halted (it then refuses runs) and is not profiled; a resumed one is \
+            sent SERVE state=serving; either way the agent reports what the board now is. \
             The first SIGINT/SIGTERM/SIGHUP stops after the current step: a run under way is told to abort, stored as \
             partial and spooled. A second quits at once.
             """)
@@ -59,15 +62,9 @@ struct AgentRunCommand: AsyncParsableCommand {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
-                do throws(AgentError) {
-                    let outcome = try profiling.profile(store: store, progress: false, stop: stop)
-                    let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
-                    do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
-                        throw AgentError.store(error)
-                    }
-                    Terminal.note("profile \(profiles): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
-                } catch {
-                    Terminal.error("profile \(profiles) failed: \(error.description); the next one is in \(Int(every)) s")
+                let halted = if let port = profiling.port { await haltedAfterReconciling(port: port, baud: profiling.baud, client: drainer.client) } else { false }
+                if !halted {
+                    profileOnce(profiling, number: profiles, drainer: drainer, stop: stop)
                 }
             }
             let report = try await reportingErrors { () async throws(AgentError) in try await drainer.drainOnce() }
@@ -84,6 +81,40 @@ struct AgentRunCommand: AsyncParsableCommand {
                 }
             }
             try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}
+
+extension AgentRunCommand {
+    /// Profiles the board once and puts the run in the spool; a failure is said, not fatal.
+    func profileOnce(_ profiling: ProfileTarget, number: Int, drainer: SpoolDrainer, stop: StopRequest) {
+        do throws(AgentError) {
+            let outcome = try profiling.profile(store: store, progress: false, stop: stop)
+            let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
+            do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
+                throw AgentError.store(error)
+            }
+            Terminal.note("profile \(number): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
+        } catch {
+            Terminal.error("profile \(number) failed: \(error.description); the next one is in \(Int(every)) s")
+        }
+    }
+
+    /// Brings the board in line with its assignment (halted or serving) and reports it; true
+    /// when it is halted, so this round profiles nothing. A failure is said and changes nothing.
+    func haltedAfterReconciling(port: String, baud: Int, client: CollectorClient) async -> Bool {
+        do throws(AgentError) {
+            switch try await BoardReconciler(client: client).reconcile(port: port, baud: baud) {
+            case .reconciled(let device, let state, let changed):
+                if changed { Terminal.note("\(device): \(state == .halted ? "halted" : "serving again"), as its assignment says") }
+                if state == .halted { Terminal.note("\(device) is halted: no profile this round") }
+                return state == .halted
+            case .unknownDevice, .cannotHalt:
+                return false
+            }
+        } catch {
+            Terminal.error("reconciling \(port) with its assignment failed: \(error.description); profiling as before")
+            return false
         }
     }
 }
