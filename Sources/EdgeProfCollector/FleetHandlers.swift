@@ -3,8 +3,9 @@ import EdgeProfCore
 import Foundation
 import Hummingbird
 
-/// The fleet inventory over the API: devices as the stored runs show them, narrowed to its own
-/// bench for an agent's token; labels changed by people as governance acts.
+/// The fleet over the API: devices as the stored runs and their agents' reports show them
+/// (narrowed to its own bench for an agent's token), their assignments and status, and the
+/// acts on them — labels and A/B tests — as people's governance acts.
 extension GovernanceHandlers {
     static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice]
 
