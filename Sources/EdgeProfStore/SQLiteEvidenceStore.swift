@@ -91,7 +91,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     }
 
     /// Computes the headline of every run stored before runs kept one (schema v17), from its raw
-    /// timings; run at every open, so it costs one indexless scan once none is missing.
+    /// timings; run at every open, where the partial index of schema v21 makes it one lookup.
     static func fillMissingHeadlines(_ db: Database) throws {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE headline_json IS NULL")
         let update = try db.makeStatement(sql: "UPDATE run SET headline_json = ? WHERE id = ?")

@@ -352,6 +352,11 @@ enum Schema {
                 t.add(column: "state_reported_at", .datetime)
             }
         }
+        // Every open looks for runs without a headline: this keeps that a lookup of an empty
+        // index instead of a scan of every run (about 10 ms at 10 000 runs, on every command).
+        migrator.registerMigration("v21: find runs without a headline without reading every run") { db in
+            try db.execute(sql: "CREATE INDEX run_without_headline ON run (id) WHERE headline_json IS NULL")
+        }
         return migrator
     }
 }
