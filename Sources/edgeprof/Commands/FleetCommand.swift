@@ -14,10 +14,8 @@ struct FleetCommand: AsyncParsableCommand {
         subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetStatusCommand.self, FleetExplainCommand.self, FleetLabelCommand.self])
 }
 
-/// `edgeprof fleet list [--device-class C] [--bench B] [--label KEY=VALUE]`.
-struct FleetListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "The fleet's devices, by identity.")
-
+/// Which devices a fleet command looks at: `--device-class`, `--bench`, `--label KEY=VALUE`.
+struct FleetFilterOptions: ParsableArguments {
     @Option(help: "Only this device class.")
     var deviceClass: String?
 
@@ -27,6 +25,21 @@ struct FleetListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only devices carrying this label.", valueName: "key=value"))
     var label: String?
 
+    func query() throws(AgentError) -> FleetQuery {
+        var query = FleetQuery(deviceClass: deviceClass, bench: bench)
+        if let label {
+            do throws(GovernanceError) { query.label = try FleetLabels.parse(label) } catch { throw .invalidArgument("--label: \(error.description)") }
+        }
+        return query
+    }
+}
+
+/// `edgeprof fleet list [--device-class C] [--bench B] [--label KEY=VALUE]`.
+struct FleetListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The fleet's devices, by identity.")
+
+    @OptionGroup var filter: FleetFilterOptions
+
     @Option(help: "Output format: table or json.")
     var format = ListFormat.table
 
@@ -34,12 +47,7 @@ struct FleetListCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        var query = FleetQuery(deviceClass: deviceClass, bench: bench)
-        if let label {
-            query.label = try reportingErrors { () throws(AgentError) in
-                do throws(GovernanceError) { return try FleetLabels.parse(label) } catch { throw .invalidArgument("--label: \(error.description)") }
-            }
-        }
+        let query = try reportingErrors { () throws(AgentError) in try filter.query() }
         let devices: [FleetDevice]
         if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
             devices = try await reportingErrors { () async throws(AgentError) in try await remote.fleetDevices(query) }
@@ -89,14 +97,7 @@ struct FleetStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "The fleet against its assignments: who serves what it was assigned; exit 1 when a device does not.")
 
-    @Option(help: "Only this device class.")
-    var deviceClass: String?
-
-    @Option(help: "Only this bench.")
-    var bench: String?
-
-    @Option(help: ArgumentHelp("Only devices carrying this label.", valueName: "key=value"))
-    var label: String?
+    @OptionGroup var filter: FleetFilterOptions
 
     @Option(help: "Output format: table or json.")
     var format = ListFormat.table
@@ -105,12 +106,7 @@ struct FleetStatusCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        var query = FleetQuery(deviceClass: deviceClass, bench: bench)
-        if let label {
-            query.label = try reportingErrors { () throws(AgentError) in
-                do throws(GovernanceError) { return try FleetLabels.parse(label) } catch { throw .invalidArgument("--label: \(error.description)") }
-            }
-        }
+        let query = try reportingErrors { () throws(AgentError) in try filter.query() }
         let status: FleetStatus
         if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
             status = try await reportingErrors { () async throws(AgentError) in try await remote.fleetStatus(query) }
