@@ -10,7 +10,12 @@ import Synchronization
 public final class SimulatedBoard: @unchecked Sendable {
     /// The terminal to profile, e.g. /dev/pts/5.
     public var path: String { terminal.path }
+    /// What the board booted as.
     public let profile: SimulatedModelProfile
+    /// What it runs now: the booted profile, or the artifact it last installed over the link.
+    private var serving: SimulatedModelProfile
+    /// Bytes of an artifact being received (Link v1 LOAD … COMMIT).
+    private var staging: [UInt8] = []
     public let seed: UInt64
 
     private let terminal: PseudoTerminal
@@ -38,6 +43,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         activity: BoardActivity? = nil
     ) throws(TransportError) {
         self.profile = profile
+        serving = profile
         self.seed = seed
         self.speed = speed
         self.faults = faults
@@ -72,6 +78,15 @@ public final class SimulatedBoard: @unchecked Sendable {
         callbacks.run = { ctx, device, request in
             guard let device, let request else { return }
             SimulatedBoard.from(ctx)?.run(device, request.pointee)
+        }
+        callbacks.install_begin = { ctx, size in SimulatedBoard.from(ctx)?.beginInstall(size: size) ?? 0 }
+        callbacks.install_write = { ctx, offset, data, count in
+            guard let data else { return 0 }
+            return SimulatedBoard.from(ctx)?.storeInstall(at: offset, UnsafeBufferPointer(start: data, count: count)) ?? 0
+        }
+        callbacks.install_commit = { ctx, digest, model, quant in
+            guard let digest, let model, let quant else { return 0 }
+            return SimulatedBoard.from(ctx)?.commitInstall(sha256: Array(UnsafeBufferPointer(start: digest, count: 32)), model: String(cString: model), quantization: String(cString: quant)) ?? 0
         }
         epl_device_init(device, info, &callbacks)
         epl_device_boot(device)
@@ -145,7 +160,7 @@ public final class SimulatedBoard: @unchecked Sendable {
 
     private func run(_ device: UnsafeMutablePointer<epl_device>, _ request: epl_run_request) {
         let plan = SimulatedRunPlan(
-            profile: profile, seed: seed, runNumber: runNumber,
+            profile: serving, seed: seed, runNumber: runNumber,
             request: RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup))
         runNumber += 1
         running = true
@@ -154,7 +169,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         let base = nowTicks()
         let wallStart = ContinuousClock.now
         var result = epl_run_result()
-        result.energy_nj = profile.activePowerMilliwatts == nil ? UInt64.max : 0
+        result.energy_nj = serving.activePowerMilliwatts == nil ? UInt64.max : 0
         var lastTick: UInt64 = 0
         runLoop: for iteration in plan.iterations {
             pace(until: iteration.startTicks, from: wallStart)
@@ -187,10 +202,10 @@ public final class SimulatedBoard: @unchecked Sendable {
                 if let energy = iteration.energyNanojoules { result.energy_nj += energy }
             }
         }
-        result.stack_peak = profile.stackPeakBytes
-        result.arena_hw = profile.arenaHighWaterBytes
-        result.heap_hw = profile.heapHighWaterBytes
-        result.ram_peak = profile.ramPeakBytes
+        result.stack_peak = serving.stackPeakBytes
+        result.arena_hw = serving.arenaHighWaterBytes
+        result.heap_hw = serving.heapHighWaterBytes
+        result.ram_peak = serving.ramPeakBytes
         epl_send_result(device, &result)
         clockOffsetTicks = base + lastTick
         clockOrigin = ContinuousClock.now
@@ -204,14 +219,46 @@ public final class SimulatedBoard: @unchecked Sendable {
         if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
     }
 
+    // MARK: - Installing an artifact
+
+    private func beginInstall(size: UInt32) -> Int32 {
+        guard size <= profile.flashBytes else { return 0 }
+        staging = [UInt8](repeating: 0, count: Int(size))
+        return 1
+    }
+
+    private func storeInstall(at offset: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let start = Int(offset)
+        guard start <= staging.count, bytes.count <= staging.count - start else { return 0 }
+        staging.replaceSubrange(start..<start + bytes.count, with: bytes)
+        return 1
+    }
+
+    /// Switches to the received artifact when it is a simulated model; the C reference has
+    /// already checked its SHA-256.
+    private func commitInstall(sha256: [UInt8], model: String, quantization: String) -> Int32 {
+        guard let artifact = SimulatedModelArtifact(bytes: staging) else { return 0 }
+        let hex = LinkValue.hex(sha256)
+        serving = artifact.installed(on: serving, model: model, quantization: quantization, sha256: hex)
+        staging = []
+        info.pointee.model = keep(model)
+        info.pointee.quant = keep(quantization)
+        withUnsafeMutableBytes(of: &info.pointee.model_sha256) { raw in
+            for (index, byte) in sha256.prefix(32).enumerated() { raw[index] = byte }
+        }
+        return 1
+    }
+
     // MARK: - Identity
 
+    /// A C string the board info can point at for the board's lifetime.
+    private func keep(_ text: String) -> UnsafePointer<CChar>? {
+        guard let copy = strdup(text) else { return nil }
+        strings.append(copy)
+        return UnsafePointer(copy)
+    }
+
     private func fillBoardInfo() {
-        func keep(_ text: String) -> UnsafePointer<CChar>? {
-            guard let copy = strdup(text) else { return nil }
-            strings.append(copy)
-            return UnsafePointer(copy)
-        }
         info.pointee.board = keep(profile.board)
         info.pointee.serial = keep(profile.serial)
         info.pointee.fw_version = keep(profile.firmwareVersion)

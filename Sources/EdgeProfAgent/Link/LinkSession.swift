@@ -81,8 +81,15 @@ public final class LinkSession {
         progress: (Progress) -> Void = { _ in }
     ) throws(AgentError) -> RecordedRun {
         let runSequence = try send(.run(request))
-        let startSequence = try awaitStart(of: runSequence)
+        let (startSequence, early) = try awaitStart(of: runSequence)
         var recorder = RunRecorder(request: request, board: board, model: model, runSequence: runSequence, startSequence: startSequence)
+        for event in early {
+            switch step(&recorder, event) {
+            case .running: continue
+            case .finished: return recorder.recording()
+            case .ended(let reason): return recorder.recording(endedEarly: reason)
+            }
+        }
         var lastHeard = ContinuousClock.now
         while true {
             if let reason = stop?.reason {
@@ -225,14 +232,24 @@ public final class LinkSession {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    private func awaitStart(of runSequence: UInt16) throws(AgentError) -> UInt16 {
+    /// Waits for the board's START; the sequence number it came with, and the events to record
+    /// before reading on. A START lost on a noisy link does not lose the run: when the run's
+    /// first events arrive instead, the run started one line before them, and the damaged lines
+    /// seen meanwhile are counted.
+    private func awaitStart(of runSequence: UInt16) throws(AgentError) -> (UInt16, [LinkEvent]) {
         let deadline = ContinuousClock.now + timeouts.handshake
+        var dropped: [LinkEvent] = []
         while let event = try read(before: deadline) {
-            guard case .frame(let frame) = event else { continue }
+            guard case .frame(let frame) = event else {
+                dropped.append(event)
+                continue
+            }
             switch try? DeviceMessage(frame: frame) {
-            case .started(runSequence, _)?: return frame.sequence
+            case .started(runSequence, _)?: return (frame.sequence, dropped)
             case .error(runSequence, let code, let message)?:
                 throw .rejected(port: transport.portName, code: code, message: message)
+            case .iteration?, .token?, .done?, .result(runSequence, _)?:
+                return (frame.sequence &- 1, dropped + [event])
             default: continue
             }
         }
@@ -249,7 +266,7 @@ public final class LinkSession {
     }
 
     @discardableResult
-    private func send(_ command: HostCommand) throws(AgentError) -> UInt16 {
+    func send(_ command: HostCommand) throws(AgentError) -> UInt16 {
         let sequence = nextSequence
         nextSequence &+= 1
         do {
@@ -261,7 +278,7 @@ public final class LinkSession {
     }
 
     /// Reads outside runs, keeping the link counters.
-    private func read(before deadline: ContinuousClock.Instant) throws(AgentError) -> LinkEvent? {
+    func read(before deadline: ContinuousClock.Instant) throws(AgentError) -> LinkEvent? {
         let event: LinkEvent?
         do { event = try reader.next(before: deadline) } catch { throw .transport(error) }
         switch event {

@@ -12,6 +12,8 @@ public enum DeviceMessage: Sendable, Hashable {
     case error(replyTo: UInt16?, code: String, message: String)
     /// The answer to SERVE: the serving state now.
     case state(replyTo: UInt16, ServingState)
+    /// The answer to LOAD and DATA: the artifact offset the device expects next.
+    case acknowledged(replyTo: UInt16, nextOffset: UInt32)
     /// A verb this host does not know: ignored (forward compatibility).
     case unknown(verb: String)
 }
@@ -66,6 +68,8 @@ extension DeviceMessage {
             self = .result(replyTo: try fields.u16("re"), try Self.totals(fields))
         case "STATE":
             self = .state(replyTo: try fields.u16("re"), try Self.servingState(fields, required: true) ?? .serving)
+        case "ACK":
+            self = .acknowledged(replyTo: try fields.u16("re"), nextOffset: try fields.u32("off"))
         case "ERROR":
             self = .error(
                 replyTo: try fields.optionalU64("re").map { UInt16(truncatingIfNeeded: $0) },

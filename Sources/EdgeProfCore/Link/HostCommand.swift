@@ -6,6 +6,13 @@ public enum HostCommand: Sendable, Hashable {
     case abort
     /// Halts or resumes serving (boards with the `serve` capability).
     case serve(ServingState)
+    /// Begins installing an artifact (boards with the `install` capability): its size, SHA-256
+    /// (64 lower-case hex digits), model name and quantisation.
+    case load(size: UInt32, sha256: String, model: String, quantization: String)
+    /// Artifact bytes from `offset` (at most `LinkProtocol.maximumChunk` of them).
+    case data(offset: UInt32, bytes: ArraySlice<UInt8>)
+    /// Every byte was sent: the board checks the SHA-256 and switches to the artifact.
+    case commit
 
     /// The frame for this command with the host's sequence number.
     public func frame(sequence: UInt16) -> LinkFrame {
@@ -29,6 +36,20 @@ public enum HostCommand: Sendable, Hashable {
             var builder = LinkFrameBuilder(verb: "SERVE", sequence: sequence)
             builder.add("state", text: state.rawValue)
             return builder.frame
+        case .load(let size, let sha256, let model, let quantization):
+            var builder = LinkFrameBuilder(verb: "LOAD", sequence: sequence)
+            builder.add("size", UInt64(size))
+            builder.add("sha256", text: sha256)
+            builder.add("model", text: model)
+            builder.add("quant", text: quantization)
+            return builder.frame
+        case .data(let offset, let bytes):
+            var builder = LinkFrameBuilder(verb: "DATA", sequence: sequence)
+            builder.add("off", UInt64(offset))
+            builder.add("hex", text: LinkValue.hex(Array(bytes)))
+            return builder.frame
+        case .commit:
+            return LinkFrame(verb: "COMMIT", sequence: sequence)
         }
     }
 }
@@ -37,4 +58,6 @@ public enum HostCommand: Sendable, Hashable {
 public enum LinkProtocol {
     public static let version = 1
     public static let name = "edgeprof-link-v1"
+    /// Most artifact bytes one DATA line carries (SPEC §2, "Installing an artifact").
+    public static let maximumChunk = 160
 }

@@ -14,7 +14,13 @@ src/model.c reads it:
 The file is the model artifact: register it with `edgeprof model register`; its SHA-256 is
 what the firmware announces.
 
-    python3 gen_weights.py OUT.bin
+    python3 gen_weights.py OUT.bin [SEED [EMBEDDING_SPREAD LAYER_SPREAD]]
+
+Another SEED gives another model of the same shape, which the firmware can install over the link
+and run. With the default spreads (token embedding 32, layers 24) the residual stream is dominated
+by the input token and greedy decoding repeats it, whatever the seed; the Makefile's
+tiny-lm-1.1.bin ("retrained") uses spreads 8 and 40, so its layers decide the next token and it
+generates other tokens than the flashed model.
 """
 import struct
 import sys
@@ -46,20 +52,29 @@ def tensor(rng, count, spread):
     return bytes(out)
 
 
-def main(path):
-    rng = SplitMix64(0x454447455052_4F46)  # "EDGEPROF"
+DEFAULT_SEED = 0x454447455052_4F46  # "EDGEPROF"
+
+
+def main(path, seed=DEFAULT_SEED, embedding_spread=32, layer_spread=24):
+    rng = SplitMix64(seed)
     blob = bytearray(b"EPTLM1\0\0" + struct.pack("<6I", VOCAB, DIM, HEADS, FF, LAYERS, CTX))
     blob += bytes(32 - len(blob))
-    blob += tensor(rng, VOCAB * DIM, 32)
+    blob += tensor(rng, VOCAB * DIM, embedding_spread)
     blob += tensor(rng, CTX * DIM, 16)
     for _ in range(LAYERS):
         for _ in range(4):
-            blob += tensor(rng, DIM * DIM, 24)
-        blob += tensor(rng, FF * DIM, 24)
-        blob += tensor(rng, DIM * FF, 24)
+            blob += tensor(rng, DIM * DIM, layer_spread)
+        blob += tensor(rng, FF * DIM, layer_spread)
+        blob += tensor(rng, DIM * FF, layer_spread)
     with open(path, "wb") as out:
         out.write(blob)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    arguments = sys.argv[1:]
+    if len(arguments) not in (1, 2, 4):
+        sys.exit("usage: gen_weights.py OUT.bin [SEED [EMBEDDING_SPREAD LAYER_SPREAD]]")
+    spreads = [int(value) for value in arguments[2:4]]
+    if any(not 1 <= value <= 40 for value in spreads):
+        sys.exit("spreads are 1..40 (int8 values stay within ±127)")
+    main(arguments[0], int(arguments[1], 0) if len(arguments) > 1 else DEFAULT_SEED, *spreads)

@@ -1,6 +1,7 @@
 /*
  * EdgeProf Link v1 firmware for QEMU's MPS2 boards: announces the board and the tiny-lm model
- * it carries, and answers RUN by generating tokens with it, timed by SysTick.
+ * it carries, answers RUN by generating tokens with it, timed by SysTick, and installs another
+ * tiny-lm sent over the link (src/install.c).
  *
  * Each iteration is generated first and reported after (ITER, TOK…, DONE with the ticks taken
  * while generating), so that the UART never enters the measured time; under `-icount shift=0`
@@ -10,6 +11,7 @@
 
 #include "board.h"
 #include "edgeprof_link.h"
+#include "install.h"
 #include "model.h"
 
 #ifndef BOARD_NAME
@@ -91,7 +93,7 @@ static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
     }
     result.stack_peak = memory_stack_peak();
     result.arena_hw = arena_high_water();
-    result.ram_peak = memory_static_ram() + result.stack_peak;
+    result.ram_peak = memory_static_ram() + result.stack_peak + install_ram_bytes();
     epl_send_result(dev, &result);
 }
 
@@ -120,7 +122,8 @@ int main(void) {
     info.flash_bytes = 4u * 1024u * 1024u;
     info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED;
 
-    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run};
+    install_init(&weights, &info);
+    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run, install_begin, install_write, install_commit};
     epl_device_init(&device, &info, &callbacks);
     epl_device_boot(&device);
     for (;;) {

@@ -108,6 +108,20 @@ void epl_line_buffer_reset(epl_line_buffer *lb);
 /** Feeds one byte. After EPL_LB_LINE, the line is valid until the next push. */
 epl_lb_event epl_line_buffer_push(epl_line_buffer *lb, uint8_t byte);
 
+/* ---- SHA-256 (FIPS 180-4): a device checks an artifact it is sent ---------- */
+
+/** A SHA-256 in progress; feed it in pieces of any size. */
+typedef struct {
+    uint32_t state[8];
+    uint64_t length;
+    uint8_t block[64];
+    size_t used;
+} epl_sha256;
+
+void epl_sha256_init(epl_sha256 *s);
+void epl_sha256_update(epl_sha256 *s, const uint8_t *data, size_t len);
+void epl_sha256_final(epl_sha256 *s, uint8_t digest[32]);
+
 /* ---- The device side of a session --------------------------------------- */
 
 #define EPL_CAP_TOKENS 0x01u /* streams one TOK event per generated token */
@@ -116,6 +130,8 @@ epl_lb_event epl_line_buffer_push(epl_line_buffer *lb, uint8_t byte);
 #define EPL_CAP_HEAP 0x08u   /* reports heap high-water */
 #define EPL_CAP_ARENA 0x10u  /* reports tensor-arena high-water */
 #define EPL_CAP_EMULATED 0x20u /* runs under an emulator: ticks count instructions, not silicon time */
+/** Most artifact bytes one DATA line carries (SPEC.md §2, "Installing an artifact"). */
+#define EPL_MAX_CHUNK 160u
 
 /** What the board announces in INFO. Strings must not be NULL except device_class. */
 typedef struct {
@@ -168,6 +184,20 @@ typedef struct {
     uint64_t (*now_ticks)(void *ctx);
     /** Runs the model; reports through epl_send_iteration/token/done/result. */
     void (*run)(void *ctx, epl_device *device, const epl_run_request *request);
+    /*
+     * Installing an artifact (LOAD, DATA, COMMIT). Optional: with all three NULL the device
+     * does not announce the `install` capability. The model in use keeps serving until COMMIT.
+     */
+    /** A LOAD of `size` bytes begins: returns 1 when the firmware has room for them. */
+    int (*install_begin)(void *ctx, uint32_t size);
+    /** Stores `len` bytes at `offset` of the artifact being received (offsets only grow); 1 on success. */
+    int (*install_write)(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
+    /**
+     * Every byte arrived and their SHA-256 is the one LOAD announced: switch to the artifact, so
+     * that the board info's model, quant and model_sha256 describe it. Returns 1 when the board
+     * now runs it, 0 when it cannot (it then keeps the model it had).
+     */
+    int (*install_commit)(void *ctx, const uint8_t sha256[32], const char *model, const char *quant);
 } epl_device_callbacks;
 
 /** Counters a firmware may show on a debug console. */
@@ -178,6 +208,17 @@ typedef struct {
     uint32_t too_long;
 } epl_device_stats;
 
+/** An artifact being received between LOAD and COMMIT. */
+typedef struct {
+    int active;
+    uint32_t size;
+    uint32_t received;
+    uint8_t expected_sha256[32];
+    char model[33];
+    char quant[17];
+    epl_sha256 hash;
+} epl_install;
+
 struct epl_device {
     epl_device_callbacks cb;
     const epl_board_info *info;
@@ -187,6 +228,7 @@ struct epl_device {
     int abort_requested;
     /** Set by SERVE state=halted: RUN is refused. Kept in RAM, so a reboot serves again. */
     int halted;
+    epl_install install;
     epl_line_buffer rx;
     char tx[EPL_MAX_LINE + 2];
     epl_device_stats stats;

@@ -1,32 +1,33 @@
 /*
  * EdgeProf Link v1: the device side of a session — answers HELLO, PING, RUN, ABORT and
- * SERVE, keeps the serving state (a halted device refuses RUN), and frames the events a
- * firmware reports during a run (see ../SPEC.md).
+ * SERVE, keeps the serving state (a halted device refuses RUN), hands LOAD, DATA and COMMIT
+ * to the installer (edgeprof_link_install.c), and frames the events a firmware reports during
+ * a run (see ../SPEC.md).
  */
-#include "edgeprof_link.h"
+#include "edgeprof_link_internal.h"
 
 #define MAX_RUN_ITERATIONS 1000000u
 #define MAX_RUN_WARMUP 10000u
 #define MAX_RUN_TOKENS 65535u
 
-static int emit(epl_device *d, epl_writer *w) {
+int epl_reply_emit(epl_device *d, epl_writer *w) {
     size_t len = epl_writer_finish(w);
     if (len == 0) return 0;
     d->tx_seq++;
     return d->cb.write(d->cb.ctx, (const uint8_t *)d->tx, len) == len;
 }
 
-static void begin(epl_device *d, epl_writer *w, const char *verb) {
+void epl_reply_begin(epl_device *d, epl_writer *w, const char *verb) {
     epl_writer_begin(w, d->tx, sizeof d->tx, verb, d->tx_seq);
 }
 
-static int send_error_for(epl_device *d, int has_re, uint16_t re, const char *code, const char *message) {
+int epl_reply_error(epl_device *d, int has_re, uint16_t re, const char *code, const char *message) {
     epl_writer w;
-    begin(d, &w, "ERROR");
+    epl_reply_begin(d, &w, "ERROR");
     if (has_re) epl_writer_u64(&w, "re", re);
     epl_writer_text(&w, "code", code);
     epl_writer_text(&w, "msg", message);
-    return emit(d, &w);
+    return epl_reply_emit(d, &w);
 }
 
 void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device_callbacks *callbacks) {
@@ -37,6 +38,7 @@ void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device
     d->running = 0;
     d->abort_requested = 0;
     d->halted = 0;
+    d->install.active = 0;
     d->stats.lines_ok = 0;
     d->stats.crc_errors = 0;
     d->stats.syntax_errors = 0;
@@ -47,18 +49,20 @@ void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device
 void epl_device_boot(epl_device *d) {
     epl_writer w;
     d->tx_seq = 0;
-    begin(d, &w, "READY");
+    epl_reply_begin(d, &w, "READY");
     epl_writer_u64(&w, "proto", EPL_PROTOCOL_VERSION);
     epl_writer_text(&w, "board", d->info->board);
     epl_writer_text(&w, "fw", d->info->fw_version);
-    emit(d, &w);
+    epl_reply_emit(d, &w);
 }
 
-/* The firmware's capabilities, then `serve`: this library keeps the serving state itself. */
-static void write_caps(epl_writer *w, uint32_t caps) {
+/* The firmware's capabilities, then `serve` (this library keeps the serving state itself) and
+   `install` when the firmware can take an artifact. */
+static void write_caps(epl_writer *w, uint32_t caps, int install) {
     static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated"};
     static const char serve[] = "serve";
-    char list[56];
+    static const char installs[] = ",install";
+    char list[72];
     size_t n = 0, i;
     const char *p;
     for (i = 0; i < 6; i++) {
@@ -69,6 +73,9 @@ static void write_caps(epl_writer *w, uint32_t caps) {
     }
     if (n > 0) list[n++] = ',';
     for (p = serve; *p != '\0'; p++) list[n++] = *p;
+    if (install) {
+        for (p = installs; *p != '\0'; p++) list[n++] = *p;
+    }
     list[n] = '\0';
     epl_writer_text(w, "caps", list);
 }
@@ -76,10 +83,10 @@ static void write_caps(epl_writer *w, uint32_t caps) {
 static void answer_hello(epl_device *d, uint16_t re) {
     const epl_board_info *info = d->info;
     epl_writer w;
-    begin(d, &w, "INFO");
+    epl_reply_begin(d, &w, "INFO");
     epl_writer_u64(&w, "re", re);
     epl_writer_u64(&w, "proto", EPL_PROTOCOL_VERSION);
-    write_caps(&w, info->caps);
+    write_caps(&w, info->caps, epl_install_supported(d));
     epl_writer_text(&w, "board", info->board);
     epl_writer_text(&w, "serial", info->serial);
     epl_writer_text(&w, "fw", info->fw_version);
@@ -90,24 +97,32 @@ static void answer_hello(epl_device *d, uint16_t re) {
     epl_writer_u64(&w, "flash", info->flash_bytes);
     if (info->device_class != NULL) epl_writer_text(&w, "class", info->device_class);
     epl_writer_text(&w, "state", d->halted ? "halted" : "serving");
-    if (!emit(d, &w)) {
-        send_error_for(d, 1, re, "overflow", "INFO does not fit in one line; shorten board strings");
+    if (!epl_reply_emit(d, &w)) {
+        epl_reply_error(d, 1, re, "overflow", "INFO does not fit in one line; shorten board strings");
         return;
     }
-    begin(d, &w, "MODEL");
+    epl_reply_model(d, re);
+}
+
+int epl_reply_model(epl_device *d, uint16_t re) {
+    const epl_board_info *info = d->info;
+    epl_writer w;
+    epl_reply_begin(d, &w, "MODEL");
     epl_writer_u64(&w, "re", re);
     epl_writer_text(&w, "model", info->model);
     epl_writer_hex(&w, "sha256", info->model_sha256, sizeof info->model_sha256);
     epl_writer_text(&w, "quant", info->quant);
-    if (!emit(d, &w)) send_error_for(d, 1, re, "overflow", "MODEL does not fit in one line; shorten model strings");
+    if (epl_reply_emit(d, &w)) return 1;
+    epl_reply_error(d, 1, re, "overflow", "MODEL does not fit in one line; shorten model strings");
+    return 0;
 }
 
 static void answer_ping(epl_device *d, uint16_t re) {
     epl_writer w;
-    begin(d, &w, "PONG");
+    epl_reply_begin(d, &w, "PONG");
     epl_writer_u64(&w, "re", re);
     epl_writer_u64(&w, "t", d->cb.now_ticks(d->cb.ctx));
-    emit(d, &w);
+    epl_reply_emit(d, &w);
 }
 
 /* Reads an optional decimal field; 1 when absent (value untouched) or valid, 0 when malformed. */
@@ -129,13 +144,13 @@ static void handle_serve(epl_device *d, const epl_frame *f) {
     } else if (state != NULL && epl_span_equals(*state, "serving")) {
         d->halted = 0;
     } else {
-        send_error_for(d, 1, f->seq, "bad_args", "state must be serving or halted");
+        epl_reply_error(d, 1, f->seq, "bad_args", "state must be serving or halted");
         return;
     }
-    begin(d, &w, "STATE");
+    epl_reply_begin(d, &w, "STATE");
     epl_writer_u64(&w, "re", f->seq);
     epl_writer_text(&w, "state", d->halted ? "halted" : "serving");
-    emit(d, &w);
+    epl_reply_emit(d, &w);
 }
 
 static void handle_run(epl_device *d, const epl_frame *f) {
@@ -146,38 +161,38 @@ static void handle_run(epl_device *d, const epl_frame *f) {
     int needs_tokens = (d->info->caps & EPL_CAP_TOKENS) != 0u;
 
     if (d->halted) {
-        send_error_for(d, 1, f->seq, "halted", "serving is halted; SERVE state=serving resumes it");
+        epl_reply_error(d, 1, f->seq, "halted", "serving is halted; SERVE state=serving resumes it");
         return;
     }
     req.host_seq = f->seq;
     req.input[0] = '\0';
     if (!optional_u64(f, "iters", MAX_RUN_ITERATIONS, &iterations) || iterations == 0u) {
-        send_error_for(d, 1, f->seq, "bad_args", "iters must be 1..1000000");
+        epl_reply_error(d, 1, f->seq, "bad_args", "iters must be 1..1000000");
         return;
     }
     if (!optional_u64(f, "warmup", MAX_RUN_WARMUP, &warmup)) {
-        send_error_for(d, 1, f->seq, "bad_args", "warmup must be 0..10000");
+        epl_reply_error(d, 1, f->seq, "bad_args", "warmup must be 0..10000");
         return;
     }
     if (!optional_u64(f, "tokens", MAX_RUN_TOKENS, &tokens) || (needs_tokens && tokens == 0u)) {
-        send_error_for(d, 1, f->seq, "bad_args", "tokens must be 1..65535 for a token-generating model");
+        epl_reply_error(d, 1, f->seq, "bad_args", "tokens must be 1..65535 for a token-generating model");
         return;
     }
     if (input != NULL && epl_span_text(*input, req.input, sizeof req.input) < 0) {
-        send_error_for(d, 1, f->seq, "bad_args", "input must be at most 32 characters");
+        epl_reply_error(d, 1, f->seq, "bad_args", "input must be at most 32 characters");
         return;
     }
     req.iterations = (uint32_t)iterations;
     req.warmup = (uint32_t)warmup;
     req.tokens = (uint32_t)tokens;
 
-    begin(d, &w, "START");
+    epl_reply_begin(d, &w, "START");
     epl_writer_u64(&w, "re", f->seq);
     epl_writer_u64(&w, "iters", req.iterations);
     epl_writer_u64(&w, "warmup", req.warmup);
     epl_writer_u64(&w, "tokens", req.tokens);
     epl_writer_text(&w, "input", req.input);
-    if (!emit(d, &w)) return;
+    if (!epl_reply_emit(d, &w)) return;
 
     d->running = 1;
     d->abort_requested = 0;
@@ -193,11 +208,11 @@ static void handle_frame(epl_device *d, const epl_frame *f) {
         if (d->running) {
             d->abort_requested = 1;
         } else {
-            send_error_for(d, 1, f->seq, "idle", "no run in progress");
+            epl_reply_error(d, 1, f->seq, "idle", "no run in progress");
         }
     } else if (epl_span_equals(f->verb, "HELLO") || epl_span_equals(f->verb, "RUN") || epl_span_equals(f->verb, "SERVE")) {
         if (d->running) {
-            send_error_for(d, 1, f->seq, "busy", "a run is in progress; send ABORT first");
+            epl_reply_error(d, 1, f->seq, "busy", "a run is in progress; send ABORT first");
         } else if (epl_span_equals(f->verb, "HELLO")) {
             answer_hello(d, f->seq);
         } else if (epl_span_equals(f->verb, "SERVE")) {
@@ -205,8 +220,21 @@ static void handle_frame(epl_device *d, const epl_frame *f) {
         } else {
             handle_run(d, f);
         }
+    } else if (epl_install_supported(d) &&
+               (epl_span_equals(f->verb, "LOAD") || epl_span_equals(f->verb, "DATA") || epl_span_equals(f->verb, "COMMIT"))) {
+        if (d->running) {
+            epl_reply_error(d, 1, f->seq, "busy", "a run is in progress; install after it");
+        } else if (epl_span_equals(f->verb, "LOAD")) {
+            epl_handle_load(d, f);
+        } else if (epl_span_equals(f->verb, "DATA")) {
+            epl_handle_data(d, f);
+        } else {
+            epl_handle_commit(d, f);
+        }
+    } else if (epl_install_supported(d)) {
+        epl_reply_error(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE, LOAD, DATA, COMMIT");
     } else {
-        send_error_for(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE");
+        epl_reply_error(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE");
     }
 }
 
@@ -220,15 +248,15 @@ static void handle_line(epl_device *d) {
         break;
     case EPL_ERR_CRC:
         d->stats.crc_errors++;
-        send_error_for(d, 0, 0, "crc", "checksum mismatch; line dropped");
+        epl_reply_error(d, 0, 0, "crc", "checksum mismatch; line dropped");
         break;
     case EPL_ERR_TOO_LONG:
         d->stats.too_long++;
-        send_error_for(d, 0, 0, "too_long", "line longer than 400 bytes; dropped");
+        epl_reply_error(d, 0, 0, "too_long", "line longer than 400 bytes; dropped");
         break;
     case EPL_ERR_SYNTAX:
         d->stats.syntax_errors++;
-        send_error_for(d, 0, 0, "syntax", "malformed line; dropped");
+        epl_reply_error(d, 0, 0, "syntax", "malformed line; dropped");
         break;
     case EPL_ERR_EMPTY:
         break;
@@ -244,7 +272,7 @@ void epl_device_feed(epl_device *d, const uint8_t *data, size_t len) {
             break;
         case EPL_LB_TOO_LONG:
             d->stats.too_long++;
-            send_error_for(d, 0, 0, "too_long", "line longer than 400 bytes; dropped");
+            epl_reply_error(d, 0, 0, "too_long", "line longer than 400 bytes; dropped");
             break;
         case EPL_LB_PENDING:
             break;
@@ -267,37 +295,37 @@ int epl_device_abort_requested(epl_device *d) {
 
 int epl_send_iteration(epl_device *d, uint32_t iteration, int warmup, uint64_t ticks) {
     epl_writer w;
-    begin(d, &w, "ITER");
+    epl_reply_begin(d, &w, "ITER");
     epl_writer_u64(&w, "it", iteration);
     epl_writer_u64(&w, "warm", warmup ? 1u : 0u);
     epl_writer_u64(&w, "t", ticks);
-    return emit(d, &w);
+    return epl_reply_emit(d, &w);
 }
 
 int epl_send_token(epl_device *d, uint32_t iteration, uint32_t index, uint64_t ticks, int32_t token_id) {
     epl_writer w;
-    begin(d, &w, "TOK");
+    epl_reply_begin(d, &w, "TOK");
     epl_writer_u64(&w, "it", iteration);
     epl_writer_u64(&w, "i", index);
     epl_writer_u64(&w, "t", ticks);
     if (token_id >= 0) epl_writer_u64(&w, "id", (uint64_t)token_id);
-    return emit(d, &w);
+    return epl_reply_emit(d, &w);
 }
 
 int epl_send_done(epl_device *d, uint32_t iteration, uint64_t ticks, uint32_t tokens, uint64_t energy_nj) {
     epl_writer w;
-    begin(d, &w, "DONE");
+    epl_reply_begin(d, &w, "DONE");
     epl_writer_u64(&w, "it", iteration);
     epl_writer_u64(&w, "t", ticks);
     epl_writer_u64(&w, "tokens", tokens);
     if (energy_nj != EPL_NO_ENERGY) epl_writer_u64(&w, "nj", energy_nj);
-    return emit(d, &w);
+    return epl_reply_emit(d, &w);
 }
 
 int epl_send_result(epl_device *d, const epl_run_result *r) {
     epl_writer w;
     uint32_t caps = d->info->caps;
-    begin(d, &w, "RESULT");
+    epl_reply_begin(d, &w, "RESULT");
     epl_writer_u64(&w, "re", d->run_seq);
     epl_writer_text(&w, "status", r->aborted ? "aborted" : "ok");
     epl_writer_u64(&w, "iters", r->iterations);
@@ -307,9 +335,9 @@ int epl_send_result(epl_device *d, const epl_run_result *r) {
     if (caps & EPL_CAP_HEAP) epl_writer_u64(&w, "heap_hw", r->heap_hw);
     epl_writer_u64(&w, "ram_peak", r->ram_peak);
     if (r->energy_nj != EPL_NO_ENERGY) epl_writer_u64(&w, "nj", r->energy_nj);
-    return emit(d, &w);
+    return epl_reply_emit(d, &w);
 }
 
 int epl_send_error(epl_device *d, const char *code, const char *message) {
-    return send_error_for(d, d->running, d->run_seq, code, message);
+    return epl_reply_error(d, d->running, d->run_seq, code, message);
 }

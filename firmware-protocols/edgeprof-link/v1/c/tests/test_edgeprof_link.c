@@ -262,7 +262,7 @@ static void capability_tests(void) {
     static fake_board b;
     epl_device d;
     epl_board_info info = BOARD;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
     char cmd[256];
     memset(&b, 0, sizeof b);
     info.caps = EPL_CAP_TOKENS | EPL_CAP_POWER | EPL_CAP_STACK | EPL_CAP_HEAP | EPL_CAP_ARENA | EPL_CAP_EMULATED;
@@ -278,7 +278,7 @@ static void capability_tests(void) {
 static void session_tests(void) {
     static fake_board b;
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
     char cmd[1024], line[512];
     memset(&b, 0, sizeof b);
     epl_device_init(&d, &BOARD, &cb);
@@ -372,7 +372,7 @@ static void send_text(fake_board *b, epl_device *d, char *cmd, size_t cap, const
 static void serve_tests(void) {
     static fake_board b;
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
     char cmd[256];
     memset(&b, 0, sizeof b);
     epl_device_init(&d, &BOARD, &cb);
@@ -412,7 +412,7 @@ static void abort_test(void) {
     static fake_board b;
     static char abort_line[64];
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
     epl_writer w;
     char cmd[256];
     size_t n;
@@ -449,6 +449,198 @@ static void energy_tests(void) {
     CHECK(epl_energy_nj(100000u, 3600u * 1000000u, 1000000u) == 360000000000u, "an hour at 100 mW stays in range");
 }
 
+/* FIPS 180-2 appendix B examples, the empty message, and a message split at every length. */
+static void sha256_tests(void) {
+    static const char *const cases[][2] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    epl_sha256 s;
+    uint8_t digest[32];
+    char hex[65];
+    unsigned c, i, cut;
+    static uint8_t million[1000];
+    for (c = 0; c < 3u; c++) {
+        size_t len = strlen(cases[c][0]);
+        for (cut = 0; cut <= len; cut++) {
+            epl_sha256_init(&s);
+            epl_sha256_update(&s, (const uint8_t *)cases[c][0], cut);
+            epl_sha256_update(&s, (const uint8_t *)cases[c][0] + cut, len - cut);
+            epl_sha256_final(&s, digest);
+            for (i = 0; i < 32u; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+            CHECK(strcmp(hex, cases[c][1]) == 0, "sha256 case %u cut %u: %s", c, cut, hex);
+        }
+    }
+    memset(million, 'a', sizeof million);
+    epl_sha256_init(&s);
+    for (i = 0; i < 1000u; i++) epl_sha256_update(&s, million, sizeof million);
+    epl_sha256_final(&s, digest);
+    for (i = 0; i < 32u; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    CHECK(strcmp(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") == 0, "a million 'a': %s", hex);
+}
+
+/* A firmware with an install slot: LOAD, DATA and COMMIT put a new artifact on it. */
+typedef struct {
+    fake_board link;
+    epl_board_info info;
+    uint8_t slot[600];
+    uint32_t capacity;
+    int refuse_commit;
+    char model[33], quant[17];
+} installing_board;
+
+static int slot_begin(void *ctx, uint32_t size) { return size <= ((installing_board *)ctx)->capacity; }
+
+static int slot_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len) {
+    installing_board *b = ctx;
+    memcpy(b->slot + offset, data, len);
+    return 1;
+}
+
+static int slot_commit(void *ctx, const uint8_t sha256[32], const char *model, const char *quant) {
+    installing_board *b = ctx;
+    if (b->refuse_commit) return 0;
+    memcpy(b->info.model_sha256, sha256, 32);
+    snprintf(b->model, sizeof b->model, "%s", model);
+    snprintf(b->quant, sizeof b->quant, "%s", quant);
+    b->info.model = b->model;
+    b->info.quant = b->quant;
+    return 1;
+}
+
+static size_t slot_link_write(void *ctx, const uint8_t *data, size_t len) { return fake_write(&((installing_board *)ctx)->link, data, len); }
+static size_t slot_link_read(void *ctx, uint8_t *data, size_t cap) { return fake_read(&((installing_board *)ctx)->link, data, cap); }
+static uint64_t slot_link_now(void *ctx) { return fake_now(&((installing_board *)ctx)->link); }
+static void slot_link_run(void *ctx, epl_device *d, const epl_run_request *req) { fake_run(&((installing_board *)ctx)->link, d, req); }
+
+/* Sends one host line built by the caller (already finished into cmd) and polls the device. */
+static void deliver(installing_board *b, epl_device *d, const char *cmd, size_t n) {
+    b->link.out_len = 0;
+    b->link.out[0] = '\0';
+    b->link.in = cmd; b->link.in_len = n; b->link.in_pos = 0;
+    epl_device_poll(d);
+}
+
+static void send_load(installing_board *b, epl_device *d, uint16_t seq, uint64_t size, const char *sha) {
+    char cmd[512];
+    epl_writer w;
+    epl_writer_begin(&w, cmd, sizeof cmd, "LOAD", seq);
+    epl_writer_u64(&w, "size", size);
+    epl_writer_text(&w, "sha256", sha);
+    epl_writer_text(&w, "model", "kws");
+    epl_writer_text(&w, "quant", "int4");
+    deliver(b, d, cmd, epl_writer_finish(&w));
+}
+
+static void send_data(installing_board *b, epl_device *d, uint16_t seq, uint32_t offset, const uint8_t *bytes, size_t count) {
+    char cmd[512];
+    epl_writer w;
+    epl_writer_begin(&w, cmd, sizeof cmd, "DATA", seq);
+    epl_writer_u64(&w, "off", offset);
+    epl_writer_hex(&w, "hex", bytes, count);
+    deliver(b, d, cmd, epl_writer_finish(&w));
+}
+
+static void send_bare(installing_board *b, epl_device *d, const char *verb, uint16_t seq) {
+    char cmd[64];
+    epl_writer w;
+    epl_writer_begin(&w, cmd, sizeof cmd, verb, seq);
+    deliver(b, d, cmd, epl_writer_finish(&w));
+}
+
+static void install_tests(void) {
+    static installing_board b;
+    static uint8_t artifact[500];
+    epl_device d;
+    epl_device_callbacks cb = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, slot_begin, slot_write, slot_commit};
+    epl_device_callbacks plain = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, NULL, NULL, NULL};
+    epl_sha256 s;
+    uint8_t digest[32];
+    char sha[65], wrong[65];
+    unsigned i;
+    uint32_t off;
+    memset(&b, 0, sizeof b);
+    b.info = BOARD;
+    b.capacity = sizeof b.slot;
+    for (i = 0; i < sizeof artifact; i++) artifact[i] = (uint8_t)(i * 7u + 3u);
+    epl_sha256_init(&s);
+    epl_sha256_update(&s, artifact, sizeof artifact);
+    epl_sha256_final(&s, digest);
+    for (i = 0; i < 32u; i++) snprintf(sha + 2 * i, 3, "%02x", digest[i]);
+    memcpy(wrong, sha, sizeof wrong);
+    wrong[0] = wrong[0] == '0' ? '1' : '0';
+
+    epl_device_init(&d, &b.info, &plain);
+    send_bare(&b, &d, "HELLO", 1);
+    CHECK(strstr(b.link.out, "caps=tokens,stack,serve board=") != NULL, "no install callbacks, no install capability: %s", b.link.out);
+    send_load(&b, &d, 2, sizeof artifact, sha);
+    CHECK(strstr(b.link.out, "ERROR 2 re=2 code=unknown_verb") == b.link.out, "LOAD without an installer: %s", b.link.out);
+
+    epl_device_init(&d, &b.info, &cb);
+    send_bare(&b, &d, "HELLO", 1);
+    CHECK(strstr(b.link.out, "caps=tokens,stack,serve,install board=") != NULL, "install capability: %s", b.link.out);
+    send_data(&b, &d, 2, 0, artifact, 10);
+    CHECK(strstr(b.link.out, "ERROR 2 re=2 code=idle") == b.link.out, "DATA before LOAD: %s", b.link.out);
+    send_bare(&b, &d, "COMMIT", 3);
+    CHECK(strstr(b.link.out, "ERROR 3 re=3 code=idle") == b.link.out, "COMMIT before LOAD: %s", b.link.out);
+    send_load(&b, &d, 4, sizeof b.slot + 1u, sha);
+    CHECK(strstr(b.link.out, "ERROR 4 re=4 code=too_big") == b.link.out, "an artifact larger than the slot: %s", b.link.out);
+    send_load(&b, &d, 5, 0, sha);
+    CHECK(strstr(b.link.out, "ERROR 5 re=5 code=bad_args") == b.link.out, "size 0: %s", b.link.out);
+    send_load(&b, &d, 6, sizeof artifact, "abc");
+    CHECK(strstr(b.link.out, "ERROR 6 re=6 code=bad_args msg=sha256") == b.link.out, "short sha256: %s", b.link.out);
+
+    /* The bytes arrive in order; a repeated or skipped chunk is answered with the offset expected next. */
+    send_load(&b, &d, 7, sizeof artifact, sha);
+    CHECK(strstr(b.link.out, "ACK 7 re=7 off=0 *") == b.link.out, "LOAD accepted: %s", b.link.out);
+    send_data(&b, &d, 8, 0, artifact, EPL_MAX_CHUNK);
+    CHECK(strstr(b.link.out, " re=8 off=160 *") != NULL, "first chunk: %s", b.link.out);
+    send_data(&b, &d, 9, 0, artifact, EPL_MAX_CHUNK);
+    CHECK(strstr(b.link.out, " re=9 off=160 *") != NULL, "a repeated chunk is not stored twice: %s", b.link.out);
+    send_data(&b, &d, 10, 320, artifact + 320, 10);
+    CHECK(strstr(b.link.out, " re=10 off=160 *") != NULL, "a skipped chunk: %s", b.link.out);
+    send_bare(&b, &d, "COMMIT", 11);
+    CHECK(strstr(b.link.out, "code=bad_args") != NULL, "COMMIT with bytes missing: %s", b.link.out);
+    send_load(&b, &d, 12, sizeof artifact, sha);
+    for (off = 0; off < sizeof artifact; off += EPL_MAX_CHUNK) {
+        size_t n = sizeof artifact - off < EPL_MAX_CHUNK ? sizeof artifact - off : EPL_MAX_CHUNK;
+        send_data(&b, &d, (uint16_t)(13u + off / EPL_MAX_CHUNK), off, artifact + off, n);
+    }
+    CHECK(strstr(b.link.out, " off=500 *") != NULL, "every byte: %s", b.link.out);
+    send_data(&b, &d, 20, 500, artifact, 1);
+    CHECK(strstr(b.link.out, "code=bad_args") != NULL, "no byte past the announced size: %s", b.link.out);
+    send_bare(&b, &d, "COMMIT", 21);
+    CHECK(strstr(b.link.out, "MODEL ") == b.link.out && strstr(b.link.out, " re=21 model=kws sha256=") != NULL &&
+              strstr(b.link.out, sha) != NULL && strstr(b.link.out, " quant=int4 *") != NULL,
+          "COMMIT answers with the new MODEL: %s", b.link.out);
+    CHECK(memcmp(b.slot, artifact, sizeof artifact) == 0, "the firmware holds the bytes");
+    send_bare(&b, &d, "HELLO", 22);
+    CHECK(strstr(b.link.out, "\nMODEL ") != NULL && strstr(b.link.out, sha) != NULL, "the handshake announces the new artifact: %s", b.link.out);
+    send_bare(&b, &d, "COMMIT", 23);
+    CHECK(strstr(b.link.out, "code=idle") != NULL, "a COMMIT installs once: %s", b.link.out);
+
+    /* Bytes whose SHA-256 is not the announced one are never installed. */
+    b.info = BOARD;
+    epl_device_init(&d, &b.info, &cb);
+    send_load(&b, &d, 1, sizeof artifact, wrong);
+    for (off = 0; off < sizeof artifact; off += EPL_MAX_CHUNK) {
+        size_t n = sizeof artifact - off < EPL_MAX_CHUNK ? sizeof artifact - off : EPL_MAX_CHUNK;
+        send_data(&b, &d, (uint16_t)(2u + off / EPL_MAX_CHUNK), off, artifact + off, n);
+    }
+    send_bare(&b, &d, "COMMIT", 9);
+    CHECK(strstr(b.link.out, "code=digest") != NULL, "digest mismatch: %s", b.link.out);
+    CHECK(b.info.model_sha256[0] == 0x9f && strcmp(b.info.model, "tiny") == 0, "the board keeps its model");
+
+    /* A firmware that cannot run the artifact keeps its model. */
+    b.refuse_commit = 1;
+    send_load(&b, &d, 10, 10, "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882");
+    send_data(&b, &d, 11, 0, (const uint8_t *)"0123456789", 10);
+    send_bare(&b, &d, "COMMIT", 12);
+    CHECK(strstr(b.link.out, "code=model") != NULL, "refused by the firmware: %s", b.link.out);
+    CHECK(strcmp(b.info.model, "tiny") == 0, "still the old model");
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "../vectors";
     each_row(dir, "crc16.tsv", crc_row);
@@ -460,6 +652,8 @@ int main(int argc, char **argv) {
     serve_tests();
     abort_test();
     energy_tests();
+    sha256_tests();
+    install_tests();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,59 @@
+import EdgeProfCore
+import EdgeProfHardware
+
+extension LinkSession {
+    /// Installs `artifact` on the board (Link v1 `LOAD`, `DATA`, `COMMIT`; boards with the
+    /// `install` capability) and returns the model it then announces. Each `DATA` waits for its
+    /// `ACK`, which names the offset the board expects next, so a lost or corrupted line is
+    /// sent again from there. The board checks the SHA-256 itself and keeps its model when the
+    /// bytes do not match (`ERROR code=digest`) or it cannot run them (`code=model`); both are thrown.
+    public func install(artifact: [UInt8], sha256: String, model: String, quantization: String) throws(AgentError) -> BoardModelInfo {
+        guard !artifact.isEmpty, let size = UInt32(exactly: artifact.count) else {
+            throw .invalidArgument("an artifact of \(artifact.count) bytes cannot be installed over Link v1 (1 to 4294967295 bytes)")
+        }
+        var offset = try expectAcknowledgement(of: .load(size: size, sha256: sha256, model: model, quantization: quantization))
+        var resends = 0
+        while offset < size {
+            let end = min(Int(offset) + LinkProtocol.maximumChunk, artifact.count)
+            let next = try expectAcknowledgement(of: .data(offset: offset, bytes: artifact[Int(offset)..<end]))
+            if next <= offset {
+                resends += 1
+                guard resends <= Self.installResendLimit else {
+                    throw .rejected(port: transport.portName, code: "stalled", message: "the board stopped taking bytes at offset \(offset) of \(size)")
+                }
+            }
+            offset = next
+        }
+        let commit = try send(.commit)
+        let deadline = ContinuousClock.now + timeouts.handshake
+        while let event = try read(before: deadline) {
+            guard case .frame(let frame) = event else { continue }
+            switch try? DeviceMessage(frame: frame) {
+            case .model(commit, let announced)?: return announced
+            case .error(commit, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
+            default: continue
+            }
+        }
+        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0, bytes: 0)
+    }
+
+    /// How many times in a row a DATA may be answered without progress before the install gives up.
+    static let installResendLimit = 20
+
+    /// Sends `command` and waits for its ACK (resending it once when the answer is lost); the offset it names.
+    private func expectAcknowledgement(of command: HostCommand) throws(AgentError) -> UInt32 {
+        for _ in 0..<2 {
+            let sent = try send(command)
+            let deadline = ContinuousClock.now + timeouts.handshake
+            while let event = try read(before: deadline) {
+                guard case .frame(let frame) = event else { continue }
+                switch try? DeviceMessage(frame: frame) {
+                case .acknowledged(sent, let next)?: return next
+                case .error(sent, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
+                default: continue
+                }
+            }
+        }
+        throw .noAnswer(port: transport.portName, attempts: 2, waited: timeouts.handshake * 2, validLines: 0, droppedLines: 0, bytes: 0)
+    }
+}
