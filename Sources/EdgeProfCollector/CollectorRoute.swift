@@ -57,6 +57,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listABTests
     case startABTest
     case stopABTest
+    case fetchArtifact
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -122,6 +123,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .reportDevice: "/v1/fleet/devices/:device/report"
         case .listABTests, .startABTest: "/v1/ab-tests"
         case .stopABTest: "/v1/ab-tests/:abTestID/stop"
+        case .fetchArtifact: "/v1/artifacts/:sha256"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -155,7 +157,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact: .anyToken
         }
     }
 
@@ -219,6 +221,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
         case .stopABTest: "Stop a running A/B test with a reason; devices return to A."
+        case .fetchArtifact: "The bytes of a registered version's artifact, by SHA-256, for a device to install (agents verify the SHA-256 again, and so does the board)."
         case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."

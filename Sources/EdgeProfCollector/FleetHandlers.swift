@@ -7,7 +7,7 @@ import Hummingbird
 /// (narrowed to its own bench for an agent's token), their assignments and status, and the
 /// acts on them — labels and A/B tests — as people's governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice, .fetchArtifact]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
@@ -43,6 +43,13 @@ extension GovernanceHandlers {
                 throw .governance(.notFound("there is no device \(device.device) in the fleet"))
             }
             return try json(now)
+        case .fetchArtifact:
+            let sha256 = call.parameters.get("sha256") ?? ""
+            guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                throw .invalidArgument("sha256: 64 lower-case hex digits, as the assignment's serveArtifactSHA256")
+            }
+            let bytes = try await service.artifactBytes(sha256: sha256)
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .listABTests:
             for key in call.query.keys where key != "model" { throw .invalidArgument("unknown query parameter \(key); use model") }
             let model = call.query["model"]

@@ -134,6 +134,10 @@ enum OpenAPIDocument {
                     query("label", ["type": "string", "pattern": #"^[a-z0-9][a-z0-9._/-]{0,62}=[^\x00-\x1f\x7f-\x9f]{1,128}$"#], "only devices carrying this label (KEY=VALUE)"),
                 ]
             }
+            if route == .fetchArtifact {
+                parameters.append(["name": "sha256", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[0-9a-f]{64}$"],
+                                   "description": "the artifact's SHA-256, 64 lower-case hex digits"])
+            }
             if route.path.contains(":abTestID") {
                 parameters.append(["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"])
             }
@@ -155,6 +159,10 @@ enum OpenAPIDocument {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
             }
             switch route {
+            case .fetchArtifact:
+                responses["200"] = ["description": "the artifact's bytes", "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]]
+                responses["404"] = error("no registered version has this artifact, or the collector cannot read its bytes")
+                responses["409"] = error("the stored bytes no longer have this SHA-256")
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
                     .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]

@@ -31,7 +31,7 @@ import Testing
         upload.run.board.board = "edgeprof-sim"
         upload.run.board.serial = "SIM-0001"
         _ = try await collector.store.ingest(upload, contentSHA256: upload.contentSHA256)
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(device: "edgeprof-sim:SIM-0001", state: .serving, changed: false))
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: "edgeprof-sim:SIM-0001", state: .serving, stateChanged: false)))
 
         let lead = GovernanceService(store: collector.store.registry, actor: "lead")
         try await lead.addActor(name: "lead", roles: [.techLead])
@@ -40,7 +40,7 @@ import Testing
         let before = try await collector.request(.GET, "/v1/fleet/status", token: person)
         #expect(before.json?["unknown"] as? Int == 1, "halted, not yet confirmed: \(before.body)")
 
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(device: "edgeprof-sim:SIM-0001", state: .halted, changed: true))
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: "edgeprof-sim:SIM-0001", state: .halted, stateChanged: true)))
         do {
             let transport = try TransportOpener.open(path: board.path, busyGrace: .milliseconds(500))
             defer { transport.close() }
@@ -55,10 +55,10 @@ import Testing
         }
         let confirmed = try await collector.request(.GET, "/v1/fleet/status", token: person)
         #expect(confirmed.json?["onAssignment"] as? Int == 1, "the halt is confirmed by the device's report: \(confirmed.body)")
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(device: "edgeprof-sim:SIM-0001", state: .halted, changed: false), "a second pass changes nothing")
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: "edgeprof-sim:SIM-0001", state: .halted, stateChanged: false)), "a second pass changes nothing")
 
         _ = try await lead.resume(model: "kws", reason: "threshold fixed")
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(device: "edgeprof-sim:SIM-0001", state: .serving, changed: true))
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: "edgeprof-sim:SIM-0001", state: .serving, stateChanged: true)))
         let shown = try await collector.request(.GET, "/v1/fleet/devices/edgeprof-sim:SIM-0001", token: person)
         #expect(shown.json?["servingState"] as? String == "serving", "\(shown.body)")
 

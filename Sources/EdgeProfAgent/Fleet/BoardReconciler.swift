@@ -2,18 +2,46 @@ import EdgeProfCore
 import EdgeProfHardware
 import Foundation
 
-/// The agent's side of the control loop for one board: read what the board is and whether it
-/// serves, ask the collector what it is assigned, halt or resume it to match, and report what it
-/// now is. Level-triggered: every pass compares and acts only on a difference.
+/// The agent's side of the control loop for one board: read what the board is, what it runs and
+/// whether it serves; ask the collector what it is assigned; install the assigned artifact
+/// (fetched from the registry, its SHA-256 checked here and again by the board), halt or resume
+/// it to match; and report what it now is. Level-triggered: every pass compares and acts only
+/// on a difference.
 public struct BoardReconciler: Sendable {
     /// What a pass found and did.
     public enum Outcome: Sendable, Hashable {
-        /// The board is as assigned (`changed`: it was halted or resumed to get there).
-        case reconciled(device: String, state: ServingState, changed: Bool)
+        /// The board was compared with its assignment (and changed where it could be).
+        case reconciled(Reconciled)
         /// The collector knows no such device yet: its first stored run introduces it.
         case unknownDevice(String)
         /// The firmware has no `serve` capability: it cannot be halted (reported as is).
         case cannotHalt(device: String)
+    }
+
+    /// A board after a pass.
+    public struct Reconciled: Sendable, Hashable {
+        public var device: String
+        public var state: ServingState
+        /// It was halted or resumed on this pass.
+        public var stateChanged: Bool
+        /// The version installed on it on this pass.
+        public var installed: ModelReference?
+        /// The version it serves, when that is the one it was assigned.
+        public var serving: ModelReference?
+        /// Why it does not carry its assigned artifact, when it does not.
+        public var offAssignment: String?
+
+        public init(
+            device: String, state: ServingState, stateChanged: Bool, installed: ModelReference? = nil, serving: ModelReference? = nil,
+            offAssignment: String? = nil
+        ) {
+            self.device = device
+            self.state = state
+            self.stateChanged = stateChanged
+            self.installed = installed
+            self.serving = serving
+            self.offAssignment = offAssignment
+        }
     }
 
     public let client: CollectorClient
@@ -25,7 +53,7 @@ public struct BoardReconciler: Sendable {
     }
 
     public func reconcile(port: String, baud: Int = TransportOpener.defaultBaud) async throws(AgentError) -> Outcome {
-        let (info, model, session) = try handshake(port: port, baud: baud)
+        let (info, announced, session) = try handshake(port: port, baud: baud)
         defer { session.transport.close() }
         let device = FleetDevice.identity(of: info)
         let path = "/v1/fleet/devices/" + (device.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_:"))) ?? device)
@@ -36,17 +64,62 @@ public struct BoardReconciler: Sendable {
             return .unknownDevice(device)
         }
         guard let current = info.servingState else { return .cannotHalt(device: device) }
-        let wanted: ServingState = assignment.state == .halted ? .halted : .serving
-        var state = current
-        if current != wanted {
-            state = try session.setServing(wanted)
+        var model = announced
+        var result = Reconciled(device: device, state: current, stateChanged: false)
+        if assignment.state == .serving, let wanted = assignment.serveArtifactSHA256, let version = assignment.serve {
+            if wanted != model.artifactSHA256 {
+                do throws(InstallRefusal) {
+                    model = try await install(wanted, version: version, on: session, info: info, current: model)
+                    result.installed = version
+                } catch {
+                    result.offAssignment = error.reason
+                }
+            }
+            if model.artifactSHA256 == wanted { result.serving = version }
+        }
+        let wantedState: ServingState = assignment.state == .halted ? .halted : .serving
+        if current != wantedState {
+            result.state = try session.setServing(wantedState)
+            result.stateChanged = result.state != current
         }
         let body: Data
-        do { body = try JSONCoding.encoder.encode(DeviceReport(servingState: state, artifactSHA256: model.artifactSHA256)) } catch {
+        do { body = try JSONCoding.encoder.encode(DeviceReport(servingState: result.state, artifactSHA256: model.artifactSHA256)) } catch {
             throw .invalidArgument("the report cannot be encoded: \(error)")
         }
         _ = try await client.call(.POST, path + "/report", body: body)
-        return .reconciled(device: device, state: state, changed: state != current)
+        return .reconciled(result)
+    }
+
+    /// Why an assigned artifact was not installed; the board keeps what it runs.
+    struct InstallRefusal: Error {
+        var reason: String
+    }
+
+    /// Fetches the artifact, checks its SHA-256 and installs it; the model the board then announces.
+    private func install(
+        _ sha256: String, version: ModelReference, on session: LinkSession, info: BoardInfo, current: BoardModelInfo
+    ) async throws(InstallRefusal) -> BoardModelInfo {
+        guard info.capabilities.contains("install") else {
+            throw InstallRefusal(reason: "its firmware cannot install artifacts over the link (no install capability): flash \(version) onto it")
+        }
+        let bytes: Data
+        do { bytes = try await client.call(.GET, "/v1/artifacts/\(sha256)") } catch {
+            throw InstallRefusal(reason: "the registry did not hand out \(version)'s artifact: \(error.description)")
+        }
+        let received = ArtifactDigest.of(bytes: Array(bytes)).sha256
+        guard received == sha256 else {
+            throw InstallRefusal(reason: "the registry sent bytes with sha256 \(received), not \(version)'s \(sha256): refused, the board keeps its model")
+        }
+        let installed: BoardModelInfo
+        do {
+            installed = try session.install(artifact: Array(bytes), sha256: sha256, model: version.name, quantization: current.quantization)
+        } catch {
+            throw InstallRefusal(reason: "the board refused \(version): \(error.description)")
+        }
+        guard installed.artifactSHA256 == sha256 else {
+            throw InstallRefusal(reason: "after installing \(version) the board announces sha256 \(installed.artifactSHA256), not \(sha256)")
+        }
+        return installed
     }
 
     private func handshake(port: String, baud: Int) throws(AgentError) -> (BoardInfo, BoardModelInfo, LinkSession) {

@@ -353,6 +353,29 @@ public struct GovernanceService: Sendable {
         return Array(Set(runs.filter { $0.run.status == .complete }.map(\.context.deviceClass))).sorted()
     }
 
+    /// The bytes of a registered version's artifact, for a device to install: from the registry's
+    /// database, or from the version's file when this host can read it. Bytes whose SHA-256 is
+    /// no longer the registered one are never handed out.
+    public func artifactBytes(sha256: String) async throws(AgentError) -> [UInt8] {
+        let models: [RegisteredModel]
+        do { models = try await store.models() } catch { throw .store(error) }
+        let registered = models.filter { $0.artifactSHA256 == sha256 }
+        guard !registered.isEmpty else {
+            throw .governance(.notFound("no registered version has the artifact sha256 \(sha256); GET /v1/models lists them"))
+        }
+        let stored: [UInt8]?
+        do { stored = try await store.artifact(sha256: sha256) } catch { throw .store(error) }
+        let file = registered.lazy.filter { StoredArtifact.sha256(inPath: $0.artifactPath) == nil }.compactMap { FileManager.default.contents(atPath: $0.artifactPath) }.first
+        guard let bytes = stored ?? file.map(Array.init) else {
+            throw .governance(.notFound(
+                "the artifact sha256 \(sha256) is registered from a file this collector cannot read (\(registered[0].artifactPath)). Fix: register the version over the collector's API (edgeprof model register --collector …), which keeps its bytes in the registry"))
+        }
+        guard ArtifactDigest.of(bytes: bytes).sha256 == sha256 else {
+            throw .governance(.artifactMismatch("the stored artifact sha256 \(sha256) has CHANGED; refusing to hand it to devices. Fix: restore it, or register the new bytes as a new version"))
+        }
+        return bytes
+    }
+
     /// Re-reads a version's artifact (from the registry's database when it was sent over the
     /// API, else from its file) and compares it with the registered checksum.
     public func artifactCheck(_ version: ModelVersionRecord) async throws(AgentError) -> ArtifactCheck {

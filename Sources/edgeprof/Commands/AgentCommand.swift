@@ -20,8 +20,10 @@ struct AgentRunCommand: AsyncParsableCommand {
             with a receipt. An unreachable collector is retried with jittered exponential backoff (1 s … 5 min); a run \
             the collector refuses (invalid, unregistered model) is kept and shown by `edgeprof agent status`. \
             Before each profile of a --port board, the agent reconciles it with its assignment on the collector: a board \
-            whose model is halted is sent SERVE state=halted (it then refuses runs) and is not profiled; a resumed one is \
-            sent SERVE state=serving; either way the agent reports what the board now is. \
+            assigned another artifact gets it installed over the link (fetched from the registry, its SHA-256 checked by \
+            the agent and by the board) and is then profiled as the version it serves; a board whose model is halted is \
+            sent SERVE state=halted (it then refuses runs) and is not profiled; a resumed one is sent SERVE state=serving; \
+            either way the agent reports what the board now is. \
             The first SIGINT/SIGTERM/SIGHUP stops after the current step: a run under way is told to abort, stored as \
             partial and spooled. A second quits at once.
             """)
@@ -62,10 +64,15 @@ struct AgentRunCommand: AsyncParsableCommand {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
-                let halted = if let port = profiling.port { await haltedAfterReconciling(port: port, baud: profiling.baud, client: drainer.client) } else { false }
-                if !halted {
-                    profileOnce(profiling, number: profiles, drainer: drainer, stop: stop)
+                var target = profiling
+                if let port = profiling.port {
+                    switch await reconciling(port: port, baud: profiling.baud, client: drainer.client) {
+                    case .halted: continue
+                    case .serving(let version?): target.model = version.description
+                    case .serving(nil): break
+                    }
                 }
+                profileOnce(target, number: profiles, drainer: drainer, stop: stop)
             }
             let report = try await reportingErrors { () async throws(AgentError) in try await drainer.drainOnce() }
             if !report.delivered.isEmpty || !report.rejected.isEmpty || report.retryReason != nil {
@@ -100,21 +107,34 @@ extension AgentRunCommand {
         }
     }
 
-    /// Brings the board in line with its assignment (halted or serving) and reports it; true
-    /// when it is halted, so this round profiles nothing. A failure is said and changes nothing.
-    func haltedAfterReconciling(port: String, baud: Int, client: CollectorClient) async -> Bool {
+    /// What a round does with the board after reconciling it.
+    enum Reconciliation {
+        /// Halted: nothing is profiled this round.
+        case halted
+        /// Profile it, as the version it was assigned and serves when there is one (else as --model).
+        case serving(ModelReference?)
+    }
+
+    /// Brings the board in line with its assignment (its artifact, halted or serving) and
+    /// reports it. A failure is said and changes nothing.
+    func reconciling(port: String, baud: Int, client: CollectorClient) async -> Reconciliation {
         do throws(AgentError) {
             switch try await BoardReconciler(client: client).reconcile(port: port, baud: baud) {
-            case .reconciled(let device, let state, let changed):
-                if changed { Terminal.note("\(device): \(state == .halted ? "halted" : "serving again"), as its assignment says") }
-                if state == .halted { Terminal.note("\(device) is halted: no profile this round") }
-                return state == .halted
+            case .reconciled(let board):
+                if let installed = board.installed { Terminal.note("\(board.device): installed \(installed), as its assignment says") }
+                if let reason = board.offAssignment { Terminal.error("\(board.device) is off its assignment: \(reason)") }
+                if board.stateChanged { Terminal.note("\(board.device): \(board.state == .halted ? "halted" : "serving again"), as its assignment says") }
+                guard board.state == .serving else {
+                    Terminal.note("\(board.device) is halted: no profile this round")
+                    return .halted
+                }
+                return .serving(board.serving)
             case .unknownDevice, .cannotHalt:
-                return false
+                return .serving(nil)
             }
         } catch {
             Terminal.error("reconciling \(port) with its assignment failed: \(error.description); profiling as before")
-            return false
+            return .serving(nil)
         }
     }
 }
