@@ -24,7 +24,9 @@ public struct CollectorApplication: Sendable {
     func makeRouter() -> Router<CollectorRequestContext> {
         let router = Router(context: CollectorRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger, metrics: metrics))
-        let monitor = CollectorMonitor(store: store, settings: configuration.settings, metrics: metrics, logger: logger)
+        let monitor = CollectorMonitor(
+            store: store, settings: configuration.settings, metrics: metrics, logger: logger,
+            rollbacks: AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep))
         let governance = GovernanceHandlers(registry: store.registry, auditSigner: configuration.auditSigner)
         let handlers = CollectorHandlers(
             store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance,
@@ -72,8 +74,9 @@ public struct CollectorApplication: Sendable {
         if let prepare { application.beforeServerStarts(perform: prepare) }
         let webhooks = WebhookDispatcher(
             store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
+        let rollbacks = AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         return ServiceGroup(
-            configuration: .init(services: services + [application, webhooks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services + [application, webhooks, rollbacks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 
     static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {

@@ -22,6 +22,9 @@ public struct CollectorConfiguration: Sendable {
     public var authenticationThrottle: AuthenticationThrottle
     /// Signs the audit checkpoints `GET /v1/audit/checkpoint` serves (`--audit-key`).
     public var auditSigner: AuditSigner?
+    /// How often every model is checked for an automatic rollback that is due (besides right
+    /// after a run opens a critical alert).
+    public var rollbackSweep: Duration = .seconds(30)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,

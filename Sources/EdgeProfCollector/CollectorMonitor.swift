@@ -9,6 +9,8 @@ struct CollectorMonitor: Sendable {
     let settings: CollectorSettings
     let metrics: CollectorMetrics
     let logger: Logger
+    /// Asked to act when a run opens a critical alert.
+    let rollbacks: AutomaticRollbackWatcher
 
     /// Monitoring never fails an upload: a problem here is logged and the run stays stored.
     func observe(_ stored: StoredRun) async {
@@ -25,6 +27,9 @@ struct CollectorMonitor: Sendable {
                 logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(event.alert.rule.rawValue) for \(key): \(event.alert.finding.summary)")
             }
             metrics.recordLiveAlerts(try await store.liveAlertCounts())
+            if events.contains(where: { $0.event == "alert.opened" && $0.alert.severity == .critical }) {
+                await rollbacks.consider(model: stored.model.name)
+            }
         } catch {
             logger.error("monitoring run \(stored.id) of \(key) failed: \(error.description)")
         }

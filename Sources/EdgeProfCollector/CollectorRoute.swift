@@ -58,6 +58,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case startABTest
     case stopABTest
     case fetchArtifact
+    case rollbackProgress
     case auditLog
     case auditVerify
     case auditCheckpoint
@@ -124,6 +125,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listABTests, .startABTest: "/v1/ab-tests"
         case .stopABTest: "/v1/ab-tests/:abTestID/stop"
         case .fetchArtifact: "/v1/artifacts/:sha256"
+        case .rollbackProgress: "/v1/models/:name/rollback"
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
@@ -157,7 +159,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress: .anyToken
         }
     }
 
@@ -221,6 +223,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
         case .stopABTest: "Stop a running A/B test with a reason; devices return to A."
+        case .rollbackProgress: "How far the fleet has followed the model's latest rollback: verified once every device assigned the restored version reports it after the decision, partial (with the stragglers) until then."
         case .fetchArtifact: "The bytes of a registered version's artifact, by SHA-256, for a device to install (agents verify the SHA-256 again, and so does the board)."
         case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."

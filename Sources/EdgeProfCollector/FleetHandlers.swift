@@ -7,7 +7,7 @@ import Hummingbird
 /// (narrowed to its own bench for an agent's token), their assignments and status, and the
 /// acts on them — labels and A/B tests — as people's governance acts.
 extension GovernanceHandlers {
-    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice, .fetchArtifact]
+    static let fleetRoutes: Set<CollectorRoute> = [.listDevices, .showDevice, .labelDevice, .deviceAssignment, .listABTests, .startABTest, .stopABTest, .fleetStatus, .reportDevice, .fetchArtifact, .rollbackProgress]
 
     func fleet(_ call: Call, grant: TokenGrant?, _ service: GovernanceService) async throws(AgentError) -> Response {
         let ownBench = grant?.kind == .agent ? grant?.bench : nil
@@ -38,11 +38,22 @@ extension GovernanceHandlers {
             }
             let device = try await visibleDevice(devicePath(call), ownBench: bench)
             let recorded: Bool
-            do { recorded = try await registry.recordReport(report, device: device.device, at: Date()) } catch { throw .store(error) }
+            let registered: ModelReference?
+            do {
+                registered = try await registry.models().first { $0.reference.name == device.serving.registered.name && $0.artifactSHA256 == report.artifactSHA256 }?.reference
+                recorded = try await registry.recordReport(report, device: device.device, registered: registered, at: Date())
+            } catch { throw .store(error) }
             guard recorded, let now = try await optionalDevice(device.device) else {
                 throw .governance(.notFound("there is no device \(device.device) in the fleet"))
             }
             return try json(now)
+        case .rollbackProgress:
+            let name = call.parameters.get("name") ?? ""
+            do throws(ModelReferenceError) { try ModelReference.validate(name: name) } catch { throw .invalidArgument(error.description) }
+            guard let progress = try await FleetPlanner(store: registry).rollbackProgress(model: name) else {
+                throw .governance(.notFound("\(name) was never rolled back"))
+            }
+            return try json(progress)
         case .fetchArtifact:
             let sha256 = call.parameters.get("sha256") ?? ""
             guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {

@@ -159,6 +159,9 @@ enum OpenAPIDocument {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
             }
             switch route {
+            case .rollbackProgress:
+                responses["200"] = json(["type": "object"], "the latest rollback: from, to, decidedBy, automatic, state (verified or partial), devices, verified, stragglers, secondsToVerified")
+                responses["404"] = error("no such model, or it was never rolled back")
             case .fetchArtifact:
                 responses["200"] = ["description": "the artifact's bytes", "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]]
                 responses["404"] = error("no registered version has this artifact, or the collector cannot read its bytes")

@@ -12,7 +12,8 @@ enum PostgresFleet {
         of run: RecordedRun, runID: Int64, model: ModelReference, context: RunContext, bench: String?, _ connection: PostgresConnection, _ logger: Logger
     ) async throws {
         let device = FleetDevice.identity(of: run.board)
-        let serving = ServingReport(announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt)
+        let serving = ServingReport(
+            announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt, since: context.startedAt)
         try await connection.query(
             """
             INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
@@ -22,7 +23,12 @@ enum PostgresFleet {
                 \(try PostgresCollectorStore.json(serving)), \(run.board.servingState?.rawValue), \(run.board.servingState.map { _ in context.startedAt }))
             ON CONFLICT (device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
                 firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
-                last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id, serving_json = excluded.serving_json
+                last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,
+                serving_json = CASE
+                    WHEN (fleet_device.serving_json::jsonb ->> 'artifactSHA256') = (excluded.serving_json::jsonb ->> 'artifactSHA256')
+                        AND fleet_device.serving_json::jsonb ? 'since'
+                    THEN jsonb_set(excluded.serving_json::jsonb, '{since}', fleet_device.serving_json::jsonb -> 'since')::text
+                    ELSE excluded.serving_json END
             WHERE excluded.last_seen_at >= fleet_device.last_seen_at
             """, logger: logger)
         try await connection.query(
@@ -38,10 +44,12 @@ enum PostgresFleet {
     }
 
     /// Records what a device's agent reports; false when the fleet does not know the device.
-    static func recordReport(_ report: DeviceReport, device: String, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+    static func recordReport(
+        _ report: DeviceReport, device: String, registered: ModelReference?, at: Date, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Bool {
         let current = try await self.device(named: device, connection, logger)
-        guard var serving = current?.serving else { return false }
-        serving.artifactSHA256 = report.artifactSHA256
+        guard let stored = current?.serving else { return false }
+        let serving = FleetReportMerge.merge(stored, report: report, registered: registered, at: at)
         try await connection.query(
             """
             UPDATE fleet_device SET serving_state = \(report.servingState.rawValue), state_reported_at = \(at),
@@ -124,10 +132,10 @@ extension PostgresRegistryStore {
         return try await database.withConnection("list the fleet") { connection in try await PostgresFleet.devices(query, connection, logger) }
     }
 
-    public func recordReport(_ report: DeviceReport, device: String, at: Date) async throws(StoreError) -> Bool {
+    public func recordReport(_ report: DeviceReport, device: String, registered: ModelReference?, at: Date) async throws(StoreError) -> Bool {
         let logger = database.logger
         return try await database.transaction("record the report of \(device)") { connection in
-            try await PostgresFleet.recordReport(report, device: device, at: at, connection, logger)
+            try await PostgresFleet.recordReport(report, device: device, registered: registered, at: at, connection, logger)
         }
     }
 

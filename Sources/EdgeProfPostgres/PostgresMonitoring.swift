@@ -138,6 +138,16 @@ extension PostgresCollectorStore {
         }
     }
 
+    public func alerts(model: String, openedSince since: Date) async throws(StoreError) -> [Alert] {
+        try await withConnection("list the alerts of \(model)") { connection in
+            var alerts: [Alert] = []
+            for try await row in try await connection.query(
+                "SELECT * FROM alert WHERE model = \(model) AND opened_at >= \(since) ORDER BY opened_at, id",
+                logger: self.logger) { if let alert = try Self.alert(row.makeRandomAccess()) { alerts.append(alert) } }
+            return alerts
+        }
+    }
+
     public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
         try await transaction("acknowledge alert \(id)") { connection in
             try await connection.query(

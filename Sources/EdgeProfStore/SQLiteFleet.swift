@@ -10,7 +10,8 @@ extension SQLiteEvidenceStore {
     static func recordSighting(of run: RecordedRun, runID: Int64, model: ModelReference, context: RunContext, bench: String?, _ db: Database) throws {
         let device = FleetDevice.identity(of: run.board)
         let serving = ServingReport(
-            announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt)
+            announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt,
+            since: context.startedAt)
         try db.execute(
             sql: """
                 INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
@@ -18,7 +19,12 @@ extension SQLiteEvidenceStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
                     firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
-                    last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id, serving_json = excluded.serving_json
+                    last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,
+                    serving_json = CASE
+                        WHEN json_extract(fleet_device.serving_json, '$.artifactSHA256') = json_extract(excluded.serving_json, '$.artifactSHA256')
+                            AND json_extract(fleet_device.serving_json, '$.since') IS NOT NULL
+                        THEN json_set(excluded.serving_json, '$.since', json_extract(fleet_device.serving_json, '$.since'))
+                        ELSE excluded.serving_json END
                 WHERE excluded.last_seen_at >= fleet_device.last_seen_at
                 """,
             arguments: [
@@ -55,15 +61,13 @@ extension SQLiteEvidenceStore {
     }
 
     /// Records what a device's agent reports; false when the fleet does not know the device.
-    public func recordReport(_ report: DeviceReport, device: String, at: Date) throws(StoreError) -> Bool {
+    public func recordReport(_ report: DeviceReport, device: String, registered: ModelReference?, at: Date) throws(StoreError) -> Bool {
         try write("record the report of \(device)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT serving_json FROM fleet_device WHERE device = ?", arguments: [device]) else { return false }
+            let serving = FleetReportMerge.merge(try JSONColumn.decode(row["serving_json"]) as ServingReport, report: report, registered: registered, at: at)
             try db.execute(
-                sql: """
-                    UPDATE fleet_device SET serving_state = ?, state_reported_at = ?,
-                        serving_json = CASE WHEN json_extract(serving_json, '$.artifactSHA256') = ? THEN serving_json ELSE json_set(serving_json, '$.artifactSHA256', ?) END
-                    WHERE device = ?
-                    """,
-                arguments: [report.servingState.rawValue, at, report.artifactSHA256, report.artifactSHA256, device])
+                sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ?, serving_json = ? WHERE device = ?",
+                arguments: [report.servingState.rawValue, at, try JSONColumn.encode(serving), device])
             return db.changesCount == 1
         }
     }

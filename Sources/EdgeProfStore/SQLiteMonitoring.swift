@@ -111,6 +111,14 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func alerts(model: String, openedSince since: Date) async throws(StoreError) -> [Alert] {
+        try await read("list the alerts of \(model)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert WHERE model = ? AND opened_at >= ? ORDER BY opened_at, id", arguments: [model, since]
+            ).compactMap(Self.alert(from:))
+        }
+    }
+
     public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
         try await write("acknowledge alert \(id)") { db in
             try db.execute(

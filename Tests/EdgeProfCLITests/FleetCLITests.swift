@@ -36,6 +36,8 @@ import Testing
             #expect(noServing.status == 65 && noServing.stderr.contains("has no serving version to be arm A"), "\(noServing.status) \(noServing.stderr)")
             let explained = try cli.run(["fleet", "explain", "edgeprof-sim:SIM-7"])
             #expect(explained.stdout.hasPrefix("edgeprof-sim:SIM-7: no assignment for tiny"), "\(explained.stdout)\(explained.stderr)")
+            let never = try cli.run(["fleet", "rollback", "tiny"])
+            #expect(never.status == 66 && never.stderr.contains("tiny was never rolled back"), "\(never.status) \(never.stderr)")
             let audit = try cli.run(["audit", "log", "--format", "json"])
             #expect(audit.stdout.contains("device.label"), "\(audit.stdout.suffix(400))")
         }

@@ -13,6 +13,8 @@ final class LiveCollector: Sendable {
     let store: any CollectorStore
     private let fixture: StoreUnderTest
     let group: ServiceGroup
+    /// The group's run, which ends once every service has stopped.
+    let running: Task<Void, Never>
     let port: Int
     let agentToken: String
     let personToken: String
@@ -25,7 +27,16 @@ final class LiveCollector: Sendable {
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
         authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false
     ) async throws -> LiveCollector {
-        let fixture = try await StoreUnderTest.make(kind)
+        try await start(reusing: try await StoreUnderTest.make(kind), maximumBodyBytes: maximumBodyBytes, settings: settings, auditSigner: auditSigner,
+                        headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken)
+    }
+
+    /// A collector over a store that already holds data, as one started again after a stop.
+    static func start(
+        reusing fixture: StoreUnderTest, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
+        headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false
+    ) async throws -> LiveCollector {
         let store = fixture.store
         let model = fixture.model
         let now = Date()
@@ -39,18 +50,21 @@ final class LiveCollector: Sendable {
                 authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
-        Task { try await group.run() }
+        let running = Task { _ = try? await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         return LiveCollector(
-            fixture: fixture, group: group, port: port, agentToken: agent, personToken: person,
+            fixture: fixture, group: group, running: running, port: port, agentToken: agent, personToken: person,
             model: model)
     }
 
-    private init(fixture: StoreUnderTest, group: ServiceGroup, port: Int, agentToken: String, personToken: String, model: RegisteredModel) {
+    private init(
+        fixture: StoreUnderTest, group: ServiceGroup, running: Task<Void, Never>, port: Int, agentToken: String, personToken: String, model: RegisteredModel
+    ) {
         self.fixture = fixture
         self.store = fixture.store
         self.group = group
+        self.running = running
         self.port = port
         self.agentToken = agentToken
         self.personToken = personToken
@@ -73,8 +87,11 @@ final class LiveCollector: Sendable {
         _ = try await registry.commit(GovernanceChange(actor: "test-setup", at: grant.createdAt, expectedAuditHead: head, operations: [.issueToken(grant, sha256: sha256)]))
     }
 
+    /// Stops the services, then closes the database, as a collector process does: a service
+    /// still running must not find its database gone.
     func stop() async {
         await group.triggerGracefulShutdown()
+        await running.value
         fixture.close()
     }
 

@@ -19,9 +19,12 @@ public struct FleetPlanner: Sendable {
         let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
         let policy: GovernancePolicy
         do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
-        let classmates = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery(deviceClass: found.deviceClass)) }
-            .filter { $0.serving.registered.name == model }
-        return FleetAssignment.assign(found, classmates: classmates, deployment: ModelDeployment(snapshot), canaryShare: policy.canaryShare, now: now)
+        let deployment = ModelDeployment(snapshot)
+        // Only a canary draw needs the device's classmates: without one, a device's assignment is its own.
+        let classmates = deployment.canaryRollout == nil || deployment.halt != nil ? [found]
+            : try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery(deviceClass: found.deviceClass)) }
+                .filter { $0.serving.registered.name == model }
+        return FleetAssignment.assign(found, classmates: classmates, deployment: deployment, canaryShare: policy.canaryShare, now: now)
     }
 
     /// Every device `query` keeps, against its assignment: each model's registry is read once and
@@ -51,6 +54,23 @@ public struct FleetPlanner: Sendable {
             entries.append(FleetConformance.judge(device, assignment))
         }
         return FleetStatus(entries)
+    }
+
+    /// How far the fleet has followed `model`'s latest rollback; nil when it was never rolled back.
+    public func rollbackProgress(model: String, now: Date = Date()) async throws(AgentError) -> RollbackProgress? {
+        let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
+        let policy: GovernancePolicy
+        do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
+        let devices = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery()) }.filter { $0.serving.registered.name == model }
+        let deployment = ModelDeployment(snapshot)
+        var assigned: [(FleetDevice, DeviceAssignment)] = []
+        for (_, classmates) in Dictionary(grouping: devices, by: \.deviceClass) {
+            let draw = deployment.canaryRollout.map { CanaryDraw(classmates.map(\.device), rollout: $0, share: policy.canaryShare) }
+            for device in classmates {
+                assigned.append((device, FleetAssignment.assign(device, classmates: classmates, deployment: deployment, canaryShare: policy.canaryShare, now: now, canary: draw)))
+            }
+        }
+        return RollbackProgress.measure(snapshot, devices: assigned)
     }
 
     private func read<T>(_ body: () async throws(StoreError) -> T) async throws(AgentError) -> T {

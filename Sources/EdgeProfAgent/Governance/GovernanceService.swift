@@ -257,6 +257,15 @@ public struct GovernanceService: Sendable {
         }
     }
 
+    /// The system's rollback of `name` on its critical alerts (`GovernanceRules.automaticRollback`);
+    /// the service's actor must be the system's.
+    public func rollBackAutomatically(model name: String, alerts: [Alert]) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(name) { rules throws(AgentError) in
+            let check = if let target = rules.rollbackCandidates.first { try await artifactCheck(target) } else { ArtifactCheck.verified }
+            return { rules throws(GovernanceError) in try rules.automaticRollback(alerts: alerts, evidence: GateEvidence(artifact: check)) }
+        }
+    }
+
     public func retire(_ reference: ModelReference, reason: String) async throws(AgentError) -> GovernanceRules.Decision {
         try await decideMove(reference.name) { _ throws(AgentError) in
             { rules throws(GovernanceError) in try rules.retire(reference, reason: reason) }

@@ -123,6 +123,8 @@ public protocol CollectorStore: Sendable {
     /// run's findings are kept, all of them.
     func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent]
     func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert]
+    /// The alerts of one model version (`NAME@VERSION`) opened at or after `since`, in any state, oldest first.
+    func alerts(model: String, openedSince since: Date) async throws(StoreError) -> [Alert]
     /// Marks a live alert acknowledged; nil when there is no such alert.
     func acknowledgeAlert(id: Int64, actor: String, at: Date) async throws(StoreError) -> Alert?
     func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int]

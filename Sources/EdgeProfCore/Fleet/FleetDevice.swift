@@ -57,19 +57,24 @@ public struct ServingReport: Sendable, Codable, Hashable {
     /// The model name the board announced.
     public var announcedModel: String
     public var artifactSHA256: String
-    /// The registered version the run was stored under.
+    /// The registered version the run was stored under, or that the artifact an agent reported belongs to.
     public var registered: ModelReference
     public var reportedAt: Date
+    /// When the device was first seen carrying this artifact (a run's start, or the agent's
+    /// report after installing it); later reports of the same artifact keep it. Nil in rows
+    /// written before edgeprof kept it.
+    public var since: Date?
 
-    public init(announcedModel: String, artifactSHA256: String, registered: ModelReference, reportedAt: Date) {
+    public init(announcedModel: String, artifactSHA256: String, registered: ModelReference, reportedAt: Date, since: Date? = nil) {
         self.announcedModel = announcedModel
         self.artifactSHA256 = artifactSHA256
         self.registered = registered
         self.reportedAt = reportedAt
+        self.since = since
     }
 
     private enum CodingKeys: String, CodingKey {
-        case announcedModel, artifactSHA256, registered, reportedAt
+        case announcedModel, artifactSHA256, registered, reportedAt, since
     }
 
     /// `registered` is written `NAME@VERSION`, as people and the API name versions.
@@ -79,6 +84,7 @@ public struct ServingReport: Sendable, Codable, Hashable {
         try container.encode(artifactSHA256, forKey: .artifactSHA256)
         try container.encode(registered.description, forKey: .registered)
         try container.encode(reportedAt, forKey: .reportedAt)
+        try container.encodeIfPresent(since, forKey: .since)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,6 +96,7 @@ public struct ServingReport: Sendable, Codable, Hashable {
             throw DecodingError.dataCorruptedError(forKey: .registered, in: container, debugDescription: "not NAME@VERSION: \(text)")
         }
         reportedAt = try container.decode(Date.self, forKey: .reportedAt)
+        since = try container.decodeIfPresent(Date.self, forKey: .since)
     }
 }
 

@@ -36,6 +36,11 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var emergencyConfirmationMinutes: Int
     /// The largest share of a device class that serves a canary version.
     public var canaryShare: Double
+    /// Whether the system rolls a production version back by itself once it collects
+    /// `rollbackCriticalAlerts` critical alerts within `rollbackWindowHours` of serving.
+    public var automaticRollback: Bool
+    public var rollbackCriticalAlerts: Int
+    public var rollbackWindowHours: Int
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 
@@ -51,6 +56,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         checklist: [String] = ["model-card", "risk-assessment", "runbook", "rollback-plan", "rollback-target"],
         deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
         emergencyConfirmationMinutes: Int = 60, tokenDefaultDays: Int = 90, tokenMaxDays: Int = 365, canaryShare: Double = 0.05,
+        automaticRollback: Bool = true, rollbackCriticalAlerts: Int = 2, rollbackWindowHours: Int = 24,
         sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
@@ -71,6 +77,9 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.tokenDefaultDays = tokenDefaultDays
         self.tokenMaxDays = tokenMaxDays
         self.canaryShare = canaryShare
+        self.automaticRollback = automaticRollback
+        self.rollbackCriticalAlerts = rollbackCriticalAlerts
+        self.rollbackWindowHours = rollbackWindowHours
         self.sha256 = sha256
     }
 

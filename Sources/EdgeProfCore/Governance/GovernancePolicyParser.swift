@@ -40,12 +40,22 @@ extension GovernancePolicy {
             }
         }
         if let fleet = top.node("fleet") {
-            let fields = try fleet.withContext("fleet: ").fields(known: ["canary-share"], what: "a mapping")
+            let fields = try fleet.withContext("fleet: ").fields(
+                known: ["canary-share", "automatic-rollback", "rollback-critical-alerts", "rollback-window-hours"], what: "a mapping")
             if let share = try fields.number("canary-share", atLeast: 0) {
                 guard share > 0, share <= 0.5 else {
                     throw fleet.error("fleet: canary-share is \(share); it must be above 0 and at most 0.5 (a canary is a small share of a class)")
                 }
                 canaryShare = share
+            }
+            automaticRollback = try fields.boolean("automatic-rollback") ?? automaticRollback
+            if let alerts = try fields.integer("rollback-critical-alerts", atLeast: 1) {
+                guard alerts <= 100 else { throw fleet.error("fleet: rollback-critical-alerts is \(alerts); at most 100") }
+                rollbackCriticalAlerts = alerts
+            }
+            if let hours = try fields.integer("rollback-window-hours", atLeast: 1) {
+                guard hours <= 720 else { throw fleet.error("fleet: rollback-window-hours is \(hours); at most 720 (30 days)") }
+                rollbackWindowHours = hours
             }
         }
         if let changes = top.node("policy-changes") {

@@ -206,6 +206,11 @@ public struct GovernanceRules: Sendable {
     /// config from its last release; the version rolled back from moves to Rollback.
     public func rollback(to target: SemanticVersion?, reason: String, evidence: GateEvidence) throws(GovernanceError) -> Decision {
         _ = try authorized([.techLead, .mlEngineer], to: "roll back \(snapshot.name)")
+        return try rollbackDecision(to: target, reason: reason, evidence: evidence)
+    }
+
+    /// The rollback itself, once the actor may decide it (a person's role, or the system's trigger).
+    func rollbackDecision(to target: SemanticVersion?, reason: String, evidence: GateEvidence) throws(GovernanceError) -> Decision {
         guard let current = snapshot.serving else {
             throw .illegalMove("\(snapshot.name) has no version in production to roll back from")
         }

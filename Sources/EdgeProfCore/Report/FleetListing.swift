@@ -34,6 +34,27 @@ public enum FleetListing {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A rollback's progress, for `edgeprof fleet rollback`.
+    public static func rollback(_ progress: RollbackProgress) -> String {
+        var lines = [
+            "\(progress.model): rolled back \(progress.from) → \(progress.to) at \(AuditChain.timestamp(progress.decidedAt)) by \(progress.decidedBy)"
+                + (progress.automatic ? " (automatic)" : ""),
+            "reason     \(progress.reason)",
+        ]
+        switch progress.state {
+        case .verified:
+            lines.append("VERIFIED   \(progress.verified) of \(progress.devices) devices serve \(progress.to)"
+                + (progress.secondsToVerified.map { String(format: ", the last %.1f s after the decision", $0) } ?? ""))
+        case .partial:
+            lines.append("PARTIAL    \(progress.verified) of \(progress.devices) devices confirmed \(progress.to); waiting for:")
+            for straggler in progress.stragglers {
+                let last = straggler.lastReportAt.map { "last report \(AuditChain.timestamp($0))" } ?? "no report"
+                lines.append("  \(straggler.device): reports \(straggler.reportedArtifactSHA256.prefix(12))…, \(straggler.servingState?.rawValue ?? "state unknown"), \(last)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The fleet against its assignments, for `edgeprof fleet status`.
     public static func status(_ status: FleetStatus) -> String {
         var lines = ["\(status.devices) devices: \(status.onAssignment) on assignment, \(status.offAssignment) off assignment, "

@@ -29,8 +29,9 @@ public protocol RegistryStore: Sendable {
     /// The devices the stored runs were measured on, as `query` narrows them, by identity.
     func fleetDevices(_ query: FleetQuery) async throws(StoreError) -> [FleetDevice]
     func fleetDevice(_ device: String) async throws(StoreError) -> FleetDevice?
-    /// Records what a device's agent reports of it; false when the fleet does not know it.
-    func recordReport(_ report: DeviceReport, device: String, at: Date) async throws(StoreError) -> Bool
+    /// Records what a device's agent reports of it (`registered`: the version its artifact
+    /// belongs to, when the registry knows); false when the fleet does not know the device.
+    func recordReport(_ report: DeviceReport, device: String, registered: ModelReference?, at: Date) async throws(StoreError) -> Bool
     /// Every model's A/B tests, oldest first.
     func abTests() async throws(StoreError) -> [ABTest]
 }

@@ -11,7 +11,7 @@ struct FleetCommand: AsyncParsableCommand {
             Reads --db (a bench's runs), or a lab's collector with --collector URL --token ept_… (an agent's token sees its own \
             bench). A device is BOARD:SERIAL; it appears with its first stored run and follows its newest one.
             """,
-        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetStatusCommand.self, FleetExplainCommand.self, FleetLabelCommand.self])
+        subcommands: [FleetListCommand.self, FleetShowCommand.self, FleetStatusCommand.self, FleetExplainCommand.self, FleetLabelCommand.self, FleetRollbackCommand.self])
 }
 
 /// Which devices a fleet command looks at: `--device-class`, `--bench`, `--label KEY=VALUE`.
@@ -196,5 +196,44 @@ struct FleetLabelCommand: AsyncParsableCommand {
             }
         }
         Terminal.print(format == .json ? GovernanceListing.json(labelled) : FleetListing.show(labelled, now: Date()))
+    }
+}
+
+/// `edgeprof fleet rollback MODEL`: how far the fleet has followed the model's latest rollback.
+struct FleetRollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "How far the fleet has followed a model's latest rollback; exit 1 while it is partial.",
+        discussion: """
+            A rollback (a person's, or the system's on critical alerts) counts as done only when every device assigned the \
+            restored version has reported it after the decision. Until then it is partial, and the stragglers are listed \
+            with what they last reported. This reads; `edgeprof model rollback` decides one.
+            """)
+
+    @Argument(help: "The model.")
+    var model: String
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let progress: RollbackProgress?
+        if let remote = try reportingErrors({ () throws(AgentError) in try access.remote(store) }) {
+            progress = try await reportingErrors { () async throws(AgentError) in try await remote.rollbackProgress(model: model) }
+        } else {
+            try reportingErrors { () throws(AgentError) in try store.requireExisting() }
+            progress = try await store.withRegistry { registry throws(AgentError) -> RollbackProgress? in
+                try await FleetPlanner(store: registry).rollbackProgress(model: model)
+            }
+        }
+        guard let progress else {
+            Terminal.error("\(model) was never rolled back")
+            throw ExitCode(ExitStatus.notFound)
+        }
+        Terminal.print(format == .json ? GovernanceListing.json(progress) : FleetListing.rollback(progress))
+        if progress.state == .partial { throw ExitCode(ExitStatus.gateFail) }
     }
 }

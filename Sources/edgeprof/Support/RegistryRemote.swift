@@ -128,6 +128,14 @@ struct RegistryRemote {
         try client.decoded([ABTest].self, from: try await client.call(.GET, "/v1/ab-tests"), what: "the A/B tests")
     }
 
+    func rollbackProgress(model: String) async throws(AgentError) -> RollbackProgress? {
+        do {
+            return try client.decoded(RollbackProgress.self, from: try await client.call(.GET, "/v1/models/\(model)/rollback"), what: "a rollback's progress")
+        } catch .collector(_, 404?, _, _) {
+            return nil
+        }
+    }
+
     func assignment(_ device: String) async throws(AgentError) -> DeviceAssignment {
         try client.decoded(DeviceAssignment.self, from: try await client.call(.GET, Self.devicePath(device) + "/assignment"), what: "an assignment")
     }

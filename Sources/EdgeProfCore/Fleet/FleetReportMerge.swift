@@ -1,0 +1,17 @@
+import Foundation
+
+/// What a device serves after its agent's report, from what the fleet knew (pure).
+public enum FleetReportMerge {
+    /// A report of another artifact (the agent installed one) changes the artifact, the version
+    /// it belongs to (when the registry knows it) and since when it is served; a report of the
+    /// same artifact changes none of them.
+    public static func merge(_ stored: ServingReport, report: DeviceReport, registered: ModelReference?, at: Date) -> ServingReport {
+        guard report.artifactSHA256 != stored.artifactSHA256 else { return stored }
+        var serving = stored
+        serving.artifactSHA256 = report.artifactSHA256
+        serving.reportedAt = at
+        serving.since = at
+        if let registered { serving.registered = registered }
+        return serving
+    }
+}
