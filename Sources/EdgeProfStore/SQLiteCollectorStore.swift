@@ -127,11 +127,15 @@ public final class SQLiteCollectorStore: CollectorStore {
             expiresAt: row["expires_at"], revokedAt: row["revoked_at"], actorDeactivatedAt: row["actor_deactivated_at"])
     }
 
+    /// Reads and writes hold a GRDB connection only while `body` runs on this thread, never across
+    /// a suspension: GRDB's async calls take a connection, then wait for a cooperative thread to
+    /// use it, and with the registry's synchronous calls blocking those threads (2 of them on 2
+    /// cores) a handful of concurrent requests deadlocked the collector.
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await pool.read(body) } catch { throw evidence.mapped(error, operation) }
+        try evidence.read(operation, body)
     }
 
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await pool.write(body) } catch { throw evidence.mapped(error, operation) }
+        try evidence.write(operation, body)
     }
 }
