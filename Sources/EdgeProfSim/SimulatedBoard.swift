@@ -8,8 +8,15 @@ import Synchronization
 /// the bytes it sends are exactly what real firmware would send. Its model follows a
 /// `SimulatedModelProfile`, so every run has a known ground truth (`SimulatedRunPlan`).
 public final class SimulatedBoard: @unchecked Sendable {
-    /// The terminal to profile, e.g. /dev/pts/5.
-    public var path: String { terminal.path }
+    /// Where the board is attached: a pseudo-terminal any process can open (a board on a
+    /// bench), or memory, answered in the caller's thread (thousands of boards in one process:
+    /// the fleet simulator).
+    public enum Attachment: Sendable {
+        case pseudoTerminal, memory
+    }
+
+    /// The terminal to profile, e.g. /dev/pts/5; `memory:BOARD:SERIAL` for a board in memory.
+    public var path: String { terminal?.path ?? "memory:\(profile.board):\(profile.serial)" }
     /// What the board booted as.
     public let profile: SimulatedModelProfile
     /// What it runs now: the booted profile, or the artifact it last installed over the link.
@@ -18,7 +25,11 @@ public final class SimulatedBoard: @unchecked Sendable {
     private var staging: [UInt8] = []
     public let seed: UInt64
 
-    private let terminal: PseudoTerminal
+    private let terminal: PseudoTerminal?
+    /// What a board in memory has sent and the host has not read yet.
+    private let outbox = Mutex<[UInt8]>([])
+    /// One host write at a time reaches a board in memory.
+    private let feeding = NSLock()
     private let speed: Double
     private let faults: SimulatedFaults
     /// The GPIO a simulated power monitor watches, if one is wired.
@@ -40,7 +51,7 @@ public final class SimulatedBoard: @unchecked Sendable {
     /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows.
     public init(
         profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults(),
-        activity: BoardActivity? = nil
+        activity: BoardActivity? = nil, attachment: Attachment = .pseudoTerminal
     ) throws(TransportError) {
         self.profile = profile
         serving = profile
@@ -49,7 +60,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         self.faults = faults
         self.activity = activity
         faultRandom = SplitMix64(seed: ~seed)
-        terminal = try PseudoTerminal()
+        terminal = attachment == .memory ? nil : try PseudoTerminal()
         device = .allocate(capacity: 1)
         info = .allocate(capacity: 1)
         info.initialize(to: epl_board_info())
@@ -63,7 +74,8 @@ public final class SimulatedBoard: @unchecked Sendable {
         info.deallocate()
     }
 
-    /// Boots the board (READY banner) and serves commands on a thread of its own until `stop()`.
+    /// Boots the board (READY banner) and, on a pseudo-terminal, serves commands on a thread of
+    /// its own until `stop()`; a board in memory answers in the thread that writes to it.
     public func start() {
         var callbacks = epl_device_callbacks()
         callbacks.ctx = Unmanaged.passUnretained(self).toOpaque()
@@ -90,6 +102,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         }
         epl_device_init(device, info, &callbacks)
         epl_device_boot(device)
+        guard terminal != nil else { return }
         let thread = Thread { [self] in
             serve()
             finished.signal()
@@ -106,18 +119,44 @@ public final class SimulatedBoard: @unchecked Sendable {
             return !stopped && thread != nil
         }
         if wasRunning { finished.wait() }
-        terminal.close()
+        terminal?.close()
     }
 
     private var isStopped: Bool { stopped.withLock { $0 } }
 
     private func serve() {
+        guard let terminal else { return }
         while !isStopped {
             guard let bytes = try? terminal.read(timeout: .milliseconds(50)) else { return }
             if !bytes.isEmpty {
                 let received = faults.wrongBaud ? bytes.map(SimulatedFaults.misclockedKeepingLines) : bytes
                 received.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
             }
+        }
+    }
+
+    // MARK: - A board in memory
+
+    /// The host's end of a board in memory (nil for a board on a pseudo-terminal): what is
+    /// written reaches the firmware at once, and its answers are read back.
+    public func memoryTransport() -> (any ByteTransport)? {
+        terminal == nil ? MemoryTransport(board: self) : nil
+    }
+
+    /// Feeds host bytes to the firmware, which answers into the outbox before this returns.
+    fileprivate func receiveFromHost(_ bytes: [UInt8]) throws(TransportError) {
+        guard !isStopped else { throw .disconnected(port: path) }
+        feeding.lock()
+        defer { feeding.unlock() }
+        bytes.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
+    }
+
+    /// Takes up to `maxCount` bytes the firmware sent.
+    fileprivate func takeSent(maxCount: Int) -> [UInt8] {
+        outbox.withLock { sent in
+            let taken = Array(sent.prefix(maxCount))
+            sent.removeFirst(taken.count)
+            return taken
         }
     }
 
@@ -132,6 +171,10 @@ public final class SimulatedBoard: @unchecked Sendable {
         if running { runLinesSent += 1 }
         let wire = faults.leavesBytesIntact ? Array(bytes) : faults.apply(to: Array(bytes), random: &faultRandom)
         do {
+            guard let terminal else {
+                outbox.withLock { $0 += wire }
+                return bytes.count
+            }
             try terminal.write(wire, timeout: .seconds(5))
             return bytes.count
         } catch {
@@ -140,7 +183,7 @@ public final class SimulatedBoard: @unchecked Sendable {
     }
 
     private func receiveWaiting(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
-        guard let bytes = try? terminal.read(maxCount: capacity, timeout: .zero), !bytes.isEmpty else { return 0 }
+        guard let terminal, let bytes = try? terminal.read(maxCount: capacity, timeout: .zero), !bytes.isEmpty else { return 0 }
         let received = faults.wrongBaud ? bytes.map(SimulatedFaults.misclockedKeepingLines) : bytes
         buffer.update(from: received, count: received.count)
         return received.count
@@ -278,5 +321,36 @@ public final class SimulatedBoard: @unchecked Sendable {
         if profile.generatesTokens { caps |= UInt32(EPL_CAP_TOKENS) }
         if profile.activePowerMilliwatts != nil { caps |= UInt32(EPL_CAP_POWER) }
         info.pointee.caps = caps
+    }
+}
+
+/// The host's end of a `SimulatedBoard` in memory.
+private final class MemoryTransport: ByteTransport {
+    private let board: SimulatedBoard
+    private let closed = Mutex(false)
+
+    init(board: SimulatedBoard) {
+        self.board = board
+    }
+
+    var portName: String { board.path }
+    var summary: String { "a simulated board in memory" }
+
+    func write(_ bytes: [UInt8], timeout: Duration) throws(TransportError) {
+        guard !closed.withLock({ $0 }) else { throw .disconnected(port: portName) }
+        try board.receiveFromHost(bytes)
+    }
+
+    /// The firmware answers while the host writes, so an empty outbox stays empty until the
+    /// next write: wait briefly (bounded by `timeout`) rather than spin.
+    func read(maxCount: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
+        guard !closed.withLock({ $0 }) else { throw .disconnected(port: portName) }
+        let bytes = board.takeSent(maxCount: maxCount)
+        if bytes.isEmpty, timeout > .zero { Thread.sleep(forTimeInterval: min(0.002, Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)) }
+        return bytes
+    }
+
+    func close() {
+        closed.withLock { $0 = true }
     }
 }

@@ -53,8 +53,16 @@ public struct BoardReconciler: Sendable {
     }
 
     public func reconcile(port: String, baud: Int = TransportOpener.defaultBaud) async throws(AgentError) -> Outcome {
-        let (info, announced, session) = try handshake(port: port, baud: baud)
-        defer { session.transport.close() }
+        let transport: any ByteTransport
+        do { transport = try TransportOpener.open(path: port, baud: baud, busyGrace: .milliseconds(500)) } catch { throw .transport(error) }
+        defer { transport.close() }
+        return try await reconcile(over: transport)
+    }
+
+    /// The same pass over a transport the caller opened (and closes): a board in memory.
+    public func reconcile(over transport: any ByteTransport) async throws(AgentError) -> Outcome {
+        let session = LinkSession(transport: transport, timeouts: timeouts)
+        let (info, announced) = try session.handshake()
         let device = FleetDevice.identity(of: info)
         let path = "/v1/fleet/devices/" + (device.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_:"))) ?? device)
         let assignment: DeviceAssignment
@@ -122,16 +130,4 @@ public struct BoardReconciler: Sendable {
         return installed
     }
 
-    private func handshake(port: String, baud: Int) throws(AgentError) -> (BoardInfo, BoardModelInfo, LinkSession) {
-        let transport: any ByteTransport
-        do { transport = try TransportOpener.open(path: port, baud: baud, busyGrace: .milliseconds(500)) } catch { throw .transport(error) }
-        do {
-            let session = LinkSession(transport: transport, timeouts: timeouts)
-            let (info, model) = try session.handshake()
-            return (info, model, session)
-        } catch {
-            transport.close()
-            throw error
-        }
-    }
 }
