@@ -11,6 +11,10 @@ struct BenchmarkMain {
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
         if which == "all" || which == "ingest" { await IngestBenchmark.run() }
         if which == "all" || which == "alerts" { AlertBenchmark.run() }
+        if which == "fleet" {
+            let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+            await FleetBenchmark.run(sizes: sizes.isEmpty ? [100, 1_000, 10_000] : sizes)
+        }
     }
 
     static func ppk2Pipeline() {

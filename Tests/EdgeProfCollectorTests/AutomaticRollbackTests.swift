@@ -15,8 +15,8 @@ import Testing
 @Suite(.serialized) struct AutomaticRollbackTests {
     static let settings: CollectorSettings = {
         var monitor = MonitorSettings()
-        monitor.baselineRuns = 1
-        monitor.minimumBaselineRuns = 1
+        monitor.baselineRuns = 2
+        monitor.minimumBaselineRuns = 2
         monitor.p95AboveMs = 80
         monitor.p95ConsecutiveRuns = 1
         monitor.confirmRuns = 1
@@ -87,7 +87,8 @@ import Testing
         #expect(try await collector.request(.GET, "/v1/models/lm/rollback", token: collector.personToken).status == 404, "never rolled back")
         try await BoardInstallTests.place("1.0.0", from: .production, to: .deprecated, in: registry)
         try await BoardInstallTests.place("1.1.0", from: .development, to: .production, in: registry)
-        try await bench.round()  // both boards install 1.1.0; its first runs are its baseline
+        try await bench.round()  // both boards install 1.1.0; its first two runs are its baseline
+        try await bench.round()
         #expect(try await registry.snapshot(model: "lm").serving?.reference.description == "lm@1.1.0")
         try await bench.round()  // p95 above 80 ms on both: two critical alerts
 

@@ -121,20 +121,25 @@ public final class FleetSimulator: @unchecked Sendable {
     /// as the registered `model` (the fleet learns a device from its first stored run).
     public func enroll(as model: ModelReference) async -> [String] {
         await forEachDevice { device throws(AgentError) in
-            let session = LinkSession(transport: device.transport, timeouts: self.timeouts)
-            let (info, announced) = try session.handshake()
-            let started = Date()
-            let run = try session.run(RunRequest(tokens: 2, iterations: 2, warmup: 0), board: info, model: announced)
-            let upload = RunUpload(
-                idempotencyKey: "fleet-sim-\(device.board.profile.serial)-\(UUID().uuidString)", bench: device.agent.bench, model: model.description,
-                artifactSHA256: announced.artifactSHA256,
-                context: RunContext(deviceClass: info.deviceClass ?? device.deviceClass, port: device.board.path, startedAt: started, finishedAt: Date()), run: run)
-            let body: Data
-            do { body = try JSONCoding.encoder.encode(upload) } catch { throw .invalidArgument("the enrolment run cannot be encoded: \(error)") }
-            switch await device.agent.client.upload(body: body, spoolDepth: 0) {
-            case .delivered: return
-            case .rejected(let reason), .retry(let reason): throw .invalidArgument("\(device.identity) was not enrolled: \(reason)")
-            }
+            try await self.uploadRun(on: device, as: model, request: RunRequest(tokens: 2, iterations: 2, warmup: 0))
+        }
+    }
+
+    /// Profiles `device` once and uploads the run as `model`, the version it serves.
+    public func uploadRun(on device: Device, as model: ModelReference, request: RunRequest) async throws(AgentError) {
+        let session = LinkSession(transport: device.transport, timeouts: timeouts)
+        let (info, announced) = try session.handshake()
+        let started = Date()
+        let run = try session.run(request, board: info, model: announced)
+        let upload = RunUpload(
+            idempotencyKey: "fleet-sim-\(device.board.profile.serial)-\(UUID().uuidString)", bench: device.agent.bench, model: model.description,
+            artifactSHA256: announced.artifactSHA256,
+            context: RunContext(deviceClass: info.deviceClass ?? device.deviceClass, port: device.board.path, startedAt: started, finishedAt: Date()), run: run)
+        let body: Data
+        do { body = try JSONCoding.encoder.encode(upload) } catch { throw .invalidArgument("the run cannot be encoded: \(error)") }
+        switch await device.agent.client.upload(body: body, spoolDepth: 0) {
+        case .delivered: return
+        case .rejected(let reason), .retry(let reason): throw .invalidArgument("the run of \(device.identity) was not stored: \(reason)")
         }
     }
 

@@ -5,10 +5,11 @@ import EdgeProfHardware
 import EdgeProfSim
 import Foundation
 
-/// `edgeprof sim`: simulated devices on pseudo-terminals.
-struct SimCommand: ParsableCommand {
+/// `edgeprof sim`: simulated devices on pseudo-terminals, and a simulated fleet.
+struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sim", abstract: "Run simulated devices on pseudo-terminals.", subcommands: [SimBoardCommand.self, SimPPK2Command.self])
+        commandName: "sim", abstract: "Run simulated devices on pseudo-terminals, or a simulated fleet against a collector.",
+        subcommands: [SimBoardCommand.self, SimPPK2Command.self, SimFleetCommand.self])
 }
 
 /// `edgeprof sim board`: a board speaking Link v1 through the C reference implementation.
