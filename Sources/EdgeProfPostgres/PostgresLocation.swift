@@ -3,9 +3,11 @@ import PostgresNIO
 
 /// A `postgres://user:password@host:port/database` URL, read into a client configuration.
 public enum PostgresLocation {
-    /// Whether `text` names a PostgreSQL database rather than a SQLite file.
+    /// Whether `text` names a PostgreSQL database rather than a SQLite file: anything with the
+    /// scheme, so that a mistyped URL (`postgres:/host/db`) is refused with the form to write
+    /// rather than taken for a file path and created as a SQLite database in a folder `postgres:`.
     public static func isPostgres(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+        text.hasPrefix("postgres:") || text.hasPrefix("postgresql:")
     }
 
     /// The parts of the URL: host, port, user, password, database.
@@ -40,7 +42,7 @@ public enum PostgresLocation {
     }
 
     static func parts(_ text: String) -> Result<Parts, PostgresLocationError> {
-        guard let url = URLComponents(string: text), isPostgres(text), let host = url.host, !host.isEmpty else {
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"), let url = URLComponents(string: text), let host = url.host, !host.isEmpty else {
             return .failure(PostgresLocationError(description: "'\(text)' is not a PostgreSQL URL; write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"))
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path

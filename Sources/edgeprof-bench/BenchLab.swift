@@ -23,7 +23,9 @@ final class BenchLab: @unchecked Sendable {
         if store == "postgres", let server = ProcessInfo.processInfo.environment["EDGEPROF_BENCH_POSTGRES_URL"] {
             let name = "edgeprof_bench_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
             _ = try Self.tool("/usr/bin/env", ["psql", server, "-q", "-c", "CREATE DATABASE \(name)"])
-            database = (server as NSString).deletingLastPathComponent + "/" + name
+            guard var url = URLComponents(string: server) else { throw BenchFailure("EDGEPROF_BENCH_POSTGRES_URL is not a URL: \(server)") }
+            url.path = "/" + name
+            database = url.string ?? server
         } else {
             database = folder.appendingPathComponent("collector.sqlite").path
         }

@@ -233,6 +233,9 @@ import Testing
         #expect(throws: StoreError.self) { try PostgresCollectorStore(url: "postgres://") }
         #expect(throws: StoreError.self) { try PostgresCollectorStore(url: "postgres://host") }
         #expect(PostgresLocation.isPostgres("postgresql://u@h/db") && !PostgresLocation.isPostgres("/tmp/lab.sqlite"))
+        // A mistyped URL is a malformed URL, never a SQLite file in a folder named postgres:.
+        #expect(PostgresLocation.isPostgres("postgres:/postgres@127.0.0.1:5432/lab"))
+        #expect(throws: StoreError.self) { try PostgresCollectorStore(url: "postgres:/postgres@127.0.0.1:5432/lab") }
         #expect(PostgresLocation.url("postgres://postgres@127.0.0.1:5432/postgres", database: "lab") == "postgres://postgres@127.0.0.1:5432/lab")
     }
 }
