@@ -64,15 +64,15 @@ struct AgentRunCommand: AsyncParsableCommand {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
-                var target = profiling
+                var target: ProfileTarget? = profiling
                 if let port = profiling.port {
                     switch await reconciling(port: port, baud: profiling.baud, client: drainer.client) {
-                    case .halted: continue
-                    case .serving(let version?): target.model = version.description
+                    case .halted: target = nil
+                    case .serving(let version?): target?.model = version.description
                     case .serving(nil): break
                     }
                 }
-                profileOnce(target, number: profiles, drainer: drainer, stop: stop)
+                if let target { profileOnce(target, number: profiles, drainer: drainer, stop: stop) }
             }
             let report = try await reportingErrors { () async throws(AgentError) in try await drainer.drainOnce() }
             if !report.delivered.isEmpty || !report.rejected.isEmpty || report.retryReason != nil {
