@@ -49,10 +49,10 @@ struct AutomaticRollbackWatcher: Service {
             guard rules.automaticRollbackIsDue(alerts) else { return }
             let decision = try await service.rollBackAutomatically(model: name, alerts: alerts)
             logger.notice("automatic rollback of \(name): \(serving.reference) → \(decision.subject) (\(rules.rollbackTriggers(alerts).count) critical alerts)")
-        } catch .governance(.blocked) {
-            return
-        } catch .governance(.illegalMove) {
-            return
+        } catch .governance(let refusal) {
+            // Due by its alerts, yet refused by the rules (no earlier deployable version, or another
+            // collector decided first): said, never silent.
+            logger.warning("automatic rollback of \(name) is due by its alerts but did not happen: \(refusal.description)")
         } catch {
             logger.error("automatic rollback of \(name) failed: \(error.description); the next sweep tries again")
         }
