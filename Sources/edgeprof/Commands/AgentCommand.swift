@@ -47,7 +47,8 @@ struct AgentRunCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        guard every > 0 else { throw ValidationError("--every must be positive") }
+        guard every > 0, every <= 86_400 else { throw ValidationError("--every must be above 0 and at most 86400 seconds (a day), got \(every)") }
+        guard drainTimeout >= 0, drainTimeout <= 86_400 else { throw ValidationError("--drain-timeout must be 0 to 86400 seconds, got \(drainTimeout)") }
         if let count, count < 0 { throw ValidationError("--count must be 0 or more") }
     }
 

@@ -104,6 +104,7 @@ struct ProfileTarget: ParsableArguments {
     var hasBoard: Bool { port != nil || device != nil }
 
     func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be above 0 and at most 3600 seconds, got \(timeout)") }
         guard port == nil || device == nil else { throw ValidationError("give the board's --port, or --device NAME for an emulated board, not both") }
         if hasBoard, model == nil { throw ValidationError("profiling needs --model NAME@VERSION, the registered model the board carries") }
         if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }

@@ -55,7 +55,7 @@ struct SimFleetCommand: AsyncParsableCommand {
     func validate() throws {
         guard !agents.isEmpty else { throw ValidationError("give at least one --agent BENCH=ept_… (a bench's agent token)") }
         _ = try benches()
-        guard every >= 0, every.isFinite else { throw ValidationError("--every must be 0 or more seconds") }
+        guard every >= 0, every <= 86_400 else { throw ValidationError("--every must be 0 to 86400 seconds (a day), got \(every)") }
         if let rounds, rounds < 0 { throw ValidationError("--rounds must be 0 or more") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256") }
     }
