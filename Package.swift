@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "EdgeProfAgent", "EdgeProfCollector", "EdgeProfDemo", "EdgeProfPostgres", "EdgeProfSim", "EdgeProfStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CEdgeProfBenchBaseline"),

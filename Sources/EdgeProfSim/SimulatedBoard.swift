@@ -47,6 +47,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     private var running = false
     private var clockOrigin = ContinuousClock.now
     private var clockOffsetTicks: UInt64 = 0
+    /// Injected regressions: how many times slower each artifact (by SHA-256) runs on this board.
+    private let regressions = Mutex<[String: Double]>([:])
 
     /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows.
     public init(
@@ -201,9 +203,26 @@ public final class SimulatedBoard: @unchecked Sendable {
         return clockOffsetTicks + UInt64(seconds * Double(profile.tickHz) * (1 + profile.clockErrorPPM / 1e6))
     }
 
+    /// Makes every later run of the artifact `sha256` `factor` times slower on this board (first
+    /// token and every token after it), as a regression in the field would: the fault the fleet
+    /// demo injects so that monitoring has something real to catch. A factor of 1 lifts it.
+    public func injectRegression(artifactSHA256 sha256: String, latencyFactor factor: Double) {
+        regressions.withLock { $0[sha256] = factor == 1 ? nil : factor }
+    }
+
+    /// What the board runs now, slowed by an injected regression of its artifact, if any.
+    private var runningProfile: SimulatedModelProfile {
+        var profile = serving
+        if let factor = regressions.withLock({ $0[serving.artifactSHA256] }), factor > 0, factor.isFinite {
+            profile.firstTokenMedianMs *= factor
+            profile.tokenMedianMs *= factor
+        }
+        return profile
+    }
+
     private func run(_ device: UnsafeMutablePointer<epl_device>, _ request: epl_run_request) {
         let plan = SimulatedRunPlan(
-            profile: serving, seed: seed, runNumber: runNumber,
+            profile: runningProfile, seed: seed, runNumber: runNumber,
             request: RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup))
         runNumber += 1
         running = true

@@ -143,6 +143,24 @@ public final class FleetSimulator: @unchecked Sendable {
         }
     }
 
+    /// Bench qualification of a candidate: loads `artifact` (registered as `version`) onto
+    /// `device` over the link, as a lab loads a candidate onto a bench board, profiles it and
+    /// uploads the run as `version`. The board keeps the candidate until its next reconciliation
+    /// puts its assignment back.
+    public func qualify(on device: Device, artifact: [UInt8], sha256: String, as version: ModelReference, request: RunRequest) async throws(AgentError) {
+        let session = LinkSession(transport: device.transport, timeouts: timeouts)
+        let (_, announced) = try session.handshake()
+        _ = try session.install(artifact: artifact, sha256: sha256, model: version.name, quantization: announced.quantization)
+        try await uploadRun(on: device, as: version, request: request)
+    }
+
+    /// Makes every device run the artifact `sha256` `factor` times slower from now on: a
+    /// regression in the field, injected so that monitoring and automatic rollback have
+    /// something real to catch.
+    public func injectRegression(artifactSHA256 sha256: String, latencyFactor factor: Double) {
+        devices.forEach { $0.board.injectRegression(artifactSHA256: sha256, latencyFactor: factor) }
+    }
+
     /// One agent pass on every device that is online (late devices every third round).
     public func round() async -> RoundReport {
         rounds += 1

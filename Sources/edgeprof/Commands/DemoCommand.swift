@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
@@ -30,6 +31,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Profile an emulated board instead (qemu-mps2-an385 or qemu-mps2-an386): real firmware under QEMU.", valueName: "name"))
     var board: String?
 
+    @Flag(help: "The fleet's story instead: a collector, N simulated devices, canary, A/B, shadow, an injected regression, automatic rollback, halt and resume.")
+    var fleet = false
+
+    @Option(help: "Devices in the fleet demo (60 to 10000).")
+    var fleetSize = 200
+
     @Option(help: "Output format: table, json, csv or markdown.")
     var format = ReportFormat.table
 
@@ -38,11 +45,15 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var catalogue: CatalogueOptions
 
     func validate() throws {
+        if fleet, power || board != nil { throw ValidationError("--fleet simulates its own devices: leave out --power and --board") }
+        if fleet, ![.table, .json].contains(format) { throw ValidationError("--fleet prints a table or json") }
+        guard (60...10_000).contains(fleetSize) else { throw ValidationError("--fleet-size must be 60 to 10000 (20 devices a class, so that 5 % of one is a device), got \(fleetSize)") }
         if power, speed != 1 { throw ValidationError("--power measures in real time: leave --speed at 1") }
         if power, board != nil { throw ValidationError("--power measures the simulated board; an emulated board has no supply to measure") }
     }
 
     func run() async throws {
+        if fleet { return try await runFleet() }
         var options = DemoScenario.Options()
         options.request = RunRequest(tokens: tokens, iterations: iterations, warmup: warmup)
         options.seed = seed
@@ -80,5 +91,32 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let code = ExitStatus.code(for: result.verdict.outcome)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `--fleet`: the control plane's story (FleetDemoStory); exit 1 when a check failed.
+    func runFleet() async throws {
+        var options = FleetDemoStory.Options()
+        options.devices = fleetSize
+        options.seed = seed
+        options.database = store.db
+        let human = format == .table
+        let report = try await reportingErrors { () async throws(AgentError) -> FleetDemoReport in
+            do {
+                return try await FleetDemoStory(note: { if human { Terminal.note($0) } }).run(options)
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                throw .invalidArgument("the fleet demo stopped: \(error)")
+            }
+        }
+        if human {
+            Terminal.print(report.table)
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            Terminal.print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n")
+        }
+        if !report.passed { throw ExitCode(1) }
     }
 }
