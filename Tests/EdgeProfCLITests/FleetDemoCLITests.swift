@@ -4,8 +4,9 @@ import Testing
 /// Issue 14's measured story, `edgeprof demo --fleet`, through the built binary: a collector it
 /// starts (on a fresh SQLite file, and on an empty PostgreSQL database when the test script runs
 /// one), simulated devices following their assignments, and the figures read back from the API.
-/// The same seed gives the same fleet, canary, split and verdict on every run.
-@Suite struct FleetDemoCLITests {
+/// The same seed gives the same fleet, canary, split and verdict on every run. Serialized: each
+/// story keeps both cores busy.
+@Suite(.serialized) struct FleetDemoCLITests {
     /// The figures that must not change between runs (the timings may).
     struct Deterministic: Equatable {
         var verdict: String
@@ -47,14 +48,17 @@ import Testing
     @Test func theFleetStoryPassesTheSameWayOnEveryRun() async throws {
         try await CLI.offThePool {
             let cli = try CLI()
-            let first = try runDemo(cli)
-            let second = try runDemo(cli)
-            #expect(first.deterministic == second.deterministic, "same seed, same fleet: \(first.deterministic) vs \(second.deterministic)")
-
-            let human = try cli.run(["demo", "--fleet", "--fleet-size", "60"], timeout: 300)
+            let first = try runDemo(cli).deterministic
+            // The same story again, read as people read it: the same canary, split and verdict.
+            let human = try cli.run(["demo", "--fleet", "--fleet-size", "90"], timeout: 300)
             #expect(human.status == 0, "\(human.stderr)")
             #expect(human.stdout.hasPrefix("fleet demo: PASS\n"), "\(human.stdout)")
+            let canary = first.canaryDevices.keys.sorted().map { "\(first.canaryDevices[$0] ?? 0) \($0) (" }
+            #expect(canary.allSatisfy(human.stdout.contains), "same canary as the first run: \(first.canaryDevices)\n\(human.stdout)")
+            #expect(human.stdout.contains("(\(first.onB) of "), "same devices on B as the first run (\(first.onB))\n\(human.stdout)")
+            #expect(human.stdout.contains("2 critical alerts (\(first.regressionDevices.joined(separator: ", ")))"))
             #expect(human.stdout.contains("rollback    automatic by system:auto-rollback to fleet-lm@1.0.0"))
+            #expect(human.stdout.contains("at the end  90 of 90 devices on their expected version (fleet-lm@1.0.0)"))
             #expect(human.stderr.contains("the collector rolled back to fleet-lm@1.0.0 as system:auto-rollback"))
         }
     }
