@@ -26,7 +26,7 @@ public struct CollectorApplication: Sendable {
         router.add(middleware: ErrorMiddleware(logger: logger, metrics: metrics))
         let monitor = CollectorMonitor(
             store: store, settings: configuration.settings, metrics: metrics, logger: logger,
-            rollbacks: AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep))
+            rollbacks: AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep), lifecycle: lifecycleWatcher)
         let governance = GovernanceHandlers(registry: store.registry, auditSigner: configuration.auditSigner)
         let handlers = CollectorHandlers(
             store: store, configuration: configuration, metrics: metrics, monitor: monitor, governance: governance,
@@ -76,7 +76,13 @@ public struct CollectorApplication: Sendable {
             store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
         let rollbacks = AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         return ServiceGroup(
-            configuration: .init(services: services + [application, webhooks, rollbacks], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+
+    /// Automatic stage moves and stage-duration alerts, swept like rollbacks.
+    var lifecycleWatcher: LifecycleWatcher {
+        LifecycleWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
     }
 
     static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {

@@ -11,6 +11,8 @@ struct CollectorMonitor: Sendable {
     let logger: Logger
     /// Asked to act when a run opens a critical alert.
     let rollbacks: AutomaticRollbackWatcher
+    /// Asked to act when a run opens or resolves an alert (drift moves a version to degraded and back).
+    let lifecycle: LifecycleWatcher
 
     /// Monitoring never fails an upload: a problem here is logged and the run stays stored.
     func observe(_ stored: StoredRun) async {
@@ -30,6 +32,7 @@ struct CollectorMonitor: Sendable {
             if events.contains(where: { $0.event == "alert.opened" && $0.alert.severity == .critical }) {
                 await rollbacks.consider(model: stored.model.name)
             }
+            if !events.isEmpty { await lifecycle.consider(model: stored.model.name) }
         } catch {
             logger.error("monitoring run \(stored.id) of \(key) failed: \(error.description)")
         }

@@ -83,11 +83,13 @@ extension PostgresCollectorStore {
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
         try await transaction("update the alerts of \(key)") { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("\(key.model)|\(key.deviceClass)|\(key.device)")))", logger: self.logger)
-            try await connection.query(
-                """
-                INSERT INTO run_finding (run_id, json) VALUES (\(runID), \(try Self.json(findings)))
-                ON CONFLICT (run_id) DO UPDATE SET json = excluded.json
-                """, logger: self.logger)
+            if runID != Alert.noRun {
+                try await connection.query(
+                    """
+                    INSERT INTO run_finding (run_id, json) VALUES (\(runID), \(try Self.json(findings)))
+                    ON CONFLICT (run_id) DO UPDATE SET json = excluded.json
+                    """, logger: self.logger)
+            }
             let changes = AlertPlanner.plan(findings: findings, live: try await Self.liveAlerts(key, connection, self.logger))
             var events: [AlertEvent] = []
             for finding in changes.opened {

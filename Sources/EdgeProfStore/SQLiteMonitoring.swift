@@ -63,9 +63,11 @@ extension SQLiteCollectorStore {
 
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
         try await write("update the alerts of \(key)") { db in
-            try db.execute(
-                sql: "INSERT INTO run_finding (run_id, json) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET json = excluded.json",
-                arguments: [runID, try JSONColumn.encode(findings)])
+            if runID != Alert.noRun {
+                try db.execute(
+                    sql: "INSERT INTO run_finding (run_id, json) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET json = excluded.json",
+                    arguments: [runID, try JSONColumn.encode(findings)])
+            }
             let changes = AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db))
             var events: [AlertEvent] = []
             for finding in changes.opened {

@@ -13,6 +13,8 @@ public struct GovernanceService: Sendable {
     /// A policy to evaluate under instead of the registry's, for a dry run: a service holding
     /// one refuses every act that writes.
     public let dryRunPolicy: PolicyRecord?
+    /// The time acts are decided at: the wall clock, except where a test or a replay says otherwise.
+    public var clock: @Sendable () -> Date = { Date() }
 
     public init(store: any RegistryStore, actor: String, catalogue: DeviceCatalogue? = nil, dryRunPolicy: PolicyRecord? = nil) {
         self.store = store
@@ -27,7 +29,7 @@ public struct GovernanceService: Sendable {
     public func rules(_ snapshot: RegistrySnapshot) throws(AgentError) -> GovernanceRules {
         let record = dryRunPolicy ?? snapshot.policyInForce
         do {
-            return GovernanceRules(snapshot: snapshot, policy: try record.parsed(), actor: actor, now: Date())
+            return GovernanceRules(snapshot: snapshot, policy: try record.parsed(), actor: actor, now: clock())
         } catch {
             throw .config(error)
         }
@@ -263,6 +265,14 @@ public struct GovernanceService: Sendable {
         try await decideMove(name) { rules throws(AgentError) in
             let check = if let target = rules.rollbackCandidates.first { try await artifactCheck(target) } else { ArtifactCheck.verified }
             return { rules throws(GovernanceError) in try rules.automaticRollback(alerts: alerts, evidence: GateEvidence(artifact: check)) }
+        }
+    }
+
+    /// The system's move of `name`'s serving version between production, monitoring and degraded
+    /// (`GovernanceRules.automaticStageMove`); the service's actor must be the system's.
+    public func moveStageAutomatically(model name: String, alerts: [Alert]) async throws(AgentError) -> GovernanceRules.Decision {
+        try await decideMove(name) { _ throws(AgentError) in
+            { rules throws(GovernanceError) in try rules.automaticStageMove(alerts: alerts) }
         }
     }
 

@@ -120,7 +120,7 @@ public protocol CollectorStore: Sendable {
     func monitorHistory(_ key: MonitorKey, runID: Int64, baselineRuns: Int, recentRuns: Int) async throws(StoreError) -> (baseline: [StoredRun], recent: [StoredRun])?
     /// Applies one run's findings to the device's alerts in one transaction — one live alert per
     /// rule and device — and queues an event per opened or resolved alert for each webhook. The
-    /// run's findings are kept, all of them.
+    /// run's findings are kept, all of them (none for `Alert.noRun`: the registry's own findings).
     func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent]
     func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert]
     /// The alerts of one model version (`NAME@VERSION`) opened at or after `since`, in any state, oldest first.

@@ -41,8 +41,19 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var automaticRollback: Bool
     public var rollbackCriticalAlerts: Int
     public var rollbackWindowHours: Int
+    /// Whether the system moves a serving version between production, monitoring and degraded
+    /// by itself (`GovernanceRules.dueStageMove`), and how many hours a new production version
+    /// settles before it enters monitoring.
+    public var automaticStageMoves: Bool
+    public var settleHours: Int
+    /// Hours a version may stay in a stage before a stage-duration alert is raised, by stage.
+    public var maxStageHours: [LifecycleStage: Int]
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
+
+    /// The governance documents' maximum stage durations: development 2 weeks, validation 3 days,
+    /// staging 7 days, degraded 48 hours.
+    public static let defaultMaxStageHours: [LifecycleStage: Int] = [.development: 336, .validation: 72, .staging: 168, .degraded: 48]
 
     public static let builtInChecklistItems = ["model-card", "rollback-target"]
 
@@ -57,6 +68,7 @@ public struct GovernancePolicy: Sendable, Hashable {
         deployableProductionVersions: Int = 3, policyChangeApprovals: [GovernanceRole] = [.complianceOfficer, .techLead],
         emergencyConfirmationMinutes: Int = 60, tokenDefaultDays: Int = 90, tokenMaxDays: Int = 365, canaryShare: Double = 0.05,
         automaticRollback: Bool = true, rollbackCriticalAlerts: Int = 2, rollbackWindowHours: Int = 24,
+        automaticStageMoves: Bool = true, settleHours: Int = 24, maxStageHours: [LifecycleStage: Int] = GovernancePolicy.defaultMaxStageHours,
         sha256: String = PolicyRecord.builtIn.sha256
     ) {
         self.stageRoles = stageRoles
@@ -80,6 +92,9 @@ public struct GovernancePolicy: Sendable, Hashable {
         self.automaticRollback = automaticRollback
         self.rollbackCriticalAlerts = rollbackCriticalAlerts
         self.rollbackWindowHours = rollbackWindowHours
+        self.automaticStageMoves = automaticStageMoves
+        self.settleHours = settleHours
+        self.maxStageHours = maxStageHours
         self.sha256 = sha256
     }
 

@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens", "fleet"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens", "fleet", "lifecycle"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -57,6 +57,9 @@ extension GovernancePolicy {
                 guard hours <= 720 else { throw fleet.error("fleet: rollback-window-hours is \(hours); at most 720 (30 days)") }
                 rollbackWindowHours = hours
             }
+        }
+        if let lifecycle = top.node("lifecycle") {
+            try readLifecycle(lifecycle.withContext("lifecycle: "))
         }
         if let changes = top.node("policy-changes") {
             let fields = try changes.withContext("policy-changes: ").fields(known: ["approvals"], what: "a mapping")
@@ -110,6 +113,26 @@ extension GovernancePolicy {
         requirements.shadowEvidence = try fields.boolean("shadow-evidence") ?? requirements.shadowEvidence
         requirements.maySkipStaging = try fields.boolean("may-skip-staging") ?? requirements.maySkipStaging
         return requirements
+    }
+
+    /// Stages a maximum duration may be set for: those a version waits in, not the final ones.
+    static let timedStages: [LifecycleStage] = [.development, .validation, .staging, .canary, .monitoring, .degraded, .retraining]
+
+    private mutating func readLifecycle(_ node: YAMLNode) throws(ConfigError) {
+        let fields = try node.fields(known: ["automatic-moves", "settle-hours", "max-hours"], what: "a mapping")
+        automaticStageMoves = try fields.boolean("automatic-moves") ?? automaticStageMoves
+        if let hours = try fields.integer("settle-hours", atLeast: 0) {
+            guard hours <= 720 else { throw node.error("lifecycle: settle-hours is \(hours); at most 720 (30 days)") }
+            settleHours = hours
+        }
+        if let limits = fields.node("max-hours") {
+            let stages = try limits.withContext("lifecycle: max-hours: ").fields(known: Self.timedStages.map(\.rawValue), what: "a mapping of stages to hours")
+            for stage in Self.timedStages {
+                guard let hours = try stages.integer(stage.rawValue, atLeast: 1) else { continue }
+                guard hours <= 8760 else { throw limits.error("lifecycle: max-hours: \(stage.rawValue) is \(hours); at most 8760 (a year)") }
+                maxStageHours[stage] = hours
+            }
+        }
     }
 
     private mutating func readGates(_ node: YAMLNode) throws(ConfigError) {

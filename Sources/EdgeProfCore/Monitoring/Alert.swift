@@ -12,6 +12,10 @@ public enum AlertState: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// An alert: one rule firing for one model version on one device, deduplicated across runs.
 public struct Alert: Sendable, Codable, Hashable {
+    /// The run id of an alert raised by the registry rather than by a run (stage durations):
+    /// its findings belong to no run.
+    public static let noRun: Int64 = 0
+
     public var id: Int64
     public var rule: MonitorRule
     public var severity: AlertSeverity

@@ -18,13 +18,20 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     case energyIncrease = "energy-increase"
     /// Share of runs that ended early (partial) in the last runs.
     case errorRate = "error-rate"
+    /// A version stayed in a lifecycle stage longer than the governance policy allows (raised
+    /// by the registry's sweep, not by a run: its key names the stage, not a device).
+    case stageDuration = "stage-duration"
+
+    /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
+    /// moves a monitored version to degraded.
+    public static let drift: Set<MonitorRule> = [.latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI]
 
     /// The severity an alert of this rule carries unless configured otherwise.
     public var defaultSeverity: AlertSeverity {
         switch self {
         case .latencyRatio, .p95Above: .critical
         case .latencyDriftKS, .latencyBand, .errorRate: .high
-        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease: .medium
+        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration: .medium
         case .energyDriftPSI: .low
         }
     }
