@@ -32,6 +32,14 @@ import Testing
             operations: [.transition(StageTransition(reference: reference, from: from, to: to, at: Date(), actor: "gus", reason: "test setup"))]))
     }
 
+    /// The same for tiny-lm, the model the QEMU boards carry.
+    static func placeTinyLM(_ version: String, from: LifecycleStage, to: LifecycleStage, in registry: any RegistryStore) async throws {
+        let reference = ModelReference(name: "tiny-lm", version: try SemanticVersion(parsing: version))
+        _ = try await registry.commit(GovernanceChange(
+            actor: "gus", at: Date(), expectedAuditHead: try await registry.snapshot(model: "tiny-lm").auditHead,
+            operations: [.transition(StageTransition(reference: reference, from: from, to: to, at: Date(), actor: "gus", reason: "test setup"))]))
+    }
+
     static func handshake(_ board: SimulatedBoard) throws -> (BoardInfo, BoardModelInfo, RecordedRun) {
         let transport = try TransportOpener.open(path: board.path, busyGrace: .milliseconds(500))
         defer { transport.close() }
@@ -74,7 +82,7 @@ import Testing
         let reconciler = BoardReconciler(client: client, timeouts: BoardReconcilerTests.timeouts)
         let lm100 = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
         let lm110 = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 1, patch: 0))
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, serving: lm100)),
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, serving: lm100, servingArtifactSHA256: currentSHA)),
                 "it already serves its assignment: nothing to install")
         let before = try Self.handshake(board)
         #expect(abs(Self.medianTokenMs(before.2) - 11) < 1.5, "\(Self.medianTokenMs(before.2))")
@@ -82,7 +90,7 @@ import Testing
         try await Self.place("1.0.0", from: .production, to: .retired, in: registry)
         try await Self.place("1.1.0", from: .development, to: .production, in: registry)
         let started = ContinuousClock.now
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, installed: lm110, serving: lm110)))
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, installed: lm110, serving: lm110, servingArtifactSHA256: candidateSHA)))
         let installTime = ContinuousClock.now - started
         let after = try Self.handshake(board)
         #expect(after.1 == BoardModelInfo(model: "lm", artifactSHA256: candidateSHA, quantization: "int8"), "the handshake announces the new artifact")
@@ -90,7 +98,7 @@ import Testing
         #expect(installTime < .seconds(5), "\(candidate.count) bytes installed in \(installTime)")
         let status = try await collector.request(.GET, "/v1/fleet/status", token: collector.personToken)
         #expect(status.json?["onAssignment"] as? Int == 1, "\(status.body)")
-        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, serving: lm110)), "a second pass installs nothing")
+        #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, serving: lm110, servingArtifactSHA256: candidateSHA)), "a second pass installs nothing")
 
         // Bytes in the registry that no longer hash to the registered SHA-256 are never handed out.
         let tampered = SimulatedModelArtifact(tokenMedianMs: 9).bytes

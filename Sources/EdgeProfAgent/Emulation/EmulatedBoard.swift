@@ -150,4 +150,58 @@ extension EmulatedBoard {
             throw error
         }
     }
+
+    /// The same for a body that awaits — an agent that reconciles the board with its collector
+    /// (installs, halts) and then profiles it, all while this one emulator runs, since what is
+    /// installed lives in the emulated board's RAM. The caller's interrupt handling stays its own.
+    public static func session<T>(
+        _ entry: CatalogueEntry, catalogueDirectory: String, _ body: (EmulatedBoard) async throws(AgentError) -> T
+    ) async throws(AgentError) -> T {
+        let parent = EmulatorParentThread()
+        let board: EmulatedBoard
+        do { board = try await parent.spawn { () throws(EmulationError) in try EmulatedBoard(entry: entry, catalogueDirectory: catalogueDirectory) } } catch {
+            throw .emulation(error)
+        }
+        defer {
+            board.stop()
+            parent.release()
+        }
+        do throws(AgentError) {
+            return try await body(board)
+        } catch {
+            usleep(100_000)
+            if let crash = board.crash {
+                throw .emulation(.crashed(board: entry.name, ending: crash.ending, output: crash.output, cause: error.description))
+            }
+            throw error
+        }
+    }
+}
+
+/// The thread an emulator is started from, kept alive until the session ends. The emulator runs
+/// under `setpriv --pdeathsig KILL`, and Linux sends that signal when the *thread* that started
+/// it ends — which a pool thread may do while the task that started the emulator awaits.
+final class EmulatorParentThread: @unchecked Sendable {
+    private let released = DispatchSemaphore(value: 0)
+
+    /// Runs `start` on a thread of its own, which then waits for `release()`.
+    func spawn(_ start: @escaping @Sendable () throws(EmulationError) -> EmulatedBoard) async throws(EmulationError) -> EmulatedBoard {
+        let started: Result<EmulatedBoard, EmulationError> = await withCheckedContinuation { continuation in
+            Thread { [released] in
+                do throws(EmulationError) {
+                    continuation.resume(returning: .success(try start()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                    return
+                }
+                released.wait()
+            }.start()
+        }
+        return try started.get()
+    }
+
+    /// Lets the thread end (after the emulator was stopped).
+    func release() {
+        released.signal()
+    }
 }

@@ -26,20 +26,22 @@ public struct BoardReconciler: Sendable {
         public var stateChanged: Bool
         /// The version installed on it on this pass.
         public var installed: ModelReference?
-        /// The version it serves, when that is the one it was assigned.
+        /// The version it serves, when that is the one it was assigned, and that version's artifact.
         public var serving: ModelReference?
+        public var servingArtifactSHA256: String?
         /// Why it does not carry its assigned artifact, when it does not.
         public var offAssignment: String?
 
         public init(
             device: String, state: ServingState, stateChanged: Bool, installed: ModelReference? = nil, serving: ModelReference? = nil,
-            offAssignment: String? = nil
+            servingArtifactSHA256: String? = nil, offAssignment: String? = nil
         ) {
             self.device = device
             self.state = state
             self.stateChanged = stateChanged
             self.installed = installed
             self.serving = serving
+            self.servingArtifactSHA256 = servingArtifactSHA256
             self.offAssignment = offAssignment
         }
     }
@@ -83,7 +85,10 @@ public struct BoardReconciler: Sendable {
                     result.offAssignment = error.reason
                 }
             }
-            if model.artifactSHA256 == wanted { result.serving = version }
+            if model.artifactSHA256 == wanted {
+                result.serving = version
+                result.servingArtifactSHA256 = wanted
+            }
         }
         let wantedState: ServingState = assignment.state == .halted ? .halted : .serving
         if current != wantedState {

@@ -19,7 +19,8 @@ struct AgentRunCommand: AsyncParsableCommand {
             Each run is stored locally and put in the spool first; it leaves the spool only when the collector answers \
             with a receipt. An unreachable collector is retried with jittered exponential backoff (1 s … 5 min); a run \
             the collector refuses (invalid, unregistered model) is kept and shown by `edgeprof agent status`. \
-            Before each profile of a --port board, the agent reconciles it with its assignment on the collector: a board \
+            Before each profile of a board (--port, or --device inside its emulator's session), the agent reconciles it with \
+            its assignment on the collector: a board \
             assigned another artifact gets it installed over the link (fetched from the registry, its SHA-256 checked by \
             the agent and by the board) and is then profiled as the version it serves; a board whose model is halted is \
             sent SERVE state=halted (it then refuses runs) and is not profiled; a resumed one is sent SERVE state=serving; \
@@ -65,15 +66,20 @@ struct AgentRunCommand: AsyncParsableCommand {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
-                var target: ProfileTarget? = profiling
-                if let port = profiling.port {
-                    switch await reconciling(port: port, baud: profiling.baud, client: drainer.client) {
-                    case .halted: target = nil
-                    case .serving(let version?): target?.model = version.description
-                    case .serving(nil): break
+                if profiling.device != nil {
+                    await profileEmulatedOnce(profiling, number: profiles, drainer: drainer, stop: stop)
+                } else {
+                    var target: ProfileTarget? = profiling
+                    if let port = profiling.port {
+                        switch await reconciling(port: port, baud: profiling.baud, client: drainer.client) {
+                        case .halted: target = nil
+                        case .serving(let version?, let sha?):
+                            if await mirrored(version, sha256: sha, drainer: drainer) != nil { target?.model = version.description } else { target = nil }
+                        case .serving: break
+                        }
                     }
+                    if let target { profileOnce(target, number: profiles, drainer: drainer, stop: stop) }
                 }
-                if let target { profileOnce(target, number: profiles, drainer: drainer, stop: stop) }
             }
             let report = try await reportingErrors { () async throws(AgentError) in try await drainer.drainOnce() }
             if !report.delivered.isEmpty || !report.rejected.isEmpty || report.retryReason != nil {
@@ -97,15 +103,44 @@ extension AgentRunCommand {
     /// Profiles the board once and puts the run in the spool; a failure is said, not fatal.
     func profileOnce(_ profiling: ProfileTarget, number: Int, drainer: SpoolDrainer, stop: StopRequest) {
         do throws(AgentError) {
-            let outcome = try profiling.profile(store: store, progress: false, stop: stop)
-            let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
-            do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
-                throw AgentError.store(error)
-            }
-            Terminal.note("profile \(number): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
+            try spool(try profiling.profile(store: store, progress: false, stop: stop), number: number, drainer: drainer)
         } catch {
             Terminal.error("profile \(number) failed: \(error.description); the next one is in \(Int(every)) s")
         }
+    }
+
+    /// An emulated board (--device): its emulator boots for the round, and the agent reconciles
+    /// it with its assignment and profiles it in that one session — what is installed lives in
+    /// the emulated board's RAM, so every boot installs the assigned model again.
+    func profileEmulatedOnce(_ profiling: ProfileTarget, number: Int, drainer: SpoolDrainer, stop: StopRequest) async {
+        do throws(AgentError) {
+            let (entry, directory) = try profiling.catalogue.emulatedBoard(profiling.device ?? "")
+            try await EmulatedBoard.session(entry, catalogueDirectory: directory) { board async throws(AgentError) in
+                var target = profiling
+                switch await reconciling(port: board.path, baud: profiling.baud, client: drainer.client) {
+                case .halted: return
+                case .serving(let version?, let sha?):
+                    guard await mirrored(version, sha256: sha, drainer: drainer) != nil else { return }
+                    target.model = version.description
+                case .serving: break
+                }
+                let outcome = try stop.withCleanup({ board.stop() }) { () throws(AgentError) in
+                    try target.profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: false, stop: stop)
+                }
+                try spool(outcome, number: number, drainer: drainer)
+            }
+        } catch {
+            Terminal.error("profile \(number) failed: \(error.description); the next one is in \(Int(every)) s")
+        }
+    }
+
+    /// Puts a profiled run in the spool for the collector.
+    func spool(_ outcome: ProfileOutcome, number: Int, drainer: SpoolDrainer) throws(AgentError) {
+        let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
+        do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
+            throw AgentError.store(error)
+        }
+        Terminal.note("profile \(number): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
     }
 
     /// What a round does with the board after reconciling it.
@@ -113,7 +148,20 @@ extension AgentRunCommand {
         /// Halted: nothing is profiled this round.
         case halted
         /// Profile it, as the version it was assigned and serves when there is one (else as --model).
-        case serving(ModelReference?)
+        case serving(ModelReference?, artifactSHA256: String?)
+    }
+
+    /// Records the version a board was assigned and serves in the bench's store (fetched from
+    /// the registry the first time), so that its runs can be stored under it; nil (said) when it
+    /// cannot be, and the round profiles nothing.
+    func mirrored(_ version: ModelReference, sha256: String, drainer: SpoolDrainer) async -> ModelReference? {
+        do throws(AgentError) {
+            try await VersionMirror(store: try store.open(), client: drainer.client).ensure(version, sha256: sha256)
+            return version
+        } catch {
+            Terminal.error("\(version) is assigned but cannot be recorded in this bench's store: \(error.description); no profile this round")
+            return nil
+        }
     }
 
     /// Brings the board in line with its assignment (its artifact, halted or serving) and
@@ -129,13 +177,13 @@ extension AgentRunCommand {
                     Terminal.note("\(board.device) is halted: no profile this round")
                     return .halted
                 }
-                return .serving(board.serving)
+                return .serving(board.serving, artifactSHA256: board.servingArtifactSHA256)
             case .unknownDevice, .cannotHalt:
-                return .serving(nil)
+                return .serving(nil, artifactSHA256: nil)
             }
         } catch {
             Terminal.error("reconciling \(port) with its assignment failed: \(error.description); profiling as before")
-            return .serving(nil)
+            return .serving(nil, artifactSHA256: nil)
         }
     }
 }

@@ -127,14 +127,21 @@ struct ProfileTarget: ParsableArguments {
             return try profileLink(port: port ?? "", deviceClass: deviceClass, firmware: size, store: store, progress: progress, stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
-        let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
-            if entry.protocolName == MLPerfProfileService.protocolName {
-                return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
-            }
-            return try profileLink(
-                port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress, stop: stop)
+            try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop)
         }
+    }
+
+    /// Profiles an emulated board whose emulator is already running (`agent run` reconciles it first).
+    func profile(
+        running board: EmulatedBoard, entry: CatalogueEntry, catalogueDirectory directory: String, store: StoreOptions, progress: Bool, stop: StopRequest
+    ) throws(AgentError) -> ProfileOutcome {
+        let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
+        if entry.protocolName == MLPerfProfileService.protocolName {
+            return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
+        }
+        return try profileLink(
+            port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress, stop: stop)
     }
 
     private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
