@@ -18,12 +18,12 @@ extension GovernanceHandlers {
             do { devices = try await registry.fleetDevices(query) } catch { throw .store(error) }
             return try json(devices)
         case .fleetStatus:
-            return try json(try await FleetPlanner(store: registry).status(try fleetQuery(call, ownBench: ownBench)))
+            return try json(try await FleetPlanner(store: registry, cache: snapshots).status(try fleetQuery(call, ownBench: ownBench)))
         case .showDevice:
             return try json(try await visibleDevice(devicePath(call), ownBench: ownBench))
         case .deviceAssignment:
             let device = try await visibleDevice(devicePath(call), ownBench: ownBench)
-            return try json(try await FleetPlanner(store: registry).assignment(for: device.device))
+            return try json(try await FleetPlanner(store: registry, cache: snapshots).assignment(for: device.device))
         case .labelDevice:
             let request = try decode(RegistryRequests.LabelDevice.self, call.body)
             let device = try await service.labelDevice(devicePath(call), set: request.set ?? [:], remove: request.remove ?? [], reason: request.reason)
@@ -39,10 +39,9 @@ extension GovernanceHandlers {
             let device = try await visibleDevice(devicePath(call), ownBench: bench)
             let recorded: Bool
             let registered: ModelReference?
-            do {
-                registered = try await registry.models().first { $0.reference.name == device.serving.registered.name && $0.artifactSHA256 == report.artifactSHA256 }?.reference
-                recorded = try await registry.recordReport(report, device: device.device, registered: registered, at: Date())
-            } catch { throw .store(error) }
+            let versions = try await snapshots.entry(model: device.serving.registered.name, store: registry).snapshot.versions
+            registered = versions.first { $0.model.artifactSHA256 == report.artifactSHA256 }?.reference
+            do { recorded = try await registry.recordReport(report, device: device.device, registered: registered, at: Date()) } catch { throw .store(error) }
             guard recorded, let now = try await optionalDevice(device.device) else {
                 throw .governance(.notFound("there is no device \(device.device) in the fleet"))
             }
@@ -50,7 +49,7 @@ extension GovernanceHandlers {
         case .rollbackProgress:
             let name = call.parameters.get("name") ?? ""
             do throws(ModelReferenceError) { try ModelReference.validate(name: name) } catch { throw .invalidArgument(error.description) }
-            guard let progress = try await FleetPlanner(store: registry).rollbackProgress(model: name) else {
+            guard let progress = try await FleetPlanner(store: registry, cache: snapshots).rollbackProgress(model: name) else {
                 throw .governance(.notFound("\(name) was never rolled back"))
             }
             return try json(progress)

@@ -11,6 +11,8 @@ struct GovernanceHandlers: Sendable {
     let registry: any RegistryStore
     /// Signs `GET /v1/audit/checkpoint` (`collector serve --audit-key`); nil: not offered.
     let auditSigner: AuditSigner?
+    /// The registry snapshots the fleet routes read, kept while the audit head does not move.
+    let snapshots = RegistrySnapshotCache()
 
     /// The request as a governance route sees it: path parameters, query and JSON body.
     struct Call {

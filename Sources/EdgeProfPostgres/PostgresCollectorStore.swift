@@ -85,25 +85,34 @@ public final class PostgresCollectorStore: CollectorStore {
         let outcome: Result<RunReceipt, IngestRefusal>
         do {
             outcome = try await client.withTransaction(logger: logger) { connection -> Result<RunReceipt, IngestRefusal> in
+                let outcome = try await Self.store(upload, contentSHA256: contentSHA256, connection, self.logger)
+                // Last: the bench's report row stays locked only until the commit, not for the whole
+                // ingest (first, it made every upload of a bench wait for the one before).
                 if let agentReport { try await Self.upsert(agentReport, connection, self.logger) }
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(upload.idempotencyKey)))", logger: self.logger)
-                let existing = try await connection.query(
-                    "SELECT id, content_sha256 FROM run WHERE idempotency_key = \(upload.idempotencyKey)", logger: self.logger)
-                for try await (id, content) in existing.decode((Int64, String?).self) {
-                    return content == contentSHA256 ? .success(RunReceipt(runID: id, duplicate: true)) : .failure(.keyReused(key: upload.idempotencyKey, runID: id))
-                }
-                let reference = try ModelReference(parsing: upload.model)
-                guard let model = try await Self.fetchModel(reference, connection, self.logger) else { return .failure(.unknownModel(upload.model)) }
-                guard model.artifactSHA256 == upload.artifactSHA256 else {
-                    return .failure(.artifactMismatch(model: upload.model, registered: model.artifactSHA256, uploaded: upload.artifactSHA256))
-                }
-                let id = try await Self.insert(upload, model: model, contentSHA256: contentSHA256, connection, self.logger)
-                return .success(RunReceipt(runID: id, duplicate: false))
+                return outcome
             }
         } catch {
             throw .store(mapped(error, "store an uploaded run"))
         }
         return try outcome.get()
+    }
+
+    /// The run stored once under its idempotency key, or why not.
+    private static func store(
+        _ upload: RunUpload, contentSHA256: String, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Result<RunReceipt, IngestRefusal> {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(upload.idempotencyKey)))", logger: logger)
+        let existing = try await connection.query("SELECT id, content_sha256 FROM run WHERE idempotency_key = \(upload.idempotencyKey)", logger: logger)
+        for try await (id, content) in existing.decode((Int64, String?).self) {
+            return content == contentSHA256 ? .success(RunReceipt(runID: id, duplicate: true)) : .failure(.keyReused(key: upload.idempotencyKey, runID: id))
+        }
+        let reference = try ModelReference(parsing: upload.model)
+        guard let model = try await fetchModel(reference, connection, logger) else { return .failure(.unknownModel(upload.model)) }
+        guard model.artifactSHA256 == upload.artifactSHA256 else {
+            return .failure(.artifactMismatch(model: upload.model, registered: model.artifactSHA256, uploaded: upload.artifactSHA256))
+        }
+        let id = try await insert(upload, model: model, contentSHA256: contentSHA256, connection, logger)
+        return .success(RunReceipt(runID: id, duplicate: false))
     }
 
     static func insert(_ upload: RunUpload, model: RegisteredModel, contentSHA256: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> Int64 {

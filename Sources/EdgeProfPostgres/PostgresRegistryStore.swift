@@ -25,6 +25,17 @@ public struct PostgresRegistryStore: RegistryStore {
     /// Read in one REPEATABLE READ transaction, so that versions, approvals and the audit head
     /// are of the same moment (a commit between two of the reads would otherwise pair new rows
     /// with an old head, and a decision on them would pass the head check).
+    public func auditSequence() async throws(StoreError) -> Int64 {
+        let logger = logger
+        return try await database.withConnection("read the audit head") { connection in
+            var head: Int64 = 0
+            for try await value in try await connection.query("SELECT COALESCE(MAX(sequence), 0)::BIGINT FROM audit_entry", logger: logger).decode(Int64.self) {
+                head = value
+            }
+            return head
+        }
+    }
+
     public func snapshot(model name: String) async throws(StoreError) -> RegistrySnapshot {
         let location = location
         let logger = logger

@@ -5,6 +5,10 @@ import GRDB
 /// The governance half of the SQLite store: snapshots for the rules, and atomic commits of
 /// their decisions with one audit entry per operation.
 extension SQLiteEvidenceStore {
+    public func auditSequence() throws(StoreError) -> Int64 {
+        try read("read the audit head") { db in try Self.auditHead(db) }
+    }
+
     public func snapshot(model name: String) throws(StoreError) -> RegistrySnapshot {
         try read("read the registry of \(name)") { db in
             let versionRows = try Row.fetchAll(db, sql: "SELECT * FROM model_version WHERE name = ? ORDER BY major, minor, patch, version", arguments: [name])

@@ -62,6 +62,28 @@ import Testing
         #expect(try await registry.versionRecords().map(\.reference.description) == ["kws@1.0.0", "reg@1.0.0"])
     }
 
+    /// The audit head is what lets the collector reuse a snapshot: it moves with every change a
+    /// snapshot would show, also one made through another connection (another collector).
+    @Test(arguments: CollectorStoreContractTests.kinds) func theAuditHeadMovesWithEveryChangeAndTheCacheFollowsIt(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let registry = fixture.store.registry
+        try await register(reference, "a", in: registry)
+        let head = try await registry.auditSequence()
+        #expect(try await head == registry.snapshot(model: "reg").auditHead)
+        let cache = RegistrySnapshotCache()
+        let first = try await cache.entry(model: "reg", store: registry)
+        #expect(!first.snapshot.isHalted && first.snapshot.auditHead == head)
+
+        let other = try await fixture.another()
+        defer { other.close() }
+        _ = try await other.store.registry.commit(try await change(other.store.registry, [.halt(HaltEvent(model: "reg", halted: true, at: date, actor: "gus", reason: "incident"))]))
+        #expect(try await registry.auditSequence() == head + 1)
+        let second = try await cache.entry(model: "reg", store: registry)
+        #expect(second.snapshot.isHalted, "a halt committed by another collector is seen at once")
+        #expect(second.snapshot.auditHead == head + 1)
+    }
+
     @Test(arguments: CollectorStoreContractTests.kinds) func theRegistrantIsWhoActedNotTheAuthorTheMetadataClaims(kind: StoreKind) async throws {
         let fixture = try await StoreUnderTest.make(kind)
         defer { fixture.close() }

@@ -5,9 +5,19 @@ import Foundation
 /// model, the model's stages and the policy in force — and returns the device's assignment.
 public struct FleetPlanner: Sendable {
     public let store: any RegistryStore
+    /// Snapshots kept between calls while the registry does not change (the collector's).
+    public let cache: RegistrySnapshotCache?
 
-    public init(store: any RegistryStore) {
+    public init(store: any RegistryStore, cache: RegistrySnapshotCache? = nil) {
         self.store = store
+        self.cache = cache
+    }
+
+    /// `model`'s registry and the policy in force, from the cache when there is one.
+    public func registry(of model: String) async throws(AgentError) -> RegistrySnapshotCache.Entry {
+        if let cache { return try await cache.entry(model: model, store: store) }
+        let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
+        do { return RegistrySnapshotCache.Entry(snapshot: snapshot, policy: try snapshot.policyInForce.parsed()) } catch { throw .config(error) }
     }
 
     /// What `device` should serve and shadow now, and why.
@@ -16,9 +26,7 @@ public struct FleetPlanner: Sendable {
             throw .governance(.notFound("there is no device \(device) in the fleet (BOARD:SERIAL, as `edgeprof fleet list` shows them)"))
         }
         let model = found.serving.registered.name
-        let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
-        let policy: GovernancePolicy
-        do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
+        let (snapshot, policy) = try await registry(of: model).pair
         let deployment = ModelDeployment(snapshot)
         // Only a canary draw needs the device's classmates: without one, a device's assignment is its own.
         let classmates = deployment.canaryRollout == nil || deployment.halt != nil ? [found]
@@ -38,9 +46,7 @@ public struct FleetPlanner: Sendable {
         for device in fleet where query.matches(device) {
             let model = device.serving.registered.name
             if deployments[model] == nil {
-                let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
-                let policy: GovernancePolicy
-                do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
+                let (snapshot, policy) = try await registry(of: model).pair
                 deployments[model] = (ModelDeployment(snapshot), policy.canaryShare)
             }
             guard let (deployment, share) = deployments[model] else { continue }
@@ -58,9 +64,7 @@ public struct FleetPlanner: Sendable {
 
     /// How far the fleet has followed `model`'s latest rollback; nil when it was never rolled back.
     public func rollbackProgress(model: String, now: Date = Date()) async throws(AgentError) -> RollbackProgress? {
-        let snapshot = try await read { () async throws(StoreError) in try await store.snapshot(model: model) }
-        let policy: GovernancePolicy
-        do { policy = try snapshot.policyInForce.parsed() } catch { throw .config(error) }
+        let (snapshot, policy) = try await registry(of: model).pair
         let devices = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery()) }.filter { $0.serving.registered.name == model }
         let deployment = ModelDeployment(snapshot)
         var assigned: [(FleetDevice, DeviceAssignment)] = []

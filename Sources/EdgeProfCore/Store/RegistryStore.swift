@@ -10,6 +10,10 @@ public protocol RegistryStore: Sendable {
     var location: String { get }
     /// Everything about model `name` (every version), the actors, and the audit head.
     func snapshot(model name: String) async throws(StoreError) -> RegistrySnapshot
+    /// The audit head: the sequence of the newest audit entry (0 before the first). Every change
+    /// to what a snapshot holds appends to the trail, so an unchanged head means unchanged
+    /// snapshots — the one cheap read that lets hot paths reuse a snapshot (`RegistrySnapshotCache`).
+    func auditSequence() async throws(StoreError) -> Int64
     /// Every version of every model with its stage, ordered by name and version.
     func versionRecords() async throws(StoreError) -> [ModelVersionRecord]
     /// Applies the change and its audit entries in one transaction, or nothing: throws
