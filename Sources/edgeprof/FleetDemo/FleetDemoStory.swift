@@ -16,6 +16,8 @@ struct FleetDemoStory {
     static let request = RunRequest(tokens: 8, iterations: 10, warmup: 1)
     static let regressionFactor = 3.0
     static let split = 0.1
+    /// The policy's largest canary share of a class.
+    static let canaryShare = 0.05
 
     struct Options {
         var devices = 200
@@ -46,7 +48,7 @@ struct FleetDemoStory {
         gates:
           edge-performance: {thresholds: gates.yaml, device-classes: [sim-cortex-m4, sim-cortex-m7, sim-cortex-m33]}
         fleet:
-          canary-share: 0.05
+          canary-share: \(canaryShare)
           automatic-rollback: true
           rollback-critical-alerts: 2
           rollback-window-hours: 24
@@ -72,7 +74,7 @@ struct FleetDemoStory {
         let lab = try await FleetDemoLab.start(database: database, settings: Self.settings, policy: Self.policy, thresholds: Self.thresholds)
         note("collector serving \(lab.url) (database \(lab.location)); team: \(FleetDemoLab.team.map(\.name).joined(separator: ", "))")
         do {
-            let report = try await Chapters(lab: lab, files: files, options: options, note: note).play()
+            let report = try await FleetDemoChapters(lab: lab, files: files, options: options, note: note).play()
             await lab.stop()
             return report
         } catch {
