@@ -54,7 +54,7 @@ struct AutomaticRollbackWatcher: Service {
             // collector decided first): said, never silent.
             logger.warning("automatic rollback of \(name) is due by its alerts but did not happen: \(refusal.description)")
         } catch {
-            logger.error("automatic rollback of \(name) failed: \(error.description); the next sweep tries again")
+            if !Task.isCancelled { logger.error("automatic rollback of \(name) failed: \(error.description); the next sweep tries again") }
         }
     }
 }

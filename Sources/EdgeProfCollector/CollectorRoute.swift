@@ -224,7 +224,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."
         case .stopABTest: "Stop a running A/B test with a reason; devices return to A."
         case .rollbackProgress: "How far the fleet has followed the model's latest rollback: verified once every device assigned the restored version reports it after the decision, partial (with the stragglers) until then."
-        case .fetchArtifact: "The bytes of a registered version's artifact, by SHA-256, for a device to install (agents verify the SHA-256 again, and so does the board)."
+        case .fetchArtifact: "The bytes of a registered version's artifact, by SHA-256, for a device to install (agents verify the SHA-256 again, and so does the board); an agent token gets only artifacts the registry assigns to its bench's devices."
         case .labelDevice: "Set and remove a device's labels (ml_engineer or tech_lead), audited with the labels before and after."
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."

@@ -58,6 +58,9 @@ extension GovernanceHandlers {
             guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
                 throw .invalidArgument("sha256: 64 lower-case hex digits, as the assignment's serveArtifactSHA256")
             }
+            if let grant, grant.kind == .agent {
+                try await requireAssignable(sha256, bench: grant.bench)
+            }
             let bytes = try await service.artifactBytes(sha256: sha256)
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .listABTests:
@@ -116,5 +119,21 @@ extension GovernanceHandlers {
     private func devicePath(_ call: Call) -> String {
         let raw = call.parameters.get("device") ?? ""
         return raw.removingPercentEncoding ?? raw
+    }
+
+    /// An agent's token fetches only what the registry could assign to one of its bench's devices
+    /// (`ArtifactAccess`); anything else — unknown, in development, failed, another model's — is
+    /// the same 403, so the route tells an agent nothing about what else is registered.
+    private func requireAssignable(_ sha256: String, bench: String?) async throws(AgentError) {
+        let devices: [FleetDevice]
+        do { devices = try await registry.fleetDevices(FleetQuery(bench: bench)) } catch { throw .store(error) }
+        var models: [RegistrySnapshot] = []
+        for model in Set(devices.map(\.serving.registered.name)).sorted() {
+            models.append(try await snapshots.entry(model: model, store: registry).snapshot)
+        }
+        guard ArtifactAccess.agentMayFetch(sha256, snapshots: models) else {
+            throw .governance(.notPermitted(
+                "bench \(bench ?? "?")'s agent token fetches only artifacts the registry assigns to its devices (staging, canary, serving, or arm B of a running A/B test); \(sha256) is none of them"))
+        }
     }
 }

@@ -164,6 +164,7 @@ enum OpenAPIDocument {
                 responses["404"] = error("no such model, or it was never rolled back")
             case .fetchArtifact:
                 responses["200"] = ["description": "the artifact's bytes", "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]]
+                responses["403"] = error("an agent token asked for an artifact the registry does not assign to its bench's devices")
                 responses["404"] = error("no registered version has this artifact, or the collector cannot read its bytes")
                 responses["409"] = error("the stored bytes no longer have this SHA-256")
             case .modelCard:

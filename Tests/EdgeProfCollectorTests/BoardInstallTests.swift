@@ -122,13 +122,16 @@ import Testing
         #expect(refused.offAssignment?.contains("code=model") == true || refused.offAssignment?.contains("cannot run") == true, "\(refused.offAssignment ?? "")")
         #expect(try Self.handshake(board).1.artifactSHA256 == candidateSHA)
 
-        let unknown = try await collector.request(.GET, "/v1/artifacts/\(String(repeating: "b", count: 64))", token: collector.agentToken)
+        let unknown = try await collector.request(.GET, "/v1/artifacts/\(String(repeating: "b", count: 64))", token: collector.personToken)
         #expect(unknown.status == 404)
+        #expect(try await collector.request(.GET, "/v1/artifacts/\(String(repeating: "b", count: 64))", token: collector.agentToken).status == 403,
+                "an agent is told no more than that it may not have it")
         let malformed = try await collector.request(.GET, "/v1/artifacts/XYZ", token: collector.agentToken)
         #expect(malformed.status == 400)
         let anonymous = try await collector.request(.GET, "/v1/artifacts/\(candidateSHA)", token: nil)
         #expect(anonymous.status == 401, "artifacts are handed to tokens only")
-        let fetched = try await collector.request(.GET, "/v1/artifacts/\(candidateSHA)", token: collector.agentToken)
+        let fetched = try await collector.request(.GET, "/v1/artifacts/\(candidateSHA)", token: collector.personToken)
         #expect(fetched.status == 200 && fetched.body == String(decoding: candidate, as: UTF8.self))
+        #expect(try await collector.request(.GET, "/v1/artifacts/\(candidateSHA)", token: collector.agentToken).status == 403, "1.1.0 is retired: no device is assigned it")
     }
 }
