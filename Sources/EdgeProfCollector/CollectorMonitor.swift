@@ -32,7 +32,7 @@ struct CollectorMonitor: Sendable {
             if events.contains(where: { $0.event == "alert.opened" && $0.alert.severity == .critical }) {
                 await rollbacks.consider(model: stored.model.name)
             }
-            if !events.isEmpty { await lifecycle.consider(model: stored.model.name) }
+            if !events.isEmpty { await lifecycle.consider(model: stored.model.name, stageAlerts: false) }
         } catch {
             logger.error("monitoring run \(stored.id) of \(key) failed: \(error.description)")
         }

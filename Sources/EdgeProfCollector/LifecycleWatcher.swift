@@ -38,21 +38,24 @@ struct LifecycleWatcher: Service {
         }
     }
 
-    /// Makes the move due on `name`, then raises or resolves its versions' stage-duration alerts.
-    func consider(model name: String) async {
+    /// Makes the move due on `name`, then (with `stageAlerts`: the sweep) raises or resolves its
+    /// versions' stage-duration alerts. After a run's alert event only the move is considered:
+    /// stage durations do not change with runs.
+    func consider(model name: String, stageAlerts: Bool = true) async {
         var service = GovernanceService(store: store.registry, actor: GovernanceRules.lifecycleActor, catalogue: nil)
         service.clock = clock
         do throws(AgentError) {
             var rules = try service.rules(try await service.snapshot(name))
             if let serving = rules.snapshot.serving {
-                let alerts = try await alerts(of: serving.reference)
+                // Only the moves out of monitoring and degraded depend on alerts.
+                let alerts = [.monitoring, .degraded].contains(serving.stage) ? try await alerts(of: serving.reference) : []
                 if let move = rules.dueStageMove(alerts: alerts) {
                     _ = try await service.moveStageAutomatically(model: name, alerts: alerts)
                     logger.notice("lifecycle: \(move.reference) \(move.from.rawValue) → \(move.to.rawValue): \(move.reason)")
                     rules = try service.rules(try await service.snapshot(name))
                 }
             }
-            try await updateStageAlerts(rules)
+            if stageAlerts { try await updateStageAlerts(rules) }
         } catch .governance(let refusal) {
             logger.warning("lifecycle of \(name): a due move did not happen: \(refusal.description)")
         } catch {
@@ -66,7 +69,11 @@ struct LifecycleWatcher: Service {
     private func updateStageAlerts(_ rules: GovernanceRules) async throws(AgentError) {
         let overruns = rules.stageOverruns()
         let now = rules.now
-        for version in rules.snapshot.versions {
+        // Only a version in a stage a policy may time, or just out of one, can have a stage alert
+        // to raise or resolve (whatever the policy in force times now).
+        let timed = Set(GovernancePolicy.timedStages)
+        for version in rules.snapshot.versions
+        where timed.contains(version.stage) || (rules.snapshot.transitions.last(where: { $0.reference == version.reference })?.from).map(timed.contains) == true {
             let live = try await alerts(of: version.reference).filter { $0.rule == .stageDuration && $0.state != .resolved }
             for alert in live where alert.key.device != Self.device(version.stage) {
                 try await apply(MonitorFinding(rule: .stageDuration, severity: alert.severity, state: .clear, summary: "\(version.reference) left that stage: it is in \(version.stage.rawValue)"),

@@ -116,7 +116,7 @@ extension GovernancePolicy {
     }
 
     /// Stages a maximum duration may be set for: those a version waits in, not the final ones.
-    static let timedStages: [LifecycleStage] = [.development, .validation, .staging, .canary, .monitoring, .degraded, .retraining]
+    public static let timedStages: [LifecycleStage] = [.development, .validation, .staging, .canary, .monitoring, .degraded, .retraining]
 
     private mutating func readLifecycle(_ node: YAMLNode) throws(ConfigError) {
         let fields = try node.fields(known: ["automatic-moves", "settle-hours", "max-hours"], what: "a mapping")
