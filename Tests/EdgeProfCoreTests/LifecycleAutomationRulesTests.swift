@@ -96,6 +96,16 @@ import Testing
         #expect(registry.rules(system).stageOverruns().map(\.reference) == [Registry.reference("1.0.0")])
     }
 
+    @Test func aStageDurationAlertIsListedWithoutARun() throws {
+        let finding = MonitorFinding(rule: .stageDuration, severity: .medium, state: .firing, summary: "kws@1.1.0 has been in development for 337.0 h")
+        let alert = Alert(
+            id: 4, rule: .stageDuration, severity: .medium, key: MonitorKey(model: "kws@1.1.0", deviceClass: "lifecycle", device: "stage:development"),
+            state: .open, finding: finding, openedAt: Date(timeIntervalSince1970: 1_800_000_000), lastSeenAt: Date(timeIntervalSince1970: 1_800_000_000),
+            occurrences: 1, firstRunID: Alert.noRun, lastRunID: Alert.noRun)
+        let row = try #require(AlertListing.table([alert]).split(separator: "\n").last)
+        #expect(row.hasPrefix("4     MEDIUM    open          stage-duration     stage:development (lifecycle)  kws@1.1.0  —           kws@1.1.0 has been"), "\(row)")
+    }
+
     @Test func thePolicyFileSetsTheLifecycle() throws {
         let policy = try GovernancePolicy(yaml: """
             lifecycle:

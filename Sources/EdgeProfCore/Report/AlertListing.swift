@@ -12,7 +12,7 @@ public enum AlertListing {
         ]
         for alert in alerts {
             let state = alert.state == .acknowledged ? "ack (\(alert.acknowledgedBy ?? "?"))" : alert.state.rawValue
-            let runs = alert.firstRunID == alert.lastRunID ? "\(alert.firstRunID)" : "\(alert.firstRunID)–\(alert.lastRunID)"
+            let runs = alert.firstRunID == Alert.noRun ? "—" : alert.firstRunID == alert.lastRunID ? "\(alert.firstRunID)" : "\(alert.firstRunID)–\(alert.lastRunID)"
             lines.append(
                 ReportText.padded(String(alert.id), 6) + ReportText.padded(alert.severity.rawValue.uppercased(), 10) + ReportText.padded(state, 14)
                     + ReportText.padded(alert.rule.rawValue, 19) + ReportText.padded("\(alert.key.device) (\(alert.key.deviceClass))", deviceWidth)
