@@ -125,10 +125,11 @@ extension GovernanceHandlers {
     /// (`ArtifactAccess`); anything else — unknown, in development, failed, another model's — is
     /// the same 403, so the route tells an agent nothing about what else is registered.
     private func requireAssignable(_ sha256: String, bench: String?) async throws(AgentError) {
-        let devices: [FleetDevice]
-        do { devices = try await registry.fleetDevices(FleetQuery(bench: bench)) } catch { throw .store(error) }
+        let served = try await benchModels.models(of: bench) { () async throws(AgentError) in
+            do throws(StoreError) { return Set(try await registry.fleetDevices(FleetQuery(bench: bench)).map(\.serving.registered.name)) } catch { throw .store(error) }
+        }
         var models: [RegistrySnapshot] = []
-        for model in Set(devices.map(\.serving.registered.name)).sorted() {
+        for model in served.sorted() {
             models.append(try await snapshots.entry(model: model, store: registry).snapshot)
         }
         guard ArtifactAccess.agentMayFetch(sha256, snapshots: models) else {

@@ -13,6 +13,8 @@ struct GovernanceHandlers: Sendable {
     let auditSigner: AuditSigner?
     /// The registry snapshots the fleet routes read, kept while the audit head does not move.
     let snapshots = RegistrySnapshotCache()
+    /// The models each bench's devices run, for the artifact route: read once for a burst of fetches.
+    let benchModels = BenchModelsCache()
 
     /// The request as a governance route sees it: path parameters, query and JSON body.
     struct Call {

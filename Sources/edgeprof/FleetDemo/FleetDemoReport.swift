@@ -54,11 +54,6 @@ struct FleetDemoReport: Codable {
         var rounds: Int
     }
 
-    struct Timing: Codable {
-        var seconds: Double
-        var rounds: Int
-    }
-
     var verdict: String
     var problems: [String]
     var collector: String
