@@ -51,16 +51,26 @@ enum OpenAPISchemas {
             "index": uint32, "startTicks": uint64, "endTicks": uint64, "tokenTicks": ["type": "array", "items": uint64],
             "energyNanojoules": nullable(uint64), "inferences": nullable(uint32),
         ], required: ["index", "startTicks", "endTicks", "tokenTicks"])
+        let model = object(["model": text, "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"], "quantization": text],
+                           required: ["model", "artifactSHA256", "quantization"])
+        let shadowIteration = object([
+            "index": uint32, "startTicks": uint64, "endTicks": uint64, "tokenTicks": ["type": "array", "items": uint64],
+            "tokenIDs": nullable(["type": "array", "items": uint64]), "matchingTokens": nullable(count), "servingTokens": count,
+            "energyNanojoules": nullable(uint64),
+        ], required: ["index", "startTicks", "endTicks", "tokenTicks", "servingTokens"])
+        let shadow = object(["model": model, "iterations": ["type": "array", "items": shadowIteration], "discardedIterations": count],
+                            required: ["model", "iterations", "discardedIterations"])
         let board = object([
             "protocolVersion": ["type": "integer", "minimum": Int64.min, "maximum": Int64.max], "board": text, "serial": text,
             "firmwareVersion": text, "firmwareBuild": text, "clockHz": uint64, "tickHz": uint64, "ramBytes": uint64, "flashBytes": uint64,
             "capabilities": ["type": "array", "items": text], "deviceClass": nullable(text), "wireProtocol": nullable(text),
             "servingState": nullable(["type": "string", "enum": ServingState.allCases.map(\.rawValue)]),
+            "shadowModel": nullable(model),
         ], required: ["protocolVersion", "board", "serial", "firmwareVersion", "firmwareBuild", "clockHz", "tickHz", "ramBytes", "flashBytes", "capabilities"])
         let totals = object([
             "aborted": ["type": "boolean"], "iterations": uint32, "tokens": uint64, "stackPeakBytes": nullable(uint64),
             "arenaHighWaterBytes": nullable(uint64), "heapHighWaterBytes": nullable(uint64), "ramPeakBytes": nullable(uint64),
-            "energyNanojoules": nullable(uint64),
+            "energyNanojoules": nullable(uint64), "shadowIterations": nullable(uint32),
         ], required: ["aborted", "iterations", "tokens"])
         let linkFields = ["linesReceived", "crcErrors", "syntaxErrors", "overlongLines", "malformedMessages", "lostLines", "unknownVerbs"]
         let link = object(Dictionary(uniqueKeysWithValues: linkFields.map { ($0, count as Any) }), required: linkFields)
@@ -69,12 +79,12 @@ enum OpenAPISchemas {
         return object([
             "request": object(["input": text, "tokens": uint32, "iterations": uint32, "warmup": uint32], required: ["input", "tokens", "iterations", "warmup"]),
             "board": board,
-            "model": object(["model": text, "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"], "quantization": text],
-                            required: ["model", "artifactSHA256", "quantization"]),
+            "model": model,
             "iterations": ["type": "array", "items": iteration],
             "warmupIterations": count, "discardedIterations": count, "totals": nullable(totals),
             "status": ["type": "string", "enum": ["complete", "partial"]], "partialReason": nullable(text), "link": link,
             "energySource": nullable(text), "energyNote": nullable(text), "firmwareSize": nullable(firmware),
+            "shadow": nullable(shadow),
         ], required: ["request", "board", "model", "iterations", "warmupIterations", "discardedIterations", "status", "link"])
     }
 }

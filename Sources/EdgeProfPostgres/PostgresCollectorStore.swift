@@ -123,13 +123,13 @@ public final class PostgresCollectorStore: CollectorStore {
             """
             INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at, evidence_key,
                 board, serial, tick_hz, board_json, model_json, request_json, totals_json, link_json, warmup_iterations,
-                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json)
+                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json)
             VALUES (\(model.id), \(run.status.rawValue), \(run.partialReason), \(context.deviceClass), \(context.port),
                 \(context.startedAt), \(context.finishedAt), \(key.id), \(run.board.board), \(run.board.serial),
                 \(Int64(clamping: run.board.tickHz)), \(try json(run.board)), \(try json(run.model)), \(try json(run.request)),
                 \(try run.totals.map(json)), \(try json(run.link)), \(Int64(run.warmupIterations)), \(Int64(run.discardedIterations)),
                 \(run.energySource), \(run.energyNote), \(try run.firmwareSize.map(json)), \(upload.bench), \(upload.idempotencyKey),
-                \(contentSHA256), \(try json(RunHeadline(run))))
+                \(contentSHA256), \(try json(RunHeadline(run))), \(try run.shadow.map(json)))
             RETURNING id
             """, logger: logger)
         var runID: Int64 = 0
@@ -259,7 +259,8 @@ public final class PostgresCollectorStore: CollectorStore {
             totals: try row["totals_json"].decode(String?.self).map(decodeJSON), status: RunStatus(rawValue: try row["status"].decode(String.self)) ?? .partial,
             partialReason: try row["partial_reason"].decode(String?.self), link: try decodeJSON(row["link_json"].decode(String.self)),
             energySource: try row["energy_source"].decode(String?.self), energyNote: try row["energy_note"].decode(String?.self),
-            firmwareSize: try row["firmware_json"].decode(String?.self).map(decodeJSON))
+            firmwareSize: try row["firmware_json"].decode(String?.self).map(decodeJSON),
+            shadow: try row["shadow_json"].decode(String?.self).map(decodeJSON))
         let context = RunContext(
             deviceClass: try row["device_class"].decode(String.self), port: try row["port"].decode(String.self),
             startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self))

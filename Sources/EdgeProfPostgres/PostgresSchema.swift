@@ -200,5 +200,7 @@ enum PostgresSchema {
         ]),
         // Devices report whether they serve or are halted.
         (14, ["ALTER TABLE fleet_device ADD COLUMN serving_state TEXT, ADD COLUMN state_reported_at TIMESTAMPTZ"]),
+        // A run keeps its shadow model's iterations.
+        (15, ["ALTER TABLE run ADD COLUMN shadow_json TEXT"]),
     ]
 }

@@ -21,6 +21,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     public let profile: SimulatedModelProfile
     /// What it runs now: the booted profile, or the artifact it last installed over the link.
     private var serving: SimulatedModelProfile
+    /// The shadow it runs beside it on the same inputs (Link v1 `LOAD slot=shadow`), if any.
+    private var shadow: SimulatedModelProfile?
     /// Bytes of an artifact being received (Link v1 LOAD … COMMIT).
     private var staging: [UInt8] = []
     public let seed: UInt64
@@ -102,6 +104,11 @@ public final class SimulatedBoard: @unchecked Sendable {
             guard let digest, let model, let quant else { return 0 }
             return SimulatedBoard.from(ctx)?.commitInstall(sha256: Array(UnsafeBufferPointer(start: digest, count: 32)), model: String(cString: model), quantization: String(cString: quant)) ?? 0
         }
+        callbacks.shadow_commit = { ctx, digest, model, quant in
+            guard let digest, let model, let quant else { return 0 }
+            return SimulatedBoard.from(ctx)?.commitShadow(sha256: Array(UnsafeBufferPointer(start: digest, count: 32)), model: String(cString: model), quantization: String(cString: quant)) ?? 0
+        }
+        callbacks.shadow_unload = { ctx in SimulatedBoard.from(ctx)?.shadow = nil }
         epl_device_init(device, info, &callbacks)
         epl_device_boot(device)
         guard terminal != nil else { return }
@@ -210,20 +217,27 @@ public final class SimulatedBoard: @unchecked Sendable {
         regressions.withLock { $0[sha256] = factor == 1 ? nil : factor }
     }
 
-    /// What the board runs now, slowed by an injected regression of its artifact, if any.
-    private var runningProfile: SimulatedModelProfile {
-        var profile = serving
-        if let factor = regressions.withLock({ $0[serving.artifactSHA256] }), factor > 0, factor.isFinite {
+    /// `model` as it runs now, slowed by an injected regression of its artifact, if any.
+    private func running(_ model: SimulatedModelProfile) -> SimulatedModelProfile {
+        var profile = model
+        if let factor = regressions.withLock({ $0[model.artifactSHA256] }), factor > 0, factor.isFinite {
             profile.firstTokenMedianMs *= factor
             profile.tokenMedianMs *= factor
         }
         return profile
     }
 
+    /// Runs the plan's iterations, each followed by its shadow's run of the same input when a
+    /// shadow is loaded: the shadow starts after the iteration's DONE and every later iteration
+    /// starts that much later, so the shadow never falls inside a serving iteration's window.
     private func run(_ device: UnsafeMutablePointer<epl_device>, _ request: epl_run_request) {
-        let plan = SimulatedRunPlan(
-            profile: runningProfile, seed: seed, runNumber: runNumber,
-            request: RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup))
+        let runRequest = RunRequest(tokens: request.tokens, iterations: request.iterations, warmup: request.warmup)
+        let plan = SimulatedRunPlan(profile: running(serving), seed: seed, runNumber: runNumber, request: runRequest)
+        let shadowModel = shadow
+        let shadowPlan = shadowModel.map { SimulatedRunPlan(profile: running($0), seed: ~seed, runNumber: runNumber, request: runRequest) }
+        let input = withUnsafeBytes(of: request.input) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
         runNumber += 1
         running = true
         runLinesSent = 0
@@ -233,36 +247,48 @@ public final class SimulatedBoard: @unchecked Sendable {
         var result = epl_run_result()
         result.energy_nj = serving.activePowerMilliwatts == nil ? UInt64.max : 0
         var lastTick: UInt64 = 0
-        runLoop: for iteration in plan.iterations {
-            pace(until: iteration.startTicks, from: wallStart)
+        /// Ticks the shadows have taken so far: every later serving tick comes that much later.
+        var shift: UInt64 = 0
+        runLoop: for (position, iteration) in plan.iterations.enumerated() {
+            pace(until: shift + iteration.startTicks, from: wallStart)
             if isStopped { return }
             activity?.set(true)
-            epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + iteration.startTicks)
+            epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + shift + iteration.startTicks)
             for (index, tick) in iteration.tokenTicks.enumerated() {
-                pace(until: tick, from: wallStart)
+                pace(until: shift + tick, from: wallStart)
                 if isStopped { return }
                 if resetDue {
                     epl_device_boot(device)
                     return
                 }
-                epl_send_token(device, iteration.index, UInt32(index), base + tick, Int32(truncatingIfNeeded: (tick * 7919) % 4096))
+                epl_send_token(device, iteration.index, UInt32(index), base + shift + tick, SimulatedOutput.token(input: input, position: index, model: serving))
                 if epl_device_abort_requested(device) != 0 {
                     activity?.set(false)
                     result.aborted = 1
-                    epl_send_done(device, iteration.index, base + tick, UInt32(index + 1), UInt64.max)
-                    lastTick = tick
+                    epl_send_done(device, iteration.index, base + shift + tick, UInt32(index + 1), UInt64.max)
+                    lastTick = shift + tick
                     break runLoop
                 }
             }
-            pace(until: iteration.endTicks, from: wallStart)
+            pace(until: shift + iteration.endTicks, from: wallStart)
             activity?.set(false)
-            epl_send_done(device, iteration.index, base + iteration.endTicks, UInt32(iteration.tokenTicks.count), iteration.energyNanojoules ?? UInt64.max)
-            lastTick = iteration.endTicks
+            epl_send_done(device, iteration.index, base + shift + iteration.endTicks, UInt32(iteration.tokenTicks.count), iteration.energyNanojoules ?? UInt64.max)
+            lastTick = shift + iteration.endTicks
             if !iteration.warmup {
                 result.iterations += 1
                 result.tokens += UInt64(iteration.tokenTicks.count)
                 if let energy = iteration.energyNanojoules { result.energy_nj += energy }
             }
+            guard let shadowModel, let twin = shadowPlan?.iterations[position] else { continue }
+            let shadowStart = lastTick + 1
+            let outcome = runShadow(device, twin, input: input, model: shadowModel, startingAt: shadowStart, base: base, wallStart: wallStart)
+            lastTick = outcome.endTicks
+            shift = lastTick - iteration.endTicks
+            if outcome.aborted {
+                result.aborted = 1
+                break runLoop
+            }
+            result.shadow_iterations += 1
         }
         result.stack_peak = serving.stackPeakBytes
         result.arena_hw = serving.arenaHighWaterBytes
@@ -271,6 +297,30 @@ public final class SimulatedBoard: @unchecked Sendable {
         epl_send_result(device, &result)
         clockOffsetTicks = base + lastTick
         clockOrigin = ContinuousClock.now
+    }
+
+    /// The shadow's run of one iteration (`twin`, its own plan's timings) from tick `start`:
+    /// SITER, STOK…, SDONE; an ABORT ends it early. Returns the tick it ended at. The mark line a
+    /// power monitor watches stays low: it marks the serving model's windows only.
+    private func runShadow(
+        _ device: UnsafeMutablePointer<epl_device>, _ twin: SimulatedRunPlan.Iteration, input: String, model: SimulatedModelProfile,
+        startingAt start: UInt64, base: UInt64, wallStart: ContinuousClock.Instant
+    ) -> (endTicks: UInt64, aborted: Bool) {
+        // The twin's ticks count from its own plan's start: only their distance from its start is kept.
+        epl_send_shadow_iteration(device, twin.index, base + start)
+        for (index, tick) in twin.tokenTicks.enumerated() {
+            let at = start + (tick - twin.startTicks)
+            pace(until: at, from: wallStart)
+            epl_send_shadow_token(device, twin.index, UInt32(index), base + at, SimulatedOutput.token(input: input, position: index, model: model))
+            if epl_device_abort_requested(device) != 0 {
+                epl_send_shadow_done(device, twin.index, base + at, UInt32(index + 1), UInt64.max)
+                return (at, true)
+            }
+        }
+        let end = start + (twin.endTicks - twin.startTicks)
+        pace(until: end, from: wallStart)
+        epl_send_shadow_done(device, twin.index, base + end, UInt32(twin.tokenTicks.count), twin.energyNanojoules ?? UInt64.max)
+        return (end, false)
     }
 
     /// Sleeps until the plan's tick is due in wall time (scaled by `speed`).
@@ -308,6 +358,15 @@ public final class SimulatedBoard: @unchecked Sendable {
         withUnsafeMutableBytes(of: &info.pointee.model_sha256) { raw in
             for (index, byte) in sha256.prefix(32).enumerated() { raw[index] = byte }
         }
+        return 1
+    }
+
+    /// Makes the received artifact the shadow, when it is a simulated model; the C reference has
+    /// already checked its SHA-256 and keeps what it announces.
+    private func commitShadow(sha256: [UInt8], model: String, quantization: String) -> Int32 {
+        guard let artifact = SimulatedModelArtifact(bytes: staging) else { return 0 }
+        shadow = artifact.installed(on: serving, model: model, quantization: quantization, sha256: LinkValue.hex(sha256))
+        staging = []
         return 1
     }
 

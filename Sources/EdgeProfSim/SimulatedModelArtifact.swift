@@ -19,10 +19,13 @@ public struct SimulatedModelArtifact: Codable, Sendable, Hashable {
     public var arenaHighWaterBytes: UInt32?
     public var heapHighWaterBytes: UInt32?
     public var activePowerMilliwatts: Double?
+    /// Share of output tokens at which the model departs from the reference answer (0…1).
+    public var outputDivergence: Double?
 
-    public init(tokenMedianMs: Double? = nil, firstTokenMedianMs: Double? = nil) {
+    public init(tokenMedianMs: Double? = nil, firstTokenMedianMs: Double? = nil, outputDivergence: Double? = nil) {
         self.tokenMedianMs = tokenMedianMs
         self.firstTokenMedianMs = firstTokenMedianMs
+        self.outputDivergence = outputDivergence
     }
 
     /// The artifact in `bytes`, or nil when they are not one (or describe an impossible model).
@@ -31,7 +34,8 @@ public struct SimulatedModelArtifact: Codable, Sendable, Hashable {
         let durations = [decoded.firstTokenMedianMs, decoded.tokenMedianMs, decoded.iterationGapMs].compactMap { $0 }
         let spreads = [decoded.firstTokenSigma, decoded.tokenSigma].compactMap { $0 }
         guard durations.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 60_000 }), spreads.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 2 }),
-              decoded.activePowerMilliwatts.map({ $0.isFinite && $0 > 0 && $0 <= 100_000 }) ?? true else { return nil }
+              decoded.activePowerMilliwatts.map({ $0.isFinite && $0 > 0 && $0 <= 100_000 }) ?? true,
+              decoded.outputDivergence.map({ $0.isFinite && (0...1).contains($0) }) ?? true else { return nil }
         self = decoded
     }
 
@@ -58,6 +62,7 @@ public struct SimulatedModelArtifact: Codable, Sendable, Hashable {
         arenaHighWaterBytes.map { next.arenaHighWaterBytes = $0 }
         heapHighWaterBytes.map { next.heapHighWaterBytes = $0 }
         if profile.activePowerMilliwatts != nil, let power = activePowerMilliwatts { next.activePowerMilliwatts = power }
+        outputDivergence.map { next.outputDivergence = $0 }
         return next
     }
 }

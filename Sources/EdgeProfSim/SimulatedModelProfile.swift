@@ -35,6 +35,9 @@ public struct SimulatedModelProfile: Sendable, Codable, Hashable {
     public var heapHighWaterBytes: UInt32 = 0
     /// Active power while computing, in milliwatts; nil for a board without a power sensor.
     public var activePowerMilliwatts: Double? = 23.5
+    /// Share of output tokens at which this model departs from the reference answer to its
+    /// input (`SimulatedOutput`): 0 gives the reference, and two models agree where neither departs.
+    public var outputDivergence = 0.0
 
     public init() {}
 
@@ -73,8 +76,12 @@ public struct SimulatedModelProfile: Sendable, Codable, Hashable {
         try read(.arenaHighWaterBytes, &arenaHighWaterBytes)
         try read(.heapHighWaterBytes, &heapHighWaterBytes)
         try read(.activePowerMilliwatts, &activePowerMilliwatts)
+        try read(.outputDivergence, &outputDivergence)
         guard tickHz > 0 else {
             throw DecodingError.dataCorruptedError(forKey: .tickHz, in: values, debugDescription: "tickHz must be greater than 0")
+        }
+        guard outputDivergence.isFinite, (0...1).contains(outputDivergence) else {
+            throw DecodingError.dataCorruptedError(forKey: .outputDivergence, in: values, debugDescription: "outputDivergence must be 0…1")
         }
     }
 

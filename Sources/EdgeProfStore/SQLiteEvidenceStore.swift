@@ -63,8 +63,8 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
                     evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
                     board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
-                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
@@ -74,6 +74,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
                 run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
                 origin?.bench, origin?.idempotencyKey, origin?.contentSHA256, try JSONColumn.encode(RunHeadline(run)),
+                try run.shadow.map(JSONColumn.encode),
             ])
         let runID = db.lastInsertedRowID
         let iteration = try db.cachedStatement(
@@ -218,7 +219,8 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             totals: try (row["totals_json"] as String?).map(JSONColumn.decode),
             status: RunStatus(rawValue: row["status"]) ?? .partial, partialReason: row["partial_reason"],
             link: try JSONColumn.decode(row["link_json"]), energySource: row["energy_source"], energyNote: row["energy_note"],
-            firmwareSize: try (row["firmware_json"] as String?).map(JSONColumn.decode))
+            firmwareSize: try (row["firmware_json"] as String?).map(JSONColumn.decode),
+            shadow: try (row["shadow_json"] as String?).map(JSONColumn.decode))
     }
 
     // MARK: - Errors

@@ -357,6 +357,9 @@ enum Schema {
         migrator.registerMigration("v21: find runs without a headline without reading every run") { db in
             try db.execute(sql: "CREATE INDEX run_without_headline ON run (id) WHERE headline_json IS NULL")
         }
+        migrator.registerMigration("v22: a run keeps its shadow model's iterations") { db in
+            try db.alter(table: "run") { t in t.add(column: "shadow_json", .jsonText) }
+        }
         return migrator
     }
 }

@@ -51,8 +51,16 @@ import Testing
                 warmupIterations: 0, discardedIterations: 0, totals: nil, status: .complete, partialReason: nil, link: LinkStatistics()))
     }
 
+    /// A whole shadow of the upload's one iteration: 2 tokens, one agreeing.
+    static func shadowIteration() -> ShadowIteration {
+        ShadowIteration(index: 1, startTicks: 31, endTicks: 70, tokenTicks: [50, 70], tokenIDs: [4, 5], matchingTokens: 1, servingTokens: 2)
+    }
+
     @Test func uploadsThatCannotBeRightAreNamedByField() {
         #expect(RunUploadValidation.problem(in: Self.upload()) == nil)
+        var withShadow = Self.upload()
+        withShadow.run.shadow = ShadowRecording(model: withShadow.run.model, iterations: [Self.shadowIteration()], discardedIterations: 0)
+        #expect(RunUploadValidation.problem(in: withShadow) == nil)
         let edits: [(String, (inout RunUpload) -> Void)] = [
             ("idempotencyKey", { $0.idempotencyKey = "short" }),
             ("bench", { $0.bench = "bad bench" }),
@@ -88,9 +96,23 @@ import Testing
             ("run.partialReason", { $0.run.partialReason = "why" }),
             ("run.partialReason", { $0.run.status = .partial }),
             ("run.totals.aborted", { $0.run.totals = RunTotals(aborted: true, iterations: 1, tokens: 2) }),
+            // A shadow shadows a measured iteration once, in order, and compares no more tokens than it has.
+            ("run.board.shadowModel.artifactSHA256", { $0.run.board.shadowModel = BoardModelInfo(model: "kws", artifactSHA256: "none", quantization: "int8") }),
+            ("run.shadow.model.artifactSHA256", { $0.run.shadow?.model.artifactSHA256 = "F" + String(repeating: "f", count: 63) }),
+            ("run.shadow.model.model", { $0.run.shadow?.model.model = "kws\n" }),
+            ("run.shadow.discardedIterations", { $0.run.shadow?.discardedIterations = -1 }),
+            ("run.shadow.iterations[0].index", { $0.run.shadow?.iterations[0].index = 7 }),
+            ("run.shadow.iterations[1].index", { $0.run.shadow?.iterations.append(Self.shadowIteration()) }),
+            ("run.shadow.iterations[0].endTicks", { $0.run.shadow?.iterations[0].endTicks = 30 }),
+            ("run.shadow.iterations[0].endTicks", { $0.run.shadow?.iterations[0].endTicks = 1 << 63 }),
+            ("run.shadow.iterations[0].endTicks", { $0.run.shadow?.iterations[0].endTicks = 3_700_000 }),
+            ("run.shadow.iterations[0].tokenTicks[1]", { $0.run.shadow?.iterations[0].tokenTicks = [60, 55] }),
+            ("run.shadow.iterations[0].tokenIDs", { $0.run.shadow?.iterations[0].tokenIDs = [1] }),
+            ("run.shadow.iterations[0].servingTokens", { $0.run.shadow?.iterations[0].servingTokens = 3 }),
+            ("run.shadow.iterations[0].matchingTokens", { $0.run.shadow?.iterations[0].matchingTokens = 3 }),
         ]
         for (field, edit) in edits {
-            var upload = Self.upload()
+            var upload = field.contains("shadow") ? withShadow : Self.upload()
             edit(&upload)
             #expect(RunUploadValidation.problem(in: upload)?.field == field, "\(field)")
         }

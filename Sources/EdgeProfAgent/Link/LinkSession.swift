@@ -37,7 +37,9 @@ public final class LinkSession {
         reader = LinkReader(transport: transport)
     }
 
-    /// HELLO until the board answers INFO and MODEL (it may still be booting).
+    /// HELLO until the board answers INFO and MODEL, and SHADOW when it has the `shadow`
+    /// capability (it may still be booting); the shadow goes into the board info. A board that
+    /// announces `shadow` but sends no SHADOW line is taken as running none once the wait ends.
     public func handshake() throws(AgentError) -> (BoardInfo, BoardModelInfo) {
         var dropped = 0
         var heard = 0
@@ -45,6 +47,7 @@ public final class LinkSession {
             let hello = try send(.hello)
             var board: BoardInfo?
             var model: BoardModelInfo?
+            var shadow: BoardModelInfo??
             let deadline = ContinuousClock.now + timeouts.handshake
             while let event = try read(before: deadline) {
                 guard case .frame(let frame) = event else {
@@ -55,22 +58,31 @@ public final class LinkSession {
                 switch try? DeviceMessage(frame: frame) {
                 case .info(hello, let info)?: board = info
                 case .model(hello, let announced)?: model = announced
+                case .shadow(hello, let announced)?: shadow = .some(announced)
                 case .error(hello, "busy", _)?: try abortRunInProgress()
                 case .error(hello, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
                 default: break
                 }
-                if let board, let model {
-                    guard board.protocolVersion == LinkProtocol.version else {
-                        throw .unsupportedProtocol(port: transport.portName, version: board.protocolVersion)
-                    }
-                    return (board, model)
+                if let board, let model, shadow != nil || !board.capabilities.contains("shadow") {
+                    return try Self.checked(board, model, shadow: shadow ?? nil, port: transport.portName)
                 }
             }
+            if let board, let model { return try Self.checked(board, model, shadow: nil, port: transport.portName) }
         }
         throw .noAnswer(
             port: transport.portName, attempts: timeouts.handshakeAttempts,
             waited: timeouts.handshake * timeouts.handshakeAttempts, validLines: heard, droppedLines: dropped,
             bytes: reader.bytesReceived)
+    }
+
+    /// The handshake's answer, once its protocol version is known to be this host's.
+    private static func checked(
+        _ board: BoardInfo, _ model: BoardModelInfo, shadow: BoardModelInfo?, port: String
+    ) throws(AgentError) -> (BoardInfo, BoardModelInfo) {
+        guard board.protocolVersion == LinkProtocol.version else { throw .unsupportedProtocol(port: port, version: board.protocolVersion) }
+        var board = board
+        board.shadowModel = shadow
+        return (board, model)
     }
 
     /// Runs `request` and records it. Returns a partial recording when the board resets,

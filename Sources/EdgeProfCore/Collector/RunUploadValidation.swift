@@ -65,6 +65,7 @@ public enum RunUploadValidation {
                 return UploadProblem(field: "\(field).inferences", problem: "must be at least 1 when given")
             }
         }
+        if let problem = shadowProblem(in: run) { return problem }
         return plausibilityProblem(in: upload)
     }
 

@@ -20,6 +20,8 @@ public struct BoardInfo: Sendable, Codable, Hashable {
     public var wireProtocol: String?
     /// What its INFO said about serving (capability `serve`); nil when the firmware cannot halt.
     public var servingState: ServingState?
+    /// The shadow model its handshake announced (capability `shadow`); nil when none is loaded.
+    public var shadowModel: BoardModelInfo?
 
     public init(
         protocolVersion: Int, board: String, serial: String, firmwareVersion: String, firmwareBuild: String,

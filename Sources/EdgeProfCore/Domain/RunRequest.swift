@@ -28,11 +28,13 @@ public struct RunTotals: Sendable, Codable, Hashable {
     public var heapHighWaterBytes: UInt64?
     public var ramPeakBytes: UInt64?
     public var energyNanojoules: UInt64?
+    /// Shadow iterations the board ran beside the serving model (Link v1 `shadow_iters=`).
+    public var shadowIterations: UInt32?
 
     public init(
         aborted: Bool, iterations: UInt32, tokens: UInt64, stackPeakBytes: UInt64? = nil,
         arenaHighWaterBytes: UInt64? = nil, heapHighWaterBytes: UInt64? = nil, ramPeakBytes: UInt64? = nil,
-        energyNanojoules: UInt64? = nil
+        energyNanojoules: UInt64? = nil, shadowIterations: UInt32? = nil
     ) {
         self.aborted = aborted
         self.iterations = iterations
@@ -42,5 +44,6 @@ public struct RunTotals: Sendable, Codable, Hashable {
         self.heapHighWaterBytes = heapHighWaterBytes
         self.ramPeakBytes = ramPeakBytes
         self.energyNanojoules = energyNanojoules
+        self.shadowIterations = shadowIterations
     }
 }

@@ -14,6 +14,12 @@ public enum DeviceMessage: Sendable, Hashable {
     case state(replyTo: UInt16, ServingState)
     /// The answer to LOAD and DATA: the artifact offset the device expects next.
     case acknowledged(replyTo: UInt16, nextOffset: UInt32)
+    /// The shadow model (handshake, COMMIT after LOAD slot=shadow, UNLOAD); nil when none is loaded.
+    case shadow(replyTo: UInt16, BoardModelInfo?)
+    /// The shadow model's run of iteration `index` begins at tick `ticks`.
+    case shadowIteration(index: UInt32, ticks: UInt64)
+    case shadowToken(iteration: UInt32, index: UInt32, ticks: UInt64, tokenID: UInt64?)
+    case shadowDone(iteration: UInt32, ticks: UInt64, tokens: UInt32, energyNanojoules: UInt64?)
     /// A verb this host does not know: ignored (forward compatibility).
     case unknown(verb: String)
 }
@@ -39,13 +45,20 @@ extension DeviceMessage {
         case "INFO":
             self = .info(replyTo: try fields.u16("re"), try Self.boardInfo(fields))
         case "MODEL":
-            let digest = try fields.text("sha256").lowercased()
-            guard digest.count == 64, LinkValue.bytes(fromHex: digest) != nil else {
-                throw fields.error("sha256", "must be 64 hex digits")
-            }
-            self = .model(
-                replyTo: try fields.u16("re"),
-                BoardModelInfo(model: try fields.text("model"), artifactSHA256: digest, quantization: try fields.text("quant")))
+            self = .model(replyTo: try fields.u16("re"), try Self.modelInfo(fields))
+        case "SHADOW":
+            let replyTo = try fields.u16("re")
+            self = .shadow(replyTo: replyTo, try fields.text("sha256") == "none" ? nil : try Self.modelInfo(fields))
+        case "SITER":
+            self = .shadowIteration(index: try fields.u32("it"), ticks: try fields.u64("t"))
+        case "STOK":
+            self = .shadowToken(
+                iteration: try fields.u32("it"), index: try fields.u32("i"), ticks: try fields.u64("t"),
+                tokenID: try fields.optionalU64("id"))
+        case "SDONE":
+            self = .shadowDone(
+                iteration: try fields.u32("it"), ticks: try fields.u64("t"), tokens: try fields.u32("tokens"),
+                energyNanojoules: try fields.optionalU64("nj"))
         case "PONG":
             self = .pong(replyTo: try fields.u16("re"), ticks: try fields.u64("t"))
         case "START":
@@ -79,6 +92,15 @@ extension DeviceMessage {
         }
     }
 
+    /// `model= sha256= quant=` of a MODEL or SHADOW line.
+    private static func modelInfo(_ fields: FieldReader) throws(LinkMessageError) -> BoardModelInfo {
+        let digest = try fields.text("sha256").lowercased()
+        guard digest.count == 64, LinkValue.bytes(fromHex: digest) != nil else {
+            throw fields.error("sha256", "must be 64 hex digits")
+        }
+        return BoardModelInfo(model: try fields.text("model"), artifactSHA256: digest, quantization: try fields.text("quant"))
+    }
+
     private static func boardInfo(_ fields: FieldReader) throws(LinkMessageError) -> BoardInfo {
         let tickHz = try fields.u64("tick_hz")
         guard tickHz > 0 else { throw fields.error("tick_hz", "must be greater than 0") }
@@ -106,7 +128,7 @@ extension DeviceMessage {
             aborted: status == "aborted", iterations: try fields.u32("iters"), tokens: try fields.u64("tokens"),
             stackPeakBytes: try fields.optionalU64("stack_peak"), arenaHighWaterBytes: try fields.optionalU64("arena_hw"),
             heapHighWaterBytes: try fields.optionalU64("heap_hw"), ramPeakBytes: try fields.optionalU64("ram_peak"),
-            energyNanojoules: try fields.optionalU64("nj"))
+            energyNanojoules: try fields.optionalU64("nj"), shadowIterations: try fields.optionalU32("shadow_iters"))
     }
 }
 
@@ -130,7 +152,12 @@ private struct FieldReader {
     }
 
     func u32(_ key: String) throws(LinkMessageError) -> UInt32 {
-        let value = try u64(key)
+        guard let value = try optionalU32(key) else { throw error(key, "is missing") }
+        return value
+    }
+
+    func optionalU32(_ key: String) throws(LinkMessageError) -> UInt32? {
+        guard let value = try optionalU64(key) else { return nil }
         guard let narrow = UInt32(exactly: value) else { throw error(key, "exceeds 4294967295") }
         return narrow
     }

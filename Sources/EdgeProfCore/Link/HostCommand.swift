@@ -7,12 +7,15 @@ public enum HostCommand: Sendable, Hashable {
     /// Halts or resumes serving (boards with the `serve` capability).
     case serve(ServingState)
     /// Begins installing an artifact (boards with the `install` capability): its size, SHA-256
-    /// (64 lower-case hex digits), model name and quantisation.
-    case load(size: UInt32, sha256: String, model: String, quantization: String)
+    /// (64 lower-case hex digits), model name and quantisation, as the model served or as the
+    /// shadow (boards with the `shadow` capability).
+    case load(size: UInt32, sha256: String, model: String, quantization: String, slot: InstallSlot = .serve)
     /// Artifact bytes from `offset` (at most `LinkProtocol.maximumChunk` of them).
     case data(offset: UInt32, bytes: ArraySlice<UInt8>)
     /// Every byte was sent: the board checks the SHA-256 and switches to the artifact.
     case commit
+    /// Drops the shadow model (boards with the `shadow` capability).
+    case unloadShadow
 
     /// The frame for this command with the host's sequence number.
     public func frame(sequence: UInt16) -> LinkFrame {
@@ -36,12 +39,17 @@ public enum HostCommand: Sendable, Hashable {
             var builder = LinkFrameBuilder(verb: "SERVE", sequence: sequence)
             builder.add("state", text: state.rawValue)
             return builder.frame
-        case .load(let size, let sha256, let model, let quantization):
+        case .load(let size, let sha256, let model, let quantization, let slot):
             var builder = LinkFrameBuilder(verb: "LOAD", sequence: sequence)
             builder.add("size", UInt64(size))
             builder.add("sha256", text: sha256)
             builder.add("model", text: model)
             builder.add("quant", text: quantization)
+            if slot == .shadow { builder.add("slot", text: slot.rawValue) }
+            return builder.frame
+        case .unloadShadow:
+            var builder = LinkFrameBuilder(verb: "UNLOAD", sequence: sequence)
+            builder.add("slot", text: InstallSlot.shadow.rawValue)
             return builder.frame
         case .data(let offset, let bytes):
             var builder = LinkFrameBuilder(verb: "DATA", sequence: sequence)
@@ -52,6 +60,11 @@ public enum HostCommand: Sendable, Hashable {
             return LinkFrame(verb: "COMMIT", sequence: sequence)
         }
     }
+}
+
+/// Where a board puts an artifact it is sent: the model it serves, or the shadow it runs beside it.
+public enum InstallSlot: String, Sendable, Hashable {
+    case serve, shadow
 }
 
 /// Constants of EdgeProf Link v1.

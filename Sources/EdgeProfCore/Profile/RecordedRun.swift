@@ -64,12 +64,15 @@ public struct RecordedRun: Sendable, Codable, Hashable {
     public var energyNote: String?
     /// The firmware image's memory figures, when its ELF was known (emulated boards, `--firmware`).
     public var firmwareSize: FirmwareSize?
+    /// The shadow model's iterations beside the serving ones, when the board ran a shadow
+    /// (Link v1 `shadow` capability): recorded with the run, never part of its figures.
+    public var shadow: ShadowRecording?
 
     public init(
         request: RunRequest, board: BoardInfo, model: BoardModelInfo, iterations: [RecordedIteration],
         warmupIterations: Int, discardedIterations: Int, totals: RunTotals?, status: RunStatus,
         partialReason: String?, link: LinkStatistics, energySource: String? = nil, energyNote: String? = nil,
-        firmwareSize: FirmwareSize? = nil
+        firmwareSize: FirmwareSize? = nil, shadow: ShadowRecording? = nil
     ) {
         self.request = request
         self.board = board
@@ -84,6 +87,7 @@ public struct RecordedRun: Sendable, Codable, Hashable {
         self.energySource = energySource
         self.energyNote = energyNote
         self.firmwareSize = firmwareSize
+        self.shadow = shadow
     }
 
     public func evidenceKey() -> EvidenceKey {

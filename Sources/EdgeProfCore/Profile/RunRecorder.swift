@@ -16,6 +16,7 @@ public struct RunRecorder: Sendable {
         var warmup: Bool
         var startTicks: UInt64
         var tokenTicks: [UInt64] = []
+        var tokenIDs: [UInt64?] = []
         var damaged = false
     }
 
@@ -30,6 +31,8 @@ public struct RunRecorder: Sendable {
     private var sequence: SequenceTracker
     private var open: OpenIteration?
     private var totals: RunTotals?
+    /// The shadow model's iterations, when the handshake said one is loaded.
+    private var shadow: ShadowRecorder?
 
     /// `runSequence` is the host's RUN line; `startSequence` the board's START line that accepted it.
     public init(request: RunRequest, board: BoardInfo, model: BoardModelInfo, runSequence: UInt16, startSequence: UInt16) {
@@ -38,6 +41,7 @@ public struct RunRecorder: Sendable {
         self.model = model
         self.runSequence = runSequence
         sequence = SequenceTracker(expecting: startSequence &+ 1)
+        shadow = board.shadowModel.map(ShadowRecorder.init(model:))
     }
 
     /// Counts a line that failed its checks; the iteration it belonged to is lost.
@@ -47,14 +51,14 @@ public struct RunRecorder: Sendable {
         case .syntax: link.syntaxErrors += 1
         case .tooLong: link.overlongLines += 1
         }
-        open?.damaged = true
+        damage()
     }
 
     /// Counts a checked line whose fields made no sense for its verb.
     public mutating func malformed(_ error: LinkMessageError, sequence: UInt16) {
         link.malformedMessages += 1
         track(sequence)
-        open?.damaged = true
+        damage()
     }
 
     public mutating func receive(_ message: DeviceMessage, sequence: UInt16) -> Progress {
@@ -66,19 +70,22 @@ public struct RunRecorder: Sendable {
         switch message {
         case .iteration(let index, let warmup, let ticks):
             closeDamaged()
+            shadow?.servingIterationBegan()
             open = OpenIteration(index: index, warmup: warmup, startTicks: ticks)
-        case .token(let iteration, let index, let ticks, _):
+        case .token(let iteration, let index, let ticks, let tokenID):
             guard var current = open, current.index == iteration else { return .running }
             if Int(index) != current.tokenTicks.count || ticks < (current.tokenTicks.last ?? current.startTicks) {
                 current.damaged = true
             }
             current.tokenTicks.append(ticks)
+            current.tokenIDs.append(tokenID)
             open = current
         case .done(let iteration, let ticks, let tokens, let energy):
             guard let current = open, current.index == iteration else { return .running }
             open = nil
             let whole = !current.damaged && Int(tokens) == current.tokenTicks.count
                 && ticks >= (current.tokenTicks.last ?? current.startTicks)
+            shadow?.servingIterationEnded(index: iteration, whole: whole, measured: !current.warmup, tokenIDs: current.tokenIDs)
             if !whole {
                 discardedIterations += 1
             } else if current.warmup {
@@ -95,6 +102,8 @@ public struct RunRecorder: Sendable {
             return .finished
         case .error(let replyTo, let code, let text) where replyTo == runSequence:
             return .ended(reason: "the board reported \(code): \(text)")
+        case .shadowIteration, .shadowToken, .shadowDone:
+            shadow?.receive(message)
         case .unknown:
             link.unknownVerbs += 1
         default:
@@ -123,18 +132,26 @@ public struct RunRecorder: Sendable {
                 + "(\(discardedIterations) lost to a damaged link); a complete run needs at least \(Int(Self.minimumMeasuredShare * 100)) %"
         }
         if partialReason != nil { status = .partial }
-        return RecordedRun(
+        var run = RecordedRun(
             request: request, board: board, model: model, iterations: measured, warmupIterations: warmupIterations,
             discardedIterations: discardedIterations + (open == nil ? 0 : 1), totals: totals, status: status,
             partialReason: partialReason, link: link)
+        run.shadow = shadow?.recording()
+        return run
     }
 
     private mutating func track(_ number: UInt16) {
         let missing = sequence.observe(number)
         if missing > 0 {
             link.lostLines += missing
-            open?.damaged = true
+            damage()
         }
+    }
+
+    /// A line was lost or damaged: the iteration under way (serving or shadow) is lost with it.
+    private mutating func damage() {
+        open?.damaged = true
+        shadow?.damage()
     }
 
     /// An ABORT ends the iteration under way early; its `DONE` carries the tokens emitted so
@@ -145,6 +162,7 @@ public struct RunRecorder: Sendable {
         let before = measured.count
         measured.removeAll { UInt64($0.index) >= firstUnfinished }
         discardedIterations += before - measured.count
+        shadow?.discard(from: firstUnfinished)
     }
 
     private mutating func closeDamaged() {

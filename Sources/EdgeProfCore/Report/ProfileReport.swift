@@ -18,6 +18,8 @@ public struct ProfileReport: Sendable, Codable, Hashable {
     public var energyNote: String?
     /// The board is emulated: its figures are instruction-count proxies, not real latency.
     public var emulated: Bool
+    /// The shadow model's figures beside the serving one's, when the board ran a shadow.
+    public var shadow: ShadowSummary?
 
     public init(runID: Int64, model: ModelReference, deviceClass: String, port: String, run: RecordedRun, summary: ProfileSummary, store: String) {
         self.runID = runID
@@ -36,6 +38,7 @@ public struct ProfileReport: Sendable, Codable, Hashable {
         energySource = run.energySource ?? "board"
         energyNote = run.energyNote
         emulated = run.board.isEmulated
+        shadow = run.shadow.map { ShadowSummary(run: run, shadow: $0) }
     }
 
     /// The report's figures as (name, value, unit) rows, in the order every format shows them.
@@ -70,6 +73,14 @@ public struct ProfileReport: Sendable, Codable, Hashable {
             rows.append(("average power", summary.averagePowerMilliwatts, "mW"))
             rows.append(("energy per token", summary.microjoulesPerToken, "µJ"))
             rows.append(("tokens per mJ", summary.tokensPerMillijoule, "tokens/mJ"))
+        }
+        if let shadow {
+            let name = "shadow \(shadow.model.model) (\(shadow.model.artifactSHA256.prefix(12)))"
+            rows.append(("\(name) iterations", Double(shadow.iterations), "iterations"))
+            rows.append(("\(name) token agreement", shadow.tokenAgreement.map { $0 * 100 }, "%"))
+            rows.append(("\(name) latency p50", shadow.latencyMs?.p50, "ms"))
+            rows.append(("\(name) latency p95", shadow.latencyMs?.p95, "ms"))
+            rows.append(("\(name) latency ÷ serving", shadow.latencyRatio, "×"))
         }
         return rows
     }

@@ -1,11 +1,13 @@
 /*
  * EdgeProf Link v1 firmware for QEMU's MPS2 boards: announces the board and the tiny-lm model
- * it carries, answers RUN by generating tokens with it, timed by SysTick, and installs another
- * tiny-lm sent over the link (src/install.c).
+ * it carries, answers RUN by generating tokens with it, timed by SysTick, installs another
+ * tiny-lm sent over the link (src/install.c), and runs a shadow tiny-lm beside it when one is
+ * loaded (SPEC §2, "Shadow").
  *
  * Each iteration is generated first and reported after (ITER, TOK…, DONE with the ticks taken
  * while generating), so that the UART never enters the measured time; under `-icount shift=0`
- * the tick counts are then the same on every run.
+ * the tick counts are then the same on every run. The shadow's run of the same input follows
+ * each DONE and is reported the same way, so it never enters the serving model's window.
  */
 #include <string.h>
 
@@ -22,7 +24,7 @@ extern const uint8_t tiny_lm_weights[], tiny_lm_weights_end[];
 
 static epl_device device;
 static epl_board_info info;
-static tlm_weights weights;
+static tlm_weights weights, shadow_weights;
 
 static size_t link_write(void *ctx, const uint8_t *data, size_t length) {
     (void)ctx;
@@ -43,17 +45,17 @@ static int hex_digit(char c) {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Generates one iteration: the prompt, then `tokens` tokens; their ticks go into `ticks`. */
-static uint64_t generate(const epl_run_request *request, uint64_t *ticks, int32_t *ids, uint32_t tokens) {
+/* Generates one iteration with `model`: the prompt, then `tokens` tokens; their ticks go into `ticks`. */
+static uint64_t generate(const tlm_weights *model, const epl_run_request *request, uint64_t *ticks, int32_t *ids, uint32_t tokens) {
     arena_reset();
     tlm_state *state = arena_alloc(sizeof(tlm_state));
     tlm_reset(state);
     int next = 0;
-    for (const char *c = request->input; *c; c++) next = tlm_step(&weights, state, (unsigned char)*c);
+    for (const char *c = request->input; *c; c++) next = tlm_step(model, state, (unsigned char)*c);
     for (uint32_t i = 0; i < tokens; i++) {
         ids[i] = next;
         ticks[i] = clock_ticks();
-        next = tlm_step(&weights, state, next);
+        next = tlm_step(model, state, next);
     }
     return clock_ticks();
 }
@@ -77,13 +79,22 @@ static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
         const int warmup = iteration < request->warmup;
         const uint64_t start = clock_ticks();
         /* The first token's tick is taken after the prompt: time to first token includes prefill. */
-        const uint64_t end = generate(request, ticks, ids, request->tokens);
+        const uint64_t end = generate(&weights, request, ticks, ids, request->tokens);
         epl_send_iteration(dev, iteration, warmup, start);
         for (uint32_t i = 0; i < request->tokens; i++) epl_send_token(dev, iteration, i, ticks[i], ids[i]);
         epl_send_done(dev, iteration, end, request->tokens, EPL_NO_ENERGY);
         if (!warmup) {
             result.iterations++;
             result.tokens += request->tokens;
+        }
+        if (epl_device_has_shadow(dev)) {
+            clock_align();
+            const uint64_t shadow_start = clock_ticks();
+            const uint64_t shadow_end = generate(&shadow_weights, request, ticks, ids, request->tokens);
+            epl_send_shadow_iteration(dev, iteration, shadow_start);
+            for (uint32_t i = 0; i < request->tokens; i++) epl_send_shadow_token(dev, iteration, i, ticks[i], ids[i]);
+            epl_send_shadow_done(dev, iteration, shadow_end, request->tokens, EPL_NO_ENERGY);
+            result.shadow_iterations++;
         }
         if (epl_device_abort_requested(dev)) {
             result.aborted = 1;
@@ -122,8 +133,9 @@ int main(void) {
     info.flash_bytes = 4u * 1024u * 1024u;
     info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED;
 
-    install_init(&weights, &info);
-    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run, install_begin, install_write, install_commit};
+    install_init(&weights, &shadow_weights, &info);
+    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run, install_begin, install_write, install_commit,
+                                      shadow_commit, shadow_unload};
     epl_device_init(&device, &info, &callbacks);
     epl_device_boot(&device);
     for (;;) {

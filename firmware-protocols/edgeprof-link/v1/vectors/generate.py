@@ -159,8 +159,19 @@ def frame_cases():
         for _ in range(rnd.randrange(1, 4)):
             base[rnd.randrange(len(base))] = rnd.randrange(0x20, 0x7F)
         noise.append(bytes(base))
+    # Shadow lines (SPEC §2, "Shadow"), after the noise so that its draws stay as they were.
+    shadow = [
+        frame("LOAD", 7, [("size", "76832"), ("sha256", sha), ("model", "tiny-lm"), ("quant", "int8"), ("slot", "shadow")]),
+        frame("SHADOW", 490, [("re", "489"), ("model", "tiny-lm"), ("sha256", sha), ("quant", "int8")]),
+        frame("SHADOW", 3, [("re", "0"), ("sha256", "none")]),
+        frame("UNLOAD", 502, [("slot", "shadow")]),
+        frame("SITER", 40, [("it", "2"), ("t", "9000")]),
+        frame("STOK", 41, [("it", "2"), ("i", "0"), ("t", "9150"), ("id", "7")]),
+        frame("SDONE", 42, [("it", "2"), ("t", "9900"), ("tokens", "1"), ("nj", "1200")]),
+        frame("RESULT", 43, [("re", "1"), ("status", "ok"), ("iters", "2"), ("tokens", "2"), ("ram_peak", "4096"), ("shadow_iters", "3")]),
+    ]
     rows = []
-    for line in good + bad + noise:
+    for line in good + bad + noise + shadow:
         status, verb, seq, fields = parse(line)
         if status == "ok":
             rendered = "\t".join("%s=%s" % kv for kv in fields)
@@ -181,6 +192,10 @@ def encode_cases():
         ("ERROR", 4, [("text", "code", b"bad_args"), ("text", "msg", b"100% sure * a=b \t\x7f\xc3\xa9")]),
         ("DONE", 5, [("u64", "it", 0), ("u64", "t", 18446744073709551615), ("u64", "tokens", 0), ("u64", "nj", 0)]),
         ("RESULT", 6, [("text", "status", b"")]),
+        ("LOAD", 7, [("u64", "size", 76832), ("hex", "sha256", sha), ("text", "model", b"tiny-lm"), ("text", "quant", b"int8"), ("text", "slot", b"shadow")]),
+        ("UNLOAD", 8, [("text", "slot", b"shadow")]),
+        ("SHADOW", 9, [("u64", "re", 8), ("text", "sha256", b"none")]),
+        ("STOK", 10, [("u64", "it", 0), ("u64", "i", 3), ("u64", "t", 4096), ("u64", "id", 42)]),
     ]
     rows = []
     for verb, seq, fields in cases:

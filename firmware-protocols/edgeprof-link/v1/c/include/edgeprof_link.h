@@ -169,6 +169,7 @@ typedef struct {
     uint32_t heap_hw;
     uint32_t ram_peak;
     uint64_t energy_nj; /* EPL_NO_ENERGY when not measured */
+    uint32_t shadow_iterations; /* shadow iterations sent (SDONE); reported while a shadow is loaded */
 } epl_run_result;
 
 typedef struct epl_device epl_device;
@@ -198,6 +199,17 @@ typedef struct {
      * now runs it, 0 when it cannot (it then keeps the model it had).
      */
     int (*install_commit)(void *ctx, const uint8_t sha256[32], const char *model, const char *quant);
+    /*
+     * A shadow model (LOAD slot=shadow, UNLOAD slot=shadow): it runs after the serving model on
+     * the same input, and its outputs are reported, never served. Optional: with both NULL, or
+     * without the install callbacks, the device does not announce the `shadow` capability. Its
+     * bytes arrive through install_begin and install_write like any artifact's, so the firmware
+     * stages them where neither the serving nor the shadow model lives.
+     */
+    /** The staged bytes (their SHA-256 checked) become the shadow model; 1 when the board can run them. */
+    int (*shadow_commit)(void *ctx, const uint8_t sha256[32], const char *model, const char *quant);
+    /** The shadow model is dropped: later runs run only the serving model. */
+    void (*shadow_unload)(void *ctx);
 } epl_device_callbacks;
 
 /** Counters a firmware may show on a debug console. */
@@ -211,6 +223,8 @@ typedef struct {
 /** An artifact being received between LOAD and COMMIT. */
 typedef struct {
     int active;
+    /** LOAD said slot=shadow: COMMIT makes it the shadow model. */
+    int shadow;
     uint32_t size;
     uint32_t received;
     uint8_t expected_sha256[32];
@@ -218,6 +232,14 @@ typedef struct {
     char quant[17];
     epl_sha256 hash;
 } epl_install;
+
+/** The shadow model the device runs beside the serving one, as LOAD announced it (SPEC.md §2, "Shadow"). */
+typedef struct {
+    int loaded;
+    uint8_t sha256[32];
+    char model[33];
+    char quant[17];
+} epl_shadow;
 
 struct epl_device {
     epl_device_callbacks cb;
@@ -229,6 +251,8 @@ struct epl_device {
     /** Set by SERVE state=halted: RUN is refused. Kept in RAM, so a reboot serves again. */
     int halted;
     epl_install install;
+    /** Kept in RAM like the serving state: a reboot runs no shadow until one is loaded again. */
+    epl_shadow shadow;
     epl_line_buffer rx;
     char tx[EPL_MAX_LINE + 2];
     epl_device_stats stats;
@@ -249,6 +273,18 @@ int epl_send_token(epl_device *device, uint32_t iteration, uint32_t index, uint6
 int epl_send_done(epl_device *device, uint32_t iteration, uint64_t ticks, uint32_t tokens, uint64_t energy_nj);
 int epl_send_result(epl_device *device, const epl_run_result *result);
 int epl_send_error(epl_device *device, const char *code, const char *message);
+
+/*
+ * Shadow runs (SPEC.md §2, "Shadow"): while a shadow model is loaded, the run handler runs it
+ * after each iteration's DONE on the same input and the same number of tokens, outside the
+ * serving model's measured window, and reports it with these (SITER, STOK…, SDONE, numbered
+ * like the iteration it shadows).
+ */
+/** 1 when a shadow model is loaded. */
+int epl_device_has_shadow(const epl_device *device);
+int epl_send_shadow_iteration(epl_device *device, uint32_t iteration, uint64_t ticks);
+int epl_send_shadow_token(epl_device *device, uint32_t iteration, uint32_t index, uint64_t ticks, int32_t token_id);
+int epl_send_shadow_done(epl_device *device, uint32_t iteration, uint64_t ticks, uint32_t tokens, uint64_t energy_nj);
 
 /* ---- Board-measured energy: INA219 / INA226 current monitors (SPEC.md §6) ---- */
 

@@ -1,8 +1,8 @@
 /*
  * EdgeProf Link v1: the device side of a session — answers HELLO, PING, RUN, ABORT and
  * SERVE, keeps the serving state (a halted device refuses RUN), hands LOAD, DATA and COMMIT
- * to the installer (edgeprof_link_install.c), and frames the events a firmware reports during
- * a run (see ../SPEC.md).
+ * to the installer (edgeprof_link_install.c) and UNLOAD to the shadow (edgeprof_link_shadow.c),
+ * and frames the events a firmware reports during a run (see ../SPEC.md).
  */
 #include "edgeprof_link_internal.h"
 
@@ -39,6 +39,7 @@ void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device
     d->abort_requested = 0;
     d->halted = 0;
     d->install.active = 0;
+    d->shadow.loaded = 0;
     d->stats.lines_ok = 0;
     d->stats.crc_errors = 0;
     d->stats.syntax_errors = 0;
@@ -56,12 +57,13 @@ void epl_device_boot(epl_device *d) {
     epl_reply_emit(d, &w);
 }
 
-/* The firmware's capabilities, then `serve` (this library keeps the serving state itself) and
-   `install` when the firmware can take an artifact. */
-static void write_caps(epl_writer *w, uint32_t caps, int install) {
+/* The firmware's capabilities, then `serve` (this library keeps the serving state itself),
+   `install` when the firmware can take an artifact and `shadow` when it can run a second one. */
+static void write_caps(epl_writer *w, uint32_t caps, int install, int shadow) {
     static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated"};
     static const char serve[] = "serve";
     static const char installs[] = ",install";
+    static const char shadows[] = ",shadow";
     char list[72];
     size_t n = 0, i;
     const char *p;
@@ -76,6 +78,9 @@ static void write_caps(epl_writer *w, uint32_t caps, int install) {
     if (install) {
         for (p = installs; *p != '\0'; p++) list[n++] = *p;
     }
+    if (shadow) {
+        for (p = shadows; *p != '\0'; p++) list[n++] = *p;
+    }
     list[n] = '\0';
     epl_writer_text(w, "caps", list);
 }
@@ -86,7 +91,7 @@ static void answer_hello(epl_device *d, uint16_t re) {
     epl_reply_begin(d, &w, "INFO");
     epl_writer_u64(&w, "re", re);
     epl_writer_u64(&w, "proto", EPL_PROTOCOL_VERSION);
-    write_caps(&w, info->caps, epl_install_supported(d));
+    write_caps(&w, info->caps, epl_install_supported(d), epl_shadow_supported(d));
     epl_writer_text(&w, "board", info->board);
     epl_writer_text(&w, "serial", info->serial);
     epl_writer_text(&w, "fw", info->fw_version);
@@ -101,7 +106,7 @@ static void answer_hello(epl_device *d, uint16_t re) {
         epl_reply_error(d, 1, re, "overflow", "INFO does not fit in one line; shorten board strings");
         return;
     }
-    epl_reply_model(d, re);
+    if (epl_reply_model(d, re) && epl_shadow_supported(d)) epl_reply_shadow(d, re);
 }
 
 int epl_reply_model(epl_device *d, uint16_t re) {
@@ -221,9 +226,12 @@ static void handle_frame(epl_device *d, const epl_frame *f) {
             handle_run(d, f);
         }
     } else if (epl_install_supported(d) &&
-               (epl_span_equals(f->verb, "LOAD") || epl_span_equals(f->verb, "DATA") || epl_span_equals(f->verb, "COMMIT"))) {
+               (epl_span_equals(f->verb, "LOAD") || epl_span_equals(f->verb, "DATA") || epl_span_equals(f->verb, "COMMIT") ||
+                (epl_shadow_supported(d) && epl_span_equals(f->verb, "UNLOAD")))) {
         if (d->running) {
             epl_reply_error(d, 1, f->seq, "busy", "a run is in progress; install after it");
+        } else if (epl_span_equals(f->verb, "UNLOAD")) {
+            epl_handle_unload(d, f);
         } else if (epl_span_equals(f->verb, "LOAD")) {
             epl_handle_load(d, f);
         } else if (epl_span_equals(f->verb, "DATA")) {
@@ -231,6 +239,8 @@ static void handle_frame(epl_device *d, const epl_frame *f) {
         } else {
             epl_handle_commit(d, f);
         }
+    } else if (epl_shadow_supported(d)) {
+        epl_reply_error(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE, LOAD, DATA, COMMIT, UNLOAD");
     } else if (epl_install_supported(d)) {
         epl_reply_error(d, 1, f->seq, "unknown_verb", "this firmware speaks HELLO, PING, RUN, ABORT, SERVE, LOAD, DATA, COMMIT");
     } else {
@@ -335,6 +345,7 @@ int epl_send_result(epl_device *d, const epl_run_result *r) {
     if (caps & EPL_CAP_HEAP) epl_writer_u64(&w, "heap_hw", r->heap_hw);
     epl_writer_u64(&w, "ram_peak", r->ram_peak);
     if (r->energy_nj != EPL_NO_ENERGY) epl_writer_u64(&w, "nj", r->energy_nj);
+    if (d->shadow.loaded) epl_writer_u64(&w, "shadow_iters", r->shadow_iterations);
     return epl_reply_emit(d, &w);
 }
 

@@ -3,7 +3,8 @@
  * artifact"). LOAD announces its size, SHA-256, model name and quantisation; DATA lines carry
  * the bytes in order, each acknowledged with the offset expected next (so a lost line is
  * simply sent again); COMMIT checks the SHA-256 of what arrived, computed here on the device,
- * and only then lets the firmware switch to it.
+ * and only then lets the firmware switch to it — or, after LOAD slot=shadow, run it as the
+ * shadow model (edgeprof_link_shadow.c).
  */
 #include "edgeprof_link_internal.h"
 
@@ -48,8 +49,18 @@ void epl_handle_load(epl_device *d, const epl_frame *f) {
     epl_install *in = &d->install;
     const epl_span *size = epl_frame_find(f, "size");
     const epl_span *sha = epl_frame_find(f, "sha256");
+    const epl_span *slot = epl_frame_find(f, "slot");
     uint64_t bytes = 0;
     in->active = 0;
+    in->shadow = slot != NULL && epl_span_equals(*slot, "shadow");
+    if (slot != NULL && !in->shadow && !epl_span_equals(*slot, "serve")) {
+        epl_reply_error(d, 1, f->seq, "bad_args", "slot must be serve or shadow");
+        return;
+    }
+    if (in->shadow && !epl_shadow_supported(d)) {
+        epl_reply_error(d, 1, f->seq, "bad_args", "this firmware has no shadow slot (no shadow capability)");
+        return;
+    }
     if (size == NULL || !epl_span_u64(*size, &bytes) || bytes == 0u || bytes > UINT32_MAX) {
         epl_reply_error(d, 1, f->seq, "bad_args", "size must be 1..4294967295 bytes");
         return;
@@ -124,6 +135,10 @@ void epl_handle_commit(epl_device *d, const epl_frame *f) {
     for (i = 0; i < 32u; i++) same &= digest[i] == in->expected_sha256[i];
     if (!same) {
         epl_reply_error(d, 1, f->seq, "digest", "the bytes' SHA-256 is not the one LOAD announced; the board keeps its model");
+        return;
+    }
+    if (in->shadow) {
+        epl_commit_shadow(d, f->seq, digest);
         return;
     }
     if (!d->cb.install_commit(d->cb.ctx, digest, in->model, in->quant)) {

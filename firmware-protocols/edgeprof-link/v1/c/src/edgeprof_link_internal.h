@@ -1,6 +1,6 @@
 /*
  * What the device-side sources of the C reference share and firmware never calls:
- * framing a reply, and the handlers of the install commands.
+ * framing a reply, and the handlers of the install and shadow commands.
  */
 #ifndef EDGEPROF_LINK_INTERNAL_H
 #define EDGEPROF_LINK_INTERNAL_H
@@ -21,5 +21,13 @@ int epl_install_supported(const epl_device *device);
 void epl_handle_load(epl_device *device, const epl_frame *frame);
 void epl_handle_data(epl_device *device, const epl_frame *frame);
 void epl_handle_commit(epl_device *device, const epl_frame *frame);
+
+/** 1 when the firmware supplied the install and shadow callbacks. */
+int epl_shadow_supported(const epl_device *device);
+/** Sends SHADOW re= model= sha256= quant=, or sha256=none when no shadow is loaded. */
+int epl_reply_shadow(epl_device *device, uint16_t re);
+/** Hands checked bytes to the firmware as the shadow model and answers SHADOW (or ERROR code=model). */
+void epl_commit_shadow(epl_device *device, uint16_t re, const uint8_t sha256[32]);
+void epl_handle_unload(epl_device *device, const epl_frame *frame);
 
 #endif

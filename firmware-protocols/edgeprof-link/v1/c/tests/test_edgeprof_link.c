@@ -262,7 +262,7 @@ static void capability_tests(void) {
     static fake_board b;
     epl_device d;
     epl_board_info info = BOARD;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
     char cmd[256];
     memset(&b, 0, sizeof b);
     info.caps = EPL_CAP_TOKENS | EPL_CAP_POWER | EPL_CAP_STACK | EPL_CAP_HEAP | EPL_CAP_ARENA | EPL_CAP_EMULATED;
@@ -278,7 +278,7 @@ static void capability_tests(void) {
 static void session_tests(void) {
     static fake_board b;
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
     char cmd[1024], line[512];
     memset(&b, 0, sizeof b);
     epl_device_init(&d, &BOARD, &cb);
@@ -372,7 +372,7 @@ static void send_text(fake_board *b, epl_device *d, char *cmd, size_t cap, const
 static void serve_tests(void) {
     static fake_board b;
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
     char cmd[256];
     memset(&b, 0, sizeof b);
     epl_device_init(&d, &BOARD, &cb);
@@ -412,7 +412,7 @@ static void abort_test(void) {
     static fake_board b;
     static char abort_line[64];
     epl_device d;
-    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL};
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
     epl_writer w;
     char cmd[256];
     size_t n;
@@ -553,8 +553,8 @@ static void install_tests(void) {
     static installing_board b;
     static uint8_t artifact[500];
     epl_device d;
-    epl_device_callbacks cb = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, slot_begin, slot_write, slot_commit};
-    epl_device_callbacks plain = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, NULL, NULL, NULL};
+    epl_device_callbacks cb = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, slot_begin, slot_write, slot_commit, NULL, NULL};
+    epl_device_callbacks plain = {&b, slot_link_write, slot_link_read, slot_link_now, slot_link_run, NULL, NULL, NULL, NULL, NULL};
     epl_sha256 s;
     uint8_t digest[32];
     char sha[65], wrong[65];
@@ -641,6 +641,180 @@ static void install_tests(void) {
     CHECK(strcmp(b.info.model, "tiny") == 0, "still the old model");
 }
 
+/* A firmware with a shadow slot: it runs the shadow after every iteration, on the same input. */
+static installing_board shadow_board;
+static uint8_t shadow_bytes[600];
+static int shadow_loaded, shadow_refuse, shadow_unloads;
+
+static int shadow_commit(void *ctx, const uint8_t sha256[32], const char *model, const char *quant) {
+    installing_board *b = ctx;
+    (void)sha256, (void)model, (void)quant;
+    if (shadow_refuse) return 0;
+    memcpy(shadow_bytes, b->slot, sizeof shadow_bytes);
+    shadow_loaded = 1;
+    return 1;
+}
+
+static void shadow_unload(void *ctx) {
+    (void)ctx;
+    shadow_loaded = 0;
+    shadow_unloads++;
+}
+
+static void shadow_run(void *ctx, epl_device *d, const epl_run_request *req) {
+    installing_board *b = ctx;
+    epl_run_result r;
+    uint32_t it, i, total = req->warmup + req->iterations;
+    memset(&r, 0, sizeof r);
+    r.energy_nj = EPL_NO_ENERGY;
+    for (it = 0; it < total; it++) {
+        epl_send_iteration(d, it, it < req->warmup, b->link.ticks);
+        for (i = 0; i < req->tokens; i++) epl_send_token(d, it, i, b->link.ticks += 100, (int32_t)i);
+        epl_send_done(d, it, b->link.ticks, req->tokens, EPL_NO_ENERGY);
+        if (it >= req->warmup) {
+            r.iterations++;
+            r.tokens += req->tokens;
+        }
+        if (!epl_device_has_shadow(d)) continue;
+        epl_send_shadow_iteration(d, it, b->link.ticks += 10);
+        for (i = 0; i < req->tokens; i++) epl_send_shadow_token(d, it, i, b->link.ticks += 150, (int32_t)(i + 1u));
+        epl_send_shadow_done(d, it, b->link.ticks, req->tokens, EPL_NO_ENERGY);
+        r.shadow_iterations++;
+    }
+    r.ram_peak = 4096;
+    epl_send_result(d, &r);
+}
+
+static void send_shadow_load(installing_board *b, epl_device *d, uint16_t seq, uint64_t size, const char *sha, const char *slot) {
+    char cmd[512];
+    epl_writer w;
+    epl_writer_begin(&w, cmd, sizeof cmd, "LOAD", seq);
+    epl_writer_u64(&w, "size", size);
+    epl_writer_text(&w, "sha256", sha);
+    epl_writer_text(&w, "model", "kws-next");
+    epl_writer_text(&w, "quant", "int4");
+    epl_writer_text(&w, "slot", slot);
+    deliver(b, d, cmd, epl_writer_finish(&w));
+}
+
+static void send_all_data(installing_board *b, epl_device *d, uint16_t first_seq, const uint8_t *bytes, uint32_t size) {
+    uint32_t off;
+    for (off = 0; off < size; off += EPL_MAX_CHUNK) {
+        size_t n = size - off < EPL_MAX_CHUNK ? size - off : EPL_MAX_CHUNK;
+        send_data(b, d, (uint16_t)(first_seq + off / EPL_MAX_CHUNK), off, bytes + off, n);
+    }
+}
+
+static void shadow_tests(void) {
+    installing_board *b = &shadow_board;
+    static uint8_t artifact[300];
+    epl_device d;
+    epl_device_callbacks cb = {b, slot_link_write, slot_link_read, slot_link_now, shadow_run, slot_begin, slot_write, slot_commit, shadow_commit, shadow_unload};
+    epl_device_callbacks no_shadow = {b, slot_link_write, slot_link_read, slot_link_now, shadow_run, slot_begin, slot_write, slot_commit, NULL, NULL};
+    char cmd[512], expected[200];
+    epl_writer w;
+    epl_sha256 s;
+    uint8_t digest[32];
+    char sha[65], wrong[65];
+    unsigned i;
+    memset(b, 0, sizeof *b);
+    b->info = BOARD;
+    b->capacity = sizeof b->slot;
+    for (i = 0; i < sizeof artifact; i++) artifact[i] = (uint8_t)(i * 13u + 1u);
+    epl_sha256_init(&s);
+    epl_sha256_update(&s, artifact, sizeof artifact);
+    epl_sha256_final(&s, digest);
+    for (i = 0; i < 32u; i++) snprintf(sha + 2 * i, 3, "%02x", digest[i]);
+    memcpy(wrong, sha, sizeof wrong);
+    wrong[1] = wrong[1] == '0' ? '1' : '0';
+
+    /* Without the shadow callbacks: no capability, LOAD slot=shadow refused, UNLOAD unknown. */
+    epl_device_init(&d, &b->info, &no_shadow);
+    send_bare(b, &d, "HELLO", 1);
+    CHECK(strstr(b->link.out, "caps=tokens,stack,serve,install board=") != NULL && strstr(b->link.out, "SHADOW") == NULL,
+          "no shadow callbacks, no shadow capability and no SHADOW line: %s", b->link.out);
+    send_shadow_load(b, &d, 2, sizeof artifact, sha, "shadow");
+    CHECK(strstr(b->link.out, "ERROR 2 re=2 code=bad_args msg=this%20firmware%20has%20no%20shadow") == b->link.out, "LOAD slot=shadow without a shadow slot: %s", b->link.out);
+    send_bare(b, &d, "UNLOAD", 3);
+    CHECK(strstr(b->link.out, "code=unknown_verb") != NULL, "UNLOAD without a shadow slot: %s", b->link.out);
+
+    epl_device_init(&d, &b->info, &cb);
+    send_bare(b, &d, "HELLO", 1);
+    CHECK(strstr(b->link.out, "caps=tokens,stack,serve,install,shadow board=") != NULL, "shadow capability: %s", b->link.out);
+    CHECK(strstr(b->link.out, "\nSHADOW 2 re=1 sha256=none *") != NULL, "the handshake says no shadow is loaded: %s", b->link.out);
+    send_shadow_load(b, &d, 2, sizeof artifact, sha, "spare");
+    CHECK(strstr(b->link.out, "code=bad_args msg=slot%20must") != NULL, "an unknown slot: %s", b->link.out);
+    send_bare(b, &d, "UNLOAD", 3);
+    CHECK(strstr(b->link.out, "code=bad_args msg=only%20the%20shadow") != NULL, "UNLOAD without slot=shadow: %s", b->link.out);
+
+    /* A shadow whose bytes do not match is never loaded. */
+    send_shadow_load(b, &d, 4, sizeof artifact, wrong, "shadow");
+    send_all_data(b, &d, 5, artifact, sizeof artifact);
+    send_bare(b, &d, "COMMIT", 8);
+    CHECK(strstr(b->link.out, "code=digest") != NULL && !shadow_loaded, "shadow digest mismatch: %s", b->link.out);
+
+    /* A shadow the firmware cannot run is refused. */
+    shadow_refuse = 1;
+    send_shadow_load(b, &d, 9, sizeof artifact, sha, "shadow");
+    send_all_data(b, &d, 10, artifact, sizeof artifact);
+    send_bare(b, &d, "COMMIT", 12);
+    CHECK(strstr(b->link.out, "code=model") != NULL && !epl_device_has_shadow(&d), "shadow refused by the firmware: %s", b->link.out);
+    shadow_refuse = 0;
+
+    /* Loaded: COMMIT answers SHADOW, the serving model is untouched, the handshake says both. */
+    send_shadow_load(b, &d, 13, sizeof artifact, sha, "shadow");
+    CHECK(strstr(b->link.out, " re=13 off=0 *") != NULL, "LOAD slot=shadow accepted: %s", b->link.out);
+    send_all_data(b, &d, 14, artifact, sizeof artifact);
+    send_bare(b, &d, "COMMIT", 16);
+    snprintf(expected, sizeof expected, " re=16 model=kws-next sha256=%s quant=int4 *", sha);
+    CHECK(strncmp(b->link.out, "SHADOW ", 7) == 0 && strstr(b->link.out, expected) != NULL, "COMMIT answers SHADOW: %s", b->link.out);
+    CHECK(shadow_loaded && memcmp(shadow_bytes, artifact, sizeof artifact) == 0, "the firmware holds the shadow's bytes");
+    CHECK(strcmp(b->info.model, "tiny") == 0 && b->info.model_sha256[0] == 0x9f, "the serving model is untouched");
+    send_bare(b, &d, "HELLO", 17);
+    CHECK(strstr(b->link.out, "\nMODEL ") != NULL && strstr(b->link.out, " model=tiny ") != NULL && strstr(b->link.out, "\nSHADOW ") != NULL &&
+              strstr(b->link.out, sha) != NULL,
+          "the handshake announces serving model and shadow: %s", b->link.out);
+
+    /* A run reports the shadow after each iteration, and RESULT counts the shadow iterations. */
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 18);
+    epl_writer_u64(&w, "tokens", 2);
+    epl_writer_u64(&w, "iters", 2);
+    epl_writer_u64(&w, "warmup", 1);
+    deliver(b, &d, cmd, epl_writer_finish(&w));
+    CHECK(strstr(b->link.out, "\nDONE ") != NULL && strstr(b->link.out, " it=0 t=200 tokens=2 *") != NULL &&
+              strstr(b->link.out, "\nSITER ") != NULL && strstr(b->link.out, " it=0 t=210 *") != NULL &&
+              strstr(b->link.out, "\nSTOK ") != NULL && strstr(b->link.out, " it=0 i=1 t=510 id=2 *") != NULL &&
+              strstr(b->link.out, "\nSDONE ") != NULL && strstr(b->link.out, " it=2 t=") != NULL,
+          "shadow events follow each DONE: %s", b->link.out);
+    CHECK(strstr(b->link.out, "\nRESULT ") != NULL && strstr(b->link.out, " shadow_iters=3 *") != NULL, "RESULT counts shadow iterations: %s", b->link.out);
+
+    /* UNLOAD drops it: SHADOW sha256=none, the firmware is told, RESULT no longer mentions it. */
+    epl_writer_begin(&w, cmd, sizeof cmd, "UNLOAD", 20);
+    epl_writer_text(&w, "slot", "shadow");
+    deliver(b, &d, cmd, epl_writer_finish(&w));
+    CHECK(strstr(b->link.out, "SHADOW ") == b->link.out && strstr(b->link.out, " re=20 sha256=none *") != NULL, "UNLOAD answers SHADOW sha256=none: %s", b->link.out);
+    CHECK(!shadow_loaded && shadow_unloads == 1 && !epl_device_has_shadow(&d), "the firmware dropped its shadow");
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 21);
+    epl_writer_u64(&w, "tokens", 1);
+    epl_writer_u64(&w, "iters", 1);
+    deliver(b, &d, cmd, epl_writer_finish(&w));
+    CHECK(strstr(b->link.out, "SITER") == NULL && strstr(b->link.out, "shadow_iters") == NULL && strstr(b->link.out, "\nRESULT ") != NULL,
+          "no shadow, no shadow events: %s", b->link.out);
+    epl_writer_begin(&w, cmd, sizeof cmd, "UNLOAD", 22);
+    epl_writer_text(&w, "slot", "shadow");
+    deliver(b, &d, cmd, epl_writer_finish(&w));
+    CHECK(strstr(b->link.out, " re=22 sha256=none *") != NULL && shadow_unloads == 1, "UNLOAD with nothing loaded: %s", b->link.out);
+
+    /* A reboot forgets the shadow, as it forgets a halt. */
+    send_shadow_load(b, &d, 23, sizeof artifact, sha, "shadow");
+    send_all_data(b, &d, 24, artifact, sizeof artifact);
+    send_bare(b, &d, "COMMIT", 26);
+    CHECK(epl_device_has_shadow(&d), "loaded again");
+    epl_device_init(&d, &b->info, &cb);
+    send_bare(b, &d, "HELLO", 1);
+    CHECK(strstr(b->link.out, " re=1 sha256=none *") != NULL, "after a reboot no shadow is loaded: %s", b->link.out);
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "../vectors";
     each_row(dir, "crc16.tsv", crc_row);
@@ -654,6 +828,7 @@ int main(int argc, char **argv) {
     energy_tests();
     sha256_tests();
     install_tests();
+    shadow_tests();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
