@@ -33,6 +33,9 @@ extension GovernanceHandlers {
             guard report.artifactSHA256.count == 64, report.artifactSHA256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
                 throw .invalidArgument("artifactSHA256: 64 lower-case hex digits, as the board's MODEL line announced")
             }
+            if let shadow = report.shadowArtifactSHA256, shadow.count != 64 || !shadow.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+                throw .invalidArgument("shadowArtifactSHA256: 64 lower-case hex digits, as the board's SHADOW line announced, or null")
+            }
             guard let grant, grant.kind == .agent, let bench = grant.bench else {
                 throw .governance(.notPermitted("only a bench's agent token reports what its devices serve"))
             }

@@ -252,7 +252,8 @@ enum OpenAPIDocument {
         case .reportDevice:
             return ["type": "object", "additionalProperties": false, "required": ["servingState", "artifactSHA256"],
                     "properties": ["servingState": ["type": "string", "enum": ServingState.allCases.map(\.rawValue)],
-                                   "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"]]]
+                                   "artifactSHA256": ["type": "string", "pattern": "^[0-9a-f]{64}$"],
+                                   "shadowArtifactSHA256": OpenAPISchemas.nullable(["type": "string", "pattern": "^[0-9a-f]{64}$"])]]
         case .startABTest:
             return ["type": "object", "additionalProperties": false, "required": ["model", "b", "reason"],
                     "properties": ["model": OpenAPISchemas.modelName, "b": OpenAPISchemas.semanticVersion.merging(["description": "the candidate version (staging or canary)"]) { $1 },

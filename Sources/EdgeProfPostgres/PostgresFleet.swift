@@ -13,7 +13,8 @@ enum PostgresFleet {
     ) async throws {
         let device = FleetDevice.identity(of: run.board)
         let serving = ServingReport(
-            announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt, since: context.startedAt)
+            announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt, since: context.startedAt,
+            shadowArtifactSHA256: run.board.shadowModel?.artifactSHA256)
         try await connection.query(
             """
             INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,

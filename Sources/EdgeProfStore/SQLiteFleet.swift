@@ -11,7 +11,8 @@ extension SQLiteEvidenceStore {
         let device = FleetDevice.identity(of: run.board)
         let serving = ServingReport(
             announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt,
-            since: context.startedAt)
+            since: context.startedAt,
+            shadowArtifactSHA256: run.board.shadowModel?.artifactSHA256)
         try db.execute(
             sql: """
                 INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,

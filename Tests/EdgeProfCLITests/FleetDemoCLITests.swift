@@ -38,7 +38,13 @@ import Testing
         #expect(verified > 0 && verified < 300, "the rollback is verified on every device within 5 minutes: \(verified) s")
         #expect((halt?["secondsToAllHalted"] as? Double ?? 0) > 0 && (halt?["secondsToAllHalted"] as? Double ?? 99) < 60, "a halt reaches every device within a minute")
         #expect((resume?["secondsToAllServing"] as? Double ?? 0) > 0)
-        #expect((json["shadow"] as? [String: Any])?["devicesAssigned"] as? Int == 90)
+        let shadow = json["shadow"] as? [String: Any]
+        #expect(shadow?["devicesAssigned"] as? Int == 90 && shadow?["devicesRunning"] as? Int == 90, "every device runs the candidate in shadow: \(shadow ?? [:])")
+        #expect(shadow?["benchRuns"] as? Int == 3, "a bench board of each class recorded the shadow beside production")
+        let agreement = try #require(shadow?["tokenAgreement"] as? Double)
+        #expect(agreement >= 0.5 && agreement < 1, "the retrained candidate answers differently at some positions: \(agreement)")
+        let ratio = try #require(shadow?["latencyRatio"] as? Double)
+        #expect(ratio > 0.7 && ratio < 1, "9 ms tokens against 11 ms: faster in shadow too: \(ratio)")
         let deterministic = Deterministic(
             verdict: json["verdict"] as? String ?? "", canaryDevices: canary?["devices"] as? [String: Int] ?? [:], onB: abtest?["devicesOnB"] as? Int ?? -1,
             regressionDevices: (json["regression"] as? [String: Any])?["devices"] as? [String] ?? [], onExpectedVersion: json["devicesOnExpectedVersion"] as? Int ?? -1)

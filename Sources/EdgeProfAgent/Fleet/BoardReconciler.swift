@@ -4,9 +4,9 @@ import Foundation
 
 /// The agent's side of the control loop for one board: read what the board is, what it runs and
 /// whether it serves; ask the collector what it is assigned; install the assigned artifact
-/// (fetched from the registry, its SHA-256 checked here and again by the board), halt or resume
-/// it to match; and report what it now is. Level-triggered: every pass compares and acts only
-/// on a difference.
+/// (fetched from the registry, its SHA-256 checked here and again by the board) and the assigned
+/// shadow beside it, or drop a shadow no longer assigned; halt or resume it to match; and report
+/// what it now is. Level-triggered: every pass compares and acts only on a difference.
 public struct BoardReconciler: Sendable {
     /// What a pass found and did.
     public enum Outcome: Sendable, Hashable {
@@ -31,6 +31,13 @@ public struct BoardReconciler: Sendable {
         public var servingArtifactSHA256: String?
         /// Why it does not carry its assigned artifact, when it does not.
         public var offAssignment: String?
+        /// The shadow installed on this pass, the one it runs when it is the assigned one, and
+        /// whether a shadow no longer assigned was dropped.
+        public var shadowInstalled: ModelReference?
+        public var shadowing: ModelReference?
+        public var shadowUnloaded = false
+        /// Why it does not run its assigned shadow, when it does not.
+        public var shadowOffAssignment: String?
 
         public init(
             device: String, state: ServingState, stateChanged: Bool, installed: ModelReference? = nil, serving: ModelReference? = nil,
@@ -79,7 +86,7 @@ public struct BoardReconciler: Sendable {
         if assignment.state == .serving, let wanted = assignment.serveArtifactSHA256, let version = assignment.serve {
             if wanted != model.artifactSHA256 {
                 do throws(InstallRefusal) {
-                    model = try await install(wanted, version: version, on: session, info: info, current: model)
+                    model = try await install(wanted, version: version, on: session, info: info, quantization: model.quantization)
                     result.installed = version
                 } catch {
                     result.offAssignment = error.reason
@@ -90,13 +97,18 @@ public struct BoardReconciler: Sendable {
                 result.servingArtifactSHA256 = wanted
             }
         }
+        var shadow = info.shadowModel
+        if assignment.state == .serving {
+            shadow = await reconcileShadow(assignment, on: session, info: info, current: shadow, quantization: model.quantization, result: &result)
+        }
         let wantedState: ServingState = assignment.state == .halted ? .halted : .serving
         if current != wantedState {
             result.state = try session.setServing(wantedState)
             result.stateChanged = result.state != current
         }
         let body: Data
-        do { body = try JSONCoding.encoder.encode(DeviceReport(servingState: result.state, artifactSHA256: model.artifactSHA256)) } catch {
+        let report = DeviceReport(servingState: result.state, artifactSHA256: model.artifactSHA256, shadowArtifactSHA256: shadow?.artifactSHA256)
+        do { body = try JSONCoding.encoder.encode(report) } catch {
             throw .invalidArgument("the report cannot be encoded: \(error)")
         }
         _ = try await client.call(.POST, path + "/report", body: body)
@@ -108,9 +120,44 @@ public struct BoardReconciler: Sendable {
         var reason: String
     }
 
-    /// Fetches the artifact, checks its SHA-256 and installs it; the model the board then announces.
+    /// Loads the assigned shadow when the board runs another (or none), or drops a shadow no
+    /// longer assigned; the shadow the board then runs. A refusal is recorded, never thrown: the
+    /// board keeps serving either way.
+    private func reconcileShadow(
+        _ assignment: DeviceAssignment, on session: LinkSession, info: BoardInfo, current: BoardModelInfo?, quantization: String,
+        result: inout Reconciled
+    ) async -> BoardModelInfo? {
+        guard let wanted = assignment.shadowArtifactSHA256, let version = assignment.shadow else {
+            guard current != nil, info.capabilities.contains("shadow") else { return current }
+            do throws(AgentError) {
+                try session.unloadShadow()
+                result.shadowUnloaded = true
+                return nil
+            } catch {
+                result.shadowOffAssignment = "the board kept a shadow no longer assigned: \(error.description)"
+                return current
+            }
+        }
+        var shadow = current
+        if shadow?.artifactSHA256 != wanted {
+            do throws(InstallRefusal) {
+                guard info.capabilities.contains("shadow") else {
+                    throw InstallRefusal(reason: "its firmware cannot run a shadow beside its model (no shadow capability)")
+                }
+                shadow = try await install(wanted, version: version, on: session, info: info, quantization: quantization, slot: .shadow)
+                result.shadowInstalled = version
+            } catch {
+                result.shadowOffAssignment = error.reason
+            }
+        }
+        if shadow?.artifactSHA256 == wanted { result.shadowing = version }
+        return shadow
+    }
+
+    /// Fetches the artifact, checks its SHA-256 and installs it in `slot`; the model the board
+    /// then announces there.
     private func install(
-        _ sha256: String, version: ModelReference, on session: LinkSession, info: BoardInfo, current: BoardModelInfo
+        _ sha256: String, version: ModelReference, on session: LinkSession, info: BoardInfo, quantization: String, slot: InstallSlot = .serve
     ) async throws(InstallRefusal) -> BoardModelInfo {
         guard info.capabilities.contains("install") else {
             throw InstallRefusal(reason: "its firmware cannot install artifacts over the link (no install capability): flash \(version) onto it")
@@ -125,9 +172,9 @@ public struct BoardReconciler: Sendable {
         }
         let installed: BoardModelInfo
         do {
-            installed = try session.install(artifact: Array(bytes), sha256: sha256, model: version.name, quantization: current.quantization)
+            installed = try session.install(artifact: Array(bytes), sha256: sha256, model: version.name, quantization: quantization, slot: slot)
         } catch {
-            throw InstallRefusal(reason: "the board refused \(version): \(error.description)")
+            throw InstallRefusal(reason: "the board refused \(version)\(slot == .shadow ? " as its shadow" : ""): \(error.description)")
         }
         guard installed.artifactSHA256 == sha256 else {
             throw InstallRefusal(reason: "after installing \(version) the board announces sha256 \(installed.artifactSHA256), not \(sha256)")

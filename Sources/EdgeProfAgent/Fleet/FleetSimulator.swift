@@ -125,8 +125,9 @@ public final class FleetSimulator: @unchecked Sendable {
         }
     }
 
-    /// Profiles `device` once and uploads the run as `model`, the version it serves.
-    public func uploadRun(on device: Device, as model: ModelReference, request: RunRequest) async throws(AgentError) {
+    /// Profiles `device` once and uploads the run as `model`, the version it serves; the run.
+    @discardableResult
+    public func uploadRun(on device: Device, as model: ModelReference, request: RunRequest) async throws(AgentError) -> RecordedRun {
         let session = LinkSession(transport: device.transport, timeouts: timeouts)
         let (info, announced) = try session.handshake()
         let started = Date()
@@ -138,7 +139,7 @@ public final class FleetSimulator: @unchecked Sendable {
         let body: Data
         do { body = try JSONCoding.encoder.encode(upload) } catch { throw .invalidArgument("the run cannot be encoded: \(error)") }
         switch await device.agent.client.upload(body: body, spoolDepth: 0) {
-        case .delivered: return
+        case .delivered: return run
         case .rejected(let reason), .retry(let reason): throw .invalidArgument("the run of \(device.identity) was not stored: \(reason)")
         }
     }

@@ -22,6 +22,10 @@ public struct DeviceConformance: Sendable, Codable, Hashable {
     public var reported: ModelReference
     public var lastSeenAt: Date
     public var detail: String
+    /// The shadow it was assigned, and whether it reports running it (nil when none is assigned).
+    /// A shadow is never served, so it does not decide the verdict.
+    public var shadow: ModelReference?
+    public var shadowRunning: Bool?
 }
 
 /// The fleet against its assignments: counts and each device's verdict.
@@ -31,6 +35,9 @@ public struct FleetStatus: Sendable, Codable, Hashable {
     public var offAssignment: Int
     public var unassigned: Int
     public var unknown: Int
+    /// Devices assigned a shadow, and those that report running it.
+    public var shadowAssigned: Int
+    public var shadowRunning: Int
     public var entries: [DeviceConformance]
 
     public init(_ entries: [DeviceConformance]) {
@@ -40,6 +47,8 @@ public struct FleetStatus: Sendable, Codable, Hashable {
         offAssignment = entries.filter { $0.verdict == .offAssignment }.count
         unassigned = entries.filter { $0.verdict == .unassigned }.count
         unknown = entries.filter { $0.verdict == .unknown }.count
+        shadowAssigned = entries.filter { $0.shadow != nil }.count
+        shadowRunning = entries.filter { $0.shadowRunning == true }.count
     }
 }
 
@@ -81,6 +90,13 @@ public enum FleetConformance {
             } else if reported.artifactSHA256 == sha {
                 conformance.verdict = .onAssignment
                 conformance.detail = "serves \(expected) as assigned (\(assignment.arm?.rawValue ?? "?"))"
+                if let shadow = assignment.shadow, let shadowSHA = assignment.shadowArtifactSHA256 {
+                    conformance.shadow = shadow
+                    conformance.shadowRunning = reported.shadowArtifactSHA256 == shadowSHA
+                    conformance.detail += reported.shadowArtifactSHA256 == shadowSHA
+                        ? "; runs \(shadow) in shadow"
+                        : "; does not run its shadow \(shadow) (reports \(reported.shadowArtifactSHA256.map { "artifact \($0.prefix(12))…" } ?? "none"))"
+                }
             } else {
                 conformance.verdict = .offAssignment
                 conformance.detail = "serves \(reported.registered) (artifact \(reported.artifactSHA256.prefix(12))…), assigned \(expected) (artifact \(sha.prefix(12))…)"

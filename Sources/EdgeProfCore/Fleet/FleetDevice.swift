@@ -64,17 +64,23 @@ public struct ServingReport: Sendable, Codable, Hashable {
     /// report after installing it); later reports of the same artifact keep it. Nil in rows
     /// written before edgeprof kept it.
     public var since: Date?
+    /// The shadow it runs beside it (Link v1 `shadow`), as its latest run or report said; nil for none.
+    public var shadowArtifactSHA256: String?
 
-    public init(announcedModel: String, artifactSHA256: String, registered: ModelReference, reportedAt: Date, since: Date? = nil) {
+    public init(
+        announcedModel: String, artifactSHA256: String, registered: ModelReference, reportedAt: Date, since: Date? = nil,
+        shadowArtifactSHA256: String? = nil
+    ) {
         self.announcedModel = announcedModel
         self.artifactSHA256 = artifactSHA256
         self.registered = registered
         self.reportedAt = reportedAt
         self.since = since
+        self.shadowArtifactSHA256 = shadowArtifactSHA256
     }
 
     private enum CodingKeys: String, CodingKey {
-        case announcedModel, artifactSHA256, registered, reportedAt, since
+        case announcedModel, artifactSHA256, registered, reportedAt, since, shadowArtifactSHA256
     }
 
     /// `registered` is written `NAME@VERSION`, as people and the API name versions.
@@ -85,6 +91,7 @@ public struct ServingReport: Sendable, Codable, Hashable {
         try container.encode(registered.description, forKey: .registered)
         try container.encode(reportedAt, forKey: .reportedAt)
         try container.encodeIfPresent(since, forKey: .since)
+        try container.encodeIfPresent(shadowArtifactSHA256, forKey: .shadowArtifactSHA256)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,6 +104,7 @@ public struct ServingReport: Sendable, Codable, Hashable {
         }
         reportedAt = try container.decode(Date.self, forKey: .reportedAt)
         since = try container.decodeIfPresent(Date.self, forKey: .since)
+        shadowArtifactSHA256 = try container.decodeIfPresent(String.self, forKey: .shadowArtifactSHA256)
     }
 }
 
@@ -105,10 +113,13 @@ public struct DeviceReport: Sendable, Codable, Hashable {
     public var servingState: ServingState
     /// The artifact the board's handshake announced.
     public var artifactSHA256: String
+    /// The shadow it announced (Link v1 `SHADOW`); nil when it runs none.
+    public var shadowArtifactSHA256: String?
 
-    public init(servingState: ServingState, artifactSHA256: String) {
+    public init(servingState: ServingState, artifactSHA256: String, shadowArtifactSHA256: String? = nil) {
         self.servingState = servingState
         self.artifactSHA256 = artifactSHA256
+        self.shadowArtifactSHA256 = shadowArtifactSHA256
     }
 }
 

@@ -25,7 +25,7 @@ struct FleetDemoChapters {
         let lead = try release.remote("gus")
         var problems: [String] = []
         let benchBoards = try await releaseIncumbent(fleet, lead)
-        let (candidate, shadowing, canary) = try await candidateToCanary(fleet, lead, benchBoards: benchBoards, problems: &problems)
+        let (candidate, shadow, canary) = try await candidateToCanary(fleet, lead, benchBoards: benchBoards, problems: &problems)
         let abtest = try await abTestThenProduction(fleet, lead, problems: &problems)
         let (regression, rollback) = try await regressionRolledBack(fleet, lead, candidate: candidate, problems: &problems)
         let (halt, resume, final) = try await haltAndResume(fleet, lead)
@@ -33,7 +33,7 @@ struct FleetDemoChapters {
         return FleetDemoReport(
             verdict: problems.isEmpty ? "PASS" : "FAIL", problems: problems, collector: lab.url, database: lab.location, devices: options.devices,
             classes: Dictionary(grouping: fleet.devices, by: \.deviceClass).mapValues(\.count), released: v100.description, canary: canary,
-            shadow: .init(version: v110.description, devicesAssigned: shadowing), abtest: abtest, regression: regression, rollback: rollback,
+            shadow: shadow, abtest: abtest, regression: regression, rollback: rollback,
             halt: halt, resume: resume, devicesOnExpectedVersion: final.onAssignment, serving: rollback.to)
     }
 
@@ -47,27 +47,35 @@ struct FleetDemoChapters {
         note("\(options.devices) devices enrolled from \(FleetDemoLab.benches.count) sites, carrying \(v100)")
         let benchBoards = qualificationBoards(fleet)
         for device in benchBoards { try await fleet.uploadRun(on: device, as: v100, request: FleetDemoStory.request) }
-        _ = try await release.toCanary(v100, shadowDevices: 0)
+        _ = try await release.toCanary(v100, shadow: nil)
         _ = try await release.toProduction(v100, regulatory: true)
         _ = try await rounds(fleet, lead, until: { $0.onAssignment == $0.devices })
         note("\(v100) released through every gate (major track) and served by the whole fleet")
         return benchBoards
     }
 
-    /// 1.1.0: shadow beside production, bench qualification, then a canary on at most the
-    /// policy's share of each class. Returns the candidate, the devices shadowing it and the canary.
+    /// 1.1.0: shadow beside production (every device loads it; the bench boards' runs record it
+    /// and make the shadow report), bench qualification, then a canary on at most the policy's
+    /// share of each class. Returns the candidate, the shadow period's figures and the canary.
     func candidateToCanary(
         _ fleet: FleetSimulator, _ lead: RegistryRemote, benchBoards: [FleetSimulator.Device], problems: inout [String]
-    ) async throws -> (RegisteredModel, Int, FleetDemoReport.Canary) {
+    ) async throws -> (RegisteredModel, FleetDemoReport.Shadow, FleetDemoReport.Canary) {
         let candidate = try await release.register("1.1.0")
         _ = try await release.toStaging(v110)
-        let shadowing = try await devicesShadowing(v110, fleet: fleet, lead: lead)
-        note("\(v110) in staging: \(shadowing) devices are assigned it in shadow beside production")
+        let period = try await rounds(fleet, lead, until: { $0.onAssignment == $0.devices && $0.shadowRunning == $0.shadowAssigned }).status
+        var benchRuns: [(FleetSimulator.Device, RecordedRun)] = []
+        for device in benchBoards { benchRuns.append((device, try await fleet.uploadRun(on: device, as: v100, request: FleetDemoStory.request))) }
+        let shadow = FleetDemoShadowPeriod(version: v110, served: v100, status: period, benchRuns: benchRuns)
+        note("\(v110) in staging: \(shadow.devicesRunning) of \(shadow.devicesAssigned) devices run it in shadow beside \(v100); "
+            + "on the bench boards it reproduces " + (shadow.tokenAgreement.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+            + " of the served tokens at " + (shadow.latencyRatio.map { String(format: "%.2f×", $0) } ?? "—") + " the latency")
+        if shadow.devicesAssigned != options.devices { problems.append("\(shadow.devicesAssigned) of \(options.devices) devices were assigned \(v110) in shadow") }
+        if shadow.rows.count != benchBoards.count { problems.append("\(shadow.rows.count) of \(benchBoards.count) bench runs recorded the shadow") }
         for device in benchBoards {
             try await fleet.qualify(on: device, artifact: FleetDemoFiles.candidate.bytes, sha256: candidate.artifactSHA256, as: v110, request: FleetDemoStory.request)
         }
         _ = try await rounds(fleet, lead, until: { $0.onAssignment == $0.devices })
-        _ = try await release.toCanary(v110, shadowDevices: shadowing)
+        _ = try await release.toCanary(v110, shadow: shadow)
         let canary = canaryFigures(try await rounds(fleet, lead, until: { $0.onAssignment == $0.devices }).status, version: v110)
         note("canary \(v110): " + canary.share.keys.sorted().map { "\($0) \(canary.devices[$0] ?? 0) devices" }.joined(separator: ", "))
         for deviceClass in canary.share.keys.sorted() where canary.share[deviceClass] ?? 0 > canary.policyShare {
@@ -75,7 +83,7 @@ struct FleetDemoChapters {
         }
         // A class draws its canary devices from those whose bucket is below the share: a small class may draw none.
         if canary.devices.values.reduce(0, +) == 0 { problems.append("no device of any class drew a canary slot: a larger --fleet-size draws some") }
-        return (candidate, shadowing, canary)
+        return (candidate, shadow.figures, canary)
     }
 
     /// An A/B test of the candidate against production, by device, for one round; then the

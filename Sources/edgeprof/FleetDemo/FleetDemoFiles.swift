@@ -12,8 +12,9 @@ struct FleetDemoFiles {
 
     /// The release the fleet runs first: 11 ms per token.
     static let incumbent = SimulatedModelArtifact(tokenMedianMs: 11, firstTokenMedianMs: 18)
-    /// The candidate: a little faster, 9 ms per token — until the regression is injected.
-    static let candidate = SimulatedModelArtifact(tokenMedianMs: 9, firstTokenMedianMs: 16)
+    /// The candidate: a little faster, 9 ms per token — until the regression is injected — and
+    /// retrained, so it answers differently at about one output position in eight.
+    static let candidate = SimulatedModelArtifact(tokenMedianMs: 9, firstTokenMedianMs: 16, outputDivergence: 0.125)
 
     func artifact(_ version: String) -> String { folder + "/fleet-lm-\(version).json" }
     var metadata: String { folder + "/metadata.yaml" }
@@ -45,11 +46,11 @@ struct FleetDemoFiles {
         }
     }
 
-    /// A shadow report for `version`: the devices that ran it beside production.
-    func writeShadowReport(_ version: String, devices: Int) throws(AgentError) {
-        let text = devices == 0
-            ? "# Shadow period of fleet-lm@\(version)\n\nNo version served production yet: the bench runs on a board of each class stand in for a shadow period.\n"
-            : "# Shadow period of fleet-lm@\(version)\n\n\(devices) devices were assigned \(version) in shadow beside production.\n"
+    /// A shadow report for `version`: what the devices that ran it beside production recorded,
+    /// or, with no period (nothing served production yet), why there is none.
+    func writeShadowReport(_ version: String, period: FleetDemoShadowPeriod?) throws(AgentError) {
+        let text = period?.markdown
+            ?? "# Shadow period of fleet-lm@\(version)\n\nNo version served production yet: the bench runs on a board of each class stand in for a shadow period.\n"
         do { try save(Array(text.utf8), shadowReport(version)) } catch {
             throw .artifact(path: shadowReport(version), problem: "cannot be written: \(error.localizedDescription)")
         }

@@ -32,13 +32,6 @@ extension FleetDemoChapters {
         throw AgentError.invalidArgument("the fleet did not follow its assignments within 20 rounds")
     }
 
-    /// How many devices' assignments run `version` in shadow.
-    func devicesShadowing(_ version: ModelReference, fleet: FleetSimulator, lead: RegistryRemote) async throws -> Int {
-        var count = 0
-        for device in fleet.devices where try await lead.assignment(device.identity).shadow == version { count += 1 }
-        return count
-    }
-
     func canaryFigures(_ status: FleetStatus, version: ModelReference) -> FleetDemoReport.Canary {
         var share: [String: Double] = [:]
         var devices: [String: Int] = [:]

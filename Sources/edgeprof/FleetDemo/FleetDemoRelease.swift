@@ -32,8 +32,8 @@ struct FleetDemoRelease {
 
     /// Staging → canary: the shadow report attached, quantization, edge performance and security
     /// signed, the edge-performance gate passed on the bench runs of every class.
-    func toCanary(_ reference: ModelReference, shadowDevices: Int) async throws(AgentError) -> GovernanceListing.DecisionSummary {
-        try files.writeShadowReport(reference.version.description, devices: shadowDevices)
+    func toCanary(_ reference: ModelReference, shadow: FleetDemoShadowPeriod?) async throws(AgentError) -> GovernanceListing.DecisionSummary {
+        try files.writeShadowReport(reference.version.description, period: shadow)
         _ = try await remote("bo").attach(reference, kind: "shadow-report", file: files.shadowReport(reference.version.description))
         for stage in [ApprovalStage.quantizationTest, .edgePerformance] {
             _ = try await remote("bo").approve(reference, RegistryRequests.Approve(stage: stage, reason: "bench runs on every class", evidence: ["qualification runs"]))

@@ -27,8 +27,15 @@ struct FleetDemoReport: Codable {
 
     struct Shadow: Codable {
         var version: String
-        /// Devices whose assignment runs the candidate in shadow beside production.
+        /// Devices whose assignment runs the candidate in shadow beside production, and those
+        /// that report running it.
         var devicesAssigned: Int
+        var devicesRunning: Int
+        /// Bench runs that recorded the shadow, the share of served tokens it reproduced in them,
+        /// and the median of its latency ÷ the served model's.
+        var benchRuns: Int
+        var tokenAgreement: Double?
+        var latencyRatio: Double?
     }
 
     struct Regression: Codable {
@@ -92,7 +99,9 @@ struct FleetDemoReport: Codable {
             "fleet demo: \(verdict)",
             "devices     \(devices) in \(classes.count) classes; collector \(collector) (\(database))",
             "canary      \(canary.version) on \(shares); at most \(percent(canary.policyShare)) of a class",
-            "shadow      \(shadow.version) assigned beside production on \(shadow.devicesAssigned) devices",
+            "shadow      \(shadow.version) run beside production by \(shadow.devicesRunning) of \(shadow.devicesAssigned) devices assigned it; "
+                + "on \(shadow.benchRuns) bench boards \(shadow.tokenAgreement.map(percent) ?? "—") of tokens agree, "
+                + "at \(shadow.latencyRatio.map { String(format: "%.2f×", $0) } ?? "—") the latency",
             "A/B test    \(abtest.a) vs \(abtest.b): split \(percent(abtest.split)), observed \(percent(abtest.splitObserved)) (\(abtest.devicesOnB) of \(abtest.devicesOnA + abtest.devicesOnB) devices on B)",
             "regression  \(regression.version) \(String(format: "%g", regression.latencyFactor))× slower: \(regression.criticalAlerts) critical alerts (\(regression.devices.joined(separator: ", ")))",
             String(format: "rollback    %@ by %@ to %@: decided %.2f s after the 2nd critical alert, verified on every device %.2f s after that (%d rounds)",
