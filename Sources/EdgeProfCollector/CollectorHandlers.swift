@@ -80,6 +80,9 @@ struct CollectorHandlers: Sendable {
         case .listBaselines: return try json(await storeCall { () async throws(StoreError) in try await store.baselinePins() })
         case .pinBaseline: return try await pinBaseline(request, grant: try Self.required(grant))
         case .unpinBaseline: return try await unpinBaseline(request)
+        case .ingestInferences: return try await ingestInferences(request, grant: try Self.required(grant))
+        case .labelInferences: return try await labelInferences(request, grant: try Self.required(grant))
+        case .inferenceCounts: return try await inferenceCounts(request)
         default:
             let body = route.hasBody ? try await jsonBody(request) : nil
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
@@ -317,7 +320,7 @@ struct CollectorHandlers: Sendable {
         try await decodeCanonical(type, request).value
     }
 
-    private func decodeCanonical<T: Codable>(_ type: T.Type, _ request: Request) async throws -> (value: T, canonical: Data) {
+    func decodeCanonical<T: Codable>(_ type: T.Type, _ request: Request) async throws -> (value: T, canonical: Data) {
         let body = try await jsonBody(request)
         do {
             return try StrictJSON.decodeCanonical(T.self, from: body)
@@ -330,7 +333,7 @@ struct CollectorHandlers: Sendable {
         do { return try await body() } catch { throw APIError.store(error) }
     }
 
-    private func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws -> Response {
+    func json(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) throws -> Response {
         try Responses.json(value, status: status)
     }
 

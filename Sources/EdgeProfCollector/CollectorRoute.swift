@@ -62,13 +62,16 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case auditLog
     case auditVerify
     case auditCheckpoint
+    case ingestInferences
+    case labelInferences
+    case inferenceCounts
 
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice: .post
+             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice, .ingestInferences, .labelInferences: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -129,6 +132,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .auditLog: "/v1/audit"
         case .auditVerify: "/v1/audit/verify"
         case .auditCheckpoint: "/v1/audit/checkpoint"
+        case .ingestInferences, .inferenceCounts: "/v1/inferences"
+        case .labelInferences: "/v1/inferences/labels"
         }
     }
 
@@ -153,13 +158,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     var access: AccessRule {
         switch self {
         case .health, .openAPI, .metrics: .open
-        case .uploadRun, .reportAgent, .reportDevice: .ingest
+        case .uploadRun, .reportAgent, .reportDevice, .ingestInferences, .labelInferences: .ingest
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
-             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress: .anyToken
+             .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
+             .inferenceCounts: .anyToken
         }
     }
 
@@ -229,6 +235,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .auditLog: "The hash-chained audit trail, oldest first; model= keeps the acts on one model."
         case .auditVerify: "Check every hash and link of the audit trail."
         case .auditCheckpoint: "The audit trail's head signed with the collector's Ed25519 key (--audit-key): keep it elsewhere, verify later with `edgeprof audit verify --checkpoint`."
+        case .ingestInferences: "A bench's agent (or its devices' gateway) reports inference telemetry of its own devices, at most 10 000 records a batch; a retried batch key is stored once."
+        case .labelInferences: "Labels that arrived later, joined to the bench's records by model name and request id."
+        case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
         }
     }
 }

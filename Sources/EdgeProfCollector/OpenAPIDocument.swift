@@ -110,6 +110,21 @@ enum OpenAPIDocument {
             ]
             responses["200"] = json(["type": "object"], "unpinned: the device's first complete runs are its baseline again")
             responses["404"] = error("nothing was pinned for that device")
+        case .ingestInferences:
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": OpenAPISchemas.inferenceBatch]]]
+            responses["201"] = json(ref("InferenceReceipt"), "stored (records sent before are counted as duplicates)")
+            responses["200"] = json(ref("InferenceReceipt"), "this batch key was stored before with the same records")
+            responses["403"] = error("not an agent token, or a device of another bench")
+            responses["409"] = error("the batch key was used before for other records")
+            responses["422"] = error("a record is not valid, or names a device the fleet does not know or a version that is not registered")
+        case .labelInferences:
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": OpenAPISchemas.inferenceLabels]]]
+            responses["200"] = json(["type": "object", "required": ["joined", "unmatched"], "properties": ["joined": ["type": "integer"], "unmatched": ["type": "integer"]]])
+            responses["403"] = error("not an agent token")
+            responses["422"] = error("a label is not valid")
+        case .inferenceCounts:
+            operation["parameters"] = [required(query("model", OpenAPISchemas.modelName, "the model's name"))]
+            responses["200"] = json(["type": "array", "items": ["type": "object", "required": ["model", "arm", "records", "labelled"]]])
         case .acknowledgeAlert:
             operation["parameters"] = [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.id]]
             responses["200"] = json(ref("Alert"), "acknowledged (or already acknowledged or resolved: unchanged)")
@@ -334,6 +349,10 @@ enum OpenAPIDocument {
                 ], required: ["deviceClass", "port", "startedAt", "finishedAt"]),
                 "run": OpenAPISchemas.recordedRun,
             ],
+        ],
+        "InferenceReceipt": [
+            "type": "object", "required": ["stored", "duplicates", "replayed"],
+            "properties": ["stored": ["type": "integer"], "duplicates": ["type": "integer"], "replayed": ["type": "boolean"]],
         ],
         "RunReceipt": [
             "type": "object", "required": ["runID", "duplicate"],

@@ -45,6 +45,35 @@ enum OpenAPISchemas {
         return result
     }
 
+    /// `POST /v1/inferences`: a batch of inference records (issue 15 §1; `InferenceValidation`).
+    static var inferenceBatch: [String: Any] {
+        let name = ["type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"]
+        let record = nullableOptionals(object([
+            "device": device, "model": modelReference, "arm": ["type": "string", "enum": InferenceArm.allCases.map(\.rawValue)],
+            "requestID": ["type": "string", "minLength": 1, "maxLength": 128], "at": timestamp, "prediction": ["type": "string", "maxLength": 256],
+            "score": ["type": "number", "minimum": -1e6, "maximum": 1e6], "latencyMs": ["type": "number", "minimum": 0, "maximum": 3_600_000],
+            "energyMillijoules": ["type": "number", "minimum": 0, "maximum": 3.6e9],
+            "protected": ["type": "object", "maxProperties": InferenceValidation.maximumProtectedAttributes, "propertyNames": name,
+                          "additionalProperties": ["type": "string", "minLength": 1, "maxLength": 64]],
+            "features": ["type": "object", "maxProperties": InferenceValidation.maximumFeatures, "propertyNames": name,
+                         "additionalProperties": ["type": "number", "minimum": -1e300, "maximum": 1e300]],
+            "subject": ["type": "string", "minLength": 1, "maxLength": 128],
+        ], required: ["device", "model", "arm", "requestID", "at", "prediction"]))
+        return object([
+            "batchKey": ["type": "string", "pattern": "^[A-Za-z0-9._-]{8,128}$"],
+            "records": ["type": "array", "minItems": 1, "maxItems": InferenceValidation.maximumRecords, "items": record],
+        ], required: ["batchKey", "records"])
+    }
+
+    /// `POST /v1/inferences/labels`.
+    static var inferenceLabels: [String: Any] {
+        let label = object([
+            "model": modelName, "requestID": ["type": "string", "minLength": 1, "maxLength": 128],
+            "label": ["type": "string", "minLength": 1, "maxLength": 256], "at": timestamp,
+        ], required: ["model", "requestID", "label", "at"])
+        return object(["labels": ["type": "array", "minItems": 1, "maxItems": InferenceValidation.maximumLabels, "items": label]], required: ["labels"])
+    }
+
     /// A recorded run as `edgeprof runs show ID --raw` prints its `run`.
     static var recordedRun: [String: Any] {
         let iteration = object([

@@ -1,3 +1,5 @@
+import EdgeProfCore
+
 /// The collector's tables in PostgreSQL, as numbered migrations applied once each (recorded in
 /// `edgeprof_migration`, under an advisory lock so several collectors may start together).
 enum PostgresSchema {
@@ -202,5 +204,7 @@ enum PostgresSchema {
         (14, ["ALTER TABLE fleet_device ADD COLUMN serving_state TEXT, ADD COLUMN state_reported_at TIMESTAMPTZ"]),
         // A run keeps its shadow model's iterations.
         (15, ["ALTER TABLE run ADD COLUMN shadow_json TEXT"]),
+        // Inference telemetry and its labels.
+        (16, TelemetrySchema.postgres),
     ]
 }

@@ -360,6 +360,9 @@ enum Schema {
         migrator.registerMigration("v22: a run keeps its shadow model's iterations") { db in
             try db.alter(table: "run") { t in t.add(column: "shadow_json", .jsonText) }
         }
+        migrator.registerMigration("v23: inference telemetry and its labels") { db in
+            try db.execute(sql: TelemetrySchema.sqlite)
+        }
         return migrator
     }
 }

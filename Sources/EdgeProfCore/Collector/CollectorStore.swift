@@ -141,6 +141,16 @@ public protocol CollectorStore: Sendable {
     func webhookDeliveries(state: WebhookDeliveryState, limit: Int) async throws(StoreError) -> [WebhookDeliveryRecord]
     /// Puts a dead delivery back in the queue with fresh attempts; false when there is no such dead delivery.
     func resendWebhook(id: Int64, at: Date) async throws(StoreError) -> Bool
+
+    /// Stores a batch of inference telemetry from `bench` once: a repeated batch key with the same
+    /// content answers the first receipt, with other content it is refused; a record already
+    /// stored (same device, arm and request id) is counted as a duplicate. Every record's device
+    /// must be one of the bench's and its model version registered, or nothing is stored.
+    func ingestInferences(_ batch: InferenceBatch, bench: String, contentSHA256: String, at: Date) async throws(TelemetryRefusal) -> InferenceReceipt
+    /// Joins labels to the bench's records of the same model and request id.
+    func attachLabels(_ batch: InferenceLabelBatch, bench: String) async throws(StoreError) -> LabelReceipt
+    /// Records and labelled records per version and arm of a model.
+    func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount]
 }
 
 extension CollectorStore {
