@@ -46,6 +46,18 @@ extension CollectorHandlers {
         return try json(try await storeCall { () async throws(StoreError) in try await store.inferenceCounts(model: model) })
     }
 
+    /// The test judged on what its arms served since it started (until it stopped).
+    func abTestVerdict(_ context: CollectorRequestContext) async throws -> Response {
+        let text = context.parameters.get("abTestID") ?? ""
+        guard let id = Int64(text), id > 0 else { throw APIError(.badRequest, "bad-path", "an A/B test id is a whole number ≥ 1, not \(text)") }
+        let tests = try await storeCall { () async throws(StoreError) in try await store.registry.abTests() }
+        guard let test = tests.first(where: { $0.id == id }) else {
+            throw APIError(.notFound, "not-found", "there is no A/B test \(id); GET /v1/ab-tests lists them")
+        }
+        let observations = try await storeCall { () async throws(StoreError) in try await store.inferenceObservations(model: test.model, since: test.startedAt) }
+        return try json(ABTestReport(test: test, observations: observations))
+    }
+
     static func apiError(_ refusal: TelemetryRefusal) -> APIError {
         switch refusal {
         case .batchKeyReused: APIError(.conflict, "idempotency-key-reused", refusal.description)

@@ -65,6 +65,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case ingestInferences
     case labelInferences
     case inferenceCounts
+    case abTestVerdict
 
     var method: HTTPRequest.Method {
         switch self {
@@ -134,6 +135,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .auditCheckpoint: "/v1/audit/checkpoint"
         case .ingestInferences, .inferenceCounts: "/v1/inferences"
         case .labelInferences: "/v1/inferences/labels"
+        case .abTestVerdict: "/v1/ab-tests/:abTestID/verdict"
         }
     }
 
@@ -165,7 +167,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
-             .inferenceCounts: .anyToken
+             .inferenceCounts, .abTestVerdict: .anyToken
         }
     }
 
@@ -238,6 +240,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .ingestInferences: "A bench's agent (or its devices' gateway) reports inference telemetry of its own devices, at most 10 000 records a batch; a retried batch key is stored once."
         case .labelInferences: "Labels that arrived later, joined to the bench's records by model name and request id."
         case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
+        case .abTestVerdict: "An A/B test judged on its arms' inference telemetry: accuracy (two-proportion z), latency and energy (Welch's t); inconclusive before the minimum sample, a winner only when significant."
         }
     }
 }

@@ -122,6 +122,11 @@ enum OpenAPIDocument {
             responses["200"] = json(["type": "object", "required": ["joined", "unmatched"], "properties": ["joined": ["type": "integer"], "unmatched": ["type": "integer"]]])
             responses["403"] = error("not an agent token")
             responses["422"] = error("a label is not valid")
+        case .abTestVerdict:
+            operation["parameters"] = [["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"]]
+            responses["200"] = json(["type": "object", "required": ["test", "a", "b", "armA", "armB", "verdict"]],
+                                    "the arms' figures and the verdict: inconclusive, b-wins, b-loses or no-difference, with each metric's test")
+            responses["404"] = error("no such A/B test")
         case .inferenceCounts:
             operation["parameters"] = [required(query("model", OpenAPISchemas.modelName, "the model's name"))]
             responses["200"] = json(["type": "array", "items": ["type": "object", "required": ["model", "arm", "records", "labelled"]]])

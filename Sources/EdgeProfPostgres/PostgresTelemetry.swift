@@ -80,6 +80,29 @@ extension PostgresCollectorStore {
         }
     }
 
+    public func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation] {
+        let logger = logger
+        return try await withConnection("read the inferences of \(model)") { connection in
+            let rows = try await connection.query(
+                """
+                SELECT inference.version, inference.arm, fleet_device.device_class, inference.prediction, inference.label,
+                    inference.latency_ms, inference.energy_mj, inference.at
+                FROM inference JOIN fleet_device ON fleet_device.device = inference.device
+                WHERE inference.model = \(model) AND inference.at >= \(since) ORDER BY inference.at, inference.id
+                """, logger: logger)
+            var observations: [InferenceObservation] = []
+            for try await (version, arm, deviceClass, prediction, label, latency, energy, at) in rows.decode(
+                (String, String, String, String, String?, Double?, Double?, Date).self
+            ) {
+                guard let version = try? SemanticVersion(parsing: version), let arm = InferenceArm(rawValue: arm) else { continue }
+                observations.append(InferenceObservation(
+                    version: version, arm: arm, deviceClass: deviceClass, prediction: prediction, label: label, latencyMs: latency,
+                    energyMillijoules: energy, at: at))
+            }
+            return observations
+        }
+    }
+
     public func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount] {
         let logger = logger
         return try await withConnection("count the inferences of \(model)") { connection in

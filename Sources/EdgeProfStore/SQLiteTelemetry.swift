@@ -70,6 +70,24 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation] {
+        try await read("read the inferences of \(model)") { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT inference.version, inference.arm, fleet_device.device_class, inference.prediction, inference.label,
+                        inference.latency_ms, inference.energy_mj, inference.at
+                    FROM inference JOIN fleet_device ON fleet_device.device = inference.device
+                    WHERE inference.model = ? AND inference.at >= ? ORDER BY inference.at, inference.id
+                    """, arguments: [model, since]
+            ).compactMap { row in
+                guard let version = try? SemanticVersion(parsing: row["version"]), let arm = InferenceArm(rawValue: row["arm"]) else { return nil }
+                return InferenceObservation(
+                    version: version, arm: arm, deviceClass: row["device_class"], prediction: row["prediction"], label: row["label"],
+                    latencyMs: row["latency_ms"], energyMillijoules: row["energy_mj"], at: row["at"])
+            }
+        }
+    }
+
     public func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount] {
         try await read("count the inferences of \(model)") { db in
             try Row.fetchAll(

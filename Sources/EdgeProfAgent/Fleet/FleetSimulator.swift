@@ -207,7 +207,7 @@ public final class FleetSimulator: @unchecked Sendable {
     }
 
     /// Runs `body` on every device, `options.concurrency` at a time; the failures, by device.
-    private func forEachDevice(_ body: @escaping @Sendable (Device) async throws(AgentError) -> Void) async -> [String] {
+    func forEachDevice(_ body: @escaping @Sendable (Device) async throws(AgentError) -> Void) async -> [String] {
         await withTaskGroup(of: String?.self) { group in
             var failures: [String] = []
             var next = 0

@@ -151,6 +151,8 @@ public protocol CollectorStore: Sendable {
     func attachLabels(_ batch: InferenceLabelBatch, bench: String) async throws(StoreError) -> LabelReceipt
     /// Records and labelled records per version and arm of a model.
     func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount]
+    /// The model's inferences answered at or after `since`, with their device's class, oldest first.
+    func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation]
 }
 
 extension CollectorStore {

@@ -106,9 +106,10 @@ public enum ABVerdictRules {
         }
     }
 
-    /// The test's verdict: inconclusive while any metric is; B loses on any significant harm;
+    /// The test's verdict: inconclusive with no metric or while any metric is; B loses on any significant harm;
     /// B wins on a significant gain and no harm; otherwise no difference.
     public static func overall(_ metrics: [ABMetricVerdict]) -> ABTestVerdict {
+        if metrics.isEmpty { return ABTestVerdict(outcome: .inconclusive, metrics: [], reason: "no telemetry from either arm yet") }
         if let short = metrics.first(where: { $0.outcome == .inconclusive }) {
             return ABTestVerdict(outcome: .inconclusive, metrics: metrics, reason: short.reason)
         }
@@ -120,7 +121,7 @@ public enum ABVerdictRules {
         if !better.isEmpty {
             return ABTestVerdict(outcome: .bWins, metrics: metrics, reason: "B is significantly better and worse on nothing: " + better.map(\.reason).joined(separator: "; "))
         }
-        return ABTestVerdict(outcome: .noDifference, metrics: metrics, reason: metrics.isEmpty ? "no metric to compare" : "no metric differs significantly")
+        return ABTestVerdict(outcome: .noDifference, metrics: metrics, reason: "no metric differs significantly")
     }
 
     private static func decided(_ verdict: ABMetricVerdict, higherIsBetter: Bool) -> ABMetricVerdict {

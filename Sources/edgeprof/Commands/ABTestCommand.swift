@@ -8,14 +8,14 @@ extension ABTest.Unit: ExpressibleByArgument {}
 /// `edgeprof abtest`: A/B tests of a candidate against the serving version, on the fleet.
 struct ABTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "abtest", abstract: "Start, list and stop A/B tests of a model on the fleet.",
+        commandName: "abtest", abstract: "Start, list, judge and stop A/B tests of a model on the fleet.",
         discussion: """
             Arm A is the version serving the model; arm B a candidate in staging or canary. Each device (unit device) or \
             each request (unit request) falls in B when its bucket — SHA-256 of the test's id and its identity — is below \
             the split; `edgeprof fleet explain DEVICE` shows a device's arm. A halt pauses the test. Acts through --db or \
             --collector, as an ml_engineer or tech_lead.
             """,
-        subcommands: [ABTestStartCommand.self, ABTestListCommand.self, ABTestStopCommand.self])
+        subcommands: [ABTestStartCommand.self, ABTestListCommand.self, ABTestStopCommand.self, ABTestVerdictCommand.self])
 }
 
 /// `edgeprof abtest start NAME --b VERSION --reason TEXT`.

@@ -1,0 +1,106 @@
+import EdgeProfCore
+import EdgeProfSim
+import Foundation
+
+extension FleetSimulator {
+    /// How the simulated models behave in the field: the share of wrong answers and the median
+    /// latency of each version, so a test or a demo knows the effect it should detect.
+    public struct TelemetryEffects: Sendable {
+        public var errorRate: [ModelReference: Double] = [:]
+        public var defaultErrorRate = 0.1
+        public var latencyMs: [ModelReference: Double] = [:]
+        public var defaultLatencyMs = 20.0
+
+        public init() {}
+    }
+
+    /// What one emission sent.
+    public struct TelemetryReport: Sendable, Hashable {
+        public var records = 0
+        public var labels = 0
+        public var failed: [String] = []
+    }
+
+    /// Every device that serves what it was assigned answers `requestsPerDevice` requests with its
+    /// version on its arm and reports them (`POST /v1/inferences`, one batch per device, its
+    /// key made of `batch` so a repeated emission is stored once), then their labels as they
+    /// turn out (`POST /v1/inferences/labels`). Who serves what comes from the collector's
+    /// fleet status, through each bench's own token. Seeded: the same seed, batch and effects
+    /// give the same answers, labels and latencies.
+    public func emitTelemetry(batch: Int, requestsPerDevice: Int, effects: TelemetryEffects, at: Date) async -> TelemetryReport {
+        var serving: [String: (ModelReference, InferenceArm)] = [:]
+        var failed: [String] = []
+        for agent in Set(devices.map(\.agent.bench)).sorted() {
+            guard let client = devices.first(where: { $0.agent.bench == agent })?.agent.client else { continue }
+            do throws(AgentError) {
+                let status = try client.decoded(FleetStatus.self, from: try await client.call(.GET, "/v1/fleet/status"), what: "the fleet status")
+                for entry in status.entries where entry.verdict == .onAssignment && entry.assignedState == .serving {
+                    if let version = entry.expected, let arm = entry.arm.flatMap({ InferenceArm(rawValue: $0.rawValue) }) { serving[entry.device] = (version, arm) }
+                }
+            } catch {
+                failed.append("\(agent): \(error.description)")
+            }
+        }
+        let counts = TelemetryCounter()
+        let seed = options.seed
+        let assigned = serving
+        failed += await forEachDevice { device throws(AgentError) in
+            guard !device.offline, let (version, arm) = assigned[device.identity] else { return }
+            var random = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: device.identity.hashValueStable) ^ (UInt64(batch) &* 0x9E37_79B9_7F4A_7C15))
+            let errorRate = effects.errorRate[version] ?? effects.defaultErrorRate
+            let latency = effects.latencyMs[version] ?? effects.defaultLatencyMs
+            var records: [InferenceRecord] = []
+            var labels: [InferenceLabel] = []
+            for index in 0..<requestsPerDevice {
+                let request = "\(device.board.profile.serial)-\(batch)-\(index)"
+                let truth = Int(random.next() % 4)
+                let wrong = random.nextUnit() < errorRate
+                let prediction = wrong ? (truth + 1 + Int(random.next() % 3)) % 4 : truth
+                records.append(InferenceRecord(
+                    device: device.identity, model: version.description, arm: arm, requestID: request, at: at, prediction: "class-\(prediction)",
+                    score: 0.5 + 0.5 * random.nextUnit(), latencyMs: latency * exp(0.1 * random.nextGaussian())))
+                labels.append(InferenceLabel(model: version.name, requestID: request, label: "class-\(truth)", at: at))
+            }
+            let key = "fleet-sim-\(device.board.profile.serial)-\(batch)"
+            let client = device.agent.client
+            do {
+                _ = try await client.call(.POST, "/v1/inferences", body: try JSONCoding.encoder.encode(InferenceBatch(batchKey: key, records: records)))
+                _ = try await client.call(.POST, "/v1/inferences/labels", body: try JSONCoding.encoder.encode(InferenceLabelBatch(labels: labels)))
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                throw .invalidArgument("the telemetry of \(device.identity) cannot be encoded: \(error)")
+            }
+            counts.add(records: records.count, labels: labels.count)
+        }
+        var report = counts.value
+        report.failed = failed
+        return report
+    }
+}
+
+/// Counts from concurrent emissions.
+private final class TelemetryCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var report = FleetSimulator.TelemetryReport()
+
+    func add(records: Int, labels: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        report.records += records
+        report.labels += labels
+    }
+
+    var value: FleetSimulator.TelemetryReport {
+        lock.lock()
+        defer { lock.unlock() }
+        return report
+    }
+}
+
+extension String {
+    /// FNV-1a of the UTF-8 bytes: a hash that is the same in every process (Swift's `hashValue` is not).
+    var hashValueStable: UInt64 {
+        utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+}
