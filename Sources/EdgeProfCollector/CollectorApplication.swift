@@ -75,9 +75,11 @@ public struct CollectorApplication: Sendable {
         let webhooks = WebhookDispatcher(
             store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
         let rollbacks = AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
+        let alertmanager: [any Service] = configuration.settings.alertmanager.map { [AlertmanagerNotifier(store: store, settings: $0, logger: logger)] } ?? []
         return ServiceGroup(
             configuration: .init(
-                services: services + [application, webhooks, rollbacks, lifecycleWatcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
     }
 
     /// Automatic stage moves and stage-duration alerts, swept like rollbacks.

@@ -65,22 +65,29 @@ public struct WebhookTarget: Sendable, Codable, Hashable {
 public struct CollectorSettings: Sendable, Codable, Equatable {
     public var webhooks: [WebhookTarget] = []
     public var monitor = MonitorSettings()
+    /// A Prometheus Alertmanager that receives every alert, when one is configured.
+    public var alertmanager: AlertmanagerSettings?
 
-    public init(webhooks: [WebhookTarget] = [], monitor: MonitorSettings = MonitorSettings()) {
+    public init(webhooks: [WebhookTarget] = [], monitor: MonitorSettings = MonitorSettings(), alertmanager: AlertmanagerSettings? = nil) {
         self.webhooks = webhooks
         self.monitor = monitor
+        self.alertmanager = alertmanager
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? []
         monitor = try c.decodeIfPresent(MonitorSettings.self, forKey: .monitor) ?? MonitorSettings()
+        alertmanager = try c.decodeIfPresent(AlertmanagerSettings.self, forKey: .alertmanager)
     }
 
     /// Parses the YAML text, naming the first problem.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> CollectorSettings {
         if let tree = (try? Yams.load(yaml: text)) as? [String: Any] {
-            try checkKeys(tree, known: ["webhooks", "monitor"], place: "", file: file)
+            try checkKeys(tree, known: ["webhooks", "monitor", "alertmanager"], place: "", file: file)
+            if let alertmanager = tree["alertmanager"] as? [String: Any] {
+                try checkKeys(alertmanager, known: ["url", "interval-seconds"], place: "alertmanager.", file: file)
+            }
             if let monitor = tree["monitor"] as? [String: Any] {
                 try checkKeys(monitor, known: Set(MonitorSettings.CodingKeys.allCases.map(\.rawValue)), place: "monitor.", file: file)
             }
@@ -104,6 +111,9 @@ public struct CollectorSettings: Sendable, Codable, Equatable {
         }
         if let problem = settings.monitor.problems.first {
             throw ConfigError(file: file, line: nil, message: "monitor: \(problem)")
+        }
+        if let problem = settings.alertmanager?.problem {
+            throw ConfigError(file: file, line: nil, message: "alertmanager: \(problem)")
         }
         return settings
     }

@@ -1,0 +1,37 @@
+import EdgeProfCore
+import Foundation
+import Testing
+
+/// The collector's alerts in Alertmanager's terms (issue 15 §8): live ones fire until `hold` ahead,
+/// resolved ones carry their resolution only while it is recent, and labels never change over an
+/// alert's life (Alertmanager tells alerts apart by their labels).
+@Suite struct AlertmanagerPayloadTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func alert(_ id: Int64, _ state: AlertState, resolvedAgo: TimeInterval? = nil, acknowledgedBy: String? = nil) -> Alert {
+        Alert(
+            id: id, rule: .latencyRatio, severity: .critical, key: MonitorKey(model: "kws@1.0.0", deviceClass: "m4", device: "b:s"), state: state,
+            finding: MonitorFinding(rule: .latencyRatio, severity: .critical, state: .firing, summary: "latency p95 70 ms is 2.3× the baseline"),
+            openedAt: now.addingTimeInterval(-600), lastSeenAt: now.addingTimeInterval(-60), resolvedAt: resolvedAgo.map { now.addingTimeInterval(-$0) },
+            acknowledgedBy: acknowledgedBy, acknowledgedAt: acknowledgedBy.map { _ in now }, occurrences: 3, firstRunID: 5, lastRunID: 7)
+    }
+
+    @Test func liveAlertsFireAndRecentResolutionsArePostedOnce() {
+        let posted = AlertmanagerPayload.alerts(
+            [Self.alert(1, .open), Self.alert(2, .acknowledged, acknowledgedBy: "ana"), Self.alert(3, .resolved, resolvedAgo: 30), Self.alert(4, .resolved, resolvedAgo: 3600)],
+            now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: "http://lab:8470")
+        #expect(posted.map { $0.labels["edgeprof_alert_id"] } == ["1", "2", "3"], "a resolution older than the window is no longer posted")
+        #expect(posted[0].endsAt == "2027-01-15T08:01:30.000Z" && posted[0].startsAt == "2027-01-15T07:50:00.000Z")
+        #expect(posted[2].endsAt == "2027-01-15T07:59:30.000Z", "a resolved alert ends when it resolved")
+        #expect(posted[1].annotations["acknowledged_by"] == "ana" && posted[1].annotations["state"] == "acknowledged")
+        #expect(posted[0].labels == [
+            "alertname": "latency-ratio", "severity": "critical", "model": "kws@1.0.0", "device": "b:s", "device_class": "m4",
+            "edgeprof_alert_id": "1", "source": "edgeprof-collector",
+        ])
+        #expect(posted[0].generatorURL == "http://lab:8470/v1/alerts?state=open")
+        let acknowledgedLater = AlertmanagerPayload.alerts([Self.alert(1, .acknowledged, acknowledgedBy: "bo")], now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: nil)
+        #expect(acknowledgedLater[0].labels == posted[0].labels, "acknowledging changes annotations, never labels")
+        #expect(AlertmanagerPayload.alerts([Self.alert(5, .resolved)], now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: nil).isEmpty,
+                "a resolved alert without a resolution time is not invented one")
+    }
+}
