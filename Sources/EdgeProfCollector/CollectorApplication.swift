@@ -76,9 +76,10 @@ public struct CollectorApplication: Sendable {
             store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
         let rollbacks = AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         let alertmanager: [any Service] = configuration.settings.alertmanager.map { [AlertmanagerNotifier(store: store, settings: $0, logger: logger)] } ?? []
+        let retention = TelemetryRetention(store: store, settings: configuration.settings.telemetry, logger: logger, sweep: .seconds(3600))
         return ServiceGroup(
             configuration: .init(
-                services: services + [application, webhooks, rollbacks, lifecycleWatcher] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
     }
 

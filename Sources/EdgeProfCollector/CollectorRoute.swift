@@ -66,13 +66,14 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case labelInferences
     case inferenceCounts
     case abTestVerdict
+    case eraseTelemetry
 
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice, .ingestInferences, .labelInferences: .post
+             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice, .ingestInferences, .labelInferences, .eraseTelemetry: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -136,6 +137,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .ingestInferences, .inferenceCounts: "/v1/inferences"
         case .labelInferences: "/v1/inferences/labels"
         case .abTestVerdict: "/v1/ab-tests/:abTestID/verdict"
+        case .eraseTelemetry: "/v1/inferences/erase"
         }
     }
 
@@ -164,7 +166,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
-             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest: .person
+             .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest,
+             .eraseTelemetry: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
              .inferenceCounts, .abTestVerdict: .anyToken
@@ -240,6 +243,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .ingestInferences: "A bench's agent (or its devices' gateway) reports inference telemetry of its own devices, at most 10 000 records a batch; a retried batch key is stored once."
         case .labelInferences: "Labels that arrived later, joined to the bench's records by model name and request id."
         case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
+        case .eraseTelemetry: "Erase every inference record of a data subject (compliance_officer), audited with the subject's SHA-256 and the reason."
         case .abTestVerdict: "An A/B test judged on its arms' inference telemetry: accuracy (two-proportion z), latency and energy (Welch's t); inconclusive before the minimum sample, a winner only when significant."
         }
     }

@@ -99,6 +99,9 @@ struct GovernanceHandlers: Sendable {
             return try json(GovernanceListing.DecisionSummary(try await service.rollback(model: name, to: target, reason: request.reason)))
         case .haltModel:
             return try json(try await service.halt(model: name, reason: try decode(RegistryRequests.Reason.self, call.body).reason))
+        case .eraseTelemetry:
+            let request = try decode(RegistryRequests.EraseTelemetry.self, call.body)
+            return try json(["erased": try await service.eraseTelemetry(subject: request.subject, reason: request.reason)])
         case .resumeModel:
             return try json(try await service.resume(model: name, reason: try decode(RegistryRequests.Reason.self, call.body).reason))
         case .modelCard:

@@ -199,6 +199,9 @@ enum OpenAPIDocument {
                 responses["422"] = error("the collector holds no audit key (collector serve --audit-key)")
             case .registerVersion, .attachEvidence, .addActor, .requestEmergency, .proposePolicy, .startABTest:
                 responses["201"] = json(["type": "object"], "recorded, with its audit entry")
+            case .eraseTelemetry:
+                responses["200"] = json(["type": "object", "required": ["erased"], "properties": ["erased": ["type": "integer"]]], "erased, with its audit entry")
+                responses["404"] = error("no stored inference record names this subject")
             default:
                 responses["200"] = json(["type": "object"], "the registry's answer, as `edgeprof … --format json` prints it")
             }
@@ -269,6 +272,9 @@ enum OpenAPIDocument {
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
         case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy, .stopABTest:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .eraseTelemetry:
+            return ["type": "object", "additionalProperties": false, "required": ["subject", "reason"],
+                    "properties": ["subject": ["type": "string", "minLength": 1, "maxLength": 128], "reason": reason]]
         case .reportDevice:
             return ["type": "object", "additionalProperties": false, "required": ["servingState", "artifactSHA256"],
                     "properties": ["servingState": ["type": "string", "enum": ServingState.allCases.map(\.rawValue)],

@@ -115,6 +115,14 @@ enum PostgresRegistryOperation {
             try await PostgresABTestRows.stop(stop, connection, logger, location: location)
         case .labelDevice(let device, let before, let after, _):
             try await PostgresFleet.relabel(device, from: before, to: after, connection, logger, location: location)
+        case .eraseTelemetry(let erasure):
+            var erased = 0
+            for try await _ in try await connection.query(
+                "DELETE FROM inference WHERE subject = \(erasure.subject) AND id <= \(erasure.throughRecord) RETURNING 1", logger: logger
+            ).decode(Int32.self) { erased += 1 }
+            guard erased == erasure.records else {
+                throw StoreError.failed(location: location, operation: "erase a subject's telemetry", reason: "its records changed meanwhile; count them again")
+            }
         case .setRoles, .deactivateActor, .reactivateActor, .issueToken, .revokeToken, .limitToken:
             try await PostgresWithdrawalRows.apply(operation, connection, logger, location: location)
         case .decideEmergency(let decision):

@@ -103,6 +103,15 @@ extension PostgresCollectorStore {
         }
     }
 
+    public func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int {
+        let logger = logger
+        return try await transaction("prune inference telemetry") { connection in
+            var pruned = 0
+            for try await _ in try await connection.query("DELETE FROM inference WHERE at < \(cutoff) RETURNING 1", logger: logger).decode(Int32.self) { pruned += 1 }
+            return pruned
+        }
+    }
+
     public func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount] {
         let logger = logger
         return try await withConnection("count the inferences of \(model)") { connection in
@@ -118,6 +127,21 @@ extension PostgresCollectorStore {
                 }
             }
             return counts.sorted(by: InferenceCount.listingOrder)
+        }
+    }
+}
+
+extension PostgresRegistryStore {
+    public func telemetryExtent(subject: String) async throws(StoreError) -> TelemetrySubjectExtent {
+        let logger = database.logger
+        return try await database.withConnection("count a subject's telemetry") { connection in
+            var extent = TelemetrySubjectExtent(records: 0, lastRecord: 0)
+            for try await (records, last) in try await connection.query(
+                "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM inference WHERE subject = \(subject)", logger: logger
+            ).decode((Int64, Int64).self) {
+                extent = TelemetrySubjectExtent(records: Int(records), lastRecord: last)
+            }
+            return extent
         }
     }
 }

@@ -220,6 +220,11 @@ extension SQLiteEvidenceStore {
             try Self.requireOneRow(db, location, "label \(device)")
         case .startABTest(let test):
             try db.execute(sql: "INSERT INTO ab_test (model, state, json) VALUES (?, 'running', ?)", arguments: [test.model, CanonicalJSON.string(test)])
+        case .eraseTelemetry(let erasure):
+            try db.execute(sql: "DELETE FROM inference WHERE subject = ? AND id <= ?", arguments: [erasure.subject, erasure.throughRecord])
+            guard db.changesCount == erasure.records else {
+                throw StoreError.failed(location: location, operation: "erase a subject's telemetry", reason: "its records changed meanwhile; count them again")
+            }
         case .stopABTest(let stop):
             try db.execute(
                 sql: "UPDATE ab_test SET state = 'stopped', stopped_by = ?, stopped_at = ?, stop_reason = ? WHERE id = ? AND state = 'running'",

@@ -88,6 +88,13 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int {
+        try await write("prune inference telemetry") { db in
+            try db.execute(sql: "DELETE FROM inference WHERE at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     public func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount] {
         try await read("count the inferences of \(model)") { db in
             try Row.fetchAll(
@@ -100,6 +107,15 @@ extension SQLiteCollectorStore {
                 return InferenceCount(model: "\(model)@\(row["version"] as String)", arm: arm, records: row["records"], labelled: row["labelled"])
             }
             .sorted(by: InferenceCount.listingOrder)
+        }
+    }
+}
+
+extension SQLiteEvidenceStore {
+    public func telemetryExtent(subject: String) throws(StoreError) -> TelemetrySubjectExtent {
+        try read("count a subject's telemetry") { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS records, COALESCE(MAX(id), 0) AS last FROM inference WHERE subject = ?", arguments: [subject])
+            return TelemetrySubjectExtent(records: row?["records"] ?? 0, lastRecord: row?["last"] ?? 0)
         }
     }
 }

@@ -1,3 +1,6 @@
+import EdgeProfAgent
+@testable import EdgeProfCollector
+import Logging
 import EdgeProfCore
 import Foundation
 import Testing
@@ -67,5 +70,77 @@ import Testing
         #expect(summary == ["kws@1.0.0/b: 1 records, 0 labelled", "kws@1.0.0/production: 2 records, 2 labelled", "kws@1.0.0/shadow: 1 records, 0 labelled"], "\(summary)")
         let missing = try await collector.request(.GET, "/v1/inferences", token: collector.personToken)
         #expect(missing.status == 400, "\(missing.body)")
+    }
+
+    /// Erasure on request: a compliance_officer erases a subject's records, audited with the
+    /// subject's SHA-256 (never the subject), a reason and the count; nobody else may.
+    @Test(arguments: CollectorStoreContractTests.kinds) func aSubjectsRecordsAreErasedOnRequestAndAudited(kind: StoreKind) async throws {
+        let collector = try await LiveCollector.start(on: kind)
+        defer { Task { await collector.stop() } }
+        _ = try await collector.store.ingest(Uploads.upload(bench: "bench-1"), contentSHA256: UUID().uuidString)
+        var records = [Self.record("r1"), Self.record("r2"), Self.record("r3")]
+        records[1].subject = "user-r1"
+        let stored = try await collector.request(.POST, "/v1/inferences", token: collector.agentToken, body: try Self.body(InferenceBatch(batchKey: "erase-0001", records: records)))
+        #expect(stored.json?["stored"] as? Int == 3)
+        let registry = collector.store.registry
+        let lead = GovernanceService(store: registry, actor: "lead")
+        try await lead.addActor(name: "lead", roles: [.techLead])
+        try await lead.addActor(name: "fay", roles: [.complianceOfficer])
+        let fay = try await LiveCollector.issue(collector.store, TokenGrant(id: "", actor: "fay", kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
+        let request = try JSONSerialization.data(withJSONObject: ["subject": "user-r1", "reason": "erasure request #42 of 2026-11-20"])
+
+        let byOther = try await collector.request(.POST, "/v1/inferences/erase", token: collector.personToken, body: request)
+        #expect(byOther.status == 403, "only the compliance role erases: \(byOther.body)")
+        let erased = try await collector.request(.POST, "/v1/inferences/erase", token: fay, body: request)
+        #expect(erased.status == 200 && erased.json?["erased"] as? Int == 2, "\(erased.body)")
+        let counts = try await collector.inferenceCount(model: "kws")
+        #expect(counts == 1, "the other subject's record stays")
+        let again = try await collector.request(.POST, "/v1/inferences/erase", token: fay, body: request)
+        #expect(again.status == 404, "nothing left to erase: \(again.body)")
+
+        let trail = try await registry.auditTrail()
+        let entry = try #require(trail.last { $0.action == "telemetry.erase" })
+        #expect(entry.actor == "fay" && entry.reason == "erasure request #42 of 2026-11-20" && entry.after == "{\"records\":2}")
+        #expect(entry.subject == "subject sha256:" + RunUpload.contentSHA256(ofCanonical: Data("user-r1".utf8)))
+        #expect(!trail.contains { "\($0)".contains("user-r1") }, "the audit trail never holds the subject itself")
+    }
+}
+
+
+/// Retention (issue 15 §1): records older than `telemetry: {retention-days}` are deleted by the
+/// collector's sweep, the younger ones stay.
+@Suite(.serialized) struct TelemetryRetentionTests {
+    @Test(arguments: CollectorStoreContractTests.kinds) func recordsOlderThanTheRetentionAreDeleted(kind: StoreKind) async throws {
+        let collector = try await LiveCollector.start(on: kind)
+        defer { Task { await collector.stop() } }
+        _ = try await collector.store.ingest(Uploads.upload(bench: "bench-1"), contentSHA256: UUID().uuidString)
+        let now = Date(timeIntervalSince1970: 1_900_000_000)
+        var records = [TelemetryAPITests.record("old"), TelemetryAPITests.record("young"), TelemetryAPITests.record("edge")]
+        records[0].at = now.addingTimeInterval(-100 * 86_400)
+        records[1].at = now.addingTimeInterval(-10 * 86_400)
+        records[2].at = now.addingTimeInterval(-90 * 86_400 + 1)
+        _ = try await collector.store.ingestInferences(InferenceBatch(batchKey: "retention-1", records: records), bench: "bench-1", contentSHA256: "x", at: now)
+        let retention = TelemetryRetention(store: collector.store, settings: TelemetrySettings(), logger: Logger(label: "test"), sweep: .seconds(3600))
+        await retention.prune(now: now)
+        #expect(try await collector.inferenceCount(model: "kws") == 2, "only the record older than 90 days is gone")
+        await retention.prune(now: now)
+        #expect(try await collector.inferenceCount(model: "kws") == 2, "a second sweep deletes nothing more")
+        let short = TelemetryRetention(store: collector.store, settings: TelemetrySettings(retentionDays: 5), logger: Logger(label: "test"), sweep: .seconds(3600))
+        await short.prune(now: now)
+        #expect(try await collector.inferenceCount(model: "kws") == 0)
+    }
+
+    @Test func theRetentionIsCheckedWhenTheCollectorStarts() throws {
+        #expect(try CollectorSettings.parse("telemetry:\n  retention-days: 30\n", file: "c.yaml").telemetry.retentionDays == 30)
+        #expect(try CollectorSettings.parse("monitor: {}\n", file: "c.yaml").telemetry.retentionDays == 90)
+        #expect { try CollectorSettings.parse("telemetry:\n  retention-days: 0\n", file: "c.yaml") } throws: { "\($0)".contains("retention-days must be 1 to 36500") }
+        #expect { try CollectorSettings.parse("telemetry:\n  retention: 5\n", file: "c.yaml") } throws: { "\($0)".contains("unknown setting 'telemetry.retention'") }
+    }
+}
+
+extension LiveCollector {
+    /// Inference records of `model`'s versions, all arms.
+    func inferenceCount(model: String) async throws -> Int {
+        try await store.inferenceCounts(model: model).reduce(0) { $0 + $1.records }
     }
 }

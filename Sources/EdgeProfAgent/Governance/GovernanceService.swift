@@ -99,6 +99,15 @@ public struct GovernanceService: Sendable {
         do { return try await store.fleetDevice(device) ?? current } catch { throw .store(error) }
     }
 
+    /// Erases every stored inference record of `subject` (a compliance_officer's act, audited with
+    /// the subject's SHA-256); the number of records erased.
+    public func eraseTelemetry(subject: String, reason: String) async throws(AgentError) -> Int {
+        let extent: TelemetrySubjectExtent
+        do { extent = try await store.telemetryExtent(subject: subject) } catch { throw .store(error) }
+        try await act("") { rules throws(GovernanceError) in (try rules.eraseTelemetry(subject: subject, extent: extent, reason: reason), ()) }
+        return extent.records
+    }
+
     public func addActor(name: String, roles: [GovernanceRole]) async throws(AgentError) {
         try await act("") { rules throws(GovernanceError) in (try rules.addActor(name: name, roles: roles), ()) }
     }

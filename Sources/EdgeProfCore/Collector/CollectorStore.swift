@@ -153,6 +153,8 @@ public protocol CollectorStore: Sendable {
     func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount]
     /// The model's inferences answered at or after `since`, with their device's class, oldest first.
     func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation]
+    /// Deletes the inference records answered before `cutoff` (retention); how many.
+    func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int
 }
 
 extension CollectorStore {

@@ -148,6 +148,16 @@ public enum RegistryRequests {
     }
 
     /// Labels to set (`KEY: VALUE`) and to remove on one fleet device, with why.
+    /// `POST /v1/inferences/erase`: a data subject's telemetry, erased on request.
+    public struct EraseTelemetry: Sendable, Codable {
+        public var subject: String
+        public var reason: String
+        public init(subject: String, reason: String) {
+            self.subject = subject
+            self.reason = reason
+        }
+    }
+
     public struct LabelDevice: Sendable, Codable {
         public var set: [String: String]?
         public var remove: [String]?

@@ -52,6 +52,8 @@ public enum GovernanceOperation: Sendable, Hashable {
     case labelDevice(device: String, before: [String: String], after: [String: String], reason: String)
     case startABTest(ABTest)
     case stopABTest(ABTestStop)
+    /// A data subject's inference records deleted on request.
+    case eraseTelemetry(TelemetryErasure)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -111,6 +113,8 @@ public enum GovernanceOperation: Sendable, Hashable {
                                               minimumSamples: test.minimumSamples, maximumHours: test.maximumHours)), test.reason)
         case .stopABTest(let stop):
             ("abtest.stop", stop.model, nil, CanonicalJSON.string(["test": stop.testID]), stop.reason)
+        case .eraseTelemetry(let erasure):
+            ("telemetry.erase", "subject sha256:\(erasure.subjectSHA256)", nil, CanonicalJSON.string(["records": erasure.records]), erasure.reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)

@@ -67,11 +67,17 @@ public struct CollectorSettings: Sendable, Codable, Equatable {
     public var monitor = MonitorSettings()
     /// A Prometheus Alertmanager that receives every alert, when one is configured.
     public var alertmanager: AlertmanagerSettings?
+    /// How long inference telemetry is kept.
+    public var telemetry = TelemetrySettings()
 
-    public init(webhooks: [WebhookTarget] = [], monitor: MonitorSettings = MonitorSettings(), alertmanager: AlertmanagerSettings? = nil) {
+    public init(
+        webhooks: [WebhookTarget] = [], monitor: MonitorSettings = MonitorSettings(), alertmanager: AlertmanagerSettings? = nil,
+        telemetry: TelemetrySettings = TelemetrySettings()
+    ) {
         self.webhooks = webhooks
         self.monitor = monitor
         self.alertmanager = alertmanager
+        self.telemetry = telemetry
     }
 
     public init(from decoder: Decoder) throws {
@@ -79,12 +85,16 @@ public struct CollectorSettings: Sendable, Codable, Equatable {
         webhooks = try c.decodeIfPresent([WebhookTarget].self, forKey: .webhooks) ?? []
         monitor = try c.decodeIfPresent(MonitorSettings.self, forKey: .monitor) ?? MonitorSettings()
         alertmanager = try c.decodeIfPresent(AlertmanagerSettings.self, forKey: .alertmanager)
+        telemetry = try c.decodeIfPresent(TelemetrySettings.self, forKey: .telemetry) ?? TelemetrySettings()
     }
 
     /// Parses the YAML text, naming the first problem.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> CollectorSettings {
         if let tree = (try? Yams.load(yaml: text)) as? [String: Any] {
-            try checkKeys(tree, known: ["webhooks", "monitor", "alertmanager"], place: "", file: file)
+            try checkKeys(tree, known: ["webhooks", "monitor", "alertmanager", "telemetry"], place: "", file: file)
+            if let telemetry = tree["telemetry"] as? [String: Any] {
+                try checkKeys(telemetry, known: ["retention-days"], place: "telemetry.", file: file)
+            }
             if let alertmanager = tree["alertmanager"] as? [String: Any] {
                 try checkKeys(alertmanager, known: ["url", "interval-seconds"], place: "alertmanager.", file: file)
             }
@@ -111,6 +121,9 @@ public struct CollectorSettings: Sendable, Codable, Equatable {
         }
         if let problem = settings.monitor.problems.first {
             throw ConfigError(file: file, line: nil, message: "monitor: \(problem)")
+        }
+        if !(settings.telemetry.retentionDays.isFinite && (1...36_500).contains(settings.telemetry.retentionDays)) {
+            throw ConfigError(file: file, line: nil, message: "telemetry: retention-days must be 1 to 36500")
         }
         if let problem = settings.alertmanager?.problem {
             throw ConfigError(file: file, line: nil, message: "alertmanager: \(problem)")
