@@ -46,6 +46,25 @@ extension CollectorHandlers {
         return try json(try await storeCall { () async throws(StoreError) in try await store.inferenceCounts(model: model) })
     }
 
+    /// A model's online figures over the last `hours` per version, arm and device class.
+    func inferenceMetrics(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        if let unknown = parameters.map(\.key).first(where: { $0 != "model" && $0 != "hours" }) {
+            throw APIError(.badRequest, "bad-query", "unknown query parameter '\(unknown)'; this route takes model and hours")
+        }
+        let model = parameters["model"].map(String.init) ?? ""
+        do throws(ModelReferenceError) { try ModelReference.validate(name: model) } catch {
+            throw APIError(.badRequest, "bad-query", "model: \(error.description)")
+        }
+        let hoursText = parameters["hours"].map(String.init) ?? "24"
+        guard let hours = Double(hoursText), hours.isFinite, hours >= 0.01, hours <= 2160 else {
+            throw APIError(.badRequest, "bad-query", "hours: a number from 0.01 to 2160, not \(hoursText)")
+        }
+        let since = Date().addingTimeInterval(-hours * 3600)
+        let observations = try await storeCall { () async throws(StoreError) in try await store.inferenceObservations(model: model, since: since) }
+        return try json(OnlineMetricsReport(model: model, since: since, observations: observations))
+    }
+
     /// The test judged on what its arms served since it started (until it stopped).
     func abTestVerdict(_ context: CollectorRequestContext) async throws -> Response {
         let text = context.parameters.get("abTestID") ?? ""

@@ -67,6 +67,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case inferenceCounts
     case abTestVerdict
     case eraseTelemetry
+    case inferenceMetrics
 
     var method: HTTPRequest.Method {
         switch self {
@@ -138,6 +139,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .labelInferences: "/v1/inferences/labels"
         case .abTestVerdict: "/v1/ab-tests/:abTestID/verdict"
         case .eraseTelemetry: "/v1/inferences/erase"
+        case .inferenceMetrics: "/v1/inferences/metrics"
         }
     }
 
@@ -170,7 +172,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .eraseTelemetry: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
-             .inferenceCounts, .abTestVerdict: .anyToken
+             .inferenceCounts, .abTestVerdict, .inferenceMetrics: .anyToken
         }
     }
 
@@ -243,6 +245,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .ingestInferences: "A bench's agent (or its devices' gateway) reports inference telemetry of its own devices, at most 10 000 records a batch; a retried batch key is stored once."
         case .labelInferences: "Labels that arrived later, joined to the bench's records by model name and request id."
         case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
+        case .inferenceMetrics: "A model's online figures over the last `hours` (24 by default) per version, arm and device class — accuracy, latency p50/p95/p99, energy, throughput — and the ones outside the documents' thresholds."
         case .eraseTelemetry: "Erase every inference record of a data subject (compliance_officer), audited with the subject's SHA-256 and the reason."
         case .abTestVerdict: "An A/B test judged on its arms' inference telemetry: accuracy (two-proportion z), latency and energy (Welch's t); inconclusive before the minimum sample, a winner only when significant."
         }

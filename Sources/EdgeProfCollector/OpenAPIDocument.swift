@@ -122,6 +122,12 @@ enum OpenAPIDocument {
             responses["200"] = json(["type": "object", "required": ["joined", "unmatched"], "properties": ["joined": ["type": "integer"], "unmatched": ["type": "integer"]]])
             responses["403"] = error("not an agent token")
             responses["422"] = error("a label is not valid")
+        case .inferenceMetrics:
+            operation["parameters"] = [
+                required(query("model", OpenAPISchemas.modelName, "the model's name")),
+                query("hours", ["type": "number", "minimum": 0.01, "maximum": 2160], "the window, ending now (24 by default)"),
+            ]
+            responses["200"] = json(["type": "object", "required": ["model", "since", "thresholds", "groups"]])
         case .abTestVerdict:
             operation["parameters"] = [["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"]]
             responses["200"] = json(["type": "object", "required": ["test", "a", "b", "armA", "armB", "verdict"]],

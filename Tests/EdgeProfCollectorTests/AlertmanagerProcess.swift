@@ -36,7 +36,7 @@ final class AlertmanagerProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: { () -> URL in
             let log = folder.appendingPathComponent("alertmanager.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             return log
         }())
         try process.run()

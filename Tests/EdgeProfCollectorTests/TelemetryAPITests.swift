@@ -70,6 +70,13 @@ import Testing
         #expect(summary == ["kws@1.0.0/b: 1 records, 0 labelled", "kws@1.0.0/production: 2 records, 2 labelled", "kws@1.0.0/shadow: 1 records, 0 labelled"], "\(summary)")
         let missing = try await collector.request(.GET, "/v1/inferences", token: collector.personToken)
         #expect(missing.status == 400, "\(missing.body)")
+
+        let online = try await collector.request(.GET, "/v1/inferences/metrics?model=kws&hours=2160", token: collector.agentToken)
+        let report = try JSONCoding.decoder.decode(OnlineMetricsReport.self, from: Data(online.body.utf8))
+        #expect(report.groups.map { "\($0.version) \($0.arm.rawValue) \($0.deviceClass) \($0.metrics.records)" }
+                == ["kws@1.0.0 b sim-cortex-m4 1", "kws@1.0.0 production sim-cortex-m4 2", "kws@1.0.0 shadow sim-cortex-m4 1"], "\(online.body)")
+        #expect(report.groups.first { $0.arm == .production }?.metrics.accuracy == 0.5, "r1 was right, r2 wrong")
+        #expect(try await collector.request(.GET, "/v1/inferences/metrics?model=kws&hours=0", token: collector.agentToken).status == 400)
     }
 
     /// Erasure on request: a compliance_officer erases a subject's records, audited with the

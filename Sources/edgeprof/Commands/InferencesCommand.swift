@@ -6,9 +6,9 @@ import Foundation
 /// `edgeprof inferences`: the fleet's inference telemetry at the collector.
 struct InferencesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inferences", abstract: "Count the fleet's inference telemetry at the collector, and erase a data subject's.",
+        commandName: "inferences", abstract: "Count and measure the fleet's inference telemetry at the collector, and erase a data subject's.",
         discussion: "Devices (or their gateways) report inferences with their bench's agent token (POST /v1/inferences, docs/collector.md).",
-        subcommands: [InferencesCountCommand.self, InferencesEraseCommand.self])
+        subcommands: [InferencesCountCommand.self, InferencesMetricsCommand.self, InferencesEraseCommand.self])
 }
 
 /// `edgeprof inferences count MODEL`.
@@ -37,6 +37,47 @@ struct InferencesCountCommand: AsyncParsableCommand {
         } else {
             Terminal.print(counts.map { "\($0.model)  \($0.arm.rawValue)  \($0.records) records, \($0.labelled) labelled" }.joined(separator: "\n") + "\n")
         }
+    }
+}
+
+/// `edgeprof inferences metrics MODEL [--hours H]`.
+struct InferencesMetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "Online figures per version, arm and device class, and the ones outside the thresholds.",
+        discussion: "Accuracy warning below 0.90 and critical below 0.85, latency p95 above 100 ms and p99 above 200 ms, from 100 samples. Exit 1 when a figure is outside its threshold.")
+
+    @Argument(help: "The model's name.")
+    var model: String
+
+    @Option(help: "The window, in hours ending now.")
+    var hours = 24.0
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    @OptionGroup var access: CollectorAccessOptions
+
+    func run() async throws {
+        let report = try await reportingErrors { () async throws(AgentError) -> OnlineMetricsReport in
+            do throws(ModelReferenceError) { try ModelReference.validate(name: model) } catch { throw .invalidArgument(error.description) }
+            guard hours.isFinite, hours >= 0.01, hours <= 2160 else { throw .invalidArgument("--hours must be 0.01 to 2160") }
+            let client = try access.client()
+            return try client.decoded(OnlineMetricsReport.self, from: try await client.call(.GET, "/v1/inferences/metrics?model=\(model)&hours=\(hours)"), what: "online metrics")
+        }
+        if format == .json {
+            Terminal.print(GovernanceListing.json(report))
+        } else {
+            let lines = report.groups.map { group in
+                let metrics = group.metrics
+                let accuracy = metrics.accuracy.map { String(format: "%.3f", $0) } ?? "—"
+                let p95 = metrics.latencyMs.map { String(format: "%.1f", $0.p95) } ?? "—"
+                let findings = group.findings.map { "\($0.severity.rawValue.uppercased()) \($0.summary)" }.joined(separator: "; ")
+                return "\(group.version)  \(group.arm.rawValue)  \(group.deviceClass): \(metrics.records) inferences, accuracy \(accuracy) (\(metrics.labelled) labelled), "
+                    + "latency p95 \(p95) ms" + (findings.isEmpty ? "" : "  — \(findings)")
+            }
+            Terminal.print(lines.isEmpty ? "no inference of \(model) in the last \(hours) h\n" : lines.joined(separator: "\n") + "\n")
+        }
+        if report.groups.contains(where: { !$0.findings.isEmpty }) { throw ExitCode(ExitStatus.gateFail) }
     }
 }
 
