@@ -95,7 +95,9 @@ import Testing
         let after = try Self.handshake(board)
         #expect(after.1 == BoardModelInfo(model: "lm", artifactSHA256: candidateSHA, quantization: "int8"), "the handshake announces the new artifact")
         #expect(abs(Self.medianTokenMs(after.2) - 16) < 2, "the board runs the new model: \(Self.medianTokenMs(after.2)) ms per token")
-        #expect(installTime < .seconds(5), "\(candidate.count) bytes installed in \(installTime)")
+        // A bound against a hang, not a speed figure (speed belongs to `edgeprof-bench fleet`): the
+        // whole suite on 2 shared cores took it past 5 s.
+        #expect(installTime < .seconds(30), "\(candidate.count) bytes installed in \(installTime)")
         let status = try await collector.request(.GET, "/v1/fleet/status", token: collector.personToken)
         #expect(status.json?["onAssignment"] as? Int == 1, "\(status.body)")
         #expect(try await reconciler.reconcile(port: board.path) == .reconciled(.init(device: Self.device, state: .serving, stateChanged: false, serving: lm110, servingArtifactSHA256: candidateSHA)), "a second pass installs nothing")
