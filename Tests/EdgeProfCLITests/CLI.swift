@@ -38,14 +38,14 @@ struct CLI {
     }
 
     /// Starts `edgeprof ARGS` without waiting, with extra environment (for tests that kill it).
-    func start(_ arguments: [String], environment extra: [String: String]) throws -> Process {
+    func start(_ arguments: [String], environment extra: [String: String], standardError: FileHandle? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.environment = environment.merging(extra) { $1 }
         process.currentDirectoryURL = home
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = standardError ?? FileHandle.nullDevice
         try process.run()
         return process
     }

@@ -16,7 +16,11 @@ import Testing
     /// Interrupts a real-time run after `delay` seconds; `between` runs before the interrupt
     /// and, when given, `again` seconds later a second interrupt follows.
     func interrupt(_ cli: CLI, port: String, after delay: Double, between: () -> Void = {}, again: Double? = nil) throws -> Int32 {
-        let profile = try cli.start(["profile", "--port", port, "--model", "tiny@1.0.0", "--iterations", "1000", "--quiet"], environment: [:])
+        let errors = cli.home.appendingPathComponent("profile-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let profile = try cli.start(
+            ["profile", "--port", port, "--model", "tiny@1.0.0", "--iterations", "1000", "--quiet"], environment: [:],
+            standardError: try FileHandle(forWritingTo: errors))
         // Once it holds the board's lease, edgeprof handles interrupts (an interrupt while the
         // process is still starting ends it as any program ends, with nothing measured yet).
         let leases = cli.environment["EDGEPROF_LEASES"] ?? ""
@@ -26,6 +30,11 @@ import Testing
         between()
         kill(profile.processIdentifier, SIGINT)
         if let again {
+            // As a person would: the second Ctrl-C after edgeprof said it took the first (on a
+            // loaded machine, two signals 0.3 s apart can reach a process not yet scheduled as one).
+            let acknowledged = Date().addingTimeInterval(10)
+            while profile.isRunning, Date() < acknowledged,
+                  !((try? String(contentsOf: errors, encoding: .utf8))?.contains("interrupt again to quit at once") ?? false) { usleep(10_000) }
             usleep(UInt32(again * 1_000_000))
             kill(profile.processIdentifier, SIGINT)
         }

@@ -38,7 +38,12 @@ public final class InterruptGuard: @unchecked Sendable {
         for signalNumber in Self.signals {
             previous[signalNumber] = signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: Self.queue)
-            source.setEventHandler { handler(signalNumber) }
+            // Signals that arrive before the handler runs are merged into one event whose `data`
+            // counts them: two quick Ctrl-C on a busy machine are still two interrupts. (The
+            // source holds its handler until it is cancelled, which releases it.)
+            source.setEventHandler { [source] in
+                for _ in 0..<max(1, Int(source.data)) { handler(signalNumber) }
+            }
             source.resume()
             sources.append(source)
         }
