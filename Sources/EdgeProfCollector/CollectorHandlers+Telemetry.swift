@@ -10,7 +10,7 @@ extension CollectorHandlers {
             throw APIError(.forbidden, "not-permitted", "only a bench's agent token reports inference telemetry (of its own devices)")
         }
         let decoded = try await decodeCanonical(InferenceBatch.self, request)
-        if let problem = InferenceValidation.problem(in: decoded.value) {
+        if let problem = InferenceValidation.problem(in: decoded.value, now: Date()) {
             throw APIError(.unprocessableContent, "invalid-telemetry", problem.description)
         }
         let receipt: InferenceReceipt

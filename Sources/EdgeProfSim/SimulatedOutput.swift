@@ -18,8 +18,8 @@ public enum SimulatedOutput {
         return Int32((answer + 1 + departure.next() % (vocabulary - 1)) % vocabulary)
     }
 
-    /// FNV-1a, 64 bits.
-    private static func fnv1a(_ text: String) -> UInt64 {
+    /// FNV-1a, 64 bits: a hash of `text` that is the same in every process (Swift's `hashValue` is not).
+    public static func fnv1a(_ text: String) -> UInt64 {
         text.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
     }
 }

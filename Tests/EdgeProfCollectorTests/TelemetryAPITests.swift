@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct TelemetryAPITests {
     static func record(_ request: String, device: String = "b:s", model: String = "kws@1.0.0", arm: InferenceArm = .production, score: Double = 0.9) -> InferenceRecord {
         InferenceRecord(
-            device: device, model: model, arm: arm, requestID: request, at: Date(timeIntervalSince1970: 1_800_000_100), prediction: "yes", score: score,
+            device: device, model: model, arm: arm, requestID: request, at: Date().addingTimeInterval(-3600), prediction: "yes", score: score,
             latencyMs: 12.5, energyMillijoules: 0.4, protected: ["gender": "f", "age_group": "30-39"], features: ["rms": 0.31, "zcr": 12], subject: "user-\(request)")
     }
 

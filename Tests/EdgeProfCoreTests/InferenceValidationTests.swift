@@ -4,6 +4,8 @@ import Testing
 
 /// Telemetry is checked before anything is written, naming the field (issue 15 §1).
 @Suite struct InferenceValidationTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
     static func batch() -> InferenceBatch {
         InferenceBatch(batchKey: "batch-0001", records: [InferenceRecord(
             device: "board:SN1", model: "kws@1.0.0", arm: .production, requestID: "r1", at: Date(timeIntervalSince1970: 1_800_000_000), prediction: "yes",
@@ -11,7 +13,7 @@ import Testing
     }
 
     @Test func recordsThatCannotBeRightAreNamedByField() {
-        #expect(InferenceValidation.problem(in: Self.batch()) == nil)
+        #expect(InferenceValidation.problem(in: Self.batch(), now: Self.now) == nil)
         let edits: [(String, (inout InferenceBatch) -> Void)] = [
             ("batchKey", { $0.batchKey = "short" }),
             ("records", { $0.records = [] }),
@@ -23,6 +25,7 @@ import Testing
             ("records[0].prediction", { $0.records[0].prediction = "a\nb" }),
             ("records[0].subject", { $0.records[0].subject = "" }),
             ("records[0].at", { $0.records[0].at = Date(timeIntervalSince1970: -5) }),
+            ("records[0].at", { $0.records[0].at = Self.now.addingTimeInterval(86_401) }),
             ("records[0].score", { $0.records[0].score = .nan }),
             ("records[0].latencyMs", { $0.records[0].latencyMs = -1 }),
             ("records[0].energyMillijoules", { $0.records[0].energyMillijoules = .infinity }),
@@ -36,19 +39,19 @@ import Testing
         for (field, edit) in edits {
             var batch = Self.batch()
             edit(&batch)
-            #expect(InferenceValidation.problem(in: batch)?.field == field, "\(field): \(String(describing: InferenceValidation.problem(in: batch)))")
+            #expect(InferenceValidation.problem(in: batch, now: Self.now)?.field == field, "\(field): \(String(describing: InferenceValidation.problem(in: batch, now: Self.now)))")
         }
         var otherArm = Self.batch()
         otherArm.records.append(otherArm.records[0])
         otherArm.records[1].arm = .shadow
-        #expect(InferenceValidation.problem(in: otherArm) == nil, "the same request on another arm (its shadow) is another record")
+        #expect(InferenceValidation.problem(in: otherArm, now: Self.now) == nil, "the same request on another arm (its shadow) is another record")
         var tooMany = Self.batch()
         tooMany.records = (0...InferenceValidation.maximumRecords).map { index in
             var record = Self.batch().records[0]
             record.requestID = "r\(index)"
             return record
         }
-        #expect(InferenceValidation.problem(in: tooMany)?.field == "records")
+        #expect(InferenceValidation.problem(in: tooMany, now: Self.now)?.field == "records")
     }
 
     @Test func labelsAreNamedByField() {

@@ -46,7 +46,7 @@ extension FleetSimulator {
         let assigned = serving
         failed += await forEachDevice { device throws(AgentError) in
             guard !device.offline, let (version, arm) = assigned[device.identity] else { return }
-            var random = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: device.identity.hashValueStable) ^ (UInt64(batch) &* 0x9E37_79B9_7F4A_7C15))
+            var random = SplitMix64(seed: seed ^ SimulatedOutput.fnv1a(device.identity) ^ (UInt64(batch) &* 0x9E37_79B9_7F4A_7C15))
             let errorRate = effects.errorRate[version] ?? effects.defaultErrorRate
             let latency = effects.latencyMs[version] ?? effects.defaultLatencyMs
             var records: [InferenceRecord] = []
@@ -95,12 +95,5 @@ private final class TelemetryCounter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return report
-    }
-}
-
-extension String {
-    /// FNV-1a of the UTF-8 bytes: a hash that is the same in every process (Swift's `hashValue` is not).
-    var hashValueStable: UInt64 {
-        utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
     }
 }

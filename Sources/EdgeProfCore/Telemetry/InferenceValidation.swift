@@ -8,7 +8,12 @@ public enum InferenceValidation {
     public static let maximumProtectedAttributes = 16
     public static let maximumFeatures = 256
 
-    public static func problem(in batch: InferenceBatch) -> UploadProblem? {
+    /// How far ahead of the collector's clock a record's time may be (device clocks drift).
+    public static let maximumClockLead: TimeInterval = 86_400
+
+    /// The first problem of `batch` received at `now`: a record timed in the future (beyond clock
+    /// drift) would escape retention and sit in every monitoring window, so it is refused.
+    public static func problem(in batch: InferenceBatch, now: Date) -> UploadProblem? {
         if let problem = RunUploadValidation.keyProblem(batch.batchKey) { return UploadProblem(field: "batchKey", problem: problem) }
         if batch.records.isEmpty { return UploadProblem(field: "records", problem: "is empty; send at least one record") }
         if batch.records.count > maximumRecords {
@@ -16,7 +21,7 @@ public enum InferenceValidation {
         }
         var seen = Set<String>()
         for (index, record) in batch.records.enumerated() {
-            if let problem = problem(in: record, field: "records[\(index)]") { return problem }
+            if let problem = problem(in: record, field: "records[\(index)]", now: now) { return problem }
             if !seen.insert("\(record.device)\u{0}\(record.arm.rawValue)\u{0}\(record.requestID)").inserted {
                 return UploadProblem(field: "records[\(index)].requestID", problem: "\(record.requestID) appears twice for \(record.device) on arm \(record.arm.rawValue)")
             }
@@ -40,7 +45,7 @@ public enum InferenceValidation {
         return nil
     }
 
-    private static func problem(in record: InferenceRecord, field: String) -> UploadProblem? {
+    private static func problem(in record: InferenceRecord, field: String, now: Date) -> UploadProblem? {
         if record.device.split(separator: ":", maxSplits: 1).count != 2 || text(record.device, limit: 257, empty: false) != nil {
             return UploadProblem(field: "\(field).device", problem: "must be BOARD:SERIAL, printable, as the fleet names devices")
         }
@@ -52,8 +57,8 @@ public enum InferenceValidation {
         if let subject = record.subject, let problem = text(subject, limit: 128, empty: false) {
             return UploadProblem(field: "\(field).subject", problem: problem)
         }
-        if !record.at.timeIntervalSince1970.isFinite || record.at.timeIntervalSince1970 < 0 || record.at.timeIntervalSince1970 > 32_503_680_000 {
-            return UploadProblem(field: "\(field).at", problem: "must be a time between 1970 and 3000")
+        if !record.at.timeIntervalSince1970.isFinite || record.at.timeIntervalSince1970 < 0 || record.at > now.addingTimeInterval(maximumClockLead) {
+            return UploadProblem(field: "\(field).at", problem: "must be after 1970 and at most a day ahead of the collector's clock (\(AuditChain.timestamp(now))); check the device's clock")
         }
         let figures: [(String, Double?, ClosedRange<Double>)] = [
             ("score", record.score, -1e6...1e6), ("latencyMs", record.latencyMs, 0...3_600_000), ("energyMillijoules", record.energyMillijoules, 0...3.6e9),
