@@ -110,7 +110,7 @@ let package = Package(
             name: "edgeprof-bench",
             dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfHardware", "EdgeProfSim", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
-        .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink"], exclude: ["Fixtures"]),
+        .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink", "EdgeProfSim"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
         .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),

@@ -25,6 +25,8 @@ public struct CollectorConfiguration: Sendable {
     /// How often every model is checked for an automatic rollback that is due (besides right
     /// after a run opens a critical alert).
     public var rollbackSweep: Duration = .seconds(30)
+    /// How often the drift scheduler looks for due windows (a window is due once a day or a week).
+    public var driftSweep: Duration = .seconds(300)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,

@@ -85,6 +85,7 @@ struct CollectorHandlers: Sendable {
         case .inferenceCounts: return try await inferenceCounts(request)
         case .abTestVerdict: return try await abTestVerdict(context)
         case .inferenceMetrics: return try await inferenceMetrics(request)
+        case .driftHistory: return try await driftHistory(request)
         default:
             let body = route.hasBody ? try await jsonBody(request) : nil
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })

@@ -68,6 +68,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case abTestVerdict
     case eraseTelemetry
     case inferenceMetrics
+    case driftHistory
 
     var method: HTTPRequest.Method {
         switch self {
@@ -140,6 +141,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .abTestVerdict: "/v1/ab-tests/:abTestID/verdict"
         case .eraseTelemetry: "/v1/inferences/erase"
         case .inferenceMetrics: "/v1/inferences/metrics"
+        case .driftHistory: "/v1/drift/history"
         }
     }
 
@@ -172,7 +174,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .eraseTelemetry: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
-             .inferenceCounts, .abTestVerdict, .inferenceMetrics: .anyToken
+             .inferenceCounts, .abTestVerdict, .inferenceMetrics, .driftHistory: .anyToken
         }
     }
 
@@ -246,6 +248,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .labelInferences: "Labels that arrived later, joined to the bench's records by model name and request id."
         case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
         case .inferenceMetrics: "A model's online figures over the last `hours` (24 by default) per version, arm and device class — accuracy, latency p50/p95/p99, energy, throughput — and the ones outside the documents' thresholds."
+        case .driftHistory: "A model's scheduled drift checks on production telemetry, newest window first: kind, version, device class, window, verdict, figure, threshold, p-value, sample counts, the policy and the collector that decided."
         case .eraseTelemetry: "Erase every inference record of a data subject (compliance_officer), audited with the subject's SHA-256 and the reason."
         case .abTestVerdict: "An A/B test judged on its arms' inference telemetry: accuracy (two-proportion z), latency and energy (Welch's t); inconclusive before the minimum sample, a winner only when significant."
         }

@@ -128,6 +128,15 @@ enum OpenAPIDocument {
                 query("hours", ["type": "number", "minimum": 0.01, "maximum": 2160], "the window, ending now (24 by default)"),
             ]
             responses["200"] = json(["type": "object", "required": ["model", "since", "thresholds", "groups"]])
+        case .driftHistory:
+            operation["parameters"] = [
+                required(query("model", OpenAPISchemas.modelName, "the model's name")),
+                query("version", ["type": "string", "maxLength": 64], "only this version"),
+                query("kind", ["type": "string", "enum": DriftKind.allCases.map(\.rawValue)], "only this kind of drift"),
+                query("class", ["type": "string", "maxLength": 128], "only this device class"),
+                query("limit", ["type": "integer", "minimum": 1, "maximum": 10000], "at most this many checks (200 by default)"),
+            ]
+            responses["200"] = json(["type": "array", "items": ["type": "object", "required": ["subject", "kind", "windowStart", "windowEnd", "severity", "outcome", "policySHA256", "checkedAt", "checkedBy"]]])
         case .abTestVerdict:
             operation["parameters"] = [["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"]]
             responses["200"] = json(["type": "object", "required": ["test", "a", "b", "armA", "armB", "verdict"]],

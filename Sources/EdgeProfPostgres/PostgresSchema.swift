@@ -206,5 +206,7 @@ enum PostgresSchema {
         (15, ["ALTER TABLE run ADD COLUMN shadow_json TEXT"]),
         // Inference telemetry and its labels.
         (16, TelemetrySchema.postgres),
+        // Scheduled drift checks on telemetry.
+        (17, DriftSchema.postgres),
     ]
 }

@@ -6,6 +6,9 @@ import PostgresNIO
 /// Inference telemetry in PostgreSQL (`TelemetrySchema`), kept exactly as the SQLite store keeps
 /// it: a batch in one transaction, its key locked so two collectors store it once.
 extension PostgresCollectorStore {
+    /// Rows per INSERT or UPDATE statement (15 parameters each, well under PostgreSQL's 65 535).
+    static let insertRowsPerStatement = 500
+
     public func ingestInferences(_ batch: InferenceBatch, bench: String, contentSHA256: String, at: Date) async throws(TelemetryRefusal) -> InferenceReceipt {
         let outcome: Result<InferenceReceipt, TelemetryRefusal>
         do {
@@ -40,18 +43,37 @@ extension PostgresCollectorStore {
             guard try await fetchModel(try ModelReference(parsing: model), connection, logger) != nil else { return .failure(.unknownModel(model)) }
         }
         var stored = 0
-        for record in batch.records {
-            let reference = try ModelReference(parsing: record.model)
-            let rows = try await connection.query(
-                """
+        // Many rows per statement: one round trip per few hundred records, not per record.
+        for start in stride(from: 0, to: batch.records.count, by: insertRowsPerStatement) {
+            let chunk = batch.records[start..<min(start + insertRowsPerStatement, batch.records.count)]
+            var binds = PostgresBindings(capacity: chunk.count * 15)
+            var tuples: [String] = []
+            for (offset, record) in chunk.enumerated() {
+                let reference = try ModelReference(parsing: record.model)
+                tuples.append("(" + (1...15).map { "$\(offset * 15 + $0)" }.joined(separator: ", ") + ")")
+                binds.append(reference.name)
+                binds.append(reference.version.description)
+                binds.append(record.device)
+                binds.append(bench)
+                binds.append(record.arm.rawValue)
+                binds.append(record.requestID)
+                binds.append(record.at)
+                binds.append(at)
+                binds.append(record.prediction)
+                binds.append(record.score)
+                binds.append(record.latencyMs)
+                binds.append(record.energyMillijoules)
+                binds.append(record.protected.map(CanonicalJSON.string))
+                binds.append(record.features.map(CanonicalJSON.string))
+                binds.append(record.subject)
+            }
+            let sql = """
                 INSERT INTO inference (model, version, device, bench, arm, request_id, at, received_at, prediction, score, latency_ms,
                     energy_mj, protected_json, features_json, subject)
-                VALUES (\(reference.name), \(reference.version.description), \(record.device), \(bench), \(record.arm.rawValue), \(record.requestID),
-                    \(record.at), \(at), \(record.prediction), \(record.score), \(record.latencyMs), \(record.energyMillijoules),
-                    \(record.protected.map(CanonicalJSON.string)), \(record.features.map(CanonicalJSON.string)), \(record.subject))
+                VALUES \(tuples.joined(separator: ", "))
                 ON CONFLICT (device, arm, request_id) DO NOTHING RETURNING 1
-                """, logger: logger)
-            for try await _ in rows.decode(Int32.self) { stored += 1 }
+                """
+            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int32.self) { stored += 1 }
         }
         let receipt = InferenceReceipt(stored: stored, duplicates: batch.records.count - stored, replayed: false)
         try await connection.query(
@@ -65,18 +87,34 @@ extension PostgresCollectorStore {
     public func attachLabels(_ batch: InferenceLabelBatch, bench: String) async throws(StoreError) -> LabelReceipt {
         let logger = logger
         return try await transaction("attach labels of \(bench)") { connection in
-            var joined = 0
-            for label in batch.labels {
-                let rows = try await connection.query(
+            var joined = Set<Int64>()
+            for start in stride(from: 0, to: batch.labels.count, by: Self.insertRowsPerStatement) {
+                let chunk = batch.labels[start..<min(start + Self.insertRowsPerStatement, batch.labels.count)]
+                var binds = PostgresBindings(capacity: chunk.count * 5 + 1)
+                binds.append(bench)
+                var tuples: [String] = []
+                for (offset, label) in chunk.enumerated() {
+                    let first = offset * 5 + 2
+                    tuples.append("($\(first)::bigint, $\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::text, $\(first + 4)::timestamptz)")
+                    binds.append(Int64(start + offset))
+                    binds.append(label.model)
+                    binds.append(label.requestID)
+                    binds.append(label.label)
+                    binds.append(label.at)
+                }
+                // A label counts once however many of the request's records (arms) it joins.
+                let sql = """
+                    UPDATE inference SET label = given.label, labelled_at = given.at
+                    FROM (VALUES \(tuples.joined(separator: ", "))) AS given (position, model, request_id, label, at)
+                    WHERE inference.model = given.model AND inference.request_id = given.request_id AND inference.bench = $1
+                    RETURNING given.position
                     """
-                    UPDATE inference SET label = \(label.label), labelled_at = \(label.at)
-                    WHERE model = \(label.model) AND request_id = \(label.requestID) AND bench = \(bench) RETURNING 1
-                    """, logger: logger)
-                var matched = false
-                for try await _ in rows.decode(Int32.self) { matched = true }
-                if matched { joined += 1 }
+                for try await position in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int64.self) {
+                    joined.insert(position)
+                }
             }
-            return LabelReceipt(joined: joined, unmatched: batch.labels.count - joined)
+            let matched = joined.count
+            return LabelReceipt(joined: matched, unmatched: batch.labels.count - matched)
         }
     }
 

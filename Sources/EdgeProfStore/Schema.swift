@@ -363,6 +363,9 @@ enum Schema {
         migrator.registerMigration("v23: inference telemetry and its labels") { db in
             try db.execute(sql: TelemetrySchema.sqlite)
         }
+        migrator.registerMigration("v24: scheduled drift checks on telemetry") { db in
+            try db.execute(sql: DriftSchema.sqlite)
+        }
         return migrator
     }
 }

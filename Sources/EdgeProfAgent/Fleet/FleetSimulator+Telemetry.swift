@@ -10,8 +10,14 @@ extension FleetSimulator {
         public var defaultErrorRate = 0.1
         public var latencyMs: [ModelReference: Double] = [:]
         public var defaultLatencyMs = 20.0
+        /// Changes injected into what the devices of a class (every class when nil) see and answer.
+        public var drift: [(effect: InjectedDrift, deviceClass: String?)] = []
 
         public init() {}
+
+        func drift(on deviceClass: String) -> [InjectedDrift] {
+            drift.filter { $0.deviceClass == nil || $0.deviceClass == deviceClass }.map(\.effect)
+        }
     }
 
     /// What one emission sent.
@@ -51,15 +57,14 @@ extension FleetSimulator {
             let latency = effects.latencyMs[version] ?? effects.defaultLatencyMs
             var records: [InferenceRecord] = []
             var labels: [InferenceLabel] = []
+            let injected = effects.drift(on: device.deviceClass)
             for index in 0..<requestsPerDevice {
                 let request = "\(device.board.profile.serial)-\(batch)-\(index)"
-                let truth = Int(random.next() % 4)
-                let wrong = random.nextUnit() < errorRate
-                let prediction = wrong ? (truth + 1 + Int(random.next() % 3)) % 4 : truth
+                let served = SimulatedTraffic.request(errorRate: errorRate, effects: injected, random: &random)
                 records.append(InferenceRecord(
-                    device: device.identity, model: version.description, arm: arm, requestID: request, at: at, prediction: "class-\(prediction)",
-                    score: 0.5 + 0.5 * random.nextUnit(), latencyMs: latency * exp(0.1 * random.nextGaussian())))
-                labels.append(InferenceLabel(model: version.name, requestID: request, label: "class-\(truth)", at: at))
+                    device: device.identity, model: version.description, arm: arm, requestID: request, at: at, prediction: served.prediction,
+                    score: served.score, latencyMs: latency * exp(0.1 * random.nextGaussian()), protected: served.protected, features: served.features))
+                labels.append(InferenceLabel(model: version.name, requestID: request, label: served.label, at: at))
             }
             let key = "fleet-sim-\(device.board.profile.serial)-\(batch)"
             let client = device.agent.client

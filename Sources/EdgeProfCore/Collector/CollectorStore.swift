@@ -155,6 +155,24 @@ public protocol CollectorStore: Sendable {
     func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation]
     /// Deletes the inference records answered before `cutoff` (retention); how many.
     func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int
+
+    /// When the oldest stored inference was answered (nil: none stored).
+    func oldestInference() async throws(StoreError) -> Date?
+    /// Each version × device class with served (not shadow) inferences in [from, to), with when
+    /// its first one on that class was answered.
+    func driftSubjects(from: Date, to: Date) async throws(StoreError) -> [DriftSubject: Date]
+    /// The served (not shadow) inferences of a version on a device class in [from, to), oldest first.
+    func driftRecords(_ subject: DriftSubject, from: Date, to: Date) async throws(StoreError) -> [DriftRecord]
+    /// Claims a window for `collector`: true when it is not completed and nobody else holds a
+    /// claim younger than `lease` (a crashed collector's claim expires).
+    func claimDriftWindow(_ window: DriftWindow, collector: String, at now: Date, lease: TimeInterval) async throws(StoreError) -> Bool
+    /// Stores the window's checks and marks it completed, in one transaction, only while
+    /// `collector` still holds it; false (nothing stored) otherwise.
+    func completeDriftWindow(_ window: DriftWindow, collector: String, checks: [DriftCheckRecord], at now: Date) async throws(StoreError) -> Bool
+    /// The starts of the completed windows of a cadence.
+    func completedDriftWindows(_ cadence: DriftCadence) async throws(StoreError) -> Set<Date>
+    /// Stored checks of a model (`NAME` or `NAME@VERSION`), newest window first.
+    func driftHistory(_ query: DriftHistoryQuery) async throws(StoreError) -> [DriftCheckRecord]
 }
 
 extension CollectorStore {

@@ -48,6 +48,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var settleHours: Int
     /// Hours a version may stay in a stage before a stage-duration alert is raised, by stage.
     public var maxStageHours: [LifecycleStage: Int]
+    /// The thresholds of the drift checks on production telemetry (`monitoring:`).
+    public var drift = DriftPolicy()
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 

@@ -6,7 +6,7 @@ extension GovernancePolicy {
     public init(yaml: String, file: String) throws(ConfigError) {
         self.init(sha256: CanonicalJSON.sha256(Data(yaml.utf8)))
         let top = try YAMLFile(yaml: yaml, file: file).root.fields(
-            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens", "fleet", "lifecycle"], what: "a governance policy mapping")
+            known: ["approvals", "tracks", "gates", "deployable-production-versions", "policy-changes", "emergency", "tokens", "fleet", "lifecycle", "monitoring"], what: "a governance policy mapping")
         if let approvals = top.node("approvals") {
             try readApprovals(approvals.withContext("approvals: "))
         }
@@ -60,6 +60,9 @@ extension GovernancePolicy {
         }
         if let lifecycle = top.node("lifecycle") {
             try readLifecycle(lifecycle.withContext("lifecycle: "))
+        }
+        if let monitoring = top.node("monitoring") {
+            try readMonitoring(monitoring.withContext("monitoring: "))
         }
         if let changes = top.node("policy-changes") {
             let fields = try changes.withContext("policy-changes: ").fields(known: ["approvals"], what: "a mapping")

@@ -21,17 +21,28 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     /// A version stayed in a lifecycle stage longer than the governance policy allows (raised
     /// by the registry's sweep, not by a run: its key names the stage, not a device).
     case stageDuration = "stage-duration"
+    /// The drift checks on production telemetry (`DriftKind`), raised by the drift scheduler for
+    /// a version on a device class (its key names the class, not a device).
+    case dataDrift = "data-drift"
+    case conceptDrift = "concept-drift"
+    case labelDrift = "label-drift"
+    case predictionDrift = "prediction-drift"
+    case fairnessDrift = "fairness-drift"
+    case calibrationDrift = "calibration-drift"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
-    public static let drift: Set<MonitorRule> = [.latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI]
+    public static let drift: Set<MonitorRule> = [
+        .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .fairnessDrift,
+        .calibrationDrift,
+    ]
 
     /// The severity an alert of this rule carries unless configured otherwise.
     public var defaultSeverity: AlertSeverity {
         switch self {
-        case .latencyRatio, .p95Above: .critical
-        case .latencyDriftKS, .latencyBand, .errorRate: .high
-        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration: .medium
+        case .latencyRatio, .p95Above, .fairnessDrift: .critical
+        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift: .high
+        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift: .medium
         case .energyDriftPSI: .low
         }
     }

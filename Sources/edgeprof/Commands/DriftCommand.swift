@@ -6,7 +6,7 @@ import EdgeProfCore
 struct DriftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift", abstract: "Compare distributions: KS, PSI and chi-square as scipy and Evidently compute them.",
-        subcommands: [DriftCompareCommand.self])
+        subcommands: [DriftCompareCommand.self, DriftHistoryCommand.self])
 }
 
 /// Which statistics `drift compare` runs.
