@@ -103,7 +103,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 INSERT INTO agent_report (bench, spool_depth, reported_at) VALUES (?, ?, ?)
                 ON CONFLICT(bench) DO UPDATE SET spool_depth = excluded.spool_depth, reported_at = excluded.reported_at
                 """,
-            arguments: [report.bench, report.spoolDepth, report.reportedAt])
+            arguments: [report.bench, report.spoolDepth, report.reportedAt.stored])
     }
 
     public func agentReports() async throws(StoreError) -> [AgentReport] {

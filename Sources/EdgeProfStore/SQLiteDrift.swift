@@ -18,7 +18,7 @@ extension SQLiteCollectorStore {
                     SELECT DISTINCT inference.model, inference.version, fleet_device.device_class
                     FROM inference JOIN fleet_device ON fleet_device.device = inference.device
                     WHERE inference.at >= ? AND inference.at < ? AND inference.arm != 'shadow'
-                    """, arguments: [from, to])
+                    """, arguments: [from.stored, to.stored])
             var subjects: [DriftSubject: Date] = [:]
             for row in active {
                 let (model, version, deviceClass): (String, String, String) = (row["model"], row["version"], row["device_class"])
@@ -44,7 +44,7 @@ extension SQLiteCollectorStore {
                     WHERE inference.model = ? AND inference.version = ? AND fleet_device.device_class = ? AND inference.arm != 'shadow'
                         AND inference.at >= ? AND inference.at < ?
                     ORDER BY inference.at, inference.id
-                    """, arguments: [reference.name, reference.version.description, subject.deviceClass, from, to]
+                    """, arguments: [reference.name, reference.version.description, subject.deviceClass, from.stored, to.stored]
             ).map { row in
                 DriftRecord(
                     prediction: row["prediction"], label: row["label"], score: row["score"],
@@ -60,7 +60,7 @@ extension SQLiteCollectorStore {
                     INSERT INTO drift_window (cadence, window_start, claimed_by, claimed_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (cadence, window_start) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
                     WHERE drift_window.completed_at IS NULL AND (drift_window.claimed_by = excluded.claimed_by OR drift_window.claimed_at < ?)
-                    """, arguments: [window.cadence.rawValue, window.start, collector, now, now.addingTimeInterval(-lease)])
+                    """, arguments: [window.cadence.rawValue, window.start.stored, collector, now.stored, now.addingTimeInterval(-lease).stored])
             return db.changesCount == 1
         }
     }
@@ -69,7 +69,7 @@ extension SQLiteCollectorStore {
         try await write("complete the \(window)") { db in
             let holder = try Row.fetchOne(
                 db, sql: "SELECT claimed_by, completed_at FROM drift_window WHERE cadence = ? AND window_start = ?",
-                arguments: [window.cadence.rawValue, window.start])
+                arguments: [window.cadence.rawValue, window.start.stored])
             guard let holder, holder["claimed_by"] as String == collector, (holder["completed_at"] as Date?) == nil else { return false }
             let insert = try db.cachedStatement(
                 sql: """
@@ -81,14 +81,14 @@ extension SQLiteCollectorStore {
             for check in checks {
                 guard let reference = try? ModelReference(parsing: check.subject.model) else { continue }
                 try insert.execute(arguments: [
-                    reference.name, reference.version.description, check.subject.deviceClass, check.kind.rawValue, check.windowStart, check.windowEnd,
+                    reference.name, reference.version.description, check.subject.deviceClass, check.kind.rawValue, check.windowStart.stored, check.windowEnd.stored,
                     check.outcome.state.rawValue, check.severity.rawValue, check.outcome.value, check.outcome.threshold, check.outcome.pValue,
-                    check.outcome.summary, check.outcome.referenceSamples, check.outcome.currentSamples, check.policySHA256, check.checkedAt, check.checkedBy,
+                    check.outcome.summary, check.outcome.referenceSamples, check.outcome.currentSamples, check.policySHA256, check.checkedAt.stored, check.checkedBy,
                 ])
             }
             try db.execute(
                 sql: "UPDATE drift_window SET completed_at = ?, checks = ? WHERE cadence = ? AND window_start = ?",
-                arguments: [now, checks.count, window.cadence.rawValue, window.start])
+                arguments: [now.stored, checks.count, window.cadence.rawValue, window.start.stored])
             return true
         }
     }

@@ -68,7 +68,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 """,
             arguments: [
                 model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
-                context.startedAt, context.finishedAt, key.id, key.artifactSHA256, key.board, key.serial,
+                context.startedAt.stored, context.finishedAt.stored, key.id, key.artifactSHA256, key.board, key.serial,
                 key.firmwareBuild, key.protocolName, Int64(clamping: run.board.tickHz), try JSONColumn.encode(run.board),
                 try JSONColumn.encode(run.model), try JSONColumn.encode(run.request),
                 try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,

@@ -30,17 +30,17 @@ extension SQLiteEvidenceStore {
                 """,
             arguments: [
                 device, run.board.board, run.board.serial, context.deviceClass, bench, run.board.firmwareVersion, run.board.firmwareBuild,
-                run.board.isEmulated, context.startedAt, context.finishedAt, runID, try JSONColumn.encode(serving),
-                run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt },
+                run.board.isEmulated, context.startedAt.stored, context.finishedAt.stored, runID, try JSONColumn.encode(serving),
+                run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt.stored },
             ])
         if let state = run.board.servingState {
             try db.execute(
                 sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ? WHERE device = ? AND (state_reported_at IS NULL OR state_reported_at < ?)",
-                arguments: [state.rawValue, context.startedAt, device, context.startedAt])
+                arguments: [state.rawValue, context.startedAt.stored, device, context.startedAt.stored])
         }
         try db.execute(
             sql: "UPDATE fleet_device SET first_seen_at = ? WHERE device = ? AND first_seen_at > ?",
-            arguments: [context.startedAt, device, context.startedAt])
+            arguments: [context.startedAt.stored, device, context.startedAt.stored])
     }
 
     /// Builds the inventory from the runs stored before it existed (schema v18), oldest first.
@@ -68,7 +68,7 @@ extension SQLiteEvidenceStore {
             let serving = FleetReportMerge.merge(try JSONColumn.decode(row["serving_json"]) as ServingReport, report: report, registered: registered, at: at)
             try db.execute(
                 sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ?, serving_json = ? WHERE device = ?",
-                arguments: [report.servingState.rawValue, at, try JSONColumn.encode(serving), device])
+                arguments: [report.servingState.rawValue, at.stored, try JSONColumn.encode(serving), device])
             return db.changesCount == 1
         }
     }

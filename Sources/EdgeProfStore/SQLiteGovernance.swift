@@ -93,7 +93,7 @@ extension SQLiteEvidenceStore {
         try write("store artifact \(sha256.prefix(12))…") { db in
             try db.execute(
                 sql: "INSERT INTO artifact (sha256, bytes, stored_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                arguments: [sha256, Data(bytes), Date()])
+                arguments: [sha256, Data(bytes), Date().stored])
         }
     }
 
@@ -110,7 +110,7 @@ extension SQLiteEvidenceStore {
         case .addActor(let added):
             try db.execute(
                 sql: "INSERT INTO actor (name, roles_json, added_at, added_by) VALUES (?, ?, ?, ?)",
-                arguments: [added.name, try JSONColumn.encode(added.roles), added.addedAt, added.addedBy])
+                arguments: [added.name, try JSONColumn.encode(added.roles), added.addedAt.stored, added.addedBy])
         case .registerVersion(let model, let metadata):
             if let existing = try fetchModel(model.reference, db) {
                 throw StoreError.duplicateVersion(model.reference, existingSHA256: existing.artifactSHA256)
@@ -124,44 +124,44 @@ extension SQLiteEvidenceStore {
                     """,
                 arguments: [
                     model.reference.name, version.description, Int64(clamping: version.major), Int64(clamping: version.minor),
-                    Int64(clamping: version.patch), model.artifactSHA256, model.artifactPath, model.artifactBytes, model.registeredAt,
-                    actor, model.registeredAt, try JSONColumn.encode(metadata),
+                    Int64(clamping: version.patch), model.artifactSHA256, model.artifactPath, model.artifactBytes, model.registeredAt.stored,
+                    actor, model.registeredAt.stored, try JSONColumn.encode(metadata),
                 ])
         case .approve(let approval):
             try db.execute(
                 sql: "INSERT INTO approval (model_version_id, stage, actor, role, at, reason, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     try versionID(approval.reference, db, location), approval.stage.rawValue, approval.actor, approval.role.rawValue,
-                    approval.at, approval.reason, try JSONColumn.encode(approval.evidence),
+                    approval.at.stored, approval.reason, try JSONColumn.encode(approval.evidence),
                 ])
         case .attach(let attachment):
             try db.execute(
                 sql: "INSERT INTO attachment (model_version_id, kind, file_name, sha256, content, attached_at, attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     try versionID(attachment.reference, db, location), attachment.kind, attachment.fileName, attachment.sha256,
-                    attachment.content, attachment.attachedAt, attachment.attachedBy,
+                    attachment.content, attachment.attachedAt.stored, attachment.attachedBy,
                 ])
         case .transition(let transition):
             let id = try versionID(transition.reference, db, location)
             if let from = transition.from {
                 try db.execute(
                     sql: "UPDATE model_version SET stage = ?, stage_changed_at = ? WHERE id = ? AND stage = ?",
-                    arguments: [transition.to.rawValue, transition.at, id, from.rawValue])
+                    arguments: [transition.to.rawValue, transition.at.stored, id, from.rawValue])
                 guard db.changesCount == 1 else {
                     throw StoreError.failed(location: location, operation: "move \(transition.reference)", reason: "it is no longer in \(from.rawValue)")
                 }
             }
             try db.execute(
                 sql: "INSERT INTO stage_transition (model_version_id, from_stage, to_stage, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [id, transition.from?.rawValue, transition.to.rawValue, transition.at, transition.actor, transition.reason])
+                arguments: [id, transition.from?.rawValue, transition.to.rawValue, transition.at.stored, transition.actor, transition.reason])
         case .release(let record):
             try db.execute(
                 sql: "INSERT INTO release (id, model_version_id, kind, at, json) VALUES (?, ?, ?, ?, ?)",
-                arguments: [record.id, try versionID(record.reference, db, location), record.kind.rawValue, record.at, record.canonicalJSON])
+                arguments: [record.id, try versionID(record.reference, db, location), record.kind.rawValue, record.at.stored, record.canonicalJSON])
         case .halt(let event):
             try db.execute(
                 sql: "INSERT INTO halt_event (model, halted, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
-                arguments: [event.model, event.halted, event.at, event.actor, event.reason])
+                arguments: [event.model, event.halted, event.at.stored, event.actor, event.reason])
         case .proposePolicy(let record):
             var proposed = record
             proposed.state = .proposed
@@ -172,7 +172,7 @@ extension SQLiteEvidenceStore {
         case .approvePolicy(let approval):
             try db.execute(
                 sql: "INSERT INTO policy_approval (version, actor, role, at, reason) VALUES (?, ?, ?, ?, ?)",
-                arguments: [approval.version, approval.actor, approval.role.rawValue, approval.at, approval.reason])
+                arguments: [approval.version, approval.actor, approval.role.rawValue, approval.at.stored, approval.reason])
         case .activatePolicy(let version, _):
             try db.execute(sql: "UPDATE governance_policy SET state = 'superseded' WHERE state = 'active'")
             try db.execute(sql: "UPDATE governance_policy SET state = 'active' WHERE version = ? AND state = 'proposed'", arguments: [version])
@@ -189,14 +189,14 @@ extension SQLiteEvidenceStore {
             }
             try db.execute(
                 sql: "INSERT INTO approval_revocation (model_version_id, revoked_at, json) VALUES (?, ?, ?)",
-                arguments: [id, revocation.revokedAt, CanonicalJSON.string(revocation)])
+                arguments: [id, revocation.revokedAt.stored, CanonicalJSON.string(revocation)])
         case .setRoles(let name, _, let roles, _):
             try db.execute(sql: "UPDATE actor SET roles_json = ? WHERE name = ?", arguments: [try JSONColumn.encode(roles), name])
             try Self.requireOneRow(db, location, "change the roles of \(name)")
         case .deactivateActor(let name, let deactivation):
             try db.execute(
                 sql: "UPDATE actor SET deactivated_at = ?, deactivated_by = ?, deactivation_reason = ? WHERE name = ? AND deactivated_at IS NULL",
-                arguments: [deactivation.at, deactivation.by, deactivation.reason, name])
+                arguments: [deactivation.at.stored, deactivation.by, deactivation.reason, name])
             try Self.requireOneRow(db, location, "deactivate \(name)")
         case .reactivateActor(let name, _):
             try db.execute(
@@ -206,12 +206,12 @@ extension SQLiteEvidenceStore {
         case .issueToken(let grant, let sha256):
             try db.execute(
                 sql: "INSERT INTO api_token (id, sha256, actor, kind, bench, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [grant.id, sha256, grant.actor, grant.kind.rawValue, grant.bench, grant.createdAt, grant.expiresAt])
+                arguments: [grant.id, sha256, grant.actor, grant.kind.rawValue, grant.bench, grant.createdAt.stored, grant.expiresAt?.stored])
         case .revokeToken(let id, let at, _):
-            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [at, id])
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [at.stored, id])
             guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "revoke token \(id)", reason: "it is no longer valid") }
         case .limitToken(let id, let expiresAt):
-            try db.execute(sql: "UPDATE api_token SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [expiresAt, id])
+            try db.execute(sql: "UPDATE api_token SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [expiresAt.stored, id])
             guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "shorten token \(id)", reason: "it is no longer valid") }
         case .labelDevice(let device, let before, let after, _):
             try db.execute(
@@ -228,7 +228,7 @@ extension SQLiteEvidenceStore {
         case .stopABTest(let stop):
             try db.execute(
                 sql: "UPDATE ab_test SET state = 'stopped', stopped_by = ?, stopped_at = ?, stop_reason = ? WHERE id = ? AND state = 'running'",
-                arguments: [stop.actor, stop.at, stop.reason, stop.testID])
+                arguments: [stop.actor, stop.at.stored, stop.reason, stop.testID])
             try Self.requireOneRow(db, location, "stop A/B test \(stop.testID)")
         case .requestEmergency(let request):
             try db.execute(
@@ -237,7 +237,7 @@ extension SQLiteEvidenceStore {
         case .decideEmergency(let decision):
             try db.execute(
                 sql: "UPDATE emergency_request SET state = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND state = 'pending'",
-                arguments: [decision.state.rawValue, decision.actor, decision.at, decision.reason, decision.requestID])
+                arguments: [decision.state.rawValue, decision.actor, decision.at.stored, decision.reason, decision.requestID])
             guard db.changesCount == 1 else {
                 throw StoreError.failed(location: location, operation: "decide emergency request \(decision.requestID)", reason: "it is no longer pending")
             }

@@ -39,7 +39,7 @@ extension SQLiteCollectorStore {
                     ON CONFLICT (model, device_class, device) DO UPDATE SET
                         run_ids_json = excluded.run_ids_json, pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, reason = excluded.reason
                     """,
-                arguments: [pin.key.model, pin.key.deviceClass, pin.key.device, try JSONColumn.encode(pin.runIDs), pin.pinnedBy, pin.pinnedAt, pin.reason])
+                arguments: [pin.key.model, pin.key.deviceClass, pin.key.device, try JSONColumn.encode(pin.runIDs), pin.pinnedBy, pin.pinnedAt.stored, pin.reason])
         }
     }
 
@@ -78,18 +78,18 @@ extension SQLiteCollectorStore {
                         VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, 1, ?, ?)
                         """,
                     arguments: [finding.rule.rawValue, finding.severity.rawValue, key.model, key.deviceClass, key.device,
-                                try JSONColumn.encode(finding), time, time, runID, runID])
+                                try JSONColumn.encode(finding), time.stored, time.stored, runID, runID])
                 if let alert = try Self.fetchAlert(db.lastInsertedRowID, db) { events.append(AlertEvent(event: "alert.opened", alert: alert)) }
             }
             for (id, finding) in changes.refreshed {
                 try db.execute(
                     sql: "UPDATE alert SET finding_json = ?, last_seen_at = ?, occurrences = occurrences + 1, last_run_id = ? WHERE id = ?",
-                    arguments: [try JSONColumn.encode(finding), time, runID, id])
+                    arguments: [try JSONColumn.encode(finding), time.stored, runID, id])
             }
             for id in changes.resolved {
                 try db.execute(
                     sql: "UPDATE alert SET state = 'resolved', resolved_at = ?, resolved_by_run_id = ? WHERE id = ?",
-                    arguments: [time, runID, id])
+                    arguments: [time.stored, runID, id])
                 if let alert = try Self.fetchAlert(id, db) { events.append(AlertEvent(event: "alert.resolved", alert: alert)) }
             }
             for event in events {
@@ -97,7 +97,7 @@ extension SQLiteCollectorStore {
                 for webhook in webhooks where webhook.wants(event.alert.severity) {
                     try db.execute(
                         sql: "INSERT INTO webhook_outbox (alert_id, event, url, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [event.alert.id, event.event, webhook.url, body, time, time])
+                        arguments: [event.alert.id, event.event, webhook.url, body, time.stored, time.stored])
                 }
             }
             return events
@@ -116,7 +116,7 @@ extension SQLiteCollectorStore {
     public func alerts(model: String, openedSince since: Date) async throws(StoreError) -> [Alert] {
         try await read("list the alerts of \(model)") { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM alert WHERE model = ? AND opened_at >= ? ORDER BY opened_at, id", arguments: [model, since]
+                db, sql: "SELECT * FROM alert WHERE model = ? AND opened_at >= ? ORDER BY opened_at, id", arguments: [model, since.stored]
             ).compactMap(Self.alert(from:))
         }
     }
@@ -125,7 +125,7 @@ extension SQLiteCollectorStore {
         try await write("acknowledge alert \(id)") { db in
             try db.execute(
                 sql: "UPDATE alert SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND state = 'open'",
-                arguments: [actor, time, id])
+                arguments: [actor, time.stored, id])
             return try Self.fetchAlert(id, db)
         }
     }
@@ -156,14 +156,14 @@ extension SQLiteCollectorStore {
                         SELECT 1 FROM webhook_outbox AS e WHERE e.url = o.url AND e.delivered_at IS NULL AND e.dead_at IS NULL AND e.id < o.id)
                     ORDER BY id LIMIT ?
                     """,
-                arguments: [now, limit]
+                arguments: [now.stored, limit]
             ).map { WebhookDelivery(id: $0["id"], url: $0["url"], body: $0["body"], attempts: $0["attempts"]) }
         }
     }
 
     public func markWebhookDelivered(id: Int64, at time: Date) async throws(StoreError) {
         try await write("mark webhook delivery \(id)") { db in
-            try db.execute(sql: "UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?", arguments: [time, id])
+            try db.execute(sql: "UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?", arguments: [time.stored, id])
         }
     }
 
@@ -171,14 +171,14 @@ extension SQLiteCollectorStore {
         try await write("reschedule webhook delivery \(id)") { db in
             try db.execute(
                 sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                arguments: [error, next, id])
+                arguments: [error, next.stored, id])
         }
     }
 
     public func markWebhookDead(id: Int64, error: String, at time: Date) async throws(StoreError) {
         try await write("move webhook delivery \(id) to the dead letters") { db in
             try db.execute(
-                sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?", arguments: [error, time, id])
+                sql: "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?", arguments: [error, time.stored, id])
         }
     }
 
@@ -201,7 +201,7 @@ extension SQLiteCollectorStore {
         try await write("re-send webhook delivery \(id)") { db in
             try db.execute(
                 sql: "UPDATE webhook_outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ? WHERE id = ? AND dead_at IS NOT NULL AND delivered_at IS NULL",
-                arguments: [time, id])
+                arguments: [time.stored, id])
             return db.changesCount == 1
         }
     }

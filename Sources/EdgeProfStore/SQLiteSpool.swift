@@ -66,7 +66,7 @@ public final class SQLiteSpool: Sendable {
                     INSERT OR IGNORE INTO spooled_run (key, collector, bench, model, body, local_run_id, enqueued_at, next_attempt_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [upload.idempotencyKey, collector, upload.bench, upload.model, body, localRunID, time, time])
+                arguments: [upload.idempotencyKey, collector, upload.bench, upload.model, body, localRunID, time.stored, time.stored])
         }
     }
 
@@ -80,7 +80,7 @@ public final class SQLiteSpool: Sendable {
                     SELECT * FROM spooled_run WHERE collector = ? AND bench = ? AND rejected_at IS NULL AND next_attempt_at <= ?
                     ORDER BY enqueued_at, key LIMIT ?
                     """,
-                arguments: [collector, bench, now, limit]
+                arguments: [collector, bench, now.stored, limit]
             ).map { (Self.entry($0), body: $0["body"]) }
         }
     }
@@ -100,7 +100,7 @@ public final class SQLiteSpool: Sendable {
             try db.execute(sql: "DELETE FROM spooled_run WHERE key = ?", arguments: [key])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO delivery (key, collector, remote_run_id, duplicate, delivered_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key, collector, receipt.runID, receipt.duplicate, time])
+                arguments: [key, collector, receipt.runID, receipt.duplicate, time.stored])
         }
     }
 
@@ -109,7 +109,7 @@ public final class SQLiteSpool: Sendable {
         try write("reschedule run \(key)") { db in
             try db.execute(
                 sql: "UPDATE spooled_run SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE key = ?",
-                arguments: [error, next, key])
+                arguments: [error, next.stored, key])
         }
     }
 
@@ -118,7 +118,7 @@ public final class SQLiteSpool: Sendable {
         try write("mark run \(key) rejected") { db in
             try db.execute(
                 sql: "UPDATE spooled_run SET attempts = attempts + 1, last_error = ?, rejected_at = ? WHERE key = ?",
-                arguments: [reason, time, key])
+                arguments: [reason, time.stored, key])
         }
     }
 

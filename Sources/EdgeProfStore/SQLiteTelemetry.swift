@@ -44,7 +44,7 @@ extension SQLiteCollectorStore {
         for record in batch.records {
             let reference = try ModelReference(parsing: record.model)
             try insert.execute(arguments: [
-                reference.name, reference.version.description, record.device, bench, record.arm.rawValue, record.requestID, record.at, at,
+                reference.name, reference.version.description, record.device, bench, record.arm.rawValue, record.requestID, record.at.stored, at.stored,
                 record.prediction, record.score, record.latencyMs, record.energyMillijoules, record.protected.map(CanonicalJSON.string),
                 record.features.map(CanonicalJSON.string), record.subject,
             ])
@@ -53,7 +53,7 @@ extension SQLiteCollectorStore {
         let receipt = InferenceReceipt(stored: stored, duplicates: batch.records.count - stored, replayed: false)
         try db.execute(
             sql: "INSERT INTO inference_batch (bench, batch_key, content_sha256, received_at, stored, duplicates) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [bench, batch.batchKey, contentSHA256, at, receipt.stored, receipt.duplicates])
+            arguments: [bench, batch.batchKey, contentSHA256, at.stored, receipt.stored, receipt.duplicates])
         return .success(receipt)
     }
 
@@ -63,7 +63,7 @@ extension SQLiteCollectorStore {
                 sql: "UPDATE inference SET label = ?, labelled_at = ? WHERE model = ? AND request_id = ? AND bench = ?")
             var joined = 0
             for label in batch.labels {
-                try update.execute(arguments: [label.label, label.at, label.model, label.requestID, bench])
+                try update.execute(arguments: [label.label, label.at.stored, label.model, label.requestID, bench])
                 if db.changesCount > 0 { joined += 1 }
             }
             return LabelReceipt(joined: joined, unmatched: batch.labels.count - joined)
@@ -78,7 +78,7 @@ extension SQLiteCollectorStore {
                         inference.latency_ms, inference.energy_mj, inference.at
                     FROM inference JOIN fleet_device ON fleet_device.device = inference.device
                     WHERE inference.model = ? AND inference.at >= ? ORDER BY inference.at, inference.id
-                    """, arguments: [model, since]
+                    """, arguments: [model, since.stored]
             ).compactMap { row in
                 guard let version = try? SemanticVersion(parsing: row["version"]), let arm = InferenceArm(rawValue: row["arm"]) else { return nil }
                 return InferenceObservation(
@@ -90,7 +90,7 @@ extension SQLiteCollectorStore {
 
     public func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int {
         try await write("prune inference telemetry") { db in
-            try db.execute(sql: "DELETE FROM inference WHERE at < ?", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM inference WHERE at < ?", arguments: [cutoff.stored])
             return db.changesCount
         }
     }
