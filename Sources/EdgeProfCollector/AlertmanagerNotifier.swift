@@ -36,16 +36,20 @@ struct AlertmanagerNotifier: Service {
     func post() async {
         let now = Date()
         let alerts: [Alert]
+        let incidents: [Incident]
         do {
             let live = try await store.alerts(state: .open, limit: Self.maximumAlerts) + (try await store.alerts(state: .acknowledged, limit: Self.maximumAlerts))
             alerts = live + (try await store.alerts(state: .resolved, limit: Self.maximumAlerts))
+            incidents = try await store.registry.incidents()
         } catch {
             if !Task.isCancelled { logger.error("alerts unreadable for Alertmanager: \(error.description)") }
             return
         }
         // Firing alerts end three intervals ahead: a late tick does not flap them, a collector that stops lets them resolve.
-        let payload = AlertmanagerPayload.alerts(
-            alerts, now: now, hold: max(3 * settings.intervalSeconds, 60), resolvedWindow: max(20 * settings.intervalSeconds, 600), collectorURL: nil)
+        let hold = max(3 * settings.intervalSeconds, 60)
+        let resolvedWindow = max(20 * settings.intervalSeconds, 600)
+        let payload = AlertmanagerPayload.alerts(alerts, now: now, hold: hold, resolvedWindow: resolvedWindow, collectorURL: nil)
+            + AlertmanagerPayload.incidents(incidents, now: now, hold: hold, resolvedWindow: resolvedWindow)
         guard !payload.isEmpty else { return }
         var request = HTTPClientRequest(url: settings.alertsURL)
         request.method = .POST

@@ -78,9 +78,10 @@ public struct CollectorApplication: Sendable {
         let alertmanager: [any Service] = configuration.settings.alertmanager.map { [AlertmanagerNotifier(store: store, settings: $0, logger: logger)] } ?? []
         let retention = TelemetryRetention(store: store, settings: configuration.settings.telemetry, logger: logger, sweep: .seconds(3600))
         let drift = DriftScheduler(store: store, logger: logger, sweep: configuration.driftSweep, webhooks: configuration.settings.webhooks)
+        let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         return ServiceGroup(
             configuration: .init(
-                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
     }
 

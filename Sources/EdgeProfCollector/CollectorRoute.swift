@@ -69,13 +69,20 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case eraseTelemetry
     case inferenceMetrics
     case driftHistory
+    case listIncidents
+    case showIncident
+    case acknowledgeIncident
+    case assignIncident
+    case resolveIncident
+    case reviewIncident
 
     var method: HTTPRequest.Method {
         switch self {
         case .uploadRun, .reportAgent, .acknowledgeAlert, .resendDelivery, .gateCheck, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion,
              .requestEmergency, .confirmEmergency, .declineEmergency, .retireVersion,
              .grantRole, .removeRole, .deactivateActor, .reactivateActor, .revokeApproval, .rollbackModel, .haltModel, .resumeModel, .addActor, .pinBaseline,
-             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice, .ingestInferences, .labelInferences, .eraseTelemetry: .post
+             .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest, .reportDevice, .ingestInferences, .labelInferences, .eraseTelemetry,
+             .acknowledgeIncident, .assignIncident, .resolveIncident, .reviewIncident: .post
         case .unpinBaseline: .delete
         default: .get
         }
@@ -142,6 +149,12 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .eraseTelemetry: "/v1/inferences/erase"
         case .inferenceMetrics: "/v1/inferences/metrics"
         case .driftHistory: "/v1/drift/history"
+        case .listIncidents: "/v1/incidents"
+        case .showIncident: "/v1/incidents/:incidentID"
+        case .acknowledgeIncident: "/v1/incidents/:incidentID/acknowledge"
+        case .assignIncident: "/v1/incidents/:incidentID/assign"
+        case .resolveIncident: "/v1/incidents/:incidentID/resolve"
+        case .reviewIncident: "/v1/incidents/:incidentID/review"
         }
     }
 
@@ -171,10 +184,10 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest,
-             .eraseTelemetry: .person
+             .eraseTelemetry, .acknowledgeIncident, .assignIncident, .resolveIncident, .reviewIncident: .person
         case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
-             .inferenceCounts, .abTestVerdict, .inferenceMetrics, .driftHistory: .anyToken
+             .inferenceCounts, .abTestVerdict, .inferenceMetrics, .driftHistory, .listIncidents, .showIncident: .anyToken
         }
     }
 
@@ -249,6 +262,12 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .inferenceCounts: "How many inference records a model's versions have per arm, and how many are labelled (`?model=NAME`)."
         case .inferenceMetrics: "A model's online figures over the last `hours` (24 by default) per version, arm and device class — accuracy, latency p50/p95/p99, energy, throughput — and the ones outside the documents' thresholds."
         case .driftHistory: "A model's scheduled drift checks on production telemetry, newest window first: kind, version, device class, window, verdict, figure, threshold, p-value, sample counts, the policy and the collector that decided."
+        case .listIncidents: "Incidents, oldest first, filtered by model and state (open, acknowledged, resolved): opened by the collector from alerts, each with its playbook and clocks."
+        case .showIncident: "One incident with its playbook's steps and its clocks: detection, response and resolution due, review due."
+        case .acknowledgeIncident: "Acknowledge an open incident as the token's actor (a role of its playbook); the response clock stops."
+        case .assignIncident: "Assign an incident: a tech_lead to anyone taking part in its playbook, anyone else to themselves."
+        case .resolveIncident: "Resolve an incident with what was done: its assignee or a tech_lead; a fairness incident only the Ethics Committee."
+        case .reviewIncident: "Record the post-incident review of a resolved incident (due within 48 hours of the resolution)."
         case .eraseTelemetry: "Erase every inference record of a data subject (compliance_officer), audited with the subject's SHA-256 and the reason."
         case .abTestVerdict: "An A/B test judged on its arms' inference telemetry: accuracy (two-proportion z), latency and energy (Welch's t); inconclusive before the minimum sample, a winner only when significant."
         }

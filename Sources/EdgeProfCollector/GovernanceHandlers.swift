@@ -29,6 +29,7 @@ struct GovernanceHandlers: Sendable {
         let service = GovernanceService(store: registry, actor: grant?.actor ?? "", catalogue: nil)
         do {
             if Self.fleetRoutes.contains(call.route) { return try await fleet(call, grant: grant, service) }
+            if Self.incidentRoutes.contains(call.route) { return try await incidents(call, service) }
             return try await answer(call, service)
         } catch {
             throw Self.apiError(error)

@@ -176,6 +176,15 @@ enum OpenAPIDocument {
             if route.path.contains(":abTestID") {
                 parameters.append(["name": "abTestID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the A/B test's id"])
             }
+            if route.path.contains(":incidentID") {
+                parameters.append(["name": "incidentID", "in": "path", "required": true, "schema": OpenAPISchemas.id, "description": "the incident's id"])
+            }
+            if route == .listIncidents {
+                parameters += [
+                    query("model", OpenAPISchemas.modelName, "only this model's incidents"),
+                    query("state", ["type": "string", "enum": Incident.State.allCases.map(\.rawValue)], "only incidents in this state"),
+                ]
+            }
             if route == .listABTests {
                 parameters.append(query("model", OpenAPISchemas.modelName, "only this model's tests"))
             }
@@ -205,7 +214,7 @@ enum OpenAPIDocument {
             case .modelCard:
                 responses["200"] = ["description": "the card", "content": Dictionary(uniqueKeysWithValues: ["text/markdown", "text/html"].map { ($0, ["schema": ["type": "string"]]) })
                     .merging(["application/json": ["schema": ["type": "object"]], "application/yaml": ["schema": [String: Any]()]]) { $1 }]
-            case .listActors, .auditLog, .listPolicies, .listDevices, .listABTests:
+            case .listActors, .auditLog, .listPolicies, .listDevices, .listABTests, .listIncidents:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]])
             case .modelGates:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
@@ -233,6 +242,7 @@ enum OpenAPIDocument {
             if route.path.contains(":policyVersion") { responses["404"] = error("no such policy version") }
             if route.path.contains(":device") { responses["404"] = error("no such device in the fleet") }
             if route.path.contains(":abTestID") { responses["404"] = error("no such A/B test") }
+            if route.path.contains(":incidentID") { responses["404"] = error("no such incident") }
             if route == .proposePolicy { responses["422"] = error("a policy or thresholds text that does not parse") }
             if route.mutates { responses["409"] = error("an illegal lifecycle move, a gate that does not pass, a changed artifact, a duplicate") }
             if [.registerVersion, .gateCheck].contains(route) { responses["422"] = error("metadata or thresholds that do not parse") }
@@ -287,6 +297,14 @@ enum OpenAPIDocument {
                     "properties": ["stage": ["type": "string", "enum": ApprovalStage.allCases.map(\.rawValue)], "reason": reason]]
         case .retireVersion, .haltModel, .resumeModel, .confirmEmergency, .declineEmergency, .deactivateActor, .reactivateActor, .approvePolicy, .stopABTest:
             return ["type": "object", "additionalProperties": false, "required": ["reason"], "properties": ["reason": reason]]
+        case .acknowledgeIncident:
+            return ["type": "object", "additionalProperties": false, "properties": ["note": reason]]
+        case .assignIncident:
+            return ["type": "object", "additionalProperties": false, "required": ["assignee"], "properties": ["assignee": OpenAPISchemas.actorName, "reason": reason]]
+        case .resolveIncident:
+            return ["type": "object", "additionalProperties": false, "required": ["resolution"], "properties": ["resolution": reason]]
+        case .reviewIncident:
+            return ["type": "object", "additionalProperties": false, "required": ["notes"], "properties": ["notes": reason]]
         case .eraseTelemetry:
             return ["type": "object", "additionalProperties": false, "required": ["subject", "reason"],
                     "properties": ["subject": ["type": "string", "minLength": 1, "maxLength": 128], "reason": reason]]

@@ -98,7 +98,8 @@ public struct PostgresRegistryStore: RegistryStore {
                 registeredVersions: try await PostgresPolicyRows.versionCount(connection, logger),
                 emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger),
                 revokedApprovals: try await PostgresWithdrawalRows.revocations(of: ids, connection, logger),
-                abTests: try await PostgresABTestRows.all(model: name, connection, logger))
+                abTests: try await PostgresABTestRows.all(model: name, connection, logger),
+                incidents: try await PostgresIncidentRows.all(model: name, connection, logger))
         }
     }
 

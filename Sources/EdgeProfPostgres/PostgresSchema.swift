@@ -208,5 +208,10 @@ enum PostgresSchema {
         (16, TelemetrySchema.postgres),
         // Scheduled drift checks on telemetry.
         (17, DriftSchema.postgres),
+        // Incidents opened from alerts and worked through playbooks.
+        (18, [
+            "CREATE TABLE incident (id BIGSERIAL PRIMARY KEY, model TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL)",
+            "CREATE INDEX incident_by_model ON incident (model, state)",
+        ]),
     ]
 }

@@ -58,7 +58,7 @@ extension SQLiteEvidenceStore {
                 revokedApprovals: try Row.fetchAll(
                     db, sql: "SELECT json FROM approval_revocation WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name]
                 ).map { try CanonicalJSON.decode(ApprovalRevocation.self, from: $0["json"]) },
-                abTests: try Self.abTests(model: name, db))
+                abTests: try Self.abTests(model: name, db), incidents: try Self.incidents(model: name, db))
         }
     }
 
@@ -225,6 +225,14 @@ extension SQLiteEvidenceStore {
             guard db.changesCount == erasure.records else {
                 throw StoreError.failed(location: location, operation: "erase a subject's telemetry", reason: "its records changed meanwhile; count them again")
             }
+        case .openIncident(let incident):
+            try db.execute(
+                sql: "INSERT INTO incident (model, state, json) VALUES (?, ?, ?)", arguments: [incident.modelName, incident.state.rawValue, incident.storedJSON])
+        case .updateIncident(let update):
+            try db.execute(
+                sql: "UPDATE incident SET state = ?, json = ? WHERE id = ? AND json = ?",
+                arguments: [update.after.state.rawValue, update.after.storedJSON, update.before.id, update.before.storedJSON])
+            try Self.requireOneRow(db, location, "change incident \(update.before.id)")
         case .stopABTest(let stop):
             try db.execute(
                 sql: "UPDATE ab_test SET state = 'stopped', stopped_by = ?, stopped_at = ?, stop_reason = ? WHERE id = ? AND state = 'running'",
@@ -274,6 +282,19 @@ extension SQLiteEvidenceStore {
             test.stopReason = row["stop_reason"]
             return test
         }
+    }
+
+    /// The incidents of `name`, or of every model when nil, oldest first.
+    static func incidents(model name: String?, _ db: Database) throws -> [Incident] {
+        try Row.fetchAll(db, sql: "SELECT * FROM incident WHERE ? IS NULL OR model = ? ORDER BY id", arguments: [name, name]).map { row in
+            var incident = try CanonicalJSON.decode(Incident.self, from: row["json"])
+            incident.id = row["id"]
+            return incident
+        }
+    }
+
+    public func incidents() throws(StoreError) -> [Incident] {
+        try read("list incidents") { db in try Self.incidents(model: nil, db) }
     }
 
     public func abTests() throws(StoreError) -> [ABTest] {

@@ -366,6 +366,10 @@ enum Schema {
         migrator.registerMigration("v24: scheduled drift checks on telemetry") { db in
             try db.execute(sql: DriftSchema.sqlite)
         }
+        migrator.registerMigration("v25: incidents opened from alerts and worked through playbooks") { db in
+            try db.execute(sql: "CREATE TABLE incident (id INTEGER PRIMARY KEY, model TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL)")
+            try db.execute(sql: "CREATE INDEX incident_by_model ON incident (model, state)")
+        }
         return migrator
     }
 }

@@ -63,6 +63,13 @@ final class Registry {
                 snapshot.abTests[index].stoppedBy = stop.actor
                 snapshot.abTests[index].stoppedAt = stop.at
                 snapshot.abTests[index].stopReason = stop.reason
+            case .openIncident(var incident):
+                incident.id = Int64(snapshot.incidents.count + 1)
+                snapshot.incidents.append(incident)
+            case .updateIncident(let update):
+                let index = snapshot.incidents.firstIndex { $0.id == update.before.id }!
+                precondition(snapshot.incidents[index] == update.before, "an incident act saw a stale incident")
+                snapshot.incidents[index] = update.after
             case .requestEmergency(var request):
                 request.id = Int64(snapshot.emergencies.count + 1)
                 snapshot.emergencies.append(request)

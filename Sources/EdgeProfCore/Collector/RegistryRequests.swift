@@ -174,3 +174,29 @@ public enum RegistryRequests {
         return "/v1/models/\(reference.name)/\(version)/\(action)"
     }
 }
+
+extension RegistryRequests {
+    public struct AcknowledgeIncident: Sendable, Codable {
+        public var note: String?
+        public init(note: String? = nil) { self.note = note }
+    }
+
+    public struct AssignIncident: Sendable, Codable {
+        public var assignee: String
+        public var reason: String?
+        public init(assignee: String, reason: String? = nil) {
+            self.assignee = assignee
+            self.reason = reason
+        }
+    }
+
+    public struct ResolveIncident: Sendable, Codable {
+        public var resolution: String
+        public init(resolution: String) { self.resolution = resolution }
+    }
+
+    public struct ReviewIncident: Sendable, Codable {
+        public var notes: String
+        public init(notes: String) { self.notes = notes }
+    }
+}

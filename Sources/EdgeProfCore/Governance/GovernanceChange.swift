@@ -54,6 +54,9 @@ public enum GovernanceOperation: Sendable, Hashable {
     case stopABTest(ABTestStop)
     /// A data subject's inference records deleted on request.
     case eraseTelemetry(TelemetryErasure)
+    /// Incidents: opened by the collector, changed by an act (the store checks it is unchanged since).
+    case openIncident(Incident)
+    case updateIncident(IncidentUpdate)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -113,11 +116,44 @@ public enum GovernanceOperation: Sendable, Hashable {
                                               minimumSamples: test.minimumSamples, maximumHours: test.maximumHours)), test.reason)
         case .stopABTest(let stop):
             ("abtest.stop", stop.model, nil, CanonicalJSON.string(["test": stop.testID]), stop.reason)
+        case .openIncident(let incident):
+            ("incident.open", incident.model, nil,
+             CanonicalJSON.string(IncidentAudit(
+                 deviceClass: incident.deviceClass, playbook: incident.playbook.rawValue, severity: incident.severity.rawValue, alerts: incident.alertIDs,
+                 paged: incident.paged.map(\.rawValue))), incident.title)
+        case .updateIncident(let update):
+            ("incident.\(update.action)", "\(update.after.model) incident \(update.after.id)",
+             CanonicalJSON.string(IncidentState(update.before)), CanonicalJSON.string(IncidentState(update.after)), update.reason)
         case .eraseTelemetry(let erasure):
             ("telemetry.erase", "subject sha256:\(erasure.subjectSHA256)", nil, CanonicalJSON.string(["records": erasure.records]), erasure.reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)
+        }
+    }
+
+    private struct IncidentAudit: Encodable {
+        var deviceClass: String
+        var playbook: String
+        var severity: String
+        var alerts: [Int64]
+        var paged: [String]
+    }
+
+    /// What an incident act changes, as the audit trail shows it.
+    private struct IncidentState: Encodable {
+        var state: String
+        var severity: String
+        var assignee: String?
+        var alerts: [Int64]
+        var escalations: [String]
+
+        init(_ incident: Incident) {
+            state = incident.state.rawValue
+            severity = incident.severity.rawValue
+            assignee = incident.assignee
+            alerts = incident.alertIDs
+            escalations = incident.escalations.map { "\($0.clock.rawValue) → \($0.paged.rawValue)" }
         }
     }
 
@@ -175,12 +211,14 @@ public struct RegistrySnapshot: Sendable, Hashable {
     public var revokedApprovals: [ApprovalRevocation]
     /// The model's A/B tests, oldest first.
     public var abTests: [ABTest]
+    /// The model's incidents, oldest first.
+    public var incidents: [Incident] = []
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
         halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil,
-        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = [], abTests: [ABTest] = []
+        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = [], abTests: [ABTest] = [], incidents: [Incident] = []
     ) {
         self.name = name
         self.actors = actors
@@ -195,6 +233,7 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.registeredVersions = registeredVersions ?? versions.count
         self.emergencies = emergencies
         self.revokedApprovals = revokedApprovals
+        self.incidents = incidents
         self.abTests = abTests
     }
 

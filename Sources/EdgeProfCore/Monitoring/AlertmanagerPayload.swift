@@ -82,3 +82,38 @@ public enum AlertmanagerPayload {
         }
     }
 }
+
+extension AlertmanagerPayload {
+    /// Incidents as Alertmanager alerts (`alertname: edgeprof-incident`), so a lab routes them by
+    /// `playbook`, `severity` and `notify` — the roles paged, the Ethics Committee at once for a
+    /// fairness incident, and each role a clock that ran out escalated to. A live incident fires;
+    /// a resolved one is posted with its resolution as its end for `resolvedWindow`.
+    public static func incidents(_ incidents: [Incident], now: Date, hold: TimeInterval, resolvedWindow: TimeInterval) -> [AlertmanagerAlert] {
+        incidents.compactMap { incident in
+            let end: Date
+            if incident.isLive {
+                end = now.addingTimeInterval(hold)
+            } else {
+                guard let resolvedAt = incident.resolvedAt, now.timeIntervalSince(resolvedAt) <= resolvedWindow else { return nil }
+                end = resolvedAt
+            }
+            let notify = Set(incident.paged + incident.escalations.map(\.paged)).map(\.rawValue).sorted()
+            var annotations = [
+                "summary": incident.title, "state": incident.state.rawValue,
+                "response_due": AuditChain.timestamp(incident.responseDue), "resolution_due": AuditChain.timestamp(incident.resolutionDue),
+                "alerts": incident.alertIDs.map(String.init).joined(separator: ","),
+            ]
+            if let assignee = incident.assignee { annotations["assignee"] = assignee }
+            if !incident.escalations.isEmpty {
+                annotations["escalations"] = incident.escalations.map { "\($0.clock.rawValue) → \($0.paged.rawValue)" }.joined(separator: "; ")
+            }
+            return AlertmanagerAlert(
+                labels: [
+                    "alertname": "edgeprof-incident", "severity": incident.severity.rawValue, "model": incident.model, "device_class": incident.deviceClass,
+                    "playbook": incident.playbook.rawValue, "edgeprof_incident_id": String(incident.id), "notify": notify.joined(separator: ","),
+                    "source": "edgeprof-collector",
+                ],
+                annotations: annotations, startsAt: AuditChain.timestamp(incident.openedAt), endsAt: AuditChain.timestamp(end), generatorURL: nil)
+        }
+    }
+}

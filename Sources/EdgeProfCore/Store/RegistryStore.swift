@@ -38,6 +38,8 @@ public protocol RegistryStore: Sendable {
     func recordReport(_ report: DeviceReport, device: String, registered: ModelReference?, at: Date) async throws(StoreError) -> Bool
     /// Every model's A/B tests, oldest first.
     func abTests() async throws(StoreError) -> [ABTest]
+    /// Every model's incidents, oldest first.
+    func incidents() async throws(StoreError) -> [Incident]
     /// How many inference records name `subject` (for an erasure to count them).
     func telemetryExtent(subject: String) async throws(StoreError) -> TelemetrySubjectExtent
 }
