@@ -13,21 +13,28 @@ import ServiceLifecycle
 /// transaction, so two collectors on one database check each window once. A firing check opens
 /// (or refreshes) an alert of its kind for the version on that class, a clear one resolves it;
 /// the alerts go wherever alerts go (webhooks, Alertmanager) and count for the lifecycle.
-struct DriftScheduler: Service {
+public struct DriftScheduler: Service {
     let store: any CollectorStore
     let logger: Logger
     let sweep: Duration
     let webhooks: [WebhookTarget]
     /// Who claims windows: `HOST:PID` unless a test names two collectors.
-    var collector = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    public var collector = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     /// A claim older than this is taken over (its collector died mid-window).
-    var lease: TimeInterval = 600
+    public var lease: TimeInterval = 600
     /// The time that decides which windows are due (tests move it through simulated weeks). Claims,
     /// checks and alerts carry the real time they happen at: an alert raised while catching up
     /// opens when it is raised, and its summary names the window.
-    var clock: @Sendable () -> Date = { Date() }
+    public var clock: @Sendable () -> Date = { Date() }
 
-    func run() async throws {
+    public init(store: any CollectorStore, logger: Logger, sweep: Duration, webhooks: [WebhookTarget]) {
+        self.store = store
+        self.logger = logger
+        self.sweep = sweep
+        self.webhooks = webhooks
+    }
+
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 _ = await checkDueWindows()
@@ -38,7 +45,7 @@ struct DriftScheduler: Service {
 
     /// Checks every due window, oldest first per cadence; the windows this collector completed.
     @discardableResult
-    func checkDueWindows() async -> [DriftWindow] {
+    public func checkDueWindows() async -> [DriftWindow] {
         var completed: [DriftWindow] = []
         do throws(AgentError) {
             let now = clock()
@@ -79,8 +86,9 @@ struct DriftScheduler: Service {
             guard window.start >= reference.end else { continue }
             let before = try await storeCall { () throws(StoreError) in try await store.driftRecords(subject, from: reference.start, to: reference.end) }
             let now = try await storeCall { () throws(StoreError) in try await store.driftRecords(subject, from: window.start, to: window.end) }
-            for kind in DriftKind.checked(window.cadence) {
-                let outcome = DriftChecks.evaluate(kind, reference: before, current: now, policy: policy)
+            let kinds = DriftKind.checked(window.cadence)
+            let outcomes = await ComputeThread.run { kinds.map { DriftChecks.evaluate($0, reference: before, current: now, policy: policy) } }
+            for (kind, outcome) in zip(kinds, outcomes) {
                 checks.append(DriftCheckRecord(
                     subject: subject, kind: kind, window: window, severity: kind.rule.defaultSeverity, outcome: outcome, policySHA256: policy.sha256,
                     checkedAt: Date(), checkedBy: collector))

@@ -9,13 +9,19 @@ import ServiceLifecycle
 /// `system:incidents`, which open one incident per version, device class and playbook, add later
 /// alerts to it, and page the next role when nobody answers or resolves in time. Two collectors
 /// on one database act once: the second decides on a fresh snapshot and finds nothing due.
-struct IncidentWatcher: Service {
+public struct IncidentWatcher: Service {
     let store: any CollectorStore
     let logger: Logger
     let sweep: Duration
-    var clock: @Sendable () -> Date = { Date() }
+    public var clock: @Sendable () -> Date = { Date() }
 
-    func run() async throws {
+    public init(store: any CollectorStore, logger: Logger, sweep: Duration) {
+        self.store = store
+        self.logger = logger
+        self.sweep = sweep
+    }
+
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await sweepAll()
@@ -24,7 +30,7 @@ struct IncidentWatcher: Service {
         }
     }
 
-    func sweepAll() async {
+    public func sweepAll() async {
         let live: [Alert]
         let names: [String]
         do {

@@ -34,4 +34,28 @@ import Testing
         #expect(AlertmanagerPayload.alerts([Self.alert(5, .resolved)], now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: nil).isEmpty,
                 "a resolved alert without a resolution time is not invented one")
     }
+
+    @Test func incidentsFireWithTheRolesToNotifyAndResolveWithTheirResolution() {
+        var fairness = Incident(
+            id: 7, model: "kws@1.0.0", deviceClass: "m7", playbook: .fairnessAlert, severity: .critical, title: "Fairness alert: fairness-drift of kws@1.0.0 on m7",
+            alertIDs: [3], onsetAt: Self.now.addingTimeInterval(-3600), openedAt: Self.now.addingTimeInterval(-3000), paged: [.ethicsCommittee],
+            escalations: [IncidentEscalation(clock: .response, at: Self.now.addingTimeInterval(-1200), paged: .techLead)])
+        var old = fairness
+        old.id = 8
+        old.state = .resolved
+        old.resolvedAt = Self.now.addingTimeInterval(-7200)
+        var recent = fairness
+        recent.id = 9
+        recent.state = .resolved
+        recent.resolvedAt = Self.now.addingTimeInterval(-60)
+        fairness.assignee = "bo"
+        let posted = AlertmanagerPayload.incidents([fairness, old, recent], now: Self.now, hold: 90, resolvedWindow: 600)
+        #expect(posted.map { $0.labels["edgeprof_incident_id"] } == ["7", "9"])
+        #expect(posted[0].labels == [
+            "alertname": "edgeprof-incident", "severity": "critical", "model": "kws@1.0.0", "device_class": "m7", "playbook": "fairness-alert",
+            "edgeprof_incident_id": "7", "notify": "ethics_committee,tech_lead", "source": "edgeprof-collector",
+        ])
+        #expect(posted[0].annotations["assignee"] == "bo" && posted[0].annotations["escalations"] == "response → tech_lead")
+        #expect(posted[0].endsAt == "2027-01-15T08:01:30.000Z" && posted[1].endsAt == "2027-01-15T07:59:00.000Z")
+    }
 }

@@ -34,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "The fleet's story instead: a collector, N simulated devices, canary, A/B, shadow, an injected regression, automatic rollback, halt and resume.")
     var fleet = false
 
+    @Flag(help: "Production monitoring's story instead: 60 simulated devices report four weeks of telemetry; five injected changes are caught by the scheduled drift checks, open incidents and are worked; an A/B test is judged.")
+    var observe = false
+
     @Option(help: "Devices in the fleet demo (60 to 10000).")
     var fleetSize = 200
 
@@ -45,6 +48,9 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var catalogue: CatalogueOptions
 
     func validate() throws {
+        if fleet, observe { throw ValidationError("--fleet and --observe are two stories: pick one") }
+        if observe, power || board != nil { throw ValidationError("--observe simulates its own devices: leave out --power and --board") }
+        if observe, ![.table, .json].contains(format) { throw ValidationError("--observe prints a table or json") }
         if fleet, power || board != nil { throw ValidationError("--fleet simulates its own devices: leave out --power and --board") }
         if fleet, ![.table, .json].contains(format) { throw ValidationError("--fleet prints a table or json") }
         guard (60...10_000).contains(fleetSize) else { throw ValidationError("--fleet-size must be 60 to 10000 (20 devices a class, so that 5 % of one is a device), got \(fleetSize)") }
@@ -54,6 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         if fleet { return try await runFleet() }
+        if observe { return try await runObserve() }
         var options = DemoScenario.Options()
         options.request = RunRequest(tokens: tokens, iterations: iterations, warmup: warmup)
         options.seed = seed
@@ -91,6 +98,31 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let code = ExitStatus.code(for: result.verdict.outcome)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `--observe`: production monitoring's story (ObserveDemoStory); exit 1 when a change was missed or a false alarm fired.
+    func runObserve() async throws {
+        var options = FleetDemoStory.Options()
+        options.seed = seed
+        options.database = store.db
+        let human = format == .table
+        let report = try await reportingErrors { () async throws(AgentError) -> ObserveDemoReport in
+            do {
+                return try await ObserveDemoStory(note: { if human { Terminal.note($0) } }).run(options)
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                throw .invalidArgument("the observe demo stopped: \(error)")
+            }
+        }
+        if human {
+            Terminal.print(report.table)
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Terminal.print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n")
+        }
+        if !report.passed { throw ExitCode(1) }
     }
 
     /// `--fleet`: the control plane's story (FleetDemoStory); exit 1 when a check failed.

@@ -22,6 +22,8 @@ final class FleetDemoLab: Sendable {
 
     let url: String
     let location: String
+    /// The collector's database, for the steps the demo takes itself (stepping the drift scheduler).
+    let store: any CollectorStore
     /// Each person's API token, by name.
     let people: [String: CollectorClient]
     /// Each bench's agent, with its token.
@@ -29,9 +31,13 @@ final class FleetDemoLab: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, Never>
 
-    private init(url: String, location: String, people: [String: CollectorClient], agents: [FleetSimulator.Agent], group: ServiceGroup, running: Task<Void, Never>) {
+    private init(
+        url: String, location: String, store: any CollectorStore, people: [String: CollectorClient], agents: [FleetSimulator.Agent], group: ServiceGroup,
+        running: Task<Void, Never>
+    ) {
         self.url = url
         self.location = location
+        self.store = store
         self.people = people
         self.agents = agents
         self.group = group
@@ -40,9 +46,12 @@ final class FleetDemoLab: Sendable {
 
     /// Serves `database` (refused unless it holds no actor and no model) with `settings`, adopts
     /// `policy` with `thresholds` as the registry's first policy, and issues the team's tokens.
-    static func start(database: StoreOptions, settings: CollectorSettings, policy: String, thresholds: String) async throws -> FleetDemoLab {
+    static func start(
+        database: StoreOptions, settings: CollectorSettings, policy: String, thresholds: String, driftSweep: Duration = .seconds(300)
+    ) async throws -> FleetDemoLab {
         let opened = try CollectorDatabase.open(database)
-        let configuration = CollectorConfiguration(host: "127.0.0.1", port: 0, settings: settings)
+        var configuration = CollectorConfiguration(host: "127.0.0.1", port: 0, settings: settings)
+        configuration.driftSweep = driftSweep
         // The demo narrates what happens; the collector's own log would only repeat it.
         let application = CollectorApplication(
             store: opened.store, configuration: configuration, logger: Logger(label: "edgeprof.demo.collector", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -57,7 +66,7 @@ final class FleetDemoLab: Sendable {
         let url = "http://127.0.0.1:\(port)"
         do {
             let (people, agents) = try await setUp(opened.store.registry, url: url, policy: policy, thresholds: thresholds)
-            return FleetDemoLab(url: url, location: opened.store.location, people: people, agents: agents, group: group, running: running)
+            return FleetDemoLab(url: url, location: opened.store.location, store: opened.store, people: people, agents: agents, group: group, running: running)
         } catch {
             await group.triggerGracefulShutdown()
             await running.value

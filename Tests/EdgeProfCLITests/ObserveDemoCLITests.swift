@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// Issue 15's demo, `edgeprof demo --observe --format json`, through the built binary: per injected
+/// change the drift kind, severity, incident and window that caught it, no false alarm on the
+/// unchanged classes, and the A/B verdict with its p-value — the same on a second run.
+@Suite(.serialized) struct ObserveDemoCLITests {
+    /// What must not change between runs (the dates move with the day the demo runs).
+    struct Outcome: Equatable {
+        var detections: [String]
+        var abTest: String
+    }
+
+    func runDemo(_ cli: CLI) throws -> Outcome {
+        let result = try cli.run(["demo", "--observe", "--format", "json"], timeout: 300)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect(json["verdict"] as? String == "PASS", "\(json["problems"] ?? "")")
+        #expect(json["falseAlarms"] as? Int == 0)
+        let detections = try #require(json["detections"] as? [[String: Any]])
+        let caught = detections.map { detection in
+            "\(detection["effect"] ?? "") \(detection["kind"] ?? "") \(detection["severity"] ?? "") \(detection["playbook"] ?? "") "
+                + "\((detection["paged"] as? [String])?.joined(separator: ",") ?? "") \(detection["cleared"] as? Bool == true ? "cleared" : "open")"
+        }
+        #expect(caught == [
+            "feature shift data medium performance-degradation  cleared", "label shift label medium performance-degradation  cleared",
+            "score shift prediction medium performance-degradation  cleared", "errors for age 50+ fairness critical fairness-alert ethics_committee cleared",
+            "concept change concept high performance-degradation  cleared",
+        ], "\(caught)")
+        for detection in detections {
+            #expect(detection["window"] as? String == (detection["injected"] as? [String])?.first, "caught in the window it was injected in: \(detection)")
+            #expect((detection["incident"] as? Int ?? 0) > 0)
+        }
+        let abTest = try #require(json["abTest"] as? [String: Any])
+        let batches = try #require(abTest["batches"] as? [String])
+        #expect(batches.first?.hasSuffix("inconclusive") == true && abTest["outcome"] as? String == "b-wins", "\(batches)")
+        let p = try #require(abTest["pValue"] as? Double)
+        #expect(p < 0.05)
+        return Outcome(detections: caught, abTest: "\(batches) p=\(p)")
+    }
+
+    @Test func theObserveStoryCatchesEveryChangeTheSameWayOnEveryRun() async throws {
+        try await CLI.offThePool {
+            let cli = try CLI()
+            let first = try runDemo(cli)
+            #expect(try runDemo(cli) == first, "the same seed, the same detections, incidents and verdict")
+        }
+    }
+}
