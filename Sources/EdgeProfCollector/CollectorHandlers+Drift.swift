@@ -28,7 +28,7 @@ extension CollectorHandlers {
             query.kind = parsed
         }
         if let deviceClass = parameters["class"].map(String.init) {
-            guard (1...128).contains(deviceClass.utf8.count) else { throw APIError(.badRequest, "bad-query", "class: 1 to 128 bytes") }
+            if let problem = RunUploadValidation.nameProblem(deviceClass) { throw APIError(.badRequest, "bad-query", "class \(problem)") }
             query.deviceClass = deviceClass
         }
         if let limit = parameters["limit"].map(String.init) {

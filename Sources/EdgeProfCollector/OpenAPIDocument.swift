@@ -131,9 +131,9 @@ enum OpenAPIDocument {
         case .driftHistory:
             operation["parameters"] = [
                 required(query("model", OpenAPISchemas.modelName, "the model's name")),
-                query("version", ["type": "string", "maxLength": 64], "only this version"),
+                query("version", OpenAPISchemas.semanticVersion, "only this version"),
                 query("kind", ["type": "string", "enum": DriftKind.allCases.map(\.rawValue)], "only this kind of drift"),
-                query("class", ["type": "string", "maxLength": 128], "only this device class"),
+                query("class", OpenAPISchemas.benchName, "only this device class"),
                 query("limit", ["type": "integer", "minimum": 1, "maximum": 10000], "at most this many checks (200 by default)"),
             ]
             responses["200"] = json(["type": "array", "items": ["type": "object", "required": ["subject", "kind", "windowStart", "windowEnd", "severity", "outcome", "policySHA256", "checkedAt", "checkedBy"]]])

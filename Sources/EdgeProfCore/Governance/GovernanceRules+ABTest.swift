@@ -40,4 +40,18 @@ extension GovernanceRules {
         guard !reason.trimmingWhitespace.isEmpty else { throw .invalid("stopping an A/B test needs a reason: --reason TEXT") }
         return change([.stopABTest(ABTestStop(testID: id, model: test.model, actor: actor.name, at: now, reason: reason))])
     }
+
+    /// The collector's actor for the A/B tests it stops on their verdict.
+    public static let abTestActor = "system:abtest"
+
+    /// Stops a running A/B test whose verdict says B loses — significantly worse on some metric,
+    /// harmful to the share of the fleet that serves it — as the system, with the verdict as the
+    /// reason. nil when the test no longer runs or its verdict is anything else.
+    public func stopLosingABTest(_ id: Int64, verdict: ABTestVerdict) throws(GovernanceError) -> GovernanceChange? {
+        guard actor == Self.abTestActor else {
+            throw .notPermitted("only the system (\(Self.abTestActor)) stops an A/B test on its verdict; people stop one with a reason")
+        }
+        guard verdict.outcome == .bLoses, let test = snapshot.abTests.first(where: { $0.id == id }), test.state == .running else { return nil }
+        return change([.stopABTest(ABTestStop(testID: id, model: test.model, actor: actor, at: now, reason: "B loses: \(verdict.reason)"))])
+    }
 }

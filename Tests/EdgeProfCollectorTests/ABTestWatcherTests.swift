@@ -1,0 +1,58 @@
+@testable import EdgeProfCollector
+import EdgeProfAgent
+@testable import EdgeProfCore
+import EdgeProfSim
+import Foundation
+import Logging
+import Testing
+
+/// Issue 15 §3: a losing B stops its test. On both stores, a candidate known to be wrong five
+/// times as often serves its share of a simulated fleet; the collector's A/B watcher leaves the
+/// test running while the verdict is inconclusive, then stops it as `system:abtest` with the
+/// verdict as the audited reason, and the devices on B go back to A.
+@Suite(.serialized) struct ABTestWatcherTests {
+    @Test(arguments: CollectorStoreContractTests.kinds) func aHarmfulCandidateIsStoppedOnItsVerdict(kind: StoreKind) async throws {
+        let collector = try await LiveCollector.start(on: kind)
+        defer { Task { await collector.stop() } }
+        let registry = collector.store.registry
+        let aSHA = try await BoardInstallTests.register("1.0.0", bytes: SimulatedArtifacts.fast, in: registry)
+        _ = try await BoardInstallTests.register("1.1.0", bytes: SimulatedArtifacts.slow, in: registry)
+        try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
+        try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
+        let fleet = try FleetSimulatorTests.fleet(collector, devices: 24, sha: aSHA)
+        let a = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
+        let b = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 1, patch: 0))
+        #expect(await fleet.enroll(as: a).isEmpty)
+        let lead = GovernanceService(store: registry, actor: "lead")
+        try await lead.addActor(name: "lead", roles: [.techLead])
+        try await lead.addActor(name: "eng", roles: [.mlEngineer])
+        let test = try await GovernanceService(store: registry, actor: "eng").startABTest(ABTestRequest(
+            model: "lm", b: "1.1.0", split: 0.5, unit: .device, minimumSamples: 200, maximumHours: 24, reason: "is 1.1 as good?"))
+        for _ in 0..<2 { #expect(await fleet.round().failed.isEmpty) }
+        let watcher = ABTestWatcher(store: collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600))
+        var effects = FleetSimulator.TelemetryEffects()
+        effects.errorRate = [a: 0.05, b: 0.25]
+
+        _ = await fleet.emitTelemetry(batch: 1, requestsPerDevice: 10, effects: effects, at: Date())
+        await watcher.sweepAll()
+        #expect(try await registry.abTests().first { $0.id == test.id }?.state == .running, "120 samples an arm: no verdict yet, the test runs on")
+
+        for batch in 2...4 { _ = await fleet.emitTelemetry(batch: batch, requestsPerDevice: 10, effects: effects, at: Date()) }
+        await watcher.sweepAll()
+        let stopped = try #require(try await registry.abTests().first { $0.id == test.id })
+        #expect(stopped.state == .stopped && stopped.stoppedBy == GovernanceRules.abTestActor, "\(stopped)")
+        #expect(stopped.stopReason?.hasPrefix("B loses:") == true && stopped.stopReason?.contains("accuracy") == true, "\(stopped.stopReason ?? "")")
+        let trail = try await collector.request(.GET, "/v1/audit?model=lm", token: collector.personToken)
+        #expect(trail.body.contains("abtest.stop") && trail.body.contains(GovernanceRules.abTestActor))
+        // Stopped once: a second sweep finds nothing running.
+        await watcher.sweepAll()
+        #expect(await fleet.round().failed.isEmpty)
+        let status = try await FleetPlanner(store: registry).status()
+        #expect(status.entries.allSatisfy { $0.arm != .b }, "the devices on B return to A")
+    }
+
+    @Test func onlyTheSystemStopsATestOnItsVerdict() {
+        let rules = GovernanceRules(snapshot: RegistrySnapshot(name: "lm", actors: [], versions: [], auditHead: 0), policy: GovernancePolicy(), actor: "eng", now: Date())
+        #expect(throws: GovernanceError.self) { try rules.stopLosingABTest(1, verdict: ABTestVerdict(outcome: .bLoses, metrics: [], reason: "")) }
+    }
+}
