@@ -108,7 +108,7 @@ let package = Package(
         .target(name: "CEdgeProfBenchBaseline"),
         .executableTarget(
             name: "edgeprof-bench",
-            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfHardware", "EdgeProfSim", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
+            dependencies: ["EdgeProfCore", "EdgeProfAgent", "EdgeProfStore", "EdgeProfPostgres", "EdgeProfHardware", "EdgeProfSim", "CEdgeProfLink", "CEdgeProfBenchBaseline"]
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink", "EdgeProfSim"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),

@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// Opens incidents from alerts and escalates the clocks that run out (issue 15 §7): at start and
-/// every `sweep` it hands each model's live alerts to the governance rules as the system actor
+/// every `sweep` it hands each model's live alerts, and those opened in the last day that have
+/// resolved since (a catch-up may open and clear one between sweeps), to the governance rules as the system actor
 /// `system:incidents`, which open one incident per version, device class and playbook, add later
 /// alerts to it, and page the next role when nobody answers or resolves in time. Two collectors
 /// on one database act once: the second decides on a fresh snapshot and finds nothing due.
@@ -34,7 +35,9 @@ public struct IncidentWatcher: Service {
         let live: [Alert]
         let names: [String]
         do {
+            let recent = clock().addingTimeInterval(-86_400)
             live = try await store.alerts(state: .open, limit: 10_000) + store.alerts(state: .acknowledged, limit: 10_000)
+                + store.alerts(state: .resolved, limit: 10_000).filter { $0.openedAt >= recent }
             names = Array(Set(try await store.registry.models().map(\.reference.name))).sorted()
         } catch {
             if !Task.isCancelled { logger.error("incidents: alerts or models unreadable: \(error.description); the next sweep tries again") }

@@ -10,6 +10,7 @@ struct BenchmarkMain {
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
         if which == "all" || which == "ingest" { await IngestBenchmark.run() }
+        if which == "all" || which == "telemetry" { await TelemetryIngestBenchmark.run() }
         if which == "all" || which == "alerts" { AlertBenchmark.run() }
         if which == "fleet" {
             let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }

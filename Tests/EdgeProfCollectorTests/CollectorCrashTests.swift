@@ -58,7 +58,9 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(5))) func everyRunIsStoredExactlyOnceThroughRandomKills() async throws {
+    // A bound on a hang, not a speed figure: under the full suite this test shares the two cores
+    // with every other for most of its six minutes.
+    @Test(.timeLimit(.minutes(10))) func everyRunIsStoredExactlyOnceThroughRandomKills() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-crash-\(UUID())")
         let database = folder.appendingPathComponent("lab.sqlite").path
         let store = try SQLiteCollectorStore(path: database)

@@ -1,4 +1,5 @@
 @testable import EdgeProfCollector
+import EdgeProfAgent
 import EdgeProfCore
 import EdgeProfSim
 import Foundation
@@ -8,7 +9,8 @@ import Testing
 /// Issue 15 §5 on both stores: the drift scheduler checks each due window once — even with two
 /// collectors on one database sweeping at the same moment — catches up after downtime, raises
 /// a drift alert on the class that changed and on no other, resolves it when the change is gone,
-/// and takes over a window whose collector died holding it.
+/// opens one incident for it that people work on the same store, and takes over a window whose
+/// collector died holding it.
 @Suite(.serialized) struct DriftSchedulerTests {
     static func scheduler(_ store: any CollectorStore, _ name: String, now: Date, lease: TimeInterval = 600) -> DriftScheduler {
         var scheduler = DriftScheduler(store: store, logger: Logger(label: "drift-test"), sweep: .seconds(300), webhooks: [])
@@ -57,6 +59,24 @@ import Testing
             "\(alert.rule.rawValue) \(alert.key.deviceClass) \(alert.key.device) \(alert.severity.rawValue) \(alert.state.rawValue)"
         }
         #expect(alerts == ["data-drift mcu-m7 telemetry medium resolved"], "opened on day 9's window, resolved by day 10's: \(alerts)")
+
+        // The alert opened an incident; people work it, on this store's incident rows.
+        let watcher = IncidentWatcher(store: first.store, logger: Logger(label: "incident-test"), sweep: .seconds(3600))
+        await watcher.sweepAll()
+        let lead = GovernanceService(store: first.store.registry, actor: "lead")
+        try await lead.addActor(name: "lead", roles: [.techLead])
+        let incident = try #require(try await lead.incidents().first)
+        #expect(incident.playbook == .performanceDegradation && incident.deviceClass == "mcu-m7" && incident.severity == .medium)
+        _ = try await lead.acknowledgeIncident(incident.id, note: "looking")
+        _ = try await lead.assignIncident(incident.id, to: "lead", reason: nil)
+        let resolved = try await lead.resolveIncident(incident.id, resolution: "a sensor's gain changed for a day")
+        #expect(resolved.state == .resolved && resolved.assignee == "lead" && resolved.acknowledgedBy == "lead")
+        _ = try await lead.reviewIncident(incident.id, notes: "calibrate gains on boot")
+        #expect(try await lead.incident(incident.id).reviewedBy == "lead")
+        await #expect(throws: AgentError.self) { _ = try await lead.reviewIncident(incident.id, notes: "again") }
+        // A second collector's sweep finds nothing more to open.
+        await IncidentWatcher(store: second.store, logger: Logger(label: "incident-test"), sweep: .seconds(3600)).sweepAll()
+        #expect(try await lead.incidents().count == 1)
 
         // The history is filtered as asked.
         let dataOnly = try await first.store.driftHistory(DriftHistoryQuery(model: "kws", version: "1.0.0", kind: .data, deviceClass: "mcu-m7", limit: 3))

@@ -42,12 +42,14 @@ final class LiveCollector: Sendable {
         let now = Date()
         let agent = try await issue(store, TokenGrant(id: "", actor: "bench1-agent", kind: .agent, bench: "bench-1", createdAt: now, expiresAt: nil))
         let person = try await issue(store, TokenGrant(id: "", actor: "ana", kind: .person, bench: nil, createdAt: now, expiresAt: nil))
-        let application = CollectorApplication(
-            store: store,
-            configuration: CollectorConfiguration(
-                host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
-                webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
-                authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken))
+        var configuration = CollectorConfiguration(
+            host: "127.0.0.1", port: 0, maximumBodyBytes: maximumBodyBytes, settings: settings,
+            webhookRetry: RetrySchedule(base: 0.1, cap: 0.2), auditSigner: auditSigner, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
+            authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken)
+        // Tests step the drift scheduler through simulated days themselves; the collector's own
+        // sweep (on the wall clock) runs only at start.
+        configuration.driftSweep = .seconds(86_400)
+        let application = CollectorApplication(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
         let running = Task { _ = try? await group.run() }

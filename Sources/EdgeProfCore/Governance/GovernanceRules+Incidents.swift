@@ -7,10 +7,11 @@ extension GovernanceRules {
     /// The collector's actor for the incidents it opens and escalates.
     public static let incidentActor = "system:incidents"
 
-    /// What is due on the model's incidents now, given its versions' live alerts: an incident for
-    /// every live alert no incident answers yet (added to the live incident of the same version,
-    /// device class and playbook when there is one), and an escalation for every clock that ran
-    /// out. nil when nothing is due.
+    /// What is due on the model's incidents now, given its versions' recent alerts: an incident for
+    /// every alert no incident answers yet — resolved ones too, since a window checked while
+    /// catching up may open and clear an alert between two sweeps — added to the live incident of
+    /// the same version, device class and playbook when there is one; and an escalation for every
+    /// clock that ran out. nil when nothing is due.
     public func dueIncidentActs(alerts: [Alert]) throws(GovernanceError) -> GovernanceChange? {
         guard actor == Self.incidentActor else {
             throw .notPermitted("only the system (\(Self.incidentActor)) opens and escalates incidents; people acknowledge, assign, resolve and review them")
@@ -20,7 +21,7 @@ extension GovernanceRules {
         let liveAtStart = live
         var opened: [IncidentKey: Incident] = [:]
         for alert in alerts.sorted(by: { $0.id < $1.id })
-        where alert.state != .resolved && !answered.contains(alert.id) && alert.key.model.hasPrefix(snapshot.name + "@") {
+        where !answered.contains(alert.id) && alert.key.model.hasPrefix(snapshot.name + "@") {
             guard let playbook = Playbook.opened(by: alert.rule) else { continue }
             let key = IncidentKey(model: alert.key.model, deviceClass: alert.key.deviceClass, playbook: playbook)
             if var incident = live[key] ?? opened[key] {
