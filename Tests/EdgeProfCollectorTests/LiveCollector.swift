@@ -22,6 +22,14 @@ final class LiveCollector: Sendable {
     static let sha = String(repeating: "a", count: 64)
     static let reference = ModelReference(name: "kws", version: SemanticVersion(major: 1, minor: 0, patch: 0))
 
+    /// Closes idle connections long before the collector does (as `CollectorClient`), so a
+    /// request never rides a connection the server is closing.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.idleTimeout = .seconds(2)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     static func start(
         on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
@@ -117,7 +125,7 @@ final class LiveCollector: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await Self.http.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), body: String(buffer: bytes))
     }

@@ -18,10 +18,14 @@ public struct CollectorClient: Sendable {
     }
 
     /// One client for the process: a refused connection fails at once (the spool does the
-    /// retrying, with backoff), a connect attempt gives up after 3 s.
+    /// retrying, with backoff), a connect attempt gives up after 3 s. An idle connection is closed
+    /// after 2 s, well before the collector closes it (its header timeout, 10 s by default): a
+    /// request sent on a connection the server is closing at that moment is reset, and a loaded
+    /// two-core machine made that race common.
     private static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(3)
+        configuration.connectionPool.idleTimeout = .seconds(2)
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
