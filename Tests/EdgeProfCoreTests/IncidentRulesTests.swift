@@ -47,6 +47,19 @@ import Testing
         #expect(registry.snapshot.incidents.count == 3)
     }
 
+    @Test func twoLiveIncidentsOfOneKeyInTheDatabaseDoNotStopTheSweep() throws {
+        let registry = registry()
+        let onset = registry.clock
+        registry.apply(try #require(try registry.rules(GovernanceRules.incidentActor).dueIncidentActs(alerts: [Self.alert(1, .dataDrift, at: onset)])))
+        var twin = registry.snapshot.incidents[0]
+        twin.id = 2
+        twin.alertIDs = [2]
+        registry.snapshot.incidents.append(twin)
+        let change = try #require(try registry.rules(GovernanceRules.incidentActor).dueIncidentActs(alerts: [Self.alert(3, .dataDrift, at: onset)]))
+        registry.apply(change)
+        #expect(registry.snapshot.incidents.map(\.alertIDs) == [[1, 3], [2]], "the oldest answers the new alert")
+    }
+
     @Test func onlyTheSystemOpensIncidents() {
         let registry = registry()
         #expect(throws: GovernanceError.self) { try registry.rules("gus").dueIncidentActs(alerts: [Self.alert(1, .dataDrift, at: registry.clock)]) }

@@ -17,7 +17,9 @@ extension GovernanceRules {
             throw .notPermitted("only the system (\(Self.incidentActor)) opens and escalates incidents; people acknowledge, assign, resolve and review them")
         }
         let answered = Set(snapshot.incidents.flatMap(\.alertIDs))
-        var live = Dictionary(uniqueKeysWithValues: snapshot.incidents.filter(\.isLive).map { (IncidentKey($0), $0) })
+        // One live incident per key is what these rules keep; should a database hold two, the
+        // oldest answers new alerts rather than the sweep trapping on it.
+        var live = Dictionary(snapshot.incidents.filter(\.isLive).map { (IncidentKey($0), $0) }, uniquingKeysWith: { oldest, _ in oldest })
         let liveAtStart = live
         var opened: [IncidentKey: Incident] = [:]
         for alert in alerts.sorted(by: { $0.id < $1.id })
