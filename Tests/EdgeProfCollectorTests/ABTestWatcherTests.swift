@@ -12,23 +12,10 @@ import Testing
 /// verdict as the audited reason, and the devices on B go back to A.
 @Suite(.serialized) struct ABTestWatcherTests {
     @Test(arguments: CollectorStoreContractTests.kinds) func aHarmfulCandidateIsStoppedOnItsVerdict(kind: StoreKind) async throws {
-        let collector = try await LiveCollector.start(on: kind)
+        let split = try await ABVerdictTelemetryTests.SplitFleet.start(on: kind, minimumSamples: 200)
+        let (collector, fleet, test, a, b) = (split.collector, split.fleet, split.test, split.a, split.b)
         defer { Task { await collector.stop() } }
         let registry = collector.store.registry
-        let aSHA = try await BoardInstallTests.register("1.0.0", bytes: SimulatedArtifacts.fast, in: registry)
-        _ = try await BoardInstallTests.register("1.1.0", bytes: SimulatedArtifacts.slow, in: registry)
-        try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
-        try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
-        let fleet = try FleetSimulatorTests.fleet(collector, devices: 24, sha: aSHA)
-        let a = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
-        let b = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 1, patch: 0))
-        #expect(await fleet.enroll(as: a).isEmpty)
-        let lead = GovernanceService(store: registry, actor: "lead")
-        try await lead.addActor(name: "lead", roles: [.techLead])
-        try await lead.addActor(name: "eng", roles: [.mlEngineer])
-        let test = try await GovernanceService(store: registry, actor: "eng").startABTest(ABTestRequest(
-            model: "lm", b: "1.1.0", split: 0.5, unit: .device, minimumSamples: 200, maximumHours: 24, reason: "is 1.1 as good?"))
-        for _ in 0..<2 { #expect(await fleet.round().failed.isEmpty) }
         let watcher = ABTestWatcher(store: collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600))
         var effects = FleetSimulator.TelemetryEffects()
         effects.errorRate = [a: 0.05, b: 0.25]

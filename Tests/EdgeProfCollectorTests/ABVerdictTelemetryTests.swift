@@ -10,24 +10,39 @@ import Testing
 /// is inconclusive until both arms reach the minimum sample, then declares B the winner exactly
 /// when its figures are significant, with the test statistics recomputed from its own counts.
 @Suite(.serialized) struct ABVerdictTelemetryTests {
-    @Test(arguments: CollectorStoreContractTests.kinds) func aKnownEffectWinsOnlyOnceSignificant(kind: StoreKind) async throws {
-        let collector = try await LiveCollector.start(on: kind)
-        defer { Task { await collector.stop() } }
-        let registry = collector.store.registry
-        let aSHA = try await BoardInstallTests.register("1.0.0", bytes: SimulatedArtifacts.fast, in: registry)
-        _ = try await BoardInstallTests.register("1.1.0", bytes: SimulatedArtifacts.slow, in: registry)
-        try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
-        try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
-        let fleet = try FleetSimulatorTests.fleet(collector, devices: 24, sha: aSHA)
+    /// A simulated fleet of 24 serving lm@1.0.0 (A), with 1.1.0 (B) in staging on an A/B test by
+    /// device at an even split, every device on its arm; lead (tech_lead) and eng (ml_engineer) act.
+    struct SplitFleet {
+        let collector: LiveCollector
+        let fleet: FleetSimulator
+        let test: ABTest
         let a = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
         let b = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 1, patch: 0))
-        #expect(await fleet.enroll(as: a).isEmpty)
-        let lead = GovernanceService(store: registry, actor: "lead")
-        try await lead.addActor(name: "lead", roles: [.techLead])
-        try await lead.addActor(name: "eng", roles: [.mlEngineer])
-        let test = try await GovernanceService(store: registry, actor: "eng").startABTest(ABTestRequest(
-            model: "lm", b: "1.1.0", split: 0.5, unit: .device, minimumSamples: 300, maximumHours: 24, reason: "is 1.1 more accurate?"))
-        for _ in 0..<2 { #expect(await fleet.round().failed.isEmpty) }
+
+        static func start(on kind: StoreKind, minimumSamples: Int) async throws -> SplitFleet {
+            let collector = try await LiveCollector.start(on: kind)
+            let registry = collector.store.registry
+            let aSHA = try await BoardInstallTests.register("1.0.0", bytes: SimulatedArtifacts.fast, in: registry)
+            _ = try await BoardInstallTests.register("1.1.0", bytes: SimulatedArtifacts.slow, in: registry)
+            try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
+            try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
+            let fleet = try FleetSimulatorTests.fleet(collector, devices: 24, sha: aSHA)
+            #expect(await fleet.enroll(as: ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))).isEmpty)
+            let lead = GovernanceService(store: registry, actor: "lead")
+            try await lead.addActor(name: "lead", roles: [.techLead])
+            try await lead.addActor(name: "eng", roles: [.mlEngineer])
+            let test = try await GovernanceService(store: registry, actor: "eng").startABTest(ABTestRequest(
+                model: "lm", b: "1.1.0", split: 0.5, unit: .device, minimumSamples: minimumSamples, maximumHours: 24, reason: "is 1.1 better?"))
+            for _ in 0..<2 { #expect(await fleet.round().failed.isEmpty) }
+            return SplitFleet(collector: collector, fleet: fleet, test: test)
+        }
+    }
+
+    @Test(arguments: CollectorStoreContractTests.kinds) func aKnownEffectWinsOnlyOnceSignificant(kind: StoreKind) async throws {
+        let split = try await SplitFleet.start(on: kind, minimumSamples: 300)
+        let (collector, fleet, test, a, b) = (split.collector, split.fleet, split.test, split.a, split.b)
+        defer { Task { await collector.stop() } }
+        let registry = collector.store.registry
         let status = try await FleetPlanner(store: registry).status()
         let onB = status.entries.filter { $0.arm == .b }.count
         #expect(status.onAssignment == 24 && onB > 6 && onB < 18, "about half the devices serve B: \(onB)")
