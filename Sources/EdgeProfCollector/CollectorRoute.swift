@@ -24,6 +24,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case modelHistory
     case modelGates
     case modelCard
+    case shadowReport
     case gateCheck
     case registerVersion
     case attachEvidence
@@ -108,6 +109,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .modelHistory: "/v1/models/:name/history"
         case .modelGates: "/v1/models/:name/:version/gates"
         case .modelCard: "/v1/models/:name/:version/card"
+        case .shadowReport: "/v1/models/:name/:version/shadow-report"
         case .gateCheck: "/v1/models/:name/:version/gate-check"
         case .registerVersion: "/v1/models/:name/versions"
         case .attachEvidence: "/v1/models/:name/:version/attachments"
@@ -185,7 +187,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest,
              .eraseTelemetry, .acknowledgeIncident, .assignIncident, .resolveIncident, .reviewIncident: .person
-        case .modelHistory, .modelGates, .modelCard, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
+        case .modelHistory, .modelGates, .modelCard, .shadowReport, .gateCheck, .listActors, .auditLog, .auditVerify, .auditCheckpoint,
              .policyInForce, .listPolicies, .showPolicy, .listDevices, .showDevice, .deviceAssignment, .listABTests, .fleetStatus, .fetchArtifact, .rollbackProgress,
              .inferenceCounts, .abTestVerdict, .inferenceMetrics, .driftHistory, .listIncidents, .showIncident: .anyToken
         }
@@ -219,6 +221,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .modelHistory: "A model's versions, stages, releases and halts (the registry snapshot)."
         case .modelGates: "The governance gates of a version as they stand now (PASS, FAIL, INCONCLUSIVE with evidence)."
         case .modelCard: "The model card of a version: markdown (with Hugging Face metadata), html, json or hf."
+        case .shadowReport: "A version's shadow period judged on the fleet's telemetry (the staging gate's shadow evidence): pairs, agreement, accuracy, latency and energy against the served version, score KS, fairness per device class."
         case .gateCheck: "The edge-performance gate of a version on a device class, on the runs stored here: PASS, FAIL or INCONCLUSIVE. Writes nothing."
         case .registerVersion: "Register a version with its artifact's bytes (kept in the registry's database) as the token's actor."
         case .attachEvidence: "Attach a text document to a version as evidence (predictions CSV, shadow report, runbook…)."

@@ -51,6 +51,12 @@ struct GovernanceHandlers: Sendable {
             return try json(GovernanceBodies.ModelHistory(try await service.snapshot(try parseName(name))))
         case .modelGates:
             return try json(try await service.gateResults(for: reference()))
+        case .shadowReport:
+            let reference = try reference()
+            guard let report = try await service.shadowReport(for: reference) else {
+                throw .governance(.notFound("\(reference) has not been in staging: its shadow period starts when it enters staging"))
+            }
+            return try json(report)
         case .registerVersion:
             let request = try decode(RegistryRequests.Register.self, call.body)
             guard let artifact = Data(base64Encoded: request.artifactBase64) else {

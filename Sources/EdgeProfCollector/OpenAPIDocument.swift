@@ -218,6 +218,8 @@ enum OpenAPIDocument {
                 responses["200"] = json(["type": "array", "items": ["type": "object"]])
             case .modelGates:
                 responses["200"] = json(["type": "array", "items": ["type": "object"]], "each gate with its outcome and evidence")
+            case .shadowReport:
+                responses["200"] = json(["type": "object"], "the shadow report: window, pairs, agreementRate, candidateFigures, servedFigures, tests, deviceClasses, outcome, findings")
             case .auditCheckpoint:
                 responses["200"] = json(["type": "object"], "the signed head")
                 responses["422"] = error("the collector holds no audit key (collector serve --audit-key)")

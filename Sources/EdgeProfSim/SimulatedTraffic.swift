@@ -66,4 +66,16 @@ public enum SimulatedTraffic {
         let prediction = right ? truth : classes[(truthIndex + 1 + Int(random.next() % 3)) % 4]
         return Request(prediction: prediction, label: truth, score: score, protected: protected, features: features)
     }
+
+    /// Another version's answer to the same request, run beside the served one in shadow: right
+    /// `1 − errorRate` of the time on the same truth, with its own calibrated score. The request's
+    /// injected effects stay with the request (they touch the inputs and the truth), not with this
+    /// version's answers.
+    public static func shadowAnswer(to request: Request, errorRate: Double, random: inout SplitMix64) -> (prediction: String, score: Double) {
+        let spread = min(max(errorRate, 0), 0.5)
+        let score = 1 - 2 * spread * random.nextUnit()
+        let right = random.nextUnit() < score
+        let truthIndex = classes.firstIndex(of: request.label) ?? 0
+        return (right ? request.label : classes[(truthIndex + 1 + Int(random.next() % 3)) % 4], score)
+    }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 15's demo, `edgeprof demo --observe --format json`, through the built binary: per injected
 /// change the drift kind, severity, incident and window that caught it, no false alarm on the
-/// unchanged classes, and the A/B verdict with its p-value. Every figure that does not move with
+/// unchanged classes, 1.1.0's shadow report, and the A/B verdict with its p-value. Every figure that does not move with
 /// the day the demo runs is pinned, so a run that decided otherwise fails (determinism without
 /// paying for a second run on a suite that shares two cores).
 @Suite(.serialized) struct ObserveDemoCLITests {
@@ -28,6 +28,12 @@ import Testing
             #expect((detection["incident"] as? Int ?? 0) > 0)
         }
         #expect(json["checks"] as? Int == 270 && (detections.compactMap { $0["incident"] as? Int }) == [1, 2, 3, 4, 5])
+        let shadow = try #require(json["shadow"] as? [String: Any])
+        #expect(shadow["pairs"] as? Int == 1200 && shadow["outcome"] as? String == "INCONCLUSIVE", "\(shadow)")
+        #expect((shadow["finding"] as? String)?.hasPrefix("needs: the shadow period has run 0.0 of 7 days") == true, "\(shadow)")
+        let shadowAccuracy = try #require(shadow["accuracy"] as? Double)
+        let servedAccuracy = try #require(shadow["servedAccuracy"] as? Double)
+        #expect(shadowAccuracy > servedAccuracy, "1.1.0 is known to be right more often: \(shadow)")
         let abTest = try #require(json["abTest"] as? [String: Any])
         let batches = try #require(abTest["batches"] as? [String])
         #expect(batches == ["370/230 inconclusive", "740/460 b-wins"] && abTest["outcome"] as? String == "b-wins", "\(batches)")

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("gates:\n  fairnes: {}\n", "gov.yaml:2: gates: unknown field 'fairnes' (did you mean 'fairness'?); known fields: quality, fairness, calibration, edge-performance, checklist"),
+        ("gates:\n  fairnes: {}\n", "gov.yaml:2: gates: unknown field 'fairnes' (did you mean 'fairness'?); known fields: quality, fairness, calibration, edge-performance, shadow-evidence, checklist"),
         ("approvals:\n  roles: {security_scan: janitor}\n", "gov.yaml:2: approvals: stage 'security_scan' needs one of the roles data_scientist, ml_engineer, security_team, ethics_committee, compliance_officer, tech_lead"),
         ("tracks:\n  hotfix: {}\n", "gov.yaml:2: unknown track 'hotfix'; tracks are major, minor, patch"),
         ("gates:\n  calibration: {max-ece: -1}\n", "gov.yaml:2: gates: field 'max-ece' must be a number ≥ 0, got '-1'"),

@@ -28,13 +28,15 @@ extension FleetSimulator {
     }
 
     /// Every device that serves what it was assigned answers `requestsPerDevice` requests with its
-    /// version on its arm and reports them (`POST /v1/inferences`, one batch per device, its
+    /// version on its arm (and, when it runs a shadow, with the shadow beside it on arm `shadow`,
+    /// same request ids) and reports them (`POST /v1/inferences`, one batch per device, its
     /// key made of `batch` so a repeated emission is stored once), then their labels as they
     /// turn out (`POST /v1/inferences/labels`). Who serves what comes from the collector's
     /// fleet status, through each bench's own token. Seeded: the same seed, batch and effects
     /// give the same answers, labels and latencies.
     public func emitTelemetry(batch: Int, requestsPerDevice: Int, effects: TelemetryEffects, at: Date) async -> TelemetryReport {
         var serving: [String: (ModelReference, InferenceArm)] = [:]
+        var shadows: [String: ModelReference] = [:]
         var failed: [String] = []
         for agent in Set(devices.map(\.agent.bench)).sorted() {
             guard let client = devices.first(where: { $0.agent.bench == agent })?.agent.client else { continue }
@@ -42,6 +44,7 @@ extension FleetSimulator {
                 let status = try client.decoded(FleetStatus.self, from: try await client.call(.GET, "/v1/fleet/status"), what: "the fleet status")
                 for entry in status.entries where entry.verdict == .onAssignment && entry.assignedState == .serving {
                     if let version = entry.expected, let arm = entry.arm.flatMap({ InferenceArm(rawValue: $0.rawValue) }) { serving[entry.device] = (version, arm) }
+                    if let shadow = entry.shadow, entry.shadowRunning == true { shadows[entry.device] = shadow }
                 }
             } catch {
                 failed.append("\(agent): \(error.description)")
@@ -50,6 +53,7 @@ extension FleetSimulator {
         let counts = TelemetryCounter()
         let seed = options.seed
         let assigned = serving
+        let shadowing = shadows
         failed += await forEachDevice { device throws(AgentError) in
             guard !device.offline, let (version, arm) = assigned[device.identity] else { return }
             var random = SplitMix64(seed: seed ^ SimulatedOutput.fnv1a(device.identity) ^ (UInt64(batch) &* 0x9E37_79B9_7F4A_7C15))
@@ -65,6 +69,13 @@ extension FleetSimulator {
                     device: device.identity, model: version.description, arm: arm, requestID: request, at: at, prediction: served.prediction,
                     score: served.score, latencyMs: latency * exp(0.1 * random.nextGaussian()), protected: served.protected, features: served.features))
                 labels.append(InferenceLabel(model: version.name, requestID: request, label: served.label, at: at))
+                if let shadow = shadowing[device.identity] {
+                    let answer = SimulatedTraffic.shadowAnswer(to: served, errorRate: effects.errorRate[shadow] ?? effects.defaultErrorRate, random: &random)
+                    let shadowLatency = effects.latencyMs[shadow] ?? effects.defaultLatencyMs
+                    records.append(InferenceRecord(
+                        device: device.identity, model: shadow.description, arm: .shadow, requestID: request, at: at, prediction: answer.prediction,
+                        score: answer.score, latencyMs: shadowLatency * exp(0.1 * random.nextGaussian()), protected: served.protected, features: served.features))
+                }
             }
             let key = "fleet-sim-\(device.board.profile.serial)-\(batch)"
             let client = device.agent.client

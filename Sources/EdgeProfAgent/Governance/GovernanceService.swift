@@ -309,6 +309,16 @@ public struct GovernanceService: Sendable {
         return event
     }
 
+    /// The version's shadow period judged on telemetry as it stands now; nil when it has never
+    /// been in staging.
+    public func shadowReport(for reference: ModelReference) async throws(AgentError) -> ShadowReport? {
+        let snapshot = try await snapshot(reference.name)
+        guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
+        var evidence = GateEvidence()
+        try await addShadowReport(of: version, rules: try rules(snapshot), to: &evidence)
+        return evidence.shadowReport
+    }
+
     /// Every gate of a version as it stands now, for `model show` and model cards.
     public func gateResults(for reference: ModelReference) async throws(AgentError) -> [GovernanceGateResult] {
         let snapshot = try await snapshot(reference.name)
@@ -351,6 +361,7 @@ public struct GovernanceService: Sendable {
         if let target = serving ?? rules.rollbackCandidates.first(where: { $0.reference != reference }) {
             evidence.rollbackTarget = RollbackTargetCheck(reference: target.reference, check: try await artifactCheck(target))
         }
+        try await addShadowReport(of: version, rules: rules, to: &evidence)
         let policy = rules.policy
         let named = !policy.edgeDeviceClasses.isEmpty
         let classes = named ? policy.edgeDeviceClasses : try await deviceClassesWithRuns(of: version)
@@ -371,6 +382,23 @@ public struct GovernanceService: Sendable {
             }
         }
         return evidence
+    }
+
+    /// Judges the version's shadow period on telemetry: from its latest entry into staging to
+    /// its exit from staging, or now while it is there.
+    private func addShadowReport(of version: ModelVersionRecord, rules: GovernanceRules, to evidence: inout GateEvidence) async throws(AgentError) {
+        let now = clock()
+        let moves = rules.snapshot.transitions.filter { $0.reference == version.reference }.sorted { $0.at < $1.at }
+        let entry = moves.lastIndex { $0.to == .staging }
+        let from = entry.map { moves[$0].at } ?? now
+        let to = entry.flatMap { index in moves[(index + 1)...].first?.at } ?? now
+        let telemetry: ShadowTelemetry
+        do { telemetry = try await store.shadowTelemetry(of: version.reference, from: from, to: max(from, to)) } catch { throw .store(error) }
+        evidence.modelHasTelemetry = telemetry.modelHasTelemetry
+        guard entry != nil else { return }
+        evidence.shadowReport = ShadowComparison.report(
+            candidate: version.reference.description, artifactSHA256: version.model.artifactSHA256, pairs: telemetry.pairs, from: from, to: max(from, to),
+            policy: rules.policy)
     }
 
     /// The device classes on which `version` has complete runs stored: what a policy that

@@ -56,7 +56,8 @@ public struct RollbackTargetCheck: Sendable, Hashable {
 }
 
 /// What the rules cannot compute themselves because it needs I/O: the edge-performance
-/// verdicts from stored runs, and artifact checks of the files on disk.
+/// verdicts from stored runs, artifact checks of the files on disk, and the shadow report
+/// judged on telemetry.
 public struct GateEvidence: Sendable, Hashable {
     public var edgeVerdicts: [GateVerdict]
     public var edgeThresholds: [DeviceClassThresholds]
@@ -65,15 +66,23 @@ public struct GateEvidence: Sendable, Hashable {
     public var artifact: ArtifactCheck
     /// nil: there is no earlier production version to roll back to.
     public var rollbackTarget: RollbackTargetCheck?
+    /// The version's shadow period judged on telemetry; nil when it has never been in staging.
+    public var shadowReport: ShadowReport?
+    /// Whether the fleet reports any telemetry of the model (then a hand-attached shadow report
+    /// no longer counts).
+    public var modelHasTelemetry: Bool
 
     public init(
         edgeVerdicts: [GateVerdict] = [], edgeThresholds: [DeviceClassThresholds] = [], edgeProblems: [String: String] = [:],
-        artifact: ArtifactCheck = .verified, rollbackTarget: RollbackTargetCheck? = nil
+        artifact: ArtifactCheck = .verified, rollbackTarget: RollbackTargetCheck? = nil, shadowReport: ShadowReport? = nil,
+        modelHasTelemetry: Bool = false
     ) {
         self.edgeVerdicts = edgeVerdicts
         self.edgeThresholds = edgeThresholds
         self.edgeProblems = edgeProblems
         self.artifact = artifact
         self.rollbackTarget = rollbackTarget
+        self.shadowReport = shadowReport
+        self.modelHasTelemetry = modelHasTelemetry
     }
 }

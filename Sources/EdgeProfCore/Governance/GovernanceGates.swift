@@ -174,15 +174,37 @@ public struct GovernanceGates: Sendable {
             summary: "\(classes.joined(separator: ", ")): \(outcome.rawValue)", findings: findings)
     }
 
+    /// Decided on the fleet's shadow telemetry (`ShadowComparison`). A hand-attached report
+    /// stands in only where the policy allows it and the fleet reports no telemetry of the model:
+    /// once devices report, the file cannot outvote what they saw.
     func shadowEvidence(_ version: ModelVersionRecord) -> GovernanceGateResult {
-        guard let report = snapshot.attachments(of: version.reference, kind: Self.shadowReportKind).last else {
+        let attached = snapshot.attachments(of: version.reference, kind: Self.shadowReportKind).last
+        let telemetryDecides = evidence.modelHasTelemetry || policy.shadow.attachedReports == .ignore || (evidence.shadowReport?.pairs ?? 0) > 0
+        if !telemetryDecides, let attached {
+            return GovernanceGateResult(
+                gate: .shadowEvidence, outcome: .pass,
+                summary: "hand-attached shadow report \(attached.fileName) (sha256 \(attached.sha256.prefix(12))…) by \(attached.attachedBy): the fleet reports no telemetry of \(version.reference.name)",
+                findings: ["a policy with `gates: shadow-evidence: attached-reports: ignore` decides on telemetry alone"])
+        }
+        guard let report = evidence.shadowReport else {
             return GovernanceGateResult(
                 gate: .shadowEvidence, outcome: .inconclusive,
-                summary: "no shadow report: attach the comparison from staging with `edgeprof model attach \(version.reference) --kind \(Self.shadowReportKind) FILE`")
+                summary: "\(version.reference) has not been in staging: its shadow period (\(policy.shadow.periodDays) days beside production) starts when it enters staging")
         }
+        var findings = report.findings
+        if let attached { findings.append("the attached shadow report \(attached.fileName) is not counted: the fleet's telemetry decides") }
+        var figures: [String: Double] = ["pairs": Double(report.pairs), "labelled_pairs": Double(report.labelledPairs)]
+        figures["agreement_rate"] = report.agreementRate
+        figures["accuracy"] = report.candidateFigures.accuracy
+        figures["served_accuracy"] = report.servedFigures.accuracy
+        figures["latency_p95_ms"] = report.candidateFigures.latencyP95Ms
+        figures["served_latency_p95_ms"] = report.servedFigures.latencyP95Ms
+        figures["score_ks_d"] = report.scoreKSStatistic
+        figures["score_ks_p"] = report.scoreKSPValue
         return GovernanceGateResult(
-            gate: .shadowEvidence, outcome: .pass,
-            summary: "shadow report \(report.fileName) (sha256 \(report.sha256.prefix(12))…) attached by \(report.attachedBy)")
+            gate: .shadowEvidence, outcome: report.outcome,
+            summary: "shadow telemetry of \(report.window.periodDays) days from \(ShadowComparison.day(report.window.from)): \(report.pairs) paired requests: \(report.outcome.rawValue)",
+            findings: findings, figures: figures)
     }
 
     func checklist(_ version: ModelVersionRecord) -> GovernanceGateResult {

@@ -50,6 +50,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var maxStageHours: [LifecycleStage: Int]
     /// The thresholds of the drift checks on production telemetry (`monitoring:`).
     public var drift = DriftPolicy()
+    /// What the staging gate's shadow evidence asks (`gates: shadow-evidence:`).
+    public var shadow = ShadowPolicy()
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 

@@ -139,7 +139,7 @@ extension GovernancePolicy {
     }
 
     private mutating func readGates(_ node: YAMLNode) throws(ConfigError) {
-        let fields = try node.fields(known: ["quality", "fairness", "calibration", "edge-performance", "checklist"], what: "a mapping")
+        let fields = try node.fields(known: ["quality", "fairness", "calibration", "edge-performance", "shadow-evidence", "checklist"], what: "a mapping")
         if let quality = fields.node("quality") {
             self.quality = []
             for (metric, _, value) in try quality.entries(expecting: "'quality' to map metric names to rules") {
@@ -168,6 +168,9 @@ extension GovernancePolicy {
             if let emulated = try rule.choice("emulated-evidence", of: ["regression-only", "count"]) {
                 emulatedEvidenceCounts = emulated == "count"
             }
+        }
+        if let shadow = fields.node("shadow-evidence") {
+            try readShadowEvidence(shadow.withContext("gates: shadow-evidence: "))
         }
         checklist = try fields.strings("checklist") ?? checklist
     }

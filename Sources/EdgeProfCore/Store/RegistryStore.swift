@@ -42,4 +42,7 @@ public protocol RegistryStore: Sendable {
     func incidents() async throws(StoreError) -> [Incident]
     /// How many inference records name `subject` (for an erasure to count them).
     func telemetryExtent(subject: String) async throws(StoreError) -> TelemetrySubjectExtent
+    /// The requests `candidate` answered in shadow between `from` and `to` (inclusive), each with
+    /// what its device served; and whether the fleet reports any telemetry of the model.
+    func shadowTelemetry(of candidate: ModelReference, from: Date, to: Date) async throws(StoreError) -> ShadowTelemetry
 }

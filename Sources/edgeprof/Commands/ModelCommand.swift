@@ -11,7 +11,7 @@ struct ModelCommand: AsyncParsableCommand {
         subcommands: [
             ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self, ModelAttachCommand.self, ModelApproveCommand.self, ModelRevokeApprovalCommand.self,
             ModelPromoteCommand.self, ModelConfirmCommand.self, ModelRollbackCommand.self, ModelHaltCommand.self, ModelResumeCommand.self, ModelRetireCommand.self,
-            ModelCardCommand.self, ModelHistoryCommand.self,
+            ModelCardCommand.self, ModelShadowReportCommand.self, ModelHistoryCommand.self,
         ])
 }
 

@@ -35,6 +35,20 @@ struct ObserveDemoReport: Codable {
         var pValue: Double?
     }
 
+    /// 1.1.0's shadow period so far, judged on the fleet's telemetry.
+    struct ShadowFigures: Codable {
+        var candidate: String
+        var pairs: Int
+        var agreementRate: Double?
+        var accuracy: Double?
+        var servedAccuracy: Double?
+        var accuracyPValue: Double?
+        var scoreKSPValue: Double?
+        var outcome: String
+        /// What the verdict still waits for, or why it failed.
+        var finding: String
+    }
+
     var verdict: String
     var problems: [String]
     var collector: String
@@ -45,6 +59,7 @@ struct ObserveDemoReport: Codable {
     var checks: Int
     var falseAlarms: Int
     var detections: [Detection]
+    var shadow: ShadowFigures
     var abTest: ABVerdictFigures
 
     var passed: Bool { verdict == "PASS" }
@@ -64,6 +79,9 @@ struct ObserveDemoReport: Codable {
             lines.append("  \(detection.effect) on \(detection.deviceClass) (\(detection.injected.first ?? "")\(detection.injected.count > 1 ? " … \(detection.injected.last ?? "")" : "")): \(caught)")
         }
         let accuracy = { (value: Double?) in value.map { String(format: "%.3f", $0) } ?? "—" }
+        lines.append(
+            "shadow      \(shadow.candidate): \(shadow.pairs) paired requests, agreement \(accuracy(shadow.agreementRate)), accuracy \(accuracy(shadow.accuracy)) vs \(accuracy(shadow.servedAccuracy)) "
+                + "served (p \(shadow.accuracyPValue.map { String(format: "%.2e", $0) } ?? "—")): \(shadow.outcome) — \(shadow.finding)")
         lines.append("A/B test    \(abTest.a) vs \(abTest.b) (minimum \(abTest.minimumSamples) labelled a side): \(abTest.batches.joined(separator: " → "))")
         lines.append("            \(abTest.outcome.uppercased()): accuracy \(accuracy(abTest.accuracyA)) vs \(accuracy(abTest.accuracyB)), p \(abTest.pValue.map { String(format: "%.2e", $0) } ?? "—")")
         lines += problems.map { "  problem: \($0)" }

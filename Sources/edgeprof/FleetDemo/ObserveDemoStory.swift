@@ -10,8 +10,9 @@ import Logging
 /// telemetry (dated in the past, a day at a time). After a clean reference week, five changes are
 /// injected one at a time on sim-cortex-m7; the collector's drift scheduler is stepped through the
 /// days as its clock would pass them, and its incident sweep runs after each step. The team works
-/// each incident through the API. Then 1.1.0, known to be right more often, is A/B tested against
-/// 1.0.0 on telemetry reported now, batch by batch, until the verdict is given.
+/// each incident through the API. Then 1.1.0, known to be right more often, enters staging and runs
+/// in shadow on every device (its shadow report pairs the answers; its 7-day period has only begun),
+/// and is A/B tested against 1.0.0 on telemetry reported now, batch by batch, until the verdict is given.
 struct ObserveDemoStory {
     static let affected = "sim-cortex-m7"
     static let devices = 60
@@ -127,11 +128,15 @@ struct ObserveDemoStory {
         let history = try await store.driftHistory(DriftHistoryQuery(model: FleetDemoStory.model, limit: 10_000))
         let falseAlarms = history.filter { $0.outcome.state == .firing && $0.subject.deviceClass != Self.affected }
         for alarm in falseAlarms { problems.append("false alarm: \(alarm.kind.rawValue) on \(alarm.subject.deviceClass), \(alarm.windowStart.formatted(dayFormat)): \(alarm.outcome.summary)") }
+        _ = try await chapters.release.register("1.1.0")
+        _ = try await chapters.release.toStaging(chapters.v110)
+        _ = try await chapters.rounds(fleet, lead, until: { $0.onAssignment == $0.devices && $0.shadowRunning == $0.devices })
+        let shadow = try await shadowPeriod(fleet, chapters: chapters, problems: &problems)
         let abTest = try await abTest(fleet, chapters: chapters, lead: lead, problems: &problems)
         return ObserveDemoReport(
             verdict: problems.isEmpty ? "PASS" : "FAIL", problems: problems, collector: lab.url, database: lab.location, devices: options.devices,
             classes: Dictionary(grouping: fleet.devices, by: \.deviceClass).mapValues(\.count), checks: history.count, falseAlarms: falseAlarms.count,
-            detections: detections, abTest: abTest)
+            detections: detections, shadow: shadow, abTest: abTest)
     }
 
     /// The team works the incident through the API: bo (ml_engineer) acknowledges and takes it;
@@ -150,12 +155,28 @@ struct ObserveDemoStory {
         return resolver
     }
 
+    /// 1.1.0 in staging runs in shadow on every device beside 1.0.0; two batches of both answers
+    /// are reported now, and the collector's shadow report pairs them. Its 7-day period has only
+    /// begun, so the staging gate's verdict waits: the report must say so, not pass.
+    private func shadowPeriod(_ fleet: FleetSimulator, chapters: FleetDemoChapters, problems: inout [String]) async throws -> ObserveDemoReport.ShadowFigures {
+        var effects = FleetSimulator.TelemetryEffects()
+        effects.errorRate = [chapters.v100: 0.10, chapters.v110: 0.05]
+        for batch in 1...2 { _ = await fleet.emitTelemetry(batch: 900 + batch, requestsPerDevice: 10, effects: effects, at: Date()) }
+        guard let client = chapters.lab.people["bo"] else { throw AgentError.invalidArgument("the demo has no token for bo") }
+        let report = try client.decoded(
+            ShadowReport.self, from: try await client.call(.GET, RegistryRequests.versionPath(chapters.v110, "shadow-report")), what: "the shadow report")
+        note("shadow of \(report.candidate): \(report.pairs) paired requests, \(report.outcome.rawValue) (\(report.findings.first ?? ""))")
+        if report.pairs != 2 * 10 * fleet.devices.count { problems.append("the shadow report pairs \(report.pairs) requests, not \(2 * 10 * fleet.devices.count)") }
+        if report.outcome != .inconclusive { problems.append("the shadow report is \(report.outcome.rawValue) before its 7-day period has run") }
+        return ObserveDemoReport.ShadowFigures(
+            candidate: report.candidate, pairs: report.pairs, agreementRate: report.agreementRate, accuracy: report.candidateFigures.accuracy,
+            servedAccuracy: report.servedFigures.accuracy, accuracyPValue: report.accuracyPValue, scoreKSPValue: report.scoreKSPValue,
+            outcome: report.outcome.rawValue, finding: report.findings.first ?? "")
+    }
+
     /// 1.1.0 (known right 95 % of the time against 90 %) in an A/B test by device, judged on
     /// telemetry reported now, a batch at a time, until a verdict.
     private func abTest(_ fleet: FleetSimulator, chapters: FleetDemoChapters, lead: RegistryRemote, problems: inout [String]) async throws -> ObserveDemoReport.ABVerdictFigures {
-        _ = try await chapters.release.register("1.1.0")
-        _ = try await chapters.release.toStaging(chapters.v110)
-        _ = try await chapters.rounds(fleet, lead, until: { $0.onAssignment == $0.devices })
         let minimum = 300
         let test = try await chapters.release.remote("bo").startABTest(ABTestRequest(
             model: FleetDemoStory.model, b: chapters.v110.version.description, split: 0.3, unit: .device, minimumSamples: minimum, maximumHours: 24,

@@ -69,6 +69,11 @@ struct RegistryRemote {
         return try await post("/v1/models/\(try parseModelName(name))/versions", request, RegisteredModel.self, what: "a registered version")
     }
 
+    /// The version's shadow report as the collector judges it on its telemetry.
+    func shadowReport(_ reference: ModelReference) async throws(AgentError) -> ShadowReport {
+        try client.decoded(ShadowReport.self, from: try await client.call(.GET, RegistryRequests.versionPath(reference, "shadow-report")), what: "a shadow report")
+    }
+
     /// The card as the collector renders it.
     func card(_ reference: ModelReference, format: ModelCardFormat) async throws(AgentError) -> String {
         String(decoding: try await client.call(.GET, RegistryRequests.versionPath(reference, "card") + "?format=\(format.rawValue)"), as: UTF8.self)
