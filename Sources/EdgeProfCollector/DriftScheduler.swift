@@ -97,8 +97,12 @@ public struct DriftScheduler: Service {
         // Alerts first: should this collector die before completing, the window is checked again
         // (after the lease) and the same findings refresh the same alerts.
         for check in checks where check.outcome.state != .inconclusive {
+            var findings = [check.finding]
+            if check.kind == .accuracyFloor, let name = try? ModelReference(parsing: check.subject.model).name, let policy = policies[name] {
+                findings += try await retirementFinding(check, policy: policy)
+            }
             let events = try await storeCall { () throws(StoreError) in
-                try await store.applyFindings([check.finding], key: check.subject.alertKey, runID: Alert.noRun, at: Date(), webhooks: webhooks)
+                try await store.applyFindings(findings, key: check.subject.alertKey, runID: Alert.noRun, at: Date(), webhooks: webhooks)
             }
             for event in events {
                 logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(check.kind.rawValue) drift of \(check.subject): \(check.outcome.summary)")
@@ -111,6 +115,18 @@ public struct DriftScheduler: Service {
         let firing = checks.filter { $0.outcome.state == .firing }.count
         logger.info("drift checks: \(window): \(checks.count) checks of \(subjects.count) version × class, \(firing) firing")
         return true
+    }
+
+    /// The retirement trigger after a week's accuracy-floor check (`RetirementTrigger`), read
+    /// against the earlier weeks' stored checks of the same version and class.
+    private func retirementFinding(_ check: DriftCheckRecord, policy: GovernancePolicy) async throws(AgentError) -> [MonitorFinding] {
+        let reference = try? ModelReference(parsing: check.subject.model)
+        let earlier = try await storeCall { () throws(StoreError) in
+            try await store.driftHistory(DriftHistoryQuery(
+                model: reference?.name ?? check.subject.model, version: reference?.version.description, kind: .accuracyFloor,
+                deviceClass: check.subject.deviceClass, limit: policy.drift.retirementPeriods))
+        }
+        return RetirementTrigger.finding(after: check, earlier: earlier, policy: policy.drift).map { [$0] } ?? []
     }
 
     /// The policy the registry holds a model to.

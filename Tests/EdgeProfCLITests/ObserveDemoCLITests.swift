@@ -27,7 +27,7 @@ import Testing
             #expect(detection["window"] as? String == (detection["injected"] as? [String])?.first, "caught in the window it was injected in: \(detection)")
             #expect((detection["incident"] as? Int ?? 0) > 0)
         }
-        #expect(json["checks"] as? Int == 270 && (detections.compactMap { $0["incident"] as? Int }) == [1, 2, 3, 4, 5])
+        #expect(json["checks"] as? Int == 279 && (detections.compactMap { $0["incident"] as? Int }) == [1, 2, 3, 4, 5])
         let shadow = try #require(json["shadow"] as? [String: Any])
         #expect(shadow["pairs"] as? Int == 1200 && shadow["outcome"] as? String == "INCONCLUSIVE", "\(shadow)")
         #expect((shadow["finding"] as? String)?.hasPrefix("needs: the shadow period has run 0.0 of 7 days") == true, "\(shadow)")

@@ -43,8 +43,8 @@ import Testing
         #expect(await Self.scheduler(first.store, "collector-a", now: now).checkDueWindows().isEmpty)
 
         let history = try await first.store.driftHistory(DriftHistoryQuery(model: "kws", limit: 10_000))
-        // Days 7 to 15 after the 7-day reference, two classes, four daily kinds; week 1, two weekly kinds.
-        let expectedChecks: Int = 9 * 2 * 4 + 2 * 2
+        // Days 7 to 15 after the 7-day reference, two classes, four daily kinds; week 1, three weekly kinds.
+        let expectedChecks: Int = 9 * 2 * 4 + 2 * 3
         #expect(history.count == expectedChecks, "\(history.count) checks")
         #expect(Set(history.map { "\($0.subject)|\($0.kind)|\($0.windowStart)" }).count == history.count, "no check stored twice")
         #expect(history.allSatisfy { $0.policySHA256 == PolicyRecord.builtIn.sha256 && ["collector-a", "collector-b"].contains($0.checkedBy) })
@@ -81,6 +81,42 @@ import Testing
         // The history is filtered as asked.
         let dataOnly = try await first.store.driftHistory(DriftHistoryQuery(model: "kws", version: "1.0.0", kind: .data, deviceClass: "mcu-m7", limit: 3))
         #expect(dataOnly.map(\.windowStart) == [DriftTraffic.day(15), DriftTraffic.day(14), DriftTraffic.day(13)])
+    }
+
+    /// 004 §6.2: accuracy below 0.80 for 3 consecutive weeks proposes retirement. mcu-m7 answers
+    /// wrong 25 % of the time in weeks 1 to 3: its accuracy floor fires each week, the proposal
+    /// only after the third, as a retirement incident paging the ML lead; a good week 4 resolves it.
+    @Test(arguments: CollectorStoreContractTests.kinds) func threeWeeksBelowTheAccuracyFloorProposeRetirement(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        try await DriftTraffic.enroll(fixture.store)
+        var traffic = DriftTraffic()
+        traffic.requestsPerDevicePerDay = 30
+        for day in 7..<28 { traffic.effects[day] = [(.conceptChange(extraErrorRate: 0.15), "mcu-m7")] }
+        try await traffic.send(0..<21, to: fixture.store)
+        let proposals = { () async throws -> [Alert] in
+            try await fixture.store.alerts(model: "kws@1.0.0", openedSince: .distantPast).filter { $0.rule == .retirementProposal }
+        }
+        await Self.scheduler(fixture.store, "collector-a", now: DriftTraffic.day(21).addingTimeInterval(7200)).checkDueWindows()
+        #expect(try await proposals().isEmpty, "two weeks below the floor are not three")
+        try await traffic.send(21..<28, to: fixture.store)
+        await Self.scheduler(fixture.store, "collector-a", now: DriftTraffic.day(28).addingTimeInterval(7200)).checkDueWindows()
+        let floors = try await fixture.store.driftHistory(DriftHistoryQuery(model: "kws", kind: .accuracyFloor, limit: 20))
+        let firing = floors.filter { $0.outcome.state == .firing }
+        #expect(firing.count == 3 && firing.allSatisfy { $0.subject.deviceClass == "mcu-m7" && ($0.outcome.value ?? 1) < 0.8 }, "\(floors.map(\.outcome.summary))")
+        let proposal = try #require(try await proposals().first)
+        #expect(proposal.key.deviceClass == "mcu-m7" && proposal.state == .open && proposal.severity == .high)
+        #expect(proposal.finding.summary.hasPrefix("accuracy below 0.800 for 3 consecutive weeks (2026-09-14 "), "\(proposal.finding.summary)")
+        await IncidentWatcher(store: fixture.store, logger: Logger(label: "incident-test"), sweep: .seconds(3600)).sweepAll()
+        let incidents = try await fixture.store.registry.incidents()
+        let retirement = try #require(incidents.first { $0.playbook == .retirement })
+        #expect(retirement.paged == [.techLead] && retirement.alertIDs == [proposal.id] && retirement.deviceClass == "mcu-m7")
+        #expect(!incidents.contains { $0.deviceClass == "mcu-m4" }, "mcu-m4 stayed right 90 % of the time")
+
+        traffic.effects = [:]
+        try await traffic.send(28..<35, to: fixture.store)
+        await Self.scheduler(fixture.store, "collector-a", now: DriftTraffic.day(35).addingTimeInterval(7200)).checkDueWindows()
+        #expect(try await proposals().first?.state == .resolved, "a week back above the floor resolves the proposal")
     }
 
     @Test(arguments: CollectorStoreContractTests.kinds) func aCollectorThatDiedHoldingAWindowIsTakenOverAfterItsLease(kind: StoreKind) async throws {

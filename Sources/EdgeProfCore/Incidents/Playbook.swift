@@ -6,6 +6,8 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
     case performanceDegradation = "performance-degradation"
     case fairnessAlert = "fairness-alert"
     case outage
+    /// Accuracy below the floor for consecutive periods: the collector proposes retirement (004 §6.2).
+    case retirement
 
     /// One step: what to do, who does it, and how long they have from the incident's opening.
     public struct Step: Sendable, Codable, Hashable {
@@ -20,6 +22,7 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
         case .performanceDegradation: "Model performance degradation"
         case .fairnessAlert: "Fairness alert"
         case .outage: "System outage (no predictions available)"
+        case .retirement: "Retirement proposed (accuracy below the floor for consecutive periods)"
         }
     }
 
@@ -55,6 +58,17 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
                 Step(action: "Restore the service or escalate to the ML lead", roles: [.mlEngineer, .techLead]),
                 Step(action: "Post-incident review", roles: [.techLead, .mlEngineer, .dataScientist], withinHours: 48),
             ]
+        case .retirement:
+            [
+                Step(action: "Weekly accuracy below the floor for the policy's consecutive periods: retirement proposed", roles: nil),
+                Step(action: "Notify the ML lead at once (paged with the incident)", roles: nil),
+                Step(action: "Impact assessment: the devices and users the version serves (edgeprof fleet status)", roles: [.mlEngineer], withinHours: 1),
+                Step(action: "Migration plan: a replacement version or a fallback", roles: [.techLead, .dataScientist], withinHours: 4),
+                Step(action: "Tell the affected parties the timeline", roles: [.complianceOfficer]),
+                Step(action: "Gradual move to the replacement through a canary with monitoring, then retire (edgeprof model retire)", roles: [.techLead]),
+                Step(action: "Post-retirement monitoring: no residual impact", roles: [.mlEngineer]),
+                Step(action: "Archive the documentation and lessons learned (edgeprof incidents review)", roles: [.techLead, .mlEngineer], withinHours: 48),
+            ]
         }
     }
 
@@ -64,6 +78,7 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
         case .performanceDegradation: []
         case .fairnessAlert: [.ethicsCommittee]
         case .outage: [.mlEngineer]
+        case .retirement: [.techLead]
         }
     }
 
@@ -81,9 +96,10 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
     public static func opened(by rule: MonitorRule) -> Playbook? {
         switch rule {
         case .fairnessDrift: .fairnessAlert
+        case .retirementProposal: .retirement
         case .stageDuration: nil
         case .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .latencyBand, .energyBand, .p95Above, .latencyRatio, .energyIncrease,
-             .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift:
+             .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor:
             .performanceDegradation
         }
     }

@@ -29,6 +29,12 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     case predictionDrift = "prediction-drift"
     case fairnessDrift = "fairness-drift"
     case calibrationDrift = "calibration-drift"
+    /// A version's accuracy on a device class over an ISO week is below the policy's floor
+    /// (`DriftKind.accuracyFloor`; 0.80 by default).
+    case accuracyFloor = "accuracy-floor"
+    /// It stayed below the floor for the policy's number of consecutive weeks (3 by default):
+    /// the collector proposes the version's retirement (004 §6.2), as an incident for the ML lead.
+    case retirementProposal = "retirement-proposal"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
@@ -41,7 +47,7 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     public var defaultSeverity: AlertSeverity {
         switch self {
         case .latencyRatio, .p95Above, .fairnessDrift: .critical
-        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift: .high
+        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal: .high
         case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift: .medium
         case .energyDriftPSI: .low
         }

@@ -14,6 +14,7 @@ public enum DriftChecks {
         case .prediction: prediction(reference: reference, current: current, policy.drift)
         case .fairness: FairnessDrift.evaluate(current, policy: policy)
         case .calibration: calibration(current, maximum: policy.maxExpectedCalibrationError, policy.drift)
+        case .accuracyFloor: accuracyFloor(current, policy.drift)
         }
     }
 
@@ -69,6 +70,23 @@ public enum DriftChecks {
         return DriftOutcome(
             state: firing ? .firing : .clear, value: drop, threshold: policy.accuracyDrop, pValue: test.pValue, summary: summary,
             referenceSamples: before.count, currentSamples: now.count)
+    }
+
+    /// Accuracy on the window's labelled records against the absolute floor of the retirement
+    /// trigger: a point estimate over at least the minimum sample, as the documents state it.
+    static func accuracyFloor(_ current: [DriftRecord], _ policy: DriftPolicy) -> DriftOutcome {
+        let labelled = current.filter { $0.label != nil }
+        guard labelled.count >= policy.minimumSamples else {
+            return DriftOutcome(
+                state: .inconclusive, summary: "\(labelled.count) labelled records in the window; \(policy.minimumSamples) needed", referenceSamples: 0,
+                currentSamples: labelled.count)
+        }
+        let accuracy = Double(labelled.filter { $0.label == $0.prediction }.count) / Double(labelled.count)
+        let below = accuracy < policy.retirementAccuracy
+        return DriftOutcome(
+            state: below ? .firing : .clear, value: accuracy, threshold: policy.retirementAccuracy,
+            summary: "accuracy \(format(accuracy)) over \(labelled.count) labelled records, \(below ? "below" : "at or above") the floor \(format(policy.retirementAccuracy))",
+            referenceSamples: 0, currentSamples: labelled.count)
     }
 
     /// PSI of the label distribution (one bin per label).

@@ -13,12 +13,15 @@ public enum DriftKind: String, Sendable, Codable, CaseIterable, Hashable {
     case fairness
     /// Scores stop meaning what they say: expected calibration error of the scores.
     case calibration
+    /// Not a drift but the absolute floor behind the retirement trigger (004 §6.2): accuracy on
+    /// the week's labelled records below the policy's `retirement-accuracy`.
+    case accuracyFloor = "accuracy-floor"
 
     /// How often the documents ask for the check (003 §4.3).
     public var cadence: DriftCadence {
         switch self {
         case .data, .label, .prediction, .fairness: .daily
-        case .concept, .calibration: .weekly
+        case .concept, .calibration, .accuracyFloor: .weekly
         }
     }
 
@@ -31,8 +34,12 @@ public enum DriftKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .prediction: .predictionDrift
         case .fairness: .fairnessDrift
         case .calibration: .calibrationDrift
+        case .accuracyFloor: .accuracyFloor
         }
     }
+
+    /// How a finding names the check.
+    public var title: String { self == .accuracyFloor ? "accuracy floor" : "\(rawValue) drift" }
 
     /// The kinds checked on one cadence.
     public static func checked(_ cadence: DriftCadence) -> [DriftKind] { allCases.filter { $0.cadence == cadence } }

@@ -23,6 +23,10 @@ public struct DriftPolicy: Sendable, Hashable, Codable {
     public var labelDriftPSI = 0.2
     /// Relative drop of accuracy against the reference's (0.05: 5 %).
     public var accuracyDrop = 0.05
+    /// Weekly accuracy below this for `retirementPeriods` consecutive weeks proposes the version's
+    /// retirement (004 §6.2: 0.80 for 3 periods).
+    public var retirementAccuracy = 0.80
+    public var retirementPeriods = 3
 
     public init() {}
 }
@@ -31,7 +35,8 @@ extension GovernancePolicy {
     /// Reads the `monitoring:` section into `drift`.
     mutating func readMonitoring(_ node: YAMLNode) throws(ConfigError) {
         let fields = try node.fields(
-            known: ["reference-days", "grace-hours", "min-samples", "min-group-samples", "p-value", "prediction-drift-min-d", "data-drift-psi", "label-drift-psi", "accuracy-drop"],
+            known: ["reference-days", "grace-hours", "min-samples", "min-group-samples", "p-value", "prediction-drift-min-d", "data-drift-psi", "label-drift-psi", "accuracy-drop",
+                    "retirement-accuracy", "retirement-periods"],
             what: "a mapping")
         if let days = try fields.integer("reference-days", atLeast: 1) {
             guard days <= 90 else { throw fields.error(at: "reference-days", "reference-days is \(days); at most 90 (telemetry is kept 90 days by default)") }
@@ -68,6 +73,14 @@ extension GovernancePolicy {
         if let drop = try fields.number("accuracy-drop", atLeast: 0) {
             guard drop > 0, drop < 1 else { throw fields.error(at: "accuracy-drop", "accuracy-drop is \(drop); it must be above 0 and below 1") }
             drift.accuracyDrop = drop
+        }
+        if let floor = try fields.number("retirement-accuracy", atLeast: 0) {
+            guard floor > 0, floor < 1 else { throw fields.error(at: "retirement-accuracy", "retirement-accuracy is \(floor); it must be above 0 and below 1") }
+            drift.retirementAccuracy = floor
+        }
+        if let periods = try fields.integer("retirement-periods", atLeast: 1) {
+            guard periods <= 52 else { throw fields.error(at: "retirement-periods", "retirement-periods is \(periods); at most 52 (a year of weeks)") }
+            drift.retirementPeriods = periods
         }
     }
 }

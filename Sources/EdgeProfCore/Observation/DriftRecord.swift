@@ -97,7 +97,7 @@ public struct DriftCheckRecord: Sendable, Codable, Hashable {
     public var finding: MonitorFinding {
         MonitorFinding(
             rule: kind.rule, severity: severity, state: outcome.state,
-            summary: "\(kind.rawValue) drift, \(AuditChain.timestamp(windowStart)) – \(AuditChain.timestamp(windowEnd)): \(outcome.summary)",
+            summary: "\(kind.title), \(AuditChain.timestamp(windowStart)) – \(AuditChain.timestamp(windowEnd)): \(outcome.summary)",
             value: outcome.value, threshold: outcome.threshold, pValue: outcome.pValue)
     }
 }
