@@ -152,3 +152,9 @@ extension PostgresCollectorStore {
         }
     }
 }
+
+extension PostgresRegistryStore {
+    public func driftHistory(_ query: DriftHistoryQuery) async throws(StoreError) -> [DriftCheckRecord] {
+        try await database.driftHistory(query)
+    }
+}

@@ -100,7 +100,13 @@ extension SQLiteCollectorStore {
     }
 
     public func driftHistory(_ query: DriftHistoryQuery) async throws(StoreError) -> [DriftCheckRecord] {
-        try await read("read the drift history of \(query.model)") { db in
+        try evidence.driftHistory(query)
+    }
+}
+
+extension SQLiteEvidenceStore {
+    public func driftHistory(_ query: DriftHistoryQuery) throws(StoreError) -> [DriftCheckRecord] {
+        try read("read the drift history of \(query.model)") { db in
             var sql = "SELECT * FROM drift_check WHERE model = ?"
             var arguments: StatementArguments = [query.model]
             if let version = query.version {

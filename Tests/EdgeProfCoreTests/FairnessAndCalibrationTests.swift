@@ -101,8 +101,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "p.csv: empty predictions file; the first line names the columns (y_true,y_pred,score,group,weight)"),
-        ("y_true,y_pred,label\n", "p.csv:1: unknown column 'label'; columns are y_true, y_pred, score, group, weight"),
+        ("", "p.csv: empty predictions file; the first line names the columns (y_true,y_pred,score,group,weight,device_class)"),
+        ("y_true,y_pred,label\n", "p.csv:1: unknown column 'label'; columns are y_true, y_pred, score, group, weight, device_class"),
         ("y_true,score\n1,0.5\n", "p.csv:1: the columns y_true and y_pred are required"),
         ("y_true,y_pred\n1\n", "p.csv:2: 1 fields, the header has 2"),
         ("y_true,y_pred\n1,2\n", "p.csv:2: y_pred '2' is not 0 or 1"),

@@ -21,6 +21,17 @@ extension GovernanceService {
         // The track it was released on; before any release, the one it would take now.
         let released = snapshot.releases(of: reference).last { $0.track != nil }?.track
         let track = if let released { released } else { try rules(snapshot).track(of: version) }
-        return ModelCard(version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware)
+        let checks: [DriftCheckRecord]
+        do {
+            checks = try await store.driftHistory(DriftHistoryQuery(model: reference.name, version: reference.version.description, kind: .fairness, limit: 10_000))
+        } catch {
+            throw .store(error)
+        }
+        // Newest window first: the first check of each class is its latest.
+        var latest: [String: DriftCheckRecord] = [:]
+        for check in checks where latest[check.subject.deviceClass] == nil { latest[check.subject.deviceClass] = check }
+        return ModelCard(
+            version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware, shadow: try await shadowReport(for: reference),
+            fieldFairness: latest.values.sorted { $0.subject.deviceClass < $1.subject.deviceClass })
     }
 }

@@ -108,7 +108,7 @@ public struct GovernanceGates: Sendable {
         let odds = metrics.equalizedOddsDifference
         let parityOK = abs(parity) <= policy.maxDemographicParityDifference
         let oddsOK = abs(odds) <= policy.maxEqualizedOddsDifference
-        let outcome: GateOutcome = parityOK && oddsOK ? .pass : .fail
+        var outcomes: [GateOutcome] = [parityOK && oddsOK ? .pass : .fail]
         var figures = [
             "demographic_parity_difference": parity, "demographic_parity_ratio": metrics.demographicParityRatio,
             "equalized_odds_difference": odds, "equalized_odds_ratio": metrics.equalizedOddsRatio,
@@ -118,14 +118,35 @@ public struct GovernanceGates: Sendable {
             figures["tpr[\(group)]"] = rates.truePositiveRate
             figures["fpr[\(group)]"] = rates.falsePositiveRate
         }
+        var findings = [
+            "demographic parity difference \(ReportText.fixed(parity, 4)) (max \(ReportText.plain(policy.maxDemographicParityDifference))) → \(parityOK ? "PASS" : "FAIL")",
+            "equalized odds difference \(ReportText.fixed(odds, 4)) (max \(ReportText.plain(policy.maxEqualizedOddsDifference))) → \(oddsOK ? "PASS" : "FAIL")",
+        ]
+        // The same artifact on another class of board can treat groups differently: each class
+        // with predictions is held to the same limits.
+        for deviceClass in Set(table.deviceClasses ?? []).sorted() {
+            let rows = table.rows(on: deviceClass)
+            let perClass = FairnessMetrics(labels: rows.labels, predictions: rows.predictions, groups: rows.groups ?? [], weights: rows.weights)
+            guard perClass.groups.count >= 2 else {
+                outcomes.append(.inconclusive)
+                findings.append("\(deviceClass): the predictions cover one group: a bias audit there needs at least two")
+                continue
+            }
+            let classParity = perClass.demographicParityDifference
+            let classOdds = perClass.equalizedOddsDifference
+            let ok = abs(classParity) <= policy.maxDemographicParityDifference && abs(classOdds) <= policy.maxEqualizedOddsDifference
+            outcomes.append(ok ? .pass : .fail)
+            figures["demographic_parity_difference@\(deviceClass)"] = classParity
+            figures["equalized_odds_difference@\(deviceClass)"] = classOdds
+            findings.append(
+                "\(deviceClass): demographic parity difference \(ReportText.fixed(classParity, 4)), equalized odds difference \(ReportText.fixed(classOdds, 4)) over \(rows.labels.count) predictions → \(ok ? "PASS" : "FAIL")")
+        }
+        let outcome = Self.combine(outcomes)
+        let classes = Set(table.deviceClasses ?? []).count
         return GovernanceGateResult(
             gate: .fairness, outcome: outcome,
-            summary: "\(metrics.groups.count) groups: \(outcome.rawValue)",
-            findings: [
-                "demographic parity difference \(ReportText.fixed(parity, 4)) (max \(ReportText.plain(policy.maxDemographicParityDifference))) → \(parityOK ? "PASS" : "FAIL")",
-                "equalized odds difference \(ReportText.fixed(odds, 4)) (max \(ReportText.plain(policy.maxEqualizedOddsDifference))) → \(oddsOK ? "PASS" : "FAIL")",
-            ],
-            figures: figures)
+            summary: "\(metrics.groups.count) groups\(classes > 0 ? " on \(classes) device classes" : ""): \(outcome.rawValue)",
+            findings: findings, figures: figures)
     }
 
     /// Every device class the policy names must pass; a policy that names none (the built-in

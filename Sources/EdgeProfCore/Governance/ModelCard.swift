@@ -78,8 +78,17 @@ public struct ModelCard: Sendable, Codable, Hashable {
     public var approvals: [Approval]
     /// Release record ids of this version, oldest first.
     public var releases: [String]
+    /// Its shadow period judged on telemetry, when it has been in staging.
+    public var shadow: ShadowReport?
+    /// The newest fairness drift check of this version on each device class it served.
+    public var fieldFairness: [DriftCheckRecord]
+    /// Its incidents, oldest first.
+    public var incidents: [Incident]
 
-    public init(version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates: [GovernanceGateResult], hardware: [Hardware]) {
+    public init(
+        version: ModelVersionRecord, snapshot: RegistrySnapshot, track: ReleaseTrack, gates: [GovernanceGateResult], hardware: [Hardware],
+        shadow: ShadowReport? = nil, fieldFairness: [DriftCheckRecord] = []
+    ) {
         let metadata = version.metadata
         details = Details(
             name: version.reference.name, version: version.reference.version.description, registered: version.model.registeredAt,
@@ -96,6 +105,9 @@ public struct ModelCard: Sendable, Codable, Hashable {
         ethicsAuditDate = metadata.ethicsAuditDate
         approvals = snapshot.approvals(of: version.reference)
         releases = snapshot.releases(of: version.reference).map(\.id)
+        self.shadow = shadow
+        self.fieldFairness = fieldFairness
+        incidents = snapshot.incidents.filter { $0.model == version.reference.description }
     }
 
     public var fairness: GovernanceGateResult? { gates.first { $0.gate == .fairness } }

@@ -1,15 +1,17 @@
 /// Labelled predictions of a binary classifier, attached to a version as evidence for the
 /// fairness and calibration gates. Read from CSV with a header naming the columns:
 /// `y_true`, `y_pred` (0 or 1, required), `score` (probability of class 1), `group` (the
-/// sensitive feature), `weight` (sample weight ≥ 0), in any order.
+/// sensitive feature), `weight` (sample weight ≥ 0), `device_class` (the class of board the
+/// prediction was made on, so fairness is audited per class as well), in any order.
 public struct PredictionTable: Sendable, Hashable {
     public var labels: [Int]
     public var predictions: [Int]
     public var scores: [Double]?
     public var groups: [String]?
     public var weights: [Double]?
+    public var deviceClasses: [String]?
 
-    public static let columns = ["y_true", "y_pred", "score", "group", "weight"]
+    public static let columns = ["y_true", "y_pred", "score", "group", "weight", "device_class"]
 
     /// Parses CSV text; errors name the file, line and column.
     public init(csv: String, file: String) throws(GovernanceError) {
@@ -27,11 +29,13 @@ public struct PredictionTable: Sendable, Hashable {
         let scoreColumn = header.firstIndex(of: "score")
         let groupColumn = header.firstIndex(of: "group")
         let weightColumn = header.firstIndex(of: "weight")
+        let classColumn = header.firstIndex(of: "device_class")
         var labels: [Int] = []
         var predictions: [Int] = []
         var scores: [Double] = []
         var groups: [String] = []
         var weights: [Double] = []
+        var deviceClasses: [String] = []
         for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingWhitespace.isEmpty {
             let number = offset + 1
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
@@ -56,6 +60,10 @@ public struct PredictionTable: Sendable, Hashable {
                 }
                 weights.append(weight)
             }
+            if let classColumn {
+                guard !fields[classColumn].isEmpty else { throw .invalid("\(file):\(number): empty device_class") }
+                deviceClasses.append(fields[classColumn])
+            }
         }
         guard !labels.isEmpty else { throw .invalid("\(file): no predictions below the header") }
         self.labels = labels
@@ -63,6 +71,21 @@ public struct PredictionTable: Sendable, Hashable {
         self.scores = scoreColumn == nil ? nil : scores
         self.groups = groupColumn == nil ? nil : groups
         self.weights = weightColumn == nil ? nil : weights
+        self.deviceClasses = classColumn == nil ? nil : deviceClasses
+    }
+
+    /// The rows made on `deviceClass` (the whole table when it has no device_class column).
+    public func rows(on deviceClass: String) -> PredictionTable {
+        guard let deviceClasses else { return self }
+        let kept = deviceClasses.indices.filter { deviceClasses[$0] == deviceClass }
+        var subset = self
+        subset.labels = kept.map { labels[$0] }
+        subset.predictions = kept.map { predictions[$0] }
+        subset.scores = scores.map { values in kept.map { values[$0] } }
+        subset.groups = groups.map { values in kept.map { values[$0] } }
+        subset.weights = weights.map { values in kept.map { values[$0] } }
+        subset.deviceClasses = kept.map { deviceClasses[$0] }
+        return subset
     }
 
     private static func binary(_ text: String, _ column: String, _ file: String, _ line: Int) throws(GovernanceError) -> Int {

@@ -87,6 +87,7 @@ public enum ModelCardRenderer {
         } else {
             fairness.append("No bias audit.")
         }
+        fairness += fairnessByDeviceClass(card)
         let c = card.considerations
         var considerations = [
             "- **Intended use:** \(c.intendedUse ?? "not stated")",
@@ -100,9 +101,57 @@ public enum ModelCardRenderer {
         governance += card.releases.map { "- Release record `\($0)`" }
         return [
             ("Model details", details), ("Model parameters", parameters.isEmpty ? ["Not stated."] : parameters),
-            ("Quantitative analysis", quantitative), ("Hardware", hardware), ("Fairness", fairness),
+            ("Quantitative analysis", quantitative), ("Hardware", hardware), ("Fairness", fairness), ("Shadow period", shadow(card)),
             ("Considerations", considerations), ("Governance", governance.isEmpty ? ["No gates, approvals or releases yet."] : governance),
+            ("Incidents", incidents(card)),
         ]
+    }
+
+    /// Fairness per device class (issue 15 §6): the offline audit per class, the shadow period's
+    /// per class, and the newest check in the field per class — this artifact on each board.
+    static func fairnessByDeviceClass(_ card: ModelCard) -> [String] {
+        var rows: [String] = []
+        let offline = card.fairness?.figures.keys.filter { $0.hasPrefix("demographic_parity_difference@") }.map { String($0.dropFirst("demographic_parity_difference@".count)) } ?? []
+        let shadow = card.shadow?.deviceClasses ?? []
+        let classes = Set(offline + shadow.map(\.deviceClass) + card.fieldFairness.map(\.subject.deviceClass)).sorted()
+        guard !classes.isEmpty else { return [] }
+        rows += ["", "Per device class, artifact sha256 `\(card.details.artifactSHA256.prefix(12))…`:", "",
+                 "| Device class | Offline parity / equalized odds | Shadow period | In the field (newest day) |", "|---|---|---|---|"]
+        for deviceClass in classes {
+            let figures = card.fairness?.figures ?? [:]
+            let offlineCell = figures["demographic_parity_difference@\(deviceClass)"].map { parity in
+                "\(ReportText.fixed(parity, 4)) / \(ReportText.fixed(figures["equalized_odds_difference@\(deviceClass)"] ?? .nan, 4))"
+            } ?? "—"
+            let shadowCell = shadow.first { $0.deviceClass == deviceClass }.map { $0.fairness.state.rawValue.uppercased() } ?? "—"
+            let fieldCell = card.fieldFairness.first { $0.subject.deviceClass == deviceClass }.map { check in
+                "\(check.outcome.state.rawValue.uppercased()) \(AuditChain.timestamp(check.windowStart).prefix(10))"
+            } ?? "—"
+            rows.append("| \(deviceClass) | \(offlineCell) | \(shadowCell) | \(fieldCell) |")
+        }
+        return rows
+    }
+
+    /// The shadow period judged on the fleet's telemetry (issue 15 §4).
+    static func shadow(_ card: ModelCard) -> [String] {
+        guard let report = card.shadow else { return ["Not in staging yet: no shadow period."] }
+        let figure = { (value: Double?) in value.map { ReportText.fixed($0, 4) } ?? "—" }
+        return [
+            "**\(report.outcome.rawValue)**: \(report.pairs) requests answered beside \(report.servedVersions.keys.sorted().joined(separator: ", ")), "
+                + "\(AuditChain.timestamp(report.window.from).prefix(10)) to \(AuditChain.timestamp(report.window.to).prefix(10)) "
+                + "(\(report.window.periodDays)-day period \(report.window.complete ? "complete" : "not complete"))",
+            "- Agreement \(figure(report.agreementRate)); accuracy \(figure(report.candidateFigures.accuracy)) against \(figure(report.servedFigures.accuracy)) served "
+                + "(z-test p \(figure(report.accuracyPValue))); p95 latency \(figure(report.candidateFigures.latencyP95Ms)) ms against \(figure(report.servedFigures.latencyP95Ms)) ms",
+        ] + report.findings.prefix(3).map { "- \($0)" }
+    }
+
+    /// The version's incidents with their clocks (issue 15 §7).
+    static func incidents(_ card: ModelCard) -> [String] {
+        guard !card.incidents.isEmpty else { return ["No incidents."] }
+        return ["| # | Opened | Class | Playbook | Device class | State | Resolved by | Reviewed |", "|---|---|---|---|---|---|---|---|"]
+            + card.incidents.map { incident in
+                "| \(incident.id) | \(AuditChain.timestamp(incident.openedAt)) | \(incident.severity.rawValue) | \(incident.playbook.rawValue) | \(incident.deviceClass) | "
+                    + "\(incident.state.rawValue) | \(incident.resolvedBy ?? "—") | \(incident.reviewedBy.map { "by \($0)" } ?? "—") |"
+            }
     }
 
     static func markdown(_ card: ModelCard) -> String {

@@ -45,4 +45,7 @@ public protocol RegistryStore: Sendable {
     /// The requests `candidate` answered in shadow between `from` and `to` (inclusive), each with
     /// what its device served; and whether the fleet reports any telemetry of the model.
     func shadowTelemetry(of candidate: ModelReference, from: Date, to: Date) async throws(StoreError) -> ShadowTelemetry
+    /// Stored drift checks, newest window first, as `query` narrows them (for model cards; the
+    /// collector's drift scheduler writes them).
+    func driftHistory(_ query: DriftHistoryQuery) async throws(StoreError) -> [DriftCheckRecord]
 }
