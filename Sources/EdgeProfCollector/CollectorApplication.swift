@@ -79,7 +79,7 @@ public struct CollectorApplication: Sendable {
         let retention = TelemetryRetention(store: store, settings: configuration.settings.telemetry, logger: logger, sweep: .seconds(3600))
         let drift = DriftScheduler(store: store, logger: logger, sweep: configuration.driftSweep, webhooks: configuration.settings.webhooks)
         let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
-        let abTests = ABTestWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
+        let abTests = ABTestWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
         return ServiceGroup(
             configuration: .init(
                 services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents, abTests] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],

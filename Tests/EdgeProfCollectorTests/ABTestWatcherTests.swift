@@ -6,7 +6,7 @@ import Foundation
 import Logging
 import Testing
 
-/// Issue 15 §3: a losing B stops its test. On both stores, a candidate known to be wrong five
+/// Issue 15 §3: a losing B stops its test; a winning one is proposed for promotion. On both stores, a candidate known to be wrong five
 /// times as often serves its share of a simulated fleet; the collector's A/B watcher leaves the
 /// test running while the verdict is inconclusive, then stops it as `system:abtest` with the
 /// verdict as the audited reason, and the devices on B go back to A.
@@ -36,6 +36,36 @@ import Testing
         #expect(await fleet.round().failed.isEmpty)
         let status = try await FleetPlanner(store: registry).status()
         #expect(status.entries.allSatisfy { $0.arm != .b }, "the devices on B return to A")
+    }
+
+    /// A winner is not promoted past the rules: 1.1.0 went to staging without its approvals, so the
+    /// watcher proposes its move to canary in a promotion-proposal alert naming the missing
+    /// approvals, leaves the test running, and resolves the proposal once a person stops the test.
+    @Test(arguments: CollectorStoreContractTests.kinds) func aWinnerIsProposedWithWhatItsMoveWaitsFor(kind: StoreKind) async throws {
+        let split = try await ABVerdictTelemetryTests.SplitFleet.start(on: kind, minimumSamples: 200)
+        let (collector, fleet, test, a, b) = (split.collector, split.fleet, split.test, split.a, split.b)
+        defer { Task { await collector.stop() } }
+        let registry = collector.store.registry
+        let watcher = ABTestWatcher(store: collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600))
+        var effects = FleetSimulator.TelemetryEffects()
+        effects.errorRate = [a: 0.25, b: 0.05]
+        effects.latencyMs = [a: 20, b: 19]
+        for batch in 1...4 { _ = await fleet.emitTelemetry(batch: batch, requestsPerDevice: 10, effects: effects, at: Date()) }
+        await watcher.sweepAll()
+        let after = try await registry.abTests().first { $0.id == test.id }
+        #expect(after?.state == .running, "a winner keeps running until a person acts: \(after?.stopReason ?? "")")
+        let proposals = { () async throws -> [Alert] in
+            try await collector.store.alerts(model: b.description, openedSince: .distantPast).filter { $0.rule == .promotionProposal }
+        }
+        let proposal = try #require(try await proposals().first)
+        #expect(proposal.state == .open && proposal.severity == .low && proposal.key.device == "ab-test-\(test.id)")
+        #expect(proposal.finding.summary.contains("promote lm@1.1.0 to canary, waiting for: - approval"), "\(proposal.finding.summary)")
+        await watcher.sweepAll()
+        #expect(try await proposals().count == 1, "a second sweep refreshes the same proposal")
+
+        _ = try await GovernanceService(store: registry, actor: "lead").stopABTest(test.id, model: "lm", reason: "winner noted; approvals next")
+        await watcher.sweepAll()
+        #expect(try await proposals().first?.state == .resolved)
     }
 
     @Test func onlyTheSystemStopsATestOnItsVerdict() {

@@ -23,7 +23,7 @@ public struct GovernanceService: Sendable {
         self.dryRunPolicy = dryRunPolicy
     }
 
-    private var committer: GovernanceCommitter { GovernanceCommitter(store: store) }
+    var committer: GovernanceCommitter { GovernanceCommitter(store: store) }
 
     /// The rules for `snapshot`, under the registry's policy in force (or the dry-run policy).
     public func rules(_ snapshot: RegistrySnapshot) throws(AgentError) -> GovernanceRules {
@@ -352,7 +352,7 @@ public struct GovernanceService: Sendable {
 
     // MARK: - Evidence with I/O
 
-    private func gateEvidence(for reference: ModelReference, rules: GovernanceRules) async throws(AgentError) -> GateEvidence {
+    func gateEvidence(for reference: ModelReference, rules: GovernanceRules) async throws(AgentError) -> GateEvidence {
         guard let version = rules.snapshot.version(reference) else { return GateEvidence() }
         var evidence = GateEvidence(artifact: try await artifactCheck(version))
         // After this version reaches production, a rollback restores the one serving now (or,

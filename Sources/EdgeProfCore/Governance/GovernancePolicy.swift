@@ -48,6 +48,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var settleHours: Int
     /// Hours a version may stay in a stage before a stage-duration alert is raised, by stage.
     public var maxStageHours: [LifecycleStage: Int]
+    /// What the system does with an A/B test whose B wins (`fleet: ab-test-winner:`).
+    public var abTestWinner = ABTestWinnerPolicy.propose
     /// The thresholds of the drift checks on production telemetry (`monitoring:`).
     public var drift = DriftPolicy()
     /// What the staging gate's shadow evidence asks (`gates: shadow-evidence:`).

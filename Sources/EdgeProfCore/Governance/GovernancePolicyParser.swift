@@ -41,7 +41,7 @@ extension GovernancePolicy {
         }
         if let fleet = top.node("fleet") {
             let fields = try fleet.withContext("fleet: ").fields(
-                known: ["canary-share", "automatic-rollback", "rollback-critical-alerts", "rollback-window-hours"], what: "a mapping")
+                known: ["canary-share", "automatic-rollback", "rollback-critical-alerts", "rollback-window-hours", "ab-test-winner"], what: "a mapping")
             if let share = try fields.number("canary-share", atLeast: 0) {
                 guard share > 0, share <= 0.5 else {
                     throw fleet.error("fleet: canary-share is \(share); it must be above 0 and at most 0.5 (a canary is a small share of a class)")
@@ -56,6 +56,9 @@ extension GovernancePolicy {
             if let hours = try fields.integer("rollback-window-hours", atLeast: 1) {
                 guard hours <= 720 else { throw fleet.error("fleet: rollback-window-hours is \(hours); at most 720 (30 days)") }
                 rollbackWindowHours = hours
+            }
+            if let winner = try fields.choice("ab-test-winner", of: ABTestWinnerPolicy.allCases.map(\.rawValue)) {
+                abTestWinner = ABTestWinnerPolicy(rawValue: winner) ?? abTestWinner
             }
         }
         if let lifecycle = top.node("lifecycle") {

@@ -144,6 +144,12 @@ public struct GovernanceRules: Sendable {
 
     /// Moves a version along the lifecycle (retirement has its own act).
     public func promote(_ reference: ModelReference, to requested: LifecycleStage?, reason: String, evidence: GateEvidence) throws(GovernanceError) -> Decision {
+        try move(reference, to: requested, reason: reason, evidence: evidence, byPerson: true)
+    }
+
+    /// A lifecycle move under every rule of `promote`; `byPerson` false only for the system's
+    /// moves that the policy allows (`promoteABTestWinner`), which no role check applies to.
+    func move(_ reference: ModelReference, to requested: LifecycleStage?, reason: String, evidence: GateEvidence, byPerson: Bool) throws(GovernanceError) -> Decision {
         let version = try existing(reference)
         let from = version.stage
         guard let to = requested ?? Self.nextOnMainPath(from: from) else {
@@ -158,7 +164,7 @@ public struct GovernanceRules: Sendable {
             }
             throw .illegalMove("\(reference) cannot move from \(from.rawValue) to \(to.rawValue); allowed next: \(Self.list(allowed))")
         }
-        _ = try authorized(to == .production ? [.techLead] : [.mlEngineer, .techLead], to: "move \(reference) to \(to.rawValue)")
+        if byPerson { _ = try authorized(to == .production ? [.techLead] : [.mlEngineer, .techLead], to: "move \(reference) to \(to.rawValue)") }
         guard !reason.trimmingWhitespace.isEmpty else { throw .invalid("a move needs a reason: --reason TEXT") }
         if [.validation, .staging, .canary, .production].contains(to) { try Self.requireIntact(version, evidence.artifact) }
         if [.canary, .production].contains(to), let halt = snapshot.halts.last, halt.halted {

@@ -97,7 +97,7 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
         switch rule {
         case .fairnessDrift: .fairnessAlert
         case .retirementProposal: .retirement
-        case .stageDuration: nil
+        case .stageDuration, .promotionProposal: nil
         case .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .latencyBand, .energyBand, .p95Above, .latencyRatio, .energyIncrease,
              .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor:
             .performanceDegradation

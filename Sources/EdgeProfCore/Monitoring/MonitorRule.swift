@@ -35,6 +35,9 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     /// It stayed below the floor for the policy's number of consecutive weeks (3 by default):
     /// the collector proposes the version's retirement (004 §6.2), as an incident for the ML lead.
     case retirementProposal = "retirement-proposal"
+    /// An A/B test's B wins and its next move waits for people (approvals, gates, or a policy
+    /// that has the system propose): raised by the A/B watcher, its key names the test.
+    case promotionProposal = "promotion-proposal"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
@@ -49,7 +52,7 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
         case .latencyRatio, .p95Above, .fairnessDrift: .critical
         case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal: .high
         case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift: .medium
-        case .energyDriftPSI: .low
+        case .energyDriftPSI, .promotionProposal: .low
         }
     }
 }
