@@ -63,10 +63,15 @@ import Testing
                 #expect(report.verdict.outcome == .inconclusive && accuracy.pValue == nil, "batch \(batch): \(report.verdict.reason)")
                 continue
             }
+            // The verdict reads its latest sequential look: the first 300 · 2^k labelled answers of each arm.
+            let look = try #require(ABLook.latest(
+                available: min(report.armA.labelled, report.armB.labelled), minimum: 300, alpha: ABVerdictRules.defaultAlpha, metrics: report.verdict.metrics.count))
+            #expect(accuracy.look == look.index && accuracy.samplesA == look.samples && accuracy.samplesB == look.samples && accuracy.alpha == look.alpha)
             let z = try #require(TwoProportionZTest(
-                successesA: report.armA.correct, trialsA: report.armA.labelled, successesB: report.armB.correct, trialsB: report.armB.labelled))
+                successesA: Int((accuracy.valueA * Double(look.samples)).rounded()), trialsA: look.samples,
+                successesB: Int((accuracy.valueB * Double(look.samples)).rounded()), trialsB: look.samples))
             #expect(accuracy.statistic == z.z && accuracy.pValue == z.pValue, "the verdict's test is the one its counts give")
-            let significant = report.verdict.metrics.contains { ($0.pValue ?? 1) < ABVerdictRules.defaultAlpha && $0.outcome == .bBetter }
+            let significant = report.verdict.metrics.contains { ($0.pValue ?? 1) < $0.alpha && $0.outcome == .bBetter }
             #expect((report.verdict.outcome == .bWins) == significant && report.verdict.outcome != .bLoses, "batch \(batch): \(report.verdict.reason)")
         }
         #expect(verdicts.first?.outcome == "inconclusive", "\(verdicts)")

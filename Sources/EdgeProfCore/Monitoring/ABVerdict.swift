@@ -5,10 +5,35 @@ import Foundation
 public enum ABMetric: Sendable, Hashable {
     case rate(name: String, higherIsBetter: Bool, successesA: Int, trialsA: Int, successesB: Int, trialsB: Int)
     case mean(name: String, higherIsBetter: Bool, a: [Double], b: [Double])
+    /// A rate as each arm's outcomes in the order they happened (true: a success), so a look can
+    /// take the first of them.
+    case outcomes(name: String, higherIsBetter: Bool, a: [Bool], b: [Bool])
 
     public var name: String {
         switch self {
-        case .rate(let name, _, _, _, _, _), .mean(let name, _, _, _): name
+        case .rate(let name, _, _, _, _, _), .mean(let name, _, _, _), .outcomes(let name, _, _, _): name
+        }
+    }
+
+    /// Samples in each arm.
+    var counts: (a: Int, b: Int) {
+        switch self {
+        case .rate(_, _, _, let trialsA, _, let trialsB): (trialsA, trialsB)
+        case .mean(_, _, let a, let b): (a.count, b.count)
+        case .outcomes(_, _, let a, let b): (a.count, b.count)
+        }
+    }
+
+    /// The metric over the first `samples` of each arm (counts cannot be cut: a rate given as
+    /// counts stays whole), outcomes turned into counts.
+    func first(_ samples: Int) -> ABMetric {
+        switch self {
+        case .rate: self
+        case .mean(let name, let higherIsBetter, let a, let b): .mean(name: name, higherIsBetter: higherIsBetter, a: Array(a.prefix(samples)), b: Array(b.prefix(samples)))
+        case .outcomes(let name, let higherIsBetter, let a, let b):
+            .rate(
+                name: name, higherIsBetter: higherIsBetter, successesA: a.prefix(samples).filter { $0 }.count, trialsA: min(samples, a.count),
+                successesB: b.prefix(samples).filter { $0 }.count, trialsB: min(samples, b.count))
         }
     }
 }
@@ -45,6 +70,8 @@ public struct ABMetricVerdict: Sendable, Codable, Hashable {
     public var statistic: Double?
     public var pValue: Double?
     public var alpha: Double
+    /// The group-sequential look the verdict was read at (`ABLook.index`); nil before the first.
+    public var look: Int?
     public var reason: String
 }
 
@@ -71,14 +98,32 @@ public enum ABVerdictRules {
     /// Significance level when the policy sets none.
     public static let defaultAlpha = 0.05
 
+    /// One metric at its look: the first `look.samples` samples of each arm at the look's α
+    /// (`ABLook`), or — before the first look — inconclusive on all the samples there are.
+    public static func judge(sequential metric: ABMetric, minimumSamples: Int, alpha: Double, metrics: Int) -> ABMetricVerdict {
+        let counts = metric.counts
+        let minimum = if case .mean = metric { max(2, minimumSamples) } else { max(1, minimumSamples) }
+        guard let look = ABLook.latest(available: min(counts.a, counts.b), minimum: minimum, alpha: alpha, metrics: metrics) else {
+            return judge(metric, minimumSamples: minimum, alpha: alpha)
+        }
+        var verdict = judge(metric.first(look.samples), minimumSamples: look.samples, alpha: look.alpha)
+        verdict.minimumSamples = minimum
+        verdict.look = look.index
+        verdict.reason = "look \(look.index + 1) (the first \(look.samples) of each arm): " + verdict.reason
+        return verdict
+    }
+
     public static func judge(_ metric: ABMetric, minimumSamples: Int, alpha: Double = defaultAlpha) -> ABMetricVerdict {
         let minimum = max(1, minimumSamples)
         switch metric {
+        case .outcomes:
+            let counts = metric.counts
+            return judge(metric.first(max(counts.a, counts.b)), minimumSamples: minimumSamples, alpha: alpha)
         case .rate(let name, let higherIsBetter, let successesA, let trialsA, let successesB, let trialsB):
             var verdict = ABMetricVerdict(
                 metric: name, test: .twoProportionZ, outcome: .inconclusive, samplesA: trialsA, samplesB: trialsB, minimumSamples: minimum,
                 valueA: trialsA > 0 ? Double(successesA) / Double(trialsA) : .nan, valueB: trialsB > 0 ? Double(successesB) / Double(trialsB) : .nan,
-                statistic: nil, pValue: nil, alpha: alpha, reason: "")
+                statistic: nil, pValue: nil, alpha: alpha, look: nil, reason: "")
             guard trialsA >= minimum, trialsB >= minimum else {
                 verdict.reason = "\(name): \(trialsA) and \(trialsB) samples; no verdict before \(minimum) in each arm"
                 return verdict
@@ -95,7 +140,7 @@ public enum ABVerdictRules {
             let test = WelchTTest(a, b)
             var verdict = ABMetricVerdict(
                 metric: name, test: .welchT, outcome: .inconclusive, samplesA: a.count, samplesB: b.count, minimumSamples: max(2, minimum),
-                valueA: test.meanA, valueB: test.meanB, statistic: nil, pValue: nil, alpha: alpha, reason: "")
+                valueA: test.meanA, valueB: test.meanB, statistic: nil, pValue: nil, alpha: alpha, look: nil, reason: "")
             guard a.count >= verdict.minimumSamples, b.count >= verdict.minimumSamples else {
                 verdict.reason = "\(name): \(a.count) and \(b.count) samples; no verdict before \(verdict.minimumSamples) in each arm"
                 return verdict

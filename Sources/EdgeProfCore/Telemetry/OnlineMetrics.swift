@@ -88,20 +88,21 @@ public struct ABTestReport: Sendable, Codable, Hashable {
         b = test.b.description
         armA = ArmMetrics(inA)
         armB = ArmMetrics(inB)
-        var metrics: [ABMetricVerdict] = []
+        // Each arm's samples in the order they happened (the store reads them by time), so each
+        // sequential look takes the same first ones at every reading.
+        let outcomes = { (arm: [InferenceObservation]) in arm.compactMap { observation in observation.label.map { $0 == observation.prediction } } }
+        var compared: [ABMetric] = []
         if armA.labelled + armB.labelled > 0 {
-            metrics.append(ABVerdictRules.judge(
-                .rate(name: "accuracy", higherIsBetter: true, successesA: armA.correct, trialsA: armA.labelled, successesB: armB.correct, trialsB: armB.labelled),
-                minimumSamples: test.minimumSamples, alpha: alpha))
+            compared.append(.outcomes(name: "accuracy", higherIsBetter: true, a: outcomes(inA), b: outcomes(inB)))
         }
         if !armA.latencySamples.isEmpty || !armB.latencySamples.isEmpty {
-            metrics.append(ABVerdictRules.judge(
-                .mean(name: "latency ms", higherIsBetter: false, a: armA.latencySamples, b: armB.latencySamples), minimumSamples: test.minimumSamples, alpha: alpha))
+            compared.append(.mean(name: "latency ms", higherIsBetter: false, a: armA.latencySamples, b: armB.latencySamples))
         }
         if !armA.energySamples.isEmpty || !armB.energySamples.isEmpty {
-            metrics.append(ABVerdictRules.judge(
-                .mean(name: "energy mJ", higherIsBetter: false, a: armA.energySamples, b: armB.energySamples), minimumSamples: test.minimumSamples, alpha: alpha))
+            compared.append(.mean(name: "energy mJ", higherIsBetter: false, a: armA.energySamples, b: armB.energySamples))
         }
-        verdict = ABVerdictRules.overall(metrics)
+        verdict = ABVerdictRules.overall(compared.map {
+            ABVerdictRules.judge(sequential: $0, minimumSamples: test.minimumSamples, alpha: alpha, metrics: compared.count)
+        })
     }
 }

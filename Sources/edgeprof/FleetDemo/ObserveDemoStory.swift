@@ -199,7 +199,8 @@ struct ObserveDemoStory {
             figures.pValue = accuracy?.pValue
             figures.accuracyA = report.armA.accuracy
             figures.accuracyB = report.armB.accuracy
-            if report.verdict.outcome != .inconclusive { break }
+            // No difference at one sequential look is not the end: the next look has twice the samples.
+            if [.bWins, .bLoses].contains(report.verdict.outcome) { break }
         }
         note("A/B test \(test.id): \(figures.outcome) (p \(figures.pValue.map { String(format: "%.2e", $0) } ?? "—")) after \(figures.batches.count) batches")
         if figures.outcome != "b-wins" { problems.append("the A/B test of a known better B ended \(figures.outcome)") }
