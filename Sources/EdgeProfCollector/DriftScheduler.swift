@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// version's reference period on that class. At start and every `sweep` it takes the due windows
 /// oldest first, so a collector that was down catches up window by window; a window is claimed in
 /// the database before it is checked and its checks are stored with its completion in one
-/// transaction, so two collectors on one database check each window once. A firing check opens
+/// transaction, so two collectors on one database check each window once. Each day it also holds
+/// every version on every class to the documents' online levels (`OnlineChecks`). A firing check opens
 /// (or refreshes) an alert of its kind for the version on that class, a clear one resolves it;
 /// the alerts go wherever alerts go (webhooks, Alertmanager) and count for the lifecycle.
 public struct DriftScheduler: Service {
@@ -74,6 +75,7 @@ public struct DriftScheduler: Service {
         let subjects = try await storeCall { () throws(StoreError) in try await store.driftSubjects(from: window.start, to: window.end) }
         var policies: [String: GovernancePolicy] = [:]
         var checks: [DriftCheckRecord] = []
+        var online: [DriftSubject: [MonitorFinding]] = [:]
         for (subject, firstSeen) in subjects.sorted(by: { $0.key < $1.key }) {
             guard let name = try? ModelReference(parsing: subject.model).name else { continue }
             let policy: GovernancePolicy
@@ -82,10 +84,20 @@ public struct DriftScheduler: Service {
                 policies[name] = policy
             }
             let reference = DriftSchedule.referencePeriod(firstSeen: firstSeen, days: policy.drift.referenceDays)
-            // A window inside the reference period has nothing to be compared with.
-            guard window.start >= reference.end else { continue }
-            let before = try await storeCall { () throws(StoreError) in try await store.driftRecords(subject, from: reference.start, to: reference.end) }
+            let afterReference = window.start >= reference.end
             let now = try await storeCall { () throws(StoreError) in try await store.driftRecords(subject, from: window.start, to: window.end) }
+            let before = afterReference
+                ? try await storeCall { () throws(StoreError) in try await store.driftRecords(subject, from: reference.start, to: reference.end) } : nil
+            // The documents' absolute online levels hold from a version's first day.
+            if window.cadence == .daily {
+                let drift = policy.drift
+                let dayBefore = try await storeCall { () throws(StoreError) in
+                    try await store.driftRecords(subject, from: window.start.addingTimeInterval(-DriftCadence.daily.seconds), to: window.start)
+                }
+                online[subject] = await ComputeThread.run { OnlineChecks.findings(current: now, previousDay: dayBefore, reference: before, policy: drift) }
+            }
+            // A window inside the reference period has nothing to be compared with.
+            guard let before else { continue }
             let kinds = DriftKind.checked(window.cadence)
             let outcomes = await ComputeThread.run { kinds.map { DriftChecks.evaluate($0, reference: before, current: now, policy: policy) } }
             for (kind, outcome) in zip(kinds, outcomes) {
@@ -107,6 +119,12 @@ public struct DriftScheduler: Service {
             for event in events {
                 logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(check.kind.rawValue) drift of \(check.subject): \(check.outcome.summary)")
             }
+        }
+        for (subject, findings) in online.sorted(by: { $0.key < $1.key }) where !findings.isEmpty {
+            let events = try await storeCall { () throws(StoreError) in
+                try await store.applyFindings(findings, key: subject.alertKey, runID: Alert.noRun, at: Date(), webhooks: webhooks)
+            }
+            for event in events { logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(event.alert.rule.rawValue) of \(subject), \(window)") }
         }
         guard try await storeCall({ () throws(StoreError) in try await store.completeDriftWindow(window, collector: collector, checks: checks, at: Date()) }) else {
             logger.warning("drift checks: the \(window) was taken over by another collector before this one completed it; its results stand")

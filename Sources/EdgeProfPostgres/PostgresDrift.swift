@@ -43,7 +43,8 @@ extension PostgresCollectorStore {
         return try await withConnection("read the telemetry of \(subject)") { connection in
             let rows = try await connection.query(
                 """
-                SELECT inference.prediction, inference.label, inference.score, inference.protected_json, inference.features_json, inference.at
+                SELECT inference.prediction, inference.label, inference.score, inference.protected_json, inference.features_json, inference.latency_ms,
+                    inference.at
                 FROM inference JOIN fleet_device ON fleet_device.device = inference.device
                 WHERE inference.model = \(reference.name) AND inference.version = \(reference.version.description)
                     AND fleet_device.device_class = \(subject.deviceClass) AND inference.arm <> 'shadow'
@@ -51,10 +52,10 @@ extension PostgresCollectorStore {
                 ORDER BY inference.at, inference.id
                 """, logger: logger)
             var records: [DriftRecord] = []
-            for try await (prediction, label, score, protected, features, at) in rows.decode((String, String?, Double?, String?, String?, Date).self) {
+            for try await (prediction, label, score, protected, features, latency, at) in rows.decode((String, String?, Double?, String?, String?, Double?, Date).self) {
                 records.append(DriftRecord(
                     prediction: prediction, label: label, score: score, protected: DriftRecordColumns.protected(protected),
-                    features: DriftRecordColumns.features(features), at: at))
+                    features: DriftRecordColumns.features(features), latencyMs: latency, at: at))
             }
             return records
         }

@@ -39,7 +39,8 @@ extension SQLiteCollectorStore {
         return try await read("read the telemetry of \(subject)") { db in
             try Row.fetchAll(
                 db, sql: """
-                    SELECT inference.prediction, inference.label, inference.score, inference.protected_json, inference.features_json, inference.at
+                    SELECT inference.prediction, inference.label, inference.score, inference.protected_json, inference.features_json,
+                        inference.latency_ms, inference.at
                     FROM inference JOIN fleet_device ON fleet_device.device = inference.device
                     WHERE inference.model = ? AND inference.version = ? AND fleet_device.device_class = ? AND inference.arm != 'shadow'
                         AND inference.at >= ? AND inference.at < ?
@@ -48,7 +49,8 @@ extension SQLiteCollectorStore {
             ).map { row in
                 DriftRecord(
                     prediction: row["prediction"], label: row["label"], score: row["score"],
-                    protected: DriftRecordColumns.protected(row["protected_json"]), features: DriftRecordColumns.features(row["features_json"]), at: row["at"])
+                    protected: DriftRecordColumns.protected(row["protected_json"]), features: DriftRecordColumns.features(row["features_json"]),
+                    latencyMs: row["latency_ms"], at: row["at"])
             }
         }
     }

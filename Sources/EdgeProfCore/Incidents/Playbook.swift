@@ -99,7 +99,7 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
         case .retirementProposal: .retirement
         case .stageDuration, .promotionProposal: nil
         case .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .latencyBand, .energyBand, .p95Above, .latencyRatio, .energyIncrease,
-             .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor:
+             .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor, .onlineAccuracy, .onlineLatency:
             .performanceDegradation
         }
     }

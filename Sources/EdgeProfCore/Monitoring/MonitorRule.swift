@@ -38,6 +38,11 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     /// An A/B test's B wins and its next move waits for people (approvals, gates, or a policy
     /// that has the system propose): raised by the A/B watcher, its key names the test.
     case promotionProposal = "promotion-proposal"
+    /// A version's accuracy on a device class over a UTC day below the documents' warning (0.90,
+    /// medium) or critical (0.85, critical) level (issue 15 §2; `OnlineChecks`).
+    case onlineAccuracy = "online-accuracy"
+    /// Its latency over a UTC day above p95 100 ms or p99 200 ms, or its p95 twice its reference's.
+    case onlineLatency = "online-latency"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
@@ -50,7 +55,8 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     public var defaultSeverity: AlertSeverity {
         switch self {
         case .latencyRatio, .p95Above, .fairnessDrift: .critical
-        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal: .high
+        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal, .onlineLatency: .high
+        case .onlineAccuracy: .medium
         case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift: .medium
         case .energyDriftPSI, .promotionProposal: .low
         }

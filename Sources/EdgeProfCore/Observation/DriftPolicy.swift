@@ -27,6 +27,9 @@ public struct DriftPolicy: Sendable, Hashable, Codable {
     /// retirement (004 §6.2: 0.80 for 3 periods).
     public var retirementAccuracy = 0.80
     public var retirementPeriods = 3
+    /// The online thresholds checked on each UTC day (issue 15 §2): accuracy warning and critical
+    /// levels, latency p95 and p99 limits, latency against the reference.
+    public var online = OnlineThresholds()
 
     public init() {}
 }
@@ -36,7 +39,8 @@ extension GovernancePolicy {
     mutating func readMonitoring(_ node: YAMLNode) throws(ConfigError) {
         let fields = try node.fields(
             known: ["reference-days", "grace-hours", "min-samples", "min-group-samples", "p-value", "prediction-drift-min-d", "data-drift-psi", "label-drift-psi", "accuracy-drop",
-                    "retirement-accuracy", "retirement-periods"],
+                    "retirement-accuracy", "retirement-periods", "accuracy-warning", "accuracy-critical", "latency-p95-ms", "latency-p99-ms",
+                    "latency-ratio"],
             what: "a mapping")
         if let days = try fields.integer("reference-days", atLeast: 1) {
             guard days <= 90 else { throw fields.error(at: "reference-days", "reference-days is \(days); at most 90 (telemetry is kept 90 days by default)") }
@@ -77,6 +81,26 @@ extension GovernancePolicy {
         if let floor = try fields.number("retirement-accuracy", atLeast: 0) {
             guard floor > 0, floor < 1 else { throw fields.error(at: "retirement-accuracy", "retirement-accuracy is \(floor); it must be above 0 and below 1") }
             drift.retirementAccuracy = floor
+        }
+        for (key, path) in [("accuracy-warning", \OnlineThresholds.accuracyWarning), ("accuracy-critical", \OnlineThresholds.accuracyCritical)] {
+            if let level = try fields.number(key, atLeast: 0) {
+                guard level > 0, level < 1 else { throw fields.error(at: key, "\(key) is \(level); it must be above 0 and below 1") }
+                drift.online[keyPath: path] = level
+            }
+        }
+        guard drift.online.accuracyCritical <= drift.online.accuracyWarning else {
+            throw fields.error(
+                at: "accuracy-critical", "accuracy-critical (\(drift.online.accuracyCritical)) is above accuracy-warning (\(drift.online.accuracyWarning)): critical is the lower level")
+        }
+        for (key, path) in [("latency-p95-ms", \OnlineThresholds.latencyP95Ms), ("latency-p99-ms", \OnlineThresholds.latencyP99Ms)] {
+            if let limit = try fields.number(key, atLeast: 0) {
+                guard limit > 0, limit <= 3_600_000 else { throw fields.error(at: key, "\(key) is \(limit); it must be above 0 and at most 3600000 (an hour)") }
+                drift.online[keyPath: path] = limit
+            }
+        }
+        if let ratio = try fields.number("latency-ratio", atLeast: 1) {
+            guard ratio > 1, ratio <= 100 else { throw fields.error(at: "latency-ratio", "latency-ratio is \(ratio); it must be above 1 and at most 100") }
+            drift.online.latencyRatio = ratio
         }
         if let periods = try fields.integer("retirement-periods", atLeast: 1) {
             guard periods <= 52 else { throw fields.error(at: "retirement-periods", "retirement-periods is \(periods); at most 52 (a year of weeks)") }

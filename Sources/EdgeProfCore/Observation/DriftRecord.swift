@@ -8,14 +8,19 @@ public struct DriftRecord: Sendable, Hashable {
     public var score: Double?
     public var protected: [String: String]
     public var features: [String: Double]
+    public var latencyMs: Double?
     public var at: Date
 
-    public init(prediction: String, label: String?, score: Double?, protected: [String: String] = [:], features: [String: Double] = [:], at: Date) {
+    public init(
+        prediction: String, label: String?, score: Double?, protected: [String: String] = [:], features: [String: Double] = [:], latencyMs: Double? = nil,
+        at: Date
+    ) {
         self.prediction = prediction
         self.label = label
         self.score = score
         self.protected = protected
         self.features = features
+        self.latencyMs = latencyMs
         self.at = at
     }
 }

@@ -8,6 +8,9 @@ public struct OnlineThresholds: Sendable, Codable, Hashable {
     public var accuracyCritical = 0.85
     public var latencyP95Ms = 100.0
     public var latencyP99Ms = 200.0
+    /// p95 at least this many times the version's reference p95 on the class (the documents'
+    /// "latency twice the baseline").
+    public var latencyRatio = 2.0
     /// Fewer labelled (or timed) inferences than this give no finding.
     public var minimumSamples = 100
 
