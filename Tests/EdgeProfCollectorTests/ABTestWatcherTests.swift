@@ -11,12 +11,17 @@ import Testing
 /// test running while the verdict is inconclusive, then stops it as `system:abtest` with the
 /// verdict as the audited reason, and the devices on B go back to A.
 @Suite(.serialized) struct ABTestWatcherTests {
-    @Test(arguments: CollectorStoreContractTests.kinds) func aHarmfulCandidateIsStoppedOnItsVerdict(kind: StoreKind) async throws {
+    /// The split fleet with a minimum sample of 200, and the watcher of its collector.
+    static func watched(_ kind: StoreKind) async throws -> (ABVerdictTelemetryTests.SplitFleet, ABTestWatcher) {
         let split = try await ABVerdictTelemetryTests.SplitFleet.start(on: kind, minimumSamples: 200)
+        return (split, ABTestWatcher(store: split.collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600)))
+    }
+
+    @Test(arguments: CollectorStoreContractTests.kinds) func aHarmfulCandidateIsStoppedOnItsVerdict(kind: StoreKind) async throws {
+        let (split, watcher) = try await Self.watched(kind)
         let (collector, fleet, test, a, b) = (split.collector, split.fleet, split.test, split.a, split.b)
         defer { Task { await collector.stop() } }
         let registry = collector.store.registry
-        let watcher = ABTestWatcher(store: collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600))
         var effects = FleetSimulator.TelemetryEffects()
         effects.errorRate = [a: 0.05, b: 0.25]
 
@@ -42,11 +47,10 @@ import Testing
     /// watcher proposes its move to canary in a promotion-proposal alert naming the missing
     /// approvals, leaves the test running, and resolves the proposal once a person stops the test.
     @Test(arguments: CollectorStoreContractTests.kinds) func aWinnerIsProposedWithWhatItsMoveWaitsFor(kind: StoreKind) async throws {
-        let split = try await ABVerdictTelemetryTests.SplitFleet.start(on: kind, minimumSamples: 200)
+        let (split, watcher) = try await Self.watched(kind)
         let (collector, fleet, test, a, b) = (split.collector, split.fleet, split.test, split.a, split.b)
         defer { Task { await collector.stop() } }
         let registry = collector.store.registry
-        let watcher = ABTestWatcher(store: collector.store, logger: Logger(label: "abtest-test"), sweep: .seconds(3600))
         var effects = FleetSimulator.TelemetryEffects()
         effects.errorRate = [a: 0.25, b: 0.05]
         effects.latencyMs = [a: 20, b: 19]
