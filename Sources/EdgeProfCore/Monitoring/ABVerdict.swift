@@ -99,7 +99,9 @@ public enum ABVerdictRules {
     public static let defaultAlpha = 0.05
 
     /// One metric at its look: the first `look.samples` samples of each arm at the look's α
-    /// (`ABLook`), or — before the first look — inconclusive on all the samples there are.
+    /// (`ABLook`), or — before the first look — inconclusive on all the samples there are. Give
+    /// rates as `.outcomes`: a `.rate` of counts cannot be cut to its first samples, so a look at
+    /// it would test them all (`ABTestReport` never does).
     public static func judge(sequential metric: ABMetric, minimumSamples: Int, alpha: Double, metrics: Int) -> ABMetricVerdict {
         let counts = metric.counts
         let minimum = if case .mean = metric { max(2, minimumSamples) } else { max(1, minimumSamples) }
