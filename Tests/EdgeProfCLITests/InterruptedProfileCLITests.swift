@@ -72,7 +72,9 @@ import Testing
             defer { _ = board.stop() }
             // The board is frozen before the first interrupt, so its RESULT cannot come within the
             // abort's grace, and the second interrupt lands while edgeprof waits for it.
-            let status = try interrupt(cli, port: board.path, after: 0.8, between: { kill(board.process.processIdentifier, SIGSTOP) }, again: 0.3)
+            // The second interrupt follows the acknowledgement closely: the abort waits 2 s for the
+            // frozen board, and on a loaded machine a longer pause let that grace end first.
+            let status = try interrupt(cli, port: board.path, after: 0.8, between: { kill(board.process.processIdentifier, SIGSTOP) }, again: 0.05)
             kill(board.process.processIdentifier, SIGCONT)
             #expect(status == 130)
             #expect(try cli.sqlite("SELECT count(*) FROM run").output == "0\n", "quitting at once stores nothing")
