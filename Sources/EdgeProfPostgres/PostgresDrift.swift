@@ -49,7 +49,7 @@ extension PostgresCollectorStore {
                 WHERE inference.model = \(reference.name) AND inference.version = \(reference.version.description)
                     AND fleet_device.device_class = \(subject.deviceClass) AND inference.arm <> 'shadow'
                     AND inference.at >= \(from) AND inference.at < \(to)
-                ORDER BY inference.at, inference.id
+                ORDER BY inference.at, inference.device, inference.arm, inference.request_id
                 """, logger: logger)
             var records: [DriftRecord] = []
             for try await (prediction, label, score, protected, features, latency, at) in rows.decode((String, String?, Double?, String?, String?, Double?, Date).self) {

@@ -17,7 +17,7 @@ extension PostgresRegistryStore {
                 JOIN fleet_device ON fleet_device.device = shadow.device
                 WHERE shadow.model = \(candidate.name) AND shadow.version = \(candidate.version.description) AND shadow.arm = 'shadow'
                     AND shadow.at >= \(from) AND shadow.at <= \(to)
-                ORDER BY shadow.at, shadow.id
+                ORDER BY shadow.at, shadow.device, shadow.request_id
                 """, logger: logger)
             var pairs: [ShadowPair] = []
             for try await (deviceClass, servedVersion, prediction, score, latency, energy, servedPrediction, servedScore, servedLatency, servedEnergy, label, protected, at)

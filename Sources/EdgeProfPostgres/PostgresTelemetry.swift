@@ -126,7 +126,7 @@ extension PostgresCollectorStore {
                 SELECT inference.version, inference.arm, fleet_device.device_class, inference.prediction, inference.label,
                     inference.latency_ms, inference.energy_mj, inference.at
                 FROM inference JOIN fleet_device ON fleet_device.device = inference.device
-                WHERE inference.model = \(model) AND inference.at >= \(since) ORDER BY inference.at, inference.id
+                WHERE inference.model = \(model) AND inference.at >= \(since) ORDER BY inference.at, inference.device, inference.arm, inference.request_id
                 """, logger: logger)
             var observations: [InferenceObservation] = []
             for try await (version, arm, deviceClass, prediction, label, latency, energy, at) in rows.decode(

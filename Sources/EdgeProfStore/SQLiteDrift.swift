@@ -44,7 +44,7 @@ extension SQLiteCollectorStore {
                     FROM inference JOIN fleet_device ON fleet_device.device = inference.device
                     WHERE inference.model = ? AND inference.version = ? AND fleet_device.device_class = ? AND inference.arm != 'shadow'
                         AND inference.at >= ? AND inference.at < ?
-                    ORDER BY inference.at, inference.id
+                    ORDER BY inference.at, inference.device, inference.arm, inference.request_id
                     """, arguments: [reference.name, reference.version.description, subject.deviceClass, from.stored, to.stored]
             ).map { row in
                 DriftRecord(

@@ -16,7 +16,7 @@ extension SQLiteEvidenceStore {
                         AND served.request_id = shadow.request_id AND served.model = shadow.model
                     JOIN fleet_device ON fleet_device.device = shadow.device
                     WHERE shadow.model = ? AND shadow.version = ? AND shadow.arm = 'shadow' AND shadow.at >= ? AND shadow.at <= ?
-                    ORDER BY shadow.at, shadow.id
+                    ORDER BY shadow.at, shadow.device, shadow.request_id
                     """, arguments: [candidate.name, candidate.version.description, from.stored, to.stored]
             ).map { row in
                 ShadowPair(

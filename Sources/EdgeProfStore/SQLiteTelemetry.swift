@@ -77,7 +77,7 @@ extension SQLiteCollectorStore {
                     SELECT inference.version, inference.arm, fleet_device.device_class, inference.prediction, inference.label,
                         inference.latency_ms, inference.energy_mj, inference.at
                     FROM inference JOIN fleet_device ON fleet_device.device = inference.device
-                    WHERE inference.model = ? AND inference.at >= ? ORDER BY inference.at, inference.id
+                    WHERE inference.model = ? AND inference.at >= ? ORDER BY inference.at, inference.device, inference.arm, inference.request_id
                     """, arguments: [model, since.stored]
             ).compactMap { row in
                 guard let version = try? SemanticVersion(parsing: row["version"]), let arm = InferenceArm(rawValue: row["arm"]) else { return nil }

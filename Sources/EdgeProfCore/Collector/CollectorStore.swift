@@ -151,7 +151,9 @@ public protocol CollectorStore: Sendable {
     func attachLabels(_ batch: InferenceLabelBatch, bench: String) async throws(StoreError) -> LabelReceipt
     /// Records and labelled records per version and arm of a model.
     func inferenceCounts(model: String) async throws(StoreError) -> [InferenceCount]
-    /// The model's inferences answered at or after `since`, with their device's class, oldest first.
+    /// The model's inferences answered at or after `since`, with their device's class, oldest first;
+    /// ties by device, arm and request id, never by arrival, so every read gives the same order
+    /// (the sequential A/B looks take the first samples of each arm).
     func inferenceObservations(model: String, since: Date) async throws(StoreError) -> [InferenceObservation]
     /// Deletes the inference records answered before `cutoff` (retention); how many.
     func pruneInferences(before cutoff: Date) async throws(StoreError) -> Int
