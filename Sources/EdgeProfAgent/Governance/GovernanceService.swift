@@ -321,11 +321,18 @@ public struct GovernanceService: Sendable {
 
     /// Every gate of a version as it stands now, for `model show` and model cards.
     public func gateResults(for reference: ModelReference) async throws(AgentError) -> [GovernanceGateResult] {
+        try await assessedGates(for: reference).results
+    }
+
+    /// The gates as they stand with the evidence gathered for them (the model card reuses its
+    /// shadow report rather than reading the telemetry again).
+    func assessedGates(for reference: ModelReference) async throws(AgentError) -> (results: [GovernanceGateResult], evidence: GateEvidence) {
         let snapshot = try await snapshot(reference.name)
         guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
         let rules = try rules(snapshot)
-        let gates = GovernanceGates(snapshot: snapshot, policy: rules.policy, evidence: try await gateEvidence(for: reference, rules: rules))
-        return rules.requiredGates(to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }
+        let evidence = try await gateEvidence(for: reference, rules: rules)
+        let gates = GovernanceGates(snapshot: snapshot, policy: rules.policy, evidence: evidence)
+        return (rules.requiredGates(to: .production, track: rules.track(of: version)).map { gates.evaluate($0, for: version) }, evidence)
     }
 
     public func snapshot(_ name: String) async throws(AgentError) -> RegistrySnapshot {

@@ -8,7 +8,7 @@ extension GovernanceService {
         guard let version = snapshot.version(reference) else {
             throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description))
         }
-        let gates = try await gateResults(for: reference)
+        let (gates, evidence) = try await assessedGates(for: reference)
         let runs: [StoredRun]
         do { runs = try await store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
         let complete = runs.filter { $0.run.status == .complete }
@@ -31,7 +31,7 @@ extension GovernanceService {
         var latest: [String: DriftCheckRecord] = [:]
         for check in checks where latest[check.subject.deviceClass] == nil { latest[check.subject.deviceClass] = check }
         return ModelCard(
-            version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware, shadow: try await shadowReport(for: reference),
+            version: version, snapshot: snapshot, track: track, gates: gates, hardware: hardware, shadow: evidence.shadowReport,
             fieldFairness: latest.values.sorted { $0.subject.deviceClass < $1.subject.deviceClass })
     }
 }
