@@ -6,8 +6,17 @@ import Synchronization
 /// instant, however briefly the line was low between two inferences.
 public final class BoardActivity: Sendable {
     private let transitions = Mutex<[(at: ContinuousClock.Instant, active: Bool)]>([])
+    private let powered = Mutex(true)
 
     public init() {}
+
+    /// Whether the board has power: a board its monitor supplies is off while the monitor is
+    /// not sourcing (it then ignores the link).
+    public var isPowered: Bool { powered.withLock { $0 } }
+
+    func setPowered(_ value: Bool) {
+        powered.withLock { $0 = value }
+    }
 
     /// Whether the line was high at `instant`.
     public func isActive(at instant: ContinuousClock.Instant) -> Bool {

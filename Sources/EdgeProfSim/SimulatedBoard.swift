@@ -137,7 +137,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         guard let terminal else { return }
         while !isStopped {
             guard let bytes = try? terminal.read(timeout: .milliseconds(50)) else { return }
-            if !bytes.isEmpty {
+            if !bytes.isEmpty, activity?.isPowered ?? true {
                 let received = faults.wrongBaud ? bytes.map(SimulatedFaults.misclockedKeepingLines) : bytes
                 received.withUnsafeBufferPointer { epl_device_feed(device, $0.baseAddress, $0.count) }
             }

@@ -26,6 +26,32 @@ public final class SimulatedPPK2: @unchecked Sendable {
         public init() {}
     }
 
+    /// How the monitor is wired to its board on the bench, which the host cannot see and a
+    /// bench check must find out: where the mark wire lands, and how the board is supplied.
+    public struct Wiring: Sendable, Hashable {
+        /// How the board gets its power.
+        public enum Supply: Sendable, Hashable {
+            /// Either mode measures it (the default of a single simulated monitor).
+            case either
+            /// The PPK2 is its only supply: it runs only while the PPK2 sources and powers it.
+            case source
+            /// Its own supply runs through VIN→VOUT: in source mode the PPK2 reads no current.
+            case ampere
+        }
+
+        public var supply: Supply
+        /// The logic input the board's mark wire lands on; nil: the trace's mark channel.
+        public var markInput: Int?
+        /// Whether a mark wire is there at all.
+        public var markWired: Bool
+
+        public init(supply: Supply = .either, markInput: Int? = nil, markWired: Bool = true) {
+            self.supply = supply
+            self.markInput = markInput
+            self.markWired = markWired
+        }
+    }
+
     public var path: String { terminal.path }
     public let trace: PowerTrace
     public let metadata: PPK2Metadata
@@ -34,6 +60,7 @@ public final class SimulatedPPK2: @unchecked Sendable {
     private let speed: Double
     /// When wired to a simulated board, its activity replaces the trace's fixed cycle.
     private let activity: BoardActivity?
+    private let wiring: Wiring
     private let marked = Mutex(MarkedRuns())
 
     /// The lengths, in samples, of the marked stretches sent so far: each window's ground truth.
@@ -56,14 +83,22 @@ public final class SimulatedPPK2: @unchecked Sendable {
 
     public init(
         trace: PowerTrace = PowerTrace(), metadata: PPK2Metadata = SimulatedPPK2.defaultMetadata, speed: Double = 1,
-        faults: Faults = Faults(), activity: BoardActivity? = nil
+        faults: Faults = Faults(), activity: BoardActivity? = nil, wiring: Wiring = Wiring()
     ) throws(TransportError) {
         self.trace = trace
+        self.wiring = wiring
         self.metadata = metadata
         self.speed = speed
         self.faults = faults
         self.activity = activity
         terminal = try PseudoTerminal()
+        if wiring.supply == .source {
+            // A PPK2-powered board was left on by an earlier session: it runs until told otherwise.
+            state.withLock {
+                $0.sourceMeter = true
+                $0.dutPowered = true
+            }
+        }
     }
 
     /// A calibrated unit's values: near-unity gains, no quadratic term worth the name.
@@ -154,20 +189,37 @@ public final class SimulatedPPK2: @unchecked Sendable {
         for index in first..<end {
             if faults.dropEveryNthSample > 0, index % faults.dropEveryNthSample == faults.dropEveryNthSample - 1 { continue }
             if let stall = faults.stallAfterSamples, sent >= stall { break }
-            let (amperes, marked): (Double, Bool)
+            var (amperes, marked): (Double, Bool)
             if let activity {
                 let active = activity.isActive(at: streamStart + .nanoseconds(Int64(index) * 10_000))
                 (amperes, marked) = (active ? trace.activeAmperes : trace.sleepAmperes, active)
             } else {
                 (amperes, marked) = trace.current(at: index)
             }
+            if !measuresCurrent { amperes = 0 }
             record(marked: marked)
-            let logic: UInt8 = marked ? 1 << UInt8(trace.markChannel) : 0
+            let logic: UInt8 = marked && wiring.markWired ? 1 << UInt8(wiring.markInput ?? trace.markChannel) : 0
             let sample = encoder.sample(amperes: amperes, counter: UInt8(index & 0x3F), logic: logic)
             withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
             sent += 1
         }
         return bytes
+    }
+
+    /// Whether the board's current flows through the measuring path in the host's chosen mode.
+    private var measuresCurrent: Bool {
+        switch wiring.supply {
+        case .either: true
+        case .ampere: !isSourceMeter
+        case .source: isSourceMeter && isDUTPowered
+        }
+    }
+
+    /// Tells the wired board whether it has power (a PPK2-supplied board runs only while the
+    /// PPK2 sources and powers it).
+    private func updateBoardPower() {
+        guard wiring.supply == .source else { return }
+        activity?.setPowered(isSourceMeter && isDUTPowered)
     }
 
     private func record(marked: Bool) {
@@ -209,8 +261,10 @@ public final class SimulatedPPK2: @unchecked Sendable {
             state.withLock { $0.vddMillivolts = Int(command[1]) << 8 | Int(command[2]) }
         case 0x11:
             state.withLock { $0.sourceMeter = command[1] == 0x02 }
+            updateBoardPower()
         case 0x0C:
             state.withLock { $0.dutPowered = command[1] == 0x01 }
+            updateBoardPower()
         case 0x06:
             state.withLock { $0.streaming = true }
             return true

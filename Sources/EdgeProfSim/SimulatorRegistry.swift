@@ -18,7 +18,9 @@ public enum SimulatorRegistry {
             try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try? manager.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: directory)
         }
-        let file = directory + "/\(board.pid).json"
+        // One file per device: a simulated bench announces several from one process.
+        let device = board.path.split(separator: "/").joined(separator: "-")
+        let file = directory + "/\(board.pid)\(device).json"
         guard let data = try? JSONEncoder().encode(board), manager.createFile(atPath: file, contents: data) else { return nil }
         return file
     }

@@ -76,9 +76,9 @@ public final class PPK2Driver {
     /// Streams into `analyzer` until `wantedBytes` arrived or `shouldStop` (shown the figures so
     /// far) says so, then stops
     /// the PPK2. A stream that stalls for `stallTimeout` ends early; the result says so.
-    public func stream(
-        into analyzer: inout PowerAnalyzer, raw: FileHandle? = nil, stallTimeout: Duration = .seconds(1),
-        wantedBytes wanted: Int = .max, until shouldStop: (PowerAnalyzer) -> Bool, progress: (Int) -> Void = { _ in }
+    public func stream<Consumer: PPK2ByteConsumer>(
+        into analyzer: inout Consumer, raw: FileHandle? = nil, stallTimeout: Duration = .seconds(1),
+        wantedBytes wanted: Int = .max, until shouldStop: (Consumer) -> Bool, progress: (Int) -> Void = { _ in }
     ) throws(AgentError) -> (bytes: Int, stalled: Bool) {
         var received = 0
         var stalled = false

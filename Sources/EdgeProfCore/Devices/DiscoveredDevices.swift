@@ -11,10 +11,13 @@ public struct SerialPortInfo: Sendable, Codable, Hashable {
     public var serialNumber: String?
     public var manufacturer: String?
     public var product: String?
+    /// The physical USB port (e.g. `1-2.3`), which stays when the board is re-plugged there.
+    public var usbPortPath: String?
 
     public init(
         path: String, transport: String, description: String? = nil, usbVendorID: UInt16? = nil, usbProductID: UInt16? = nil,
-        usbBus: Int? = nil, usbAddress: Int? = nil, serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil
+        usbBus: Int? = nil, usbAddress: Int? = nil, serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil,
+        usbPortPath: String? = nil
     ) {
         self.path = path
         self.transport = transport
@@ -26,6 +29,7 @@ public struct SerialPortInfo: Sendable, Codable, Hashable {
         self.serialNumber = serialNumber
         self.manufacturer = manufacturer
         self.product = product
+        self.usbPortPath = usbPortPath
     }
 }
 

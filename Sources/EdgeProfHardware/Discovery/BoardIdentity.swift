@@ -16,8 +16,14 @@ public enum BoardIdentity {
         if sp_get_port_usb_vid_pid(port, &vid, &pid) == SP_OK, let serial = sp_get_port_usb_serial(port) {
             return String(format: "usb:%04x:%04x:%@", vid, pid, String(cString: serial))
         }
-        let name = (resolved as NSString).lastPathComponent
+        return "usb-port:\(usbPortPath(of: resolved) ?? resolved)"
+    }
+
+    /// The physical USB port a tty hangs off (`1-2.3`), from sysfs: its interface's parent.
+    public static func usbPortPath(of path: String) -> String? {
+        let name = (URL(fileURLWithPath: path).resolvingSymlinksInPath().path as NSString).lastPathComponent
         let interface = URL(fileURLWithPath: "/sys/class/tty/\(name)/device").resolvingSymlinksInPath()
-        return "usb-port:\(interface.deletingLastPathComponent().lastPathComponent)"
+        let port = interface.deletingLastPathComponent().lastPathComponent
+        return port.contains("-") && !port.contains(":") ? port : nil
     }
 }

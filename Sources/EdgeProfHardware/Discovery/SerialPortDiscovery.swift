@@ -40,6 +40,7 @@ public enum SerialPortDiscovery {
             info.serialNumber = text(sp_get_port_usb_serial(port))
             info.manufacturer = text(sp_get_port_usb_manufacturer(port))
             info.product = text(sp_get_port_usb_product(port))
+            info.usbPortPath = BoardIdentity.usbPortPath(of: info.path)
         case SP_TRANSPORT_BLUETOOTH:
             info.transport = "bluetooth"
         default:

@@ -9,7 +9,7 @@ import Foundation
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim", abstract: "Run simulated devices on pseudo-terminals, or a simulated fleet against a collector.",
-        subcommands: [SimBoardCommand.self, SimPPK2Command.self, SimFleetCommand.self])
+        subcommands: [SimBoardCommand.self, SimPPK2Command.self, SimBenchCommand.self, SimFleetCommand.self])
 }
 
 /// `edgeprof sim board`: a board speaking Link v1 through the C reference implementation.
@@ -170,7 +170,7 @@ struct SimPPK2Command: ParsableCommand {
 /// returns what to undo before stopping. The signals are taken by dispatch sources rather than a
 /// blocked mask: a mask holds only on the thread that set it, and a signal delivered to any other
 /// thread killed the process before it could withdraw its announcement.
-private func serveUntilInterrupted(start: () -> Void, stop: () -> Void, announce: () -> () -> Void) {
+func serveUntilInterrupted(start: () -> Void, stop: () -> Void, announce: () -> () -> Void) {
     let interrupted = DispatchSemaphore(value: 0)
     var sources: [any DispatchSourceSignal] = []
     for number in [SIGINT, SIGTERM, SIGHUP] {

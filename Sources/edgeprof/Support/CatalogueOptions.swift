@@ -19,6 +19,14 @@ struct CatalogueOptions: ParsableArguments {
         }
     }
 
+    /// The catalogue, or an error saying how to point at it (for commands that cannot go on without it).
+    func required() throws(AgentError) -> DeviceCatalogue {
+        guard let directory = CatalogueLoader.locate(explicit: directory) else {
+            throw .invalidArgument("no device catalogue found. Fix: pass --devices DIR (the devices/ folder of a checkout) or set EDGEPROF_DEVICES")
+        }
+        do { return try CatalogueLoader.load(directory: directory) } catch { throw .invalidArgument("\(error)") }
+    }
+
     /// The catalogue entry of an emulated board and the catalogue's directory (firmware paths
     /// are relative to it); errors say how to find a valid name.
     func emulatedBoard(_ name: String) throws(AgentError) -> (entry: CatalogueEntry, directory: String) {
