@@ -21,7 +21,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             configuration.foreignKeysEnabled = true
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.refuseNewer(pool, location: path)
-            try Schema.migrator.migrate(pool)
+            try ConcurrentMigration.migrate(Schema.migrator, pool)
             try pool.write(Self.fillMissingHeadlines)
             try pool.write(Self.fillFleetFromRuns)
         } catch let error as StoreError {

@@ -24,7 +24,7 @@ public final class SQLiteLeaseStore: Sendable {
                     t.column("json", .jsonText).notNull()
                 }
             }
-            try migrator.migrate(queue)
+            try ConcurrentMigration.migrate(migrator, queue)
         } catch let error as DatabaseError {
             throw .unavailable(location: path, reason: error.message ?? error.description)
         } catch {
@@ -89,9 +89,10 @@ public final class SQLiteLeaseStore: Sendable {
         if (try? manager.attributesOfItem(atPath: directory)[.ownerAccountID] as? NSNumber)?.uint32Value == getuid() {
             try? manager.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
         }
-        if !manager.fileExists(atPath: path) {
-            _ = manager.createFile(atPath: path, contents: nil)
-        }
+        // Created in place, never by FileManager's write-and-rename, which would swap the file
+        // under a connection another opener already holds.
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o666)
+        if descriptor >= 0 { close(descriptor) }
         if (try? manager.attributesOfItem(atPath: path)[.ownerAccountID] as? NSNumber)?.uint32Value == getuid() {
             try? manager.setAttributes([.posixPermissions: 0o666], ofItemAtPath: path)
         }

@@ -16,7 +16,7 @@ public final class SQLiteSpool: Sendable {
             configuration.busyMode = .timeout(10)
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(queue)
+            try ConcurrentMigration.migrate(Self.migrator, queue)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
