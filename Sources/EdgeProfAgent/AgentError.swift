@@ -16,6 +16,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case unreadable(what: String, path: String)
     case invalidArgument(String)
     case config(ConfigError)
+    /// A bench file's place whose devices are not plugged in (or are ambiguous).
+    case benchPlace(BenchResolutionError)
     case unknownRun(Int64)
     case leased(LeaseConflict)
     case power(PowerError)
@@ -53,6 +55,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             "\(what) \(path) cannot be read (missing or unreadable). Fix: check the path"
         case .invalidArgument(let message): message
         case .config(let error): error.description
+        case .benchPlace(let error): error.description
         case .unknownRun(let id): "there is no run \(id). Fix: `edgeprof runs list` shows the stored runs"
         case .leased(let conflict): conflict.description
         case .power(let error): error.description

@@ -80,9 +80,11 @@ public struct CollectorApplication: Sendable {
         let drift = DriftScheduler(store: store, logger: logger, sweep: configuration.driftSweep, webhooks: configuration.settings.webhooks)
         let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         let abTests = ABTestWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
+        let places = PlaceWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
         return ServiceGroup(
             configuration: .init(
-                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents, abTests] + alertmanager, gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents, abTests, places] + alertmanager,
+                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
     }
 

@@ -73,6 +73,7 @@ struct CollectorHandlers: Sendable {
         case .listModels: return try json(await storeCall { () async throws(StoreError) in try await store.models() })
         case .reportAgent: return try await reportAgent(request, context: context, grant: try Self.required(grant))
         case .listAgents: return try json(await storeCall { () async throws(StoreError) in try await store.agentReports() })
+        case .listBenchPlaces: return try await listBenchPlaces()
         case .listAlerts: return try await listAlerts(request)
         case .acknowledgeAlert: return try await acknowledgeAlert(context, grant: try Self.required(grant))
         case .listDeliveries: return try await listDeliveries(request)
@@ -203,6 +204,19 @@ struct CollectorHandlers: Sendable {
         return try json(findings)
     }
 
+    /// Every bench place with its state and the alerts open on it.
+    private func listBenchPlaces() async throws -> Response {
+        let places = try await storeCall { () async throws(StoreError) in try await store.benchPlaces() }
+        let alerts = try await storeCall { () async throws(StoreError) in
+            try await store.alerts(state: .open, limit: 500) + store.alerts(state: .acknowledged, limit: 500)
+        }
+        let now = Date()
+        let open = Dictionary(grouping: alerts.filter { [.placeSilent, .placeUnhealthy].contains($0.rule) }) { $0.key.device }
+        return try json(places.map { place in
+            BenchPlaceStatus(place, now: now, openAlerts: (open["\(place.bench)/\(place.report.place)"] ?? []).map(\.rule.rawValue).sorted())
+        })
+    }
+
     private func listAlerts(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         for (key, _) in parameters where !["state", "limit"].contains(String(key)) {
@@ -271,6 +285,8 @@ struct CollectorHandlers: Sendable {
         struct ReportRequest: Codable {
             var bench: String
             var spoolDepth: Int
+            var places: [BenchPlaceReport]?
+            var stopping: Bool?
         }
         let report = try await decode(ReportRequest.self, request)
         if let problem = RunUploadValidation.nameProblem(report.bench) {
@@ -279,8 +295,20 @@ struct CollectorHandlers: Sendable {
         guard report.spoolDepth >= 0 else {
             throw APIError(.unprocessableContent, "invalid-report", "spoolDepth: must be 0 or more")
         }
+        if let problem = BenchPlaceValidation.problem(in: report.places ?? []) {
+            throw APIError(.unprocessableContent, "invalid-report", problem.description)
+        }
         do { try CollectorAccess.checkUpload(bench: report.bench, grant: grant) } catch { throw APIError.from(error) }
-        try await record(AgentReport(bench: report.bench, spoolDepth: report.spoolDepth, reportedAt: Date()))
+        let now = Date()
+        try await record(AgentReport(bench: report.bench, spoolDepth: report.spoolDepth, reportedAt: now))
+        if let places = report.places {
+            try await storeCall { () async throws(StoreError) in
+                try await store.recordBenchPlaces(places, bench: report.bench, stopped: report.stopping ?? false, at: now)
+            }
+            // A failing place is alerted on as its report arrives, not at the next sweep.
+            await PlaceWatcher(store: store, logger: monitor.logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
+                .apply(places.map { StoredBenchPlace(bench: report.bench, report: $0, reportedAt: now, stopped: report.stopping ?? false) }, now: now)
+        }
         return Response(status: .noContent)
     }
 

@@ -14,6 +14,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
     case listModels
     case reportAgent
     case listAgents
+    case listBenchPlaces
     case listAlerts
     case acknowledgeAlert
     case listDeliveries
@@ -101,6 +102,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listModels: "/v1/models"
         case .reportAgent: "/v1/agents/report"
         case .listAgents: "/v1/agents"
+        case .listBenchPlaces: "/v1/benches/places"
         case .listAlerts: "/v1/alerts"
         case .acknowledgeAlert: "/v1/alerts/:id/ack"
         case .listDeliveries: "/v1/webhooks/deliveries"
@@ -182,7 +184,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         switch self {
         case .health, .openAPI, .metrics: .open
         case .uploadRun, .reportAgent, .reportDevice, .ingestInferences, .labelInferences: .ingest
-        case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listAlerts, .listBaselines: .anyToken
+        case .listRuns, .getRun, .runFindings, .listModels, .listAgents, .listBenchPlaces, .listAlerts, .listBaselines: .anyToken
         case .acknowledgeAlert, .listDeliveries, .resendDelivery, .pinBaseline, .unpinBaseline, .registerVersion, .attachEvidence, .approveVersion, .promoteVersion, .retireVersion, .rollbackModel,
              .requestEmergency, .confirmEmergency, .declineEmergency, .grantRole, .removeRole, .deactivateActor, .reactivateActor,
              .revokeApproval, .haltModel, .resumeModel, .addActor, .proposePolicy, .approvePolicy, .labelDevice, .startABTest, .stopABTest,
@@ -209,8 +211,9 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .getRun: "One run with every iteration's and token's device ticks."
         case .runFindings: "What monitoring found on one run, rule by rule: FIRING, CLEAR or INCONCLUSIVE with the reason (a baseline run has none)."
         case .listModels: "The registered model versions."
-        case .reportAgent: "An agent reports its spool depth (the runs waiting to be uploaded)."
+        case .reportAgent: "An agent reports its spool depth (the runs waiting to be uploaded) and, running a bench file, how each of its places fares."
         case .listAgents: "What each agent last reported."
+        case .listBenchPlaces: "Every place of every bench, as its agent last reported it, with its state (reporting, silent, stopped)."
         case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
         case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
         case .listDeliveries: "Webhook deliveries by state (pending, delivered, dead), newest first: the dead-letter list is state=dead."

@@ -73,6 +73,8 @@ enum OpenAPIDocument {
             responses["422"] = error("invalid report")
         case .listAgents:
             responses["200"] = json(["type": "array", "items": ref("AgentReport")])
+        case .listBenchPlaces:
+            responses["200"] = json(["type": "array", "items": ref("BenchPlaceStatus")])
         case .listAlerts:
             operation["parameters"] = [
                 query("state", ["type": "string", "enum": AlertState.allCases.map(\.rawValue)], "only alerts in this state"),
@@ -392,6 +394,8 @@ enum OpenAPIDocument {
                 "context": OpenAPISchemas.object([
                     "deviceClass": OpenAPISchemas.benchName, "port": OpenAPISchemas.text,
                     "startedAt": OpenAPISchemas.timestamp, "finishedAt": OpenAPISchemas.timestamp,
+                    "place": OpenAPISchemas.nullable(OpenAPISchemas.benchName),
+                    "wiring": OpenAPISchemas.nullable(["type": "string", "maxLength": 1024]),
                 ], required: ["deviceClass", "port", "startedAt", "finishedAt"]),
                 "run": OpenAPISchemas.recordedRun,
             ],
@@ -414,7 +418,32 @@ enum OpenAPIDocument {
         "Model": ["type": "object", "required": ["reference", "artifactSHA256"]],
         "AgentReportRequest": [
             "type": "object", "additionalProperties": false, "required": ["bench", "spoolDepth"],
-            "properties": ["bench": OpenAPISchemas.benchName, "spoolDepth": ["type": "integer", "minimum": 0, "maximum": Int64.max]],
+            "properties": [
+                "bench": OpenAPISchemas.benchName, "spoolDepth": ["type": "integer", "minimum": 0, "maximum": Int64.max],
+                "places": ["type": "array", "maxItems": BenchPlaceValidation.maximumPlaces, "items": ref("BenchPlaceReport")],
+                "stopping": ["type": "boolean"],
+            ],
+        ],
+        "BenchPlaceReport": [
+            "type": "object", "additionalProperties": false, "required": ["place", "wiring", "rounds", "failures", "everySeconds"],
+            "properties": [
+                "place": OpenAPISchemas.benchName, "deviceClass": OpenAPISchemas.nullable(OpenAPISchemas.benchName),
+                "wiring": ["type": "string", "maxLength": 1024], "problem": OpenAPISchemas.nullable(["type": "string", "maxLength": 2048]),
+                "rounds": ["type": "integer", "minimum": 0, "maximum": Int64.max], "failures": ["type": "integer", "minimum": 0, "maximum": Int64.max],
+                "lastRoundAt": OpenAPISchemas.nullable(OpenAPISchemas.timestamp),
+                "everySeconds": ["type": "number", "exclusiveMinimum": 0, "maximum": 86_400],
+            ],
+        ],
+        "BenchPlaceStatus": [
+            "type": "object",
+            "required": ["bench", "place", "wiring", "state", "healthy", "rounds", "failures", "everySeconds", "reportedAt", "openAlerts"],
+            "properties": [
+                "bench": ["type": "string"], "place": ["type": "string"], "deviceClass": OpenAPISchemas.nullable(["type": "string"]),
+                "wiring": ["type": "string"], "state": ["type": "string", "enum": ["reporting", "silent", "stopped"]], "healthy": ["type": "boolean"],
+                "problem": OpenAPISchemas.nullable(["type": "string"]), "rounds": ["type": "integer"], "failures": ["type": "integer"],
+                "lastRoundAt": OpenAPISchemas.nullable(OpenAPISchemas.timestamp), "everySeconds": ["type": "number"],
+                "reportedAt": OpenAPISchemas.timestamp, "openAlerts": ["type": "array", "items": ["type": "string"]],
+            ],
         ],
         "Alert": [
             "type": "object",

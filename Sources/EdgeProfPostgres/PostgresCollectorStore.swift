@@ -123,13 +123,14 @@ public final class PostgresCollectorStore: CollectorStore {
             """
             INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at, evidence_key,
                 board, serial, tick_hz, board_json, model_json, request_json, totals_json, link_json, warmup_iterations,
-                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json)
+                discarded_iterations, energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json,
+                place, wiring)
             VALUES (\(model.id), \(run.status.rawValue), \(run.partialReason), \(context.deviceClass), \(context.port),
                 \(context.startedAt), \(context.finishedAt), \(key.id), \(run.board.board), \(run.board.serial),
                 \(Int64(clamping: run.board.tickHz)), \(try json(run.board)), \(try json(run.model)), \(try json(run.request)),
                 \(try run.totals.map(json)), \(try json(run.link)), \(Int64(run.warmupIterations)), \(Int64(run.discardedIterations)),
                 \(run.energySource), \(run.energyNote), \(try run.firmwareSize.map(json)), \(upload.bench), \(upload.idempotencyKey),
-                \(contentSHA256), \(try json(RunHeadline(run))), \(try run.shadow.map(json)))
+                \(contentSHA256), \(try json(RunHeadline(run))), \(try run.shadow.map(json)), \(context.place), \(context.wiring))
             RETURNING id
             """, logger: logger)
         var runID: Int64 = 0
@@ -175,7 +176,7 @@ public final class PostgresCollectorStore: CollectorStore {
         try await withConnection("list runs") { connection in
             let rows = try await connection.query(
                 """
-                SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at,
+                SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at, run.place, run.wiring,
                     run.board_json, run.headline_json, model_version.name AS model_name, model_version.version AS model_version
                 FROM run JOIN model_version ON model_version.id = run.model_version_id
                 WHERE run.id > \(query.after)
@@ -194,7 +195,8 @@ public final class PostgresCollectorStore: CollectorStore {
                     bench: try row["bench"].decode(String?.self),
                     context: RunContext(
                         deviceClass: try row["device_class"].decode(String.self), port: try row["port"].decode(String.self),
-                        startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self)),
+                        startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self),
+                        place: try row["place"].decode(String?.self), wiring: try row["wiring"].decode(String?.self)),
                     status: RunStatus(rawValue: try row["status"].decode(String.self)) ?? .partial, emulated: board.isEmulated,
                     headline: try Self.decodeJSON(row["headline_json"].decode(String.self))))
             }
@@ -263,7 +265,8 @@ public final class PostgresCollectorStore: CollectorStore {
             shadow: try row["shadow_json"].decode(String?.self).map(decodeJSON))
         let context = RunContext(
             deviceClass: try row["device_class"].decode(String.self), port: try row["port"].decode(String.self),
-            startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self))
+            startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self),
+            place: try row["place"].decode(String?.self), wiring: try row["wiring"].decode(String?.self))
         return StoredRun(id: runID, model: model, context: context, run: run)
     }
 

@@ -213,5 +213,14 @@ enum PostgresSchema {
             "CREATE TABLE incident (id BIGSERIAL PRIMARY KEY, model TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL)",
             "CREATE INDEX incident_by_model ON incident (model, state)",
         ]),
+        // A run names the bench place it was taken at and its wiring.
+        (19, ["ALTER TABLE run ADD COLUMN place TEXT, ADD COLUMN wiring TEXT"]),
+        // The places of each bench, as their agents report them.
+        (20, [
+            """
+            CREATE TABLE bench_place (bench TEXT NOT NULL, place TEXT NOT NULL, json TEXT NOT NULL, reported_at TIMESTAMPTZ NOT NULL,
+                stopped BOOLEAN NOT NULL, PRIMARY KEY (bench, place))
+            """,
+        ]),
     ]
 }

@@ -47,6 +47,7 @@ public final class SimulatedBoard: @unchecked Sendable {
     /// Lines sent in the current run, for the reset fault.
     private var runLinesSent = 0
     private var running = false
+    private let finishedRuns = Mutex(0)
     private var clockOrigin = ContinuousClock.now
     private var clockOffsetTicks: UInt64 = 0
     /// Injected regressions: how many times slower each artifact (by SHA-256) runs on this board.
@@ -132,6 +133,9 @@ public final class SimulatedBoard: @unchecked Sendable {
     }
 
     private var isStopped: Bool { stopped.withLock { $0 } }
+
+    /// Runs the board has finished (completed, aborted or cut short), readable from any thread.
+    public var runsFinished: Int { finishedRuns.withLock { $0 } }
 
     private func serve() {
         guard let terminal else { return }
@@ -241,7 +245,10 @@ public final class SimulatedBoard: @unchecked Sendable {
         runNumber += 1
         running = true
         runLinesSent = 0
-        defer { running = false }
+        defer {
+            running = false
+            finishedRuns.withLock { $0 += 1 }
+        }
         let base = nowTicks()
         let wallStart = ContinuousClock.now
         var result = epl_run_result()

@@ -48,7 +48,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at,
+                    SELECT run.id, run.bench, run.status, run.device_class, run.port, run.started_at, run.finished_at, run.place, run.wiring,
                         run.board_json, run.headline_json, model_version.name AS model_name, model_version.version AS model_version
                     FROM run JOIN model_version ON model_version.id = run.model_version_id
                     WHERE run.id > ?
@@ -66,7 +66,9 @@ public final class SQLiteCollectorStore: CollectorStore {
                 let board: BoardInfo = try JSONColumn.decode(row["board_json"])
                 return CollectedRunSummary(
                     id: row["id"], model: ModelReference(name: row["model_name"], version: version), bench: row["bench"],
-                    context: RunContext(deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"]),
+                    context: RunContext(
+                        deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+                        place: row["place"], wiring: row["wiring"]),
                     status: RunStatus(rawValue: row["status"]) ?? .partial, emulated: board.isEmulated,
                     headline: try JSONColumn.decode(row["headline_json"]))
             }

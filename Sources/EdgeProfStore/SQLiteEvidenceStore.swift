@@ -63,8 +63,9 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
                     evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
                     board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
-                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json,
+                    place, wiring)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
@@ -74,7 +75,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
                 try run.totals.map(JSONColumn.encode), try JSONColumn.encode(run.link), run.warmupIterations,
                 run.discardedIterations, run.energySource, run.energyNote, try run.firmwareSize.map(JSONColumn.encode),
                 origin?.bench, origin?.idempotencyKey, origin?.contentSHA256, try JSONColumn.encode(RunHeadline(run)),
-                try run.shadow.map(JSONColumn.encode),
+                try run.shadow.map(JSONColumn.encode), context.place, context.wiring,
             ])
         let runID = db.lastInsertedRowID
         let iteration = try db.cachedStatement(
@@ -187,7 +188,8 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     /// monitor needs iteration timings and energy only, and tokens are most of a run's rows).
     static func storedRun(from row: Row, model: ModelReference, _ db: Database, tokens withTokens: Bool = true) throws -> StoredRun {
         let context = RunContext(
-            deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+            deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            place: row["place"], wiring: row["wiring"])
         return StoredRun(id: row["id"], model: model, context: context, run: try recordedRun(from: row, db, tokens: withTokens))
     }
 

@@ -370,6 +370,18 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE incident (id INTEGER PRIMARY KEY, model TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL)")
             try db.execute(sql: "CREATE INDEX incident_by_model ON incident (model, state)")
         }
+        migrator.registerMigration("v26: a run names the bench place it was taken at and its wiring") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "place", .text)
+                t.add(column: "wiring", .text)
+            }
+        }
+        migrator.registerMigration("v27: the places of each bench, as their agents report them") { db in
+            try db.execute(sql: """
+                CREATE TABLE bench_place (bench TEXT NOT NULL, place TEXT NOT NULL, json TEXT NOT NULL, reported_at DATETIME NOT NULL,
+                    stopped BOOLEAN NOT NULL, PRIMARY KEY (bench, place))
+                """)
+        }
         return migrator
     }
 }

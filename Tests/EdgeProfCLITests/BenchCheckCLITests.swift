@@ -44,7 +44,7 @@ import Testing
         }
 
         func stop() {
-            process.terminate()
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
     }
@@ -101,6 +101,39 @@ import Testing
             #expect(checked.status == 1, "\(checked.stdout)\(checked.stderr)")
             #expect(checked.stdout.contains("FAIL shelf-3") && checked.stdout.contains("[not-found]") && checked.stdout.contains("serial SIM-GONE is not plugged in"), "\(checked.stdout)")
             #expect(checked.stdout.contains("OK   shelf-1") && checked.stdout.contains("OK   shelf-2"), "\(checked.stdout)")
+        }
+    }
+
+    @Test func aPlaceIsProfiledByNameWithItsMonitorAndTheRunNamesItsPlaceAndWiring() async throws {
+        try await CLI.offThePool {
+            let cli = try CLI()
+            try cli.addDefaultActor()
+            let artifact = cli.file("kws.bin", "int8 weights of kws")
+            #expect(try cli.run(["model", "register", "kws", "1.0.0", "--artifact", artifact]).status == 0)
+            let file = cli.file("bench.yaml", Self.bench)
+            let environment = Self.environment(cli, sims: cli.home.appendingPathComponent("sims"))
+            let bench = try SimulatedBenchProcess(file: file, places: 3, arguments: ["--artifact", artifact, "--model", "kws"], environment: environment)
+            defer { bench.stop() }
+            let profiled = try cli.run(
+                ["profile", "--place", "shelf-2", "--model", "kws@1.0.0", "--iterations", "5", "--tokens", "4", "--quiet", "--format", "json"],
+                environment: environment.merging(["EDGEPROF_BENCH_FILE": file]) { $1 })
+            #expect(profiled.status == 0, "\(profiled.stderr)")
+            let stored = try cli.sqlite("SELECT place, wiring, energy_source, COALESCE(energy_note, '-'), port FROM run")
+            let fields = stored.output.trimmingCharacters(in: .newlines).split(separator: "|").map(String.init)
+            #expect(fields.count == 5 && fields[0] == "shelf-2", "\(stored.output)")
+            #expect(fields.count == 5 && fields[1] == "board edgeprof-sim serial SIM-A2; power nordic-ppk2 serial PPK2-A2 ampere 1800 mV mark D1", "\(stored.output)")
+            #expect(fields.count == 5 && fields[2] == "ppk2:\(bench.lines[1].split(separator: " ")[2])" && fields[3] == "-", "energy measured by shelf-2's own monitor: \(stored.output)")
+            #expect(fields.count == 5 && fields[4] == String(bench.lines[1].split(separator: " ")[1]), "\(stored.output)")
+
+            let unknown = try cli.run(["profile", "--place", "shelf-9", "--bench-file", file, "--model", "kws@1.0.0"], environment: environment)
+            #expect(unknown.status == 64 && unknown.stderr.contains("has no place 'shelf-9'; its places: shelf-1, shelf-2, shelf-3"), "\(unknown.stderr)")
+            let noFile = try cli.run(["profile", "--place", "shelf-1", "--model", "kws@1.0.0"], environment: environment)
+            #expect(noFile.status == 64 && noFile.stderr.contains("give --bench-file FILE or set EDGEPROF_BENCH_FILE"), "\(noFile.stderr)")
+            let both = try cli.run(["profile", "--place", "shelf-1", "--port", "/dev/null", "--model", "kws@1.0.0"], environment: environment)
+            #expect(both.status == 64, "\(both.stderr)")
+            bench.stop()
+            let gone = try cli.run(["profile", "--place", "shelf-1", "--bench-file", file, "--model", "kws@1.0.0"], environment: environment)
+            #expect(gone.status == 69 && gone.stderr.contains("serial SIM-A1 is not plugged in"), "\(gone.stderr)")
         }
     }
 

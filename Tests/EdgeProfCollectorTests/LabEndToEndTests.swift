@@ -21,6 +21,7 @@ import Testing
             environment["XDG_DATA_HOME"] = path("xdg")
             environment["EDGEPROF_LEASES"] = path("leases.sqlite")
             environment["EDGEPROF_ACTOR"] = "me"
+            environment["EDGEPROF_SIMS"] = path("sims")
             return environment
         }
 
@@ -61,6 +62,19 @@ import Testing
                 }
             }
             return (process, line.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+
+        /// The real sqlite3 on one of the lab's databases; its output without the last newline.
+        func sqlite(_ sql: String, database: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [path(database), sql]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text.trimmingCharacters(in: .newlines)
         }
 
         func stop(_ process: Process) {

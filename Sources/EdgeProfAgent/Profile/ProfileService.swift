@@ -33,7 +33,7 @@ public struct ProfileService: Sendable {
     public func profile(
         port: String, baud: Int = TransportOpener.defaultBaud, model reference: ModelReference, request: RunRequest,
         deviceClass: String? = nil, timeouts: LinkSession.Timeouts = LinkSession.Timeouts(), power: PowerSetup? = nil,
-        firmware: FirmwareSize? = nil, stop: StopRequest? = nil, progress: (LinkSession.Progress) -> Void = { _ in },
+        firmware: FirmwareSize? = nil, place: BenchPlace? = nil, stop: StopRequest? = nil, progress: (LinkSession.Progress) -> Void = { _ in },
         handshaken: (BoardInfo, BoardModelInfo) -> Void = { _, _ in }
     ) throws(AgentError) -> ProfileOutcome {
         try Self.validate(request)
@@ -69,7 +69,8 @@ public struct ProfileService: Sendable {
         }
         recorded.firmwareSize = firmware
         let resolvedClass = DeviceCatalogue.deviceClass(explicit: deviceClass, catalogue: catalogue, board: board)
-        let context = RunContext(deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date())
+        let context = RunContext(
+            deviceClass: resolvedClass.name, port: port, startedAt: startedAt, finishedAt: Date(), place: place?.name, wiring: place?.wiringSummary)
         return try ProfileOutcome.saving(recorded, of: model, context: context, in: store)
     }
 

@@ -88,6 +88,26 @@ public struct CollectorClient: Sendable {
         _ = try? await Self.http.execute(request, timeout: timeout)
     }
 
+    /// Reports how each place of a bench fares (`stopping`: the agent stops on purpose, so the
+    /// collector stops watching them for silence). Says whether the collector took it.
+    @discardableResult
+    public func report(bench: String, spoolDepth: Int, places: [BenchPlaceReport], stopping: Bool) async -> Bool {
+        struct Body: Encodable {
+            var bench: String
+            var spoolDepth: Int
+            var places: [BenchPlaceReport]
+            var stopping: Bool
+        }
+        guard let body = try? JSONCoding.encoder.encode(Body(bench: bench, spoolDepth: spoolDepth, places: places, stopping: stopping)) else { return false }
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/agents/report")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        guard let response = try? await Self.http.execute(request, timeout: timeout) else { return false }
+        return response.status == .noContent
+    }
+
     private static func describe(_ error: any Error) -> String {
         let text = String(describing: error)
         if text.contains("connectTimeout") || text.contains("connect(descriptor") || text.contains("connectionRefused") || text.contains("Connection refused") {

@@ -27,6 +27,8 @@ public struct CollectedRunSummary: Sendable, Codable, Hashable {
     public var id: Int64
     public var model: String
     public var bench: String?
+    /// The bench file's place it was taken at, if any.
+    public var place: String?
     public var deviceClass: String
     public var status: RunStatus
     public var startedAt: Date
@@ -49,6 +51,7 @@ public struct CollectedRunSummary: Sendable, Codable, Hashable {
         self.id = id
         self.model = model.description
         self.bench = bench
+        place = context.place
         deviceClass = context.deviceClass
         self.status = status
         startedAt = context.startedAt
@@ -108,6 +111,11 @@ public protocol CollectorStore: Sendable {
     func tokens() async throws(StoreError) -> [TokenGrant]
     func recordAgentReport(_ report: AgentReport) async throws(StoreError)
     func agentReports() async throws(StoreError) -> [AgentReport]
+    /// Records an agent's report of its bench's places, each replacing that place's last one;
+    /// `stopped`: the agent stops on purpose, and its places are no longer watched for silence.
+    func recordBenchPlaces(_ reports: [BenchPlaceReport], bench: String, stopped: Bool, at: Date) async throws(StoreError)
+    /// Every place of every bench, by bench and place.
+    func benchPlaces() async throws(StoreError) -> [StoredBenchPlace]
     /// Sets (or replaces) the device's pinned baseline.
     func pinBaseline(_ pin: BaselinePin) async throws(StoreError)
     /// Returns the device to its automatic baseline; false when nothing was pinned.

@@ -29,6 +29,12 @@ public enum RunUploadValidation {
         if nameProblem(upload.context.deviceClass) != nil {
             return UploadProblem(field: "context.deviceClass", problem: "must be 1 to 64 letters, digits, '.', '_', '-' or ':'")
         }
+        if let place = upload.context.place, nameProblem(place) != nil {
+            return UploadProblem(field: "context.place", problem: "must be 1 to 64 letters, digits, '.', '_', '-' or ':'")
+        }
+        if let wiring = upload.context.wiring, wiring.count > 1024 {
+            return UploadProblem(field: "context.wiring", problem: "must be at most 1024 characters")
+        }
         if upload.context.finishedAt < upload.context.startedAt {
             return UploadProblem(field: "context.finishedAt", problem: "is before startedAt")
         }

@@ -92,12 +92,12 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
     }
 
     /// The playbook an alert of `rule` opens an incident of; nil for rules that are not incidents
-    /// (a stage that lasts too long is a process matter, not an incident).
+    /// (a stage that lasts too long is a process matter, a bench place a lab matter, not an incident).
     public static func opened(by rule: MonitorRule) -> Playbook? {
         switch rule {
         case .fairnessDrift: .fairnessAlert
         case .retirementProposal: .retirement
-        case .stageDuration, .promotionProposal: nil
+        case .stageDuration, .promotionProposal, .placeSilent, .placeUnhealthy: nil
         case .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .latencyBand, .energyBand, .p95Above, .latencyRatio, .energyIncrease,
              .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor, .onlineAccuracy, .onlineLatency:
             .performanceDegradation

@@ -43,6 +43,10 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     case onlineAccuracy = "online-accuracy"
     /// Its latency over a UTC day above p95 100 ms or p99 200 ms, or its p95 twice its reference's.
     case onlineLatency = "online-latency"
+    /// A bench place whose agent stopped reporting it for three of its declared rounds (issue 19).
+    case placeSilent = "place-silent"
+    /// A bench place whose last round failed: its board or monitor missing, silent or unusable.
+    case placeUnhealthy = "place-unhealthy"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
@@ -55,9 +59,10 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     public var defaultSeverity: AlertSeverity {
         switch self {
         case .latencyRatio, .p95Above, .fairnessDrift: .critical
-        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal, .onlineLatency: .high
+        case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal, .onlineLatency, .placeSilent: .high
         case .onlineAccuracy: .medium
-        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift: .medium
+        case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift,
+             .placeUnhealthy: .medium
         case .energyDriftPSI, .promotionProposal: .low
         }
     }

@@ -25,12 +25,18 @@ public struct RunContext: Sendable, Codable, Hashable {
     public var port: String
     public var startedAt: Date
     public var finishedAt: Date
+    /// The bench file's place the run was taken at, if it came from one.
+    public var place: String?
+    /// The place's wiring as the bench file described it (`BenchPlace.wiringSummary`).
+    public var wiring: String?
 
-    public init(deviceClass: String, port: String, startedAt: Date, finishedAt: Date) {
+    public init(deviceClass: String, port: String, startedAt: Date, finishedAt: Date, place: String? = nil, wiring: String? = nil) {
         self.deviceClass = deviceClass
         self.port = port
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.place = place
+        self.wiring = wiring
     }
 }
 

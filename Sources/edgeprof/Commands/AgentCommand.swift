@@ -54,6 +54,7 @@ struct AgentRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let file = connection.benchFile { return try await runBench(file: file) }
         let drainer = try reportingErrors { () throws(AgentError) in try connection.drainer(collector: collector) }
         let stop = StopRequest()
         let guardian = InterruptGuard(stop: stop, note: "stopping after this step; a run under way is stored as partial and spooled")
@@ -135,12 +136,12 @@ extension AgentRunCommand {
     }
 
     /// Puts a profiled run in the spool for the collector.
-    func spool(_ outcome: ProfileOutcome, number: Int, drainer: SpoolDrainer) throws(AgentError) {
+    func spool(_ outcome: ProfileOutcome, number: Int, drainer: SpoolDrainer, place: String? = nil) throws(AgentError) {
         let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
         do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
             throw AgentError.store(error)
         }
-        Terminal.note("profile \(number): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
+        Terminal.note("\(place.map { "place \($0), " } ?? "")profile \(number): run \(outcome.runID), latency p95 \(outcome.summary.latencyMs.map { String(format: "%.3f ms", $0.p95) } ?? "—")")
     }
 
     /// What a round does with the board after reconciling it.

@@ -4,10 +4,10 @@ import EdgeProfCore
 import Foundation
 
 /// `edgeprof bench`: a lab bench described once in a file (docs/bench.md).
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Check a bench file's places: find each device and verify its wiring by itself.",
-        subcommands: [BenchCheckCommand.self])
+        subcommands: [BenchCheckCommand.self, BenchStatusCommand.self])
 }
 
 /// `edgeprof bench check FILE`: every place OK, WARN or FAIL with a fix.
@@ -36,5 +36,32 @@ struct BenchCheckCommand: ParsableCommand {
         }
         Terminal.print(format == .json ? BenchCheckListing.json(bench: bench.name, checks) : BenchCheckListing.table(bench: bench.name, checks))
         if checks.contains(where: { $0.verdict.level == .fail }) { throw ExitCode(1) }
+    }
+}
+
+/// `edgeprof bench status --collector URL`: every place of every bench the collector knows.
+struct BenchStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Every place of every bench, as its agent last reported it: reporting, silent or stopped; healthy or failing.",
+        discussion: "Exit 0 when every place reports (or was stopped on purpose) and its last round worked, 1 when one is silent or failing.")
+
+    @OptionGroup var access: CollectorAccessOptions
+
+    @Option(help: "Output format: table or json.")
+    var format = ListFormat.table
+
+    func run() async throws {
+        let places = try await reportingErrors { () async throws(AgentError) in
+            let client = try access.client()
+            return try client.decoded([BenchPlaceStatus].self, from: try await client.call(.GET, "/v1/benches/places"), what: "a place list")
+        }
+        if format == .json {
+            let encoder = JSONCoding.encoder
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Terminal.print(((try? encoder.encode(places)).map { String(decoding: $0, as: UTF8.self) } ?? "[]") + "\n")
+        } else {
+            Terminal.print(BenchStatusListing.table(places, now: Date()))
+        }
+        if places.contains(where: { $0.state == .silent || !$0.healthy }) { throw ExitCode(1) }
     }
 }

@@ -26,7 +26,7 @@ struct ProfileCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        guard target.hasBoard else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
+        guard target.hasBoard else { throw ValidationError("give the board's --port, --place NAME of a bench file, or --device NAME for an emulated board") }
     }
 
     func run() async throws {
@@ -59,6 +59,12 @@ struct ProfileTarget: ParsableArguments {
 
     @Option(help: ArgumentHelp("An emulated board of the catalogue (e.g. qemu-mps2-an386): EdgeProf starts its emulator.", valueName: "name"))
     var device: String?
+
+    @Option(help: ArgumentHelp("A place of the bench file: its board and power monitor are found by identity, measured as the file says.", valueName: "name"))
+    var place: String?
+
+    @Option(help: ArgumentHelp("The bench file --place refers to (default: $EDGEPROF_BENCH_FILE); see docs/bench.md.", valueName: "bench.yaml"))
+    var benchFile: String?
 
     @Option(help: ArgumentHelp("The registered model version the board carries.", valueName: "name@version"))
     var model: String?
@@ -101,11 +107,16 @@ struct ProfileTarget: ParsableArguments {
     @OptionGroup var catalogue: CatalogueOptions
 
     /// Whether a board was named (`agent run` may have none: it then only delivers its spool).
-    var hasBoard: Bool { port != nil || device != nil }
+    var hasBoard: Bool { port != nil || device != nil || place != nil }
 
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be above 0 and at most 3600 seconds, got \(timeout)") }
-        guard port == nil || device == nil else { throw ValidationError("give the board's --port, or --device NAME for an emulated board, not both") }
+        guard [port, device, place].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("give one board: its --port, --place NAME of a bench file, or --device NAME for an emulated board")
+        }
+        if place != nil, power != nil {
+            throw ValidationError("--place measures with the power monitor its bench file names; --power goes with --port")
+        }
         if hasBoard, model == nil { throw ValidationError("profiling needs --model NAME@VERSION, the registered model the board carries") }
         if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
         if device != nil, `protocol` != nil {
@@ -119,12 +130,18 @@ struct ProfileTarget: ParsableArguments {
     /// Profiles the board (starting its emulator for --device) and stores the run; a requested
     /// `stop` ends a Link v1 run early and stores it as partial (MLPerf windows run to their end).
     func profile(store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
+        if let place { return try profile(try resolvePlace(place), store: store, progress: progress, stop: stop) }
         guard let device else {
             let size = try firmware.map(FirmwareFile.size(path:))
             if `protocol` == MLPerfProfileService.protocolName {
                 return try profileMLPerf(port: port ?? "", entry: nil, firmware: size, store: store, progress: progress)
             }
-            return try profileLink(port: port ?? "", deviceClass: deviceClass, firmware: size, store: store, progress: progress, stop: stop)
+            let powerSetup = try power.map { argument throws(AgentError) in
+                try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
+            }
+            return try profileLink(
+                port: port ?? "", baud: baud, deviceClass: deviceClass, power: powerSetup, place: nil, firmware: size, store: store, progress: progress,
+                stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
@@ -141,7 +158,8 @@ struct ProfileTarget: ParsableArguments {
             return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
         }
         return try profileLink(
-            port: board.path, deviceClass: deviceClass ?? entry.deviceClass, firmware: size, store: store, progress: progress, stop: stop)
+            port: board.path, baud: baud, deviceClass: deviceClass ?? entry.deviceClass, power: nil, place: nil, firmware: size, store: store,
+            progress: progress, stop: stop)
     }
 
     private func profileMLPerf(port: String, entry: CatalogueEntry?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool) throws(AgentError) -> ProfileOutcome {
@@ -163,21 +181,37 @@ struct ProfileTarget: ParsableArguments {
             })
     }
 
+    /// Profiles a bench file's place found among what is plugged in: its board measured by its
+    /// monitor as the file says, the run naming the place and its wiring.
+    func profile(_ resolved: ResolvedPlace, store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
+        if let note = resolved.note { Terminal.note("edgeprof: \(note)") }
+        return try profileLink(
+            port: resolved.ports.board, baud: resolved.baud, deviceClass: deviceClass ?? resolved.place.deviceClass, power: resolved.power,
+            place: resolved.place, firmware: try firmware.map(FirmwareFile.size(path:)), store: store, progress: progress, stop: stop)
+    }
+
+    /// The place named by --place in the bench file, found among what is plugged in now.
+    func resolvePlace(_ name: String) throws(AgentError) -> ResolvedPlace {
+        guard let file = benchFile ?? ProcessInfo.processInfo.environment["EDGEPROF_BENCH_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw .invalidArgument("--place needs the bench file: give --bench-file FILE or set EDGEPROF_BENCH_FILE")
+        }
+        let loadedCatalogue = try catalogue.required()
+        return try ResolvedPlace.resolve(name, of: try BenchFileLoader.load(path: file, catalogue: loadedCatalogue), catalogue: loadedCatalogue)
+    }
+
     private func profileLink(
-        port: String, deviceClass: String?, firmware: FirmwareSize?, store: StoreOptions, progress enabled: Bool, stop: StopRequest
+        port: String, baud: Int, deviceClass: String?, power powerSetup: PowerSetup?, place: BenchPlace?, firmware: FirmwareSize?, store: StoreOptions,
+        progress enabled: Bool, stop: StopRequest
     ) throws(AgentError) -> ProfileOutcome {
         let reference = try parseModelReference(model ?? "")
         var timeouts = LinkSession.Timeouts()
         timeouts.event = .milliseconds(Int64(timeout * 1000))
         let progress = ProgressLine(enabled: enabled)
         defer { progress.finish() }
-        let powerSetup = try power.map { argument throws(AgentError) in
-            try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
-        }
         let service = ProfileService(store: try store.open(), catalogue: catalogue.loadIfAvailable(), leases: try LeaseService())
         return try service.profile(
             port: port, baud: baud, model: reference, request: runOptions.request, deviceClass: deviceClass,
-            timeouts: timeouts, power: powerSetup, firmware: firmware, stop: stop, progress: progress.update)
+            timeouts: timeouts, power: powerSetup, firmware: firmware, place: place, stop: stop, progress: progress.update)
     }
 }
 

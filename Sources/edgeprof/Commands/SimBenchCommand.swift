@@ -23,8 +23,17 @@ struct SimBenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A wiring fault: PLACE=mark-on:N, no-mark, swap-monitor:OTHER or supply:source|ampere (repeatable).", valueName: "place=fault"))
     var miswire: [String] = []
 
+    @Option(help: ArgumentHelp("Unplug and re-plug this place's board (a new terminal) after each run (repeatable).", valueName: "place"))
+    var replug: [String] = []
+
+    @Option(help: ArgumentHelp("This place's board dies (its terminal goes away) after N runs: PLACE=N (repeatable).", valueName: "place=n"))
+    var die: [String] = []
+
     @Option(help: ArgumentHelp("The model artifact every board carries (its SHA-256 is announced).", valueName: "file"))
     var artifact: String?
+
+    @Option(help: "Model name the boards announce (default demo-tiny-lm).")
+    var model: String?
 
     @Option(help: "Seed of the first board's timings (the next boards take the following seeds).")
     var seed: UInt64 = 1
@@ -43,23 +52,35 @@ struct SimBenchCommand: ParsableCommand {
                 throw ValidationError(error.description)
             }
         }
+        var deaths: [String: Int] = [:]
+        for text in die {
+            guard let equals = text.firstIndex(of: "="), let runs = Int(text[text.index(after: equals)...]), runs >= 1 else {
+                throw ValidationError("--die takes PLACE=N with N ≥ 1, got '\(text)'")
+            }
+            deaths[String(text[..<equals])] = runs
+        }
         var profile = SimulatedModelProfile()
+        if let model { profile.model = model }
         if let artifact {
             profile.artifactSHA256 = try reportingErrors { () throws(AgentError) in try ArtifactDigest.of(path: artifact).sha256 }
         }
         let simulated: SimulatedBench
-        do { simulated = try SimulatedBench(bench: bench, miswirings: miswirings, profile: profile, seed: seed, speed: speed) } catch {
+        do {
+            simulated = try SimulatedBench(
+                bench: bench, miswirings: miswirings, profile: profile, seed: seed, speed: speed,
+                events: SimulatedBench.Events(replug: Set(replug), dieAfterRuns: deaths))
+        } catch {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }
         serveUntilInterrupted(start: simulated.start, stop: simulated.stop) {
-            let files = simulated.announce()
+            simulated.announce()
             for station in simulated.stations {
                 Terminal.print("\(station.place) \(station.board.path) \(station.monitor?.path ?? "-")\n")
             }
             let faults = miswirings.isEmpty ? "" : "; miswired: " + miswirings.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
             Terminal.note("simulated bench \(bench.name): \(simulated.stations.count) places serving\(faults) (Ctrl-C to stop)")
-            return { files.forEach { try? FileManager.default.removeItem(atPath: $0) } }
+            return {}
         }
     }
 }

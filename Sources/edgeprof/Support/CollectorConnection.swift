@@ -9,7 +9,7 @@ struct CollectorConnection: ParsableArguments {
     @Option(help: ArgumentHelp("API token (default: $EDGEPROF_TOKEN).", valueName: "ept_…"))
     var token: String?
 
-    @Option(help: ArgumentHelp("This bench's name, as its token names it (default: $EDGEPROF_BENCH, else the host name).", valueName: "name"))
+    @Option(help: ArgumentHelp("This bench's name, as its token names it (default: $EDGEPROF_BENCH, else the host name); `agent run` also takes a bench file (docs/bench.md), whose name it then uses.", valueName: "name|bench.yaml"))
     var bench: String?
 
     @Option(help: ArgumentHelp("The spool file where runs wait for the collector (default: beside the database).", valueName: "path"))
@@ -21,11 +21,19 @@ struct CollectorConnection: ParsableArguments {
         bench ?? ProcessInfo.processInfo.environment["EDGEPROF_BENCH"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName
     }
 
+    /// --bench as a bench file: a value ending in .yaml or .yml, or naming a file.
+    var benchFile: String? {
+        guard let bench else { return nil }
+        return bench.hasSuffix(".yaml") || bench.hasSuffix(".yml") || bench.contains("/") ? bench : nil
+    }
+
     func openSpool() throws(AgentError) -> SQLiteSpool {
         do { return try SQLiteSpool(path: spoolPath) } catch { throw .store(error) }
     }
 
-    func drainer(collector: String) throws(AgentError) -> SpoolDrainer {
+    /// `bench` overrides the bench's name (a bench file names its bench).
+    func drainer(collector: String, bench override: String? = nil) throws(AgentError) -> SpoolDrainer {
+        let benchName = override ?? benchName
         guard let token = token ?? ProcessInfo.processInfo.environment["EDGEPROF_TOKEN"], !token.isEmpty else {
             throw .invalidArgument("no API token: give --token or set EDGEPROF_TOKEN (the collector's operator makes one with `edgeprof collector token create`)")
         }

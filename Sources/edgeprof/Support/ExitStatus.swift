@@ -41,7 +41,7 @@ enum ExitStatus {
             default: ioError
             }
         case .unknownModel, .unknownRun, .artifact, .unreadable: notFound
-        case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent: deviceUnavailable
+        case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent, .benchPlace: deviceUnavailable
         case .governance(let governanceError):
             switch governanceError {
             case .invalid: usage

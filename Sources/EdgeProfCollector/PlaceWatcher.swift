@@ -1,0 +1,55 @@
+import EdgeProfCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Watches every bench place the agents report (issue 19) at start and every `sweep`: a place
+/// that went quiet for three of its rounds raises `place-silent`, one whose last round failed
+/// `place-unhealthy` (`PlaceWatch`); each resolves when the place reports, or reports healthy,
+/// again. The alerts go to webhooks and Alertmanager like every other alert.
+public struct PlaceWatcher: Service {
+    let store: any CollectorStore
+    let logger: Logger
+    let sweep: Duration
+    let webhooks: [WebhookTarget]
+
+    public init(store: any CollectorStore, logger: Logger, sweep: Duration, webhooks: [WebhookTarget] = []) {
+        self.store = store
+        self.logger = logger
+        self.sweep = sweep
+        self.webhooks = webhooks
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sweepAll()
+                try? await Task.sleep(for: sweep)
+            }
+        }
+    }
+
+    /// Applies both rules to every place as of `now`.
+    public func sweepAll(now: Date = Date()) async {
+        let places: [StoredBenchPlace]
+        do { places = try await store.benchPlaces() } catch {
+            if !Task.isCancelled { logger.error("bench places unreadable: \(error.description); the next sweep tries again") }
+            return
+        }
+        await apply(places, now: now)
+    }
+
+    /// Applies both rules to `places` as of `now` (a report's places are judged as it arrives).
+    public func apply(_ places: [StoredBenchPlace], now: Date) async {
+        for place in places where !Task.isCancelled {
+            let findings = PlaceWatch.findings(for: place, now: now)
+            do {
+                for event in try await store.applyFindings(findings, key: PlaceWatch.key(of: place), runID: Alert.noRun, at: now, webhooks: webhooks) {
+                    logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(event.alert.finding.summary)")
+                }
+            } catch {
+                if !Task.isCancelled { logger.error("place \(place.bench)/\(place.report.place): \(error.description); the next sweep tries again") }
+            }
+        }
+    }
+}
