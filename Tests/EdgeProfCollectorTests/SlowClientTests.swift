@@ -111,7 +111,8 @@ extension SlowClientTests {
         }
         let throttled = try await collector.request(.GET, "/v1/runs", token: collector.personToken)
         #expect(throttled.status == 429 && throttled.errorCode == "too-many-failures", "\(throttled.body)")
-        #expect(throttled.errorMessage?.contains("try again in 30 s") == true, "\(throttled.body)")
+        // 30 s of penalty, counted down from the fifth failure: a loaded machine may take a second to ask.
+        #expect(["try again in 30 s", "try again in 29 s"].contains { throttled.errorMessage?.contains($0) == true }, "\(throttled.body)")
         #expect(try await collector.request(.GET, "/healthz").status == 200)
         let metrics = try await collector.request(.GET, "/metrics").body
         #expect(metrics.contains("edgeprof_http_refusals_total{status=\"429\"} 1") && metrics.contains("edgeprof_http_refusals_total{status=\"401\"} 5"))
