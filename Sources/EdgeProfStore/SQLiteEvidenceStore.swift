@@ -19,11 +19,14 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.refuseNewer(pool, location: path)
-            try ConcurrentMigration.migrate(Schema.migrator, pool)
-            try pool.write(Self.fillMissingHeadlines)
-            try pool.write(Self.fillFleetFromRuns)
+            pool = try OpeningLock.holding(path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.refuseNewer(pool, location: path)
+                try Schema.migrator.migrate(pool)
+                try pool.write(Self.fillMissingHeadlines)
+                try pool.write(Self.fillFleetFromRuns)
+                return pool
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

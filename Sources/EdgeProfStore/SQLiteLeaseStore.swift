@@ -16,7 +16,6 @@ public final class SQLiteLeaseStore: Sendable {
             try Self.prepareShared(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1: leases") { db in
                 try db.create(table: "lease") { t in
@@ -24,7 +23,11 @@ public final class SQLiteLeaseStore: Sendable {
                     t.column("json", .jsonText).notNull()
                 }
             }
-            try ConcurrentMigration.migrate(migrator, queue)
+            queue = try OpeningLock.holding(path, mode: 0o666) {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try migrator.migrate(queue)
+                return queue
+            }
         } catch let error as DatabaseError {
             throw .unavailable(location: path, reason: error.message ?? error.description)
         } catch {

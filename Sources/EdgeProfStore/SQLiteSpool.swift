@@ -14,9 +14,12 @@ public final class SQLiteSpool: Sendable {
             try PrivateDatabaseFile.prepare(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try ConcurrentMigration.migrate(Self.migrator, queue)
+            queue = try OpeningLock.holding(path) {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try Self.migrator.migrate(queue)
+                return queue
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
