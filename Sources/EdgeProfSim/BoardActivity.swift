@@ -23,8 +23,17 @@ public final class BoardActivity: Sendable {
         transitions.withLock { list in list.last { $0.at <= instant }?.active ?? false }
     }
 
+    /// The shortest time the line stays low between two inferences, as firmware takes at least
+    /// that long between lowering and raising a GPIO: a board running behind its schedule (a
+    /// loaded host) must not merge two windows into one.
+    static let minimumLow: Duration = .microseconds(100)
+
     func set(_ value: Bool) {
         let now = ContinuousClock.now
-        transitions.withLock { $0.append((now, value)) }
+        transitions.withLock { list in
+            var at = now
+            if value, let last = list.last, !last.active { at = max(now, last.at + Self.minimumLow) }
+            list.append((at, value))
+        }
     }
 }

@@ -1,5 +1,5 @@
 import EdgeProfCore
-import EdgeProfSim
+@testable import EdgeProfSim
 import Testing
 
 /// Issue 19: what a PPK2's stream tells about its wiring (edges per logic input, current while
@@ -123,6 +123,18 @@ import Testing
         #expect(undeclared.level == .warn && undeclared.fix == "D3 toggled once per inference: add 'mark: 3' to the place's power")
         unmarked.power = nil
         #expect(WiringCheck.judge(place: unmarked, windows: 6, own: Self.idle, others: [:]).level == .ok)
+    }
+
+    /// A simulated board running behind its schedule lowers and raises its line within
+    /// microseconds; the line still stays low long enough for a monitor to see two windows.
+    @Test func aBoardBehindItsScheduleStillLeavesItsLineLowBetweenInferences() {
+        let activity = BoardActivity()
+        activity.set(true)
+        activity.set(false)
+        let lowered = ContinuousClock.now
+        activity.set(true)
+        #expect(!activity.isActive(at: lowered + .microseconds(50)), "low for at least 100 µs (10 PPK2 samples)")
+        #expect(activity.isActive(at: lowered + .milliseconds(1)))
     }
 
     @Test func garbageNeverCrashesTheObserver() {

@@ -84,14 +84,15 @@ public struct BenchChecker: Sendable {
             do {
                 recorded = try session.run(Self.request, board: board, model: model)
             } catch {
-                monitors.values.forEach { _ = try? $0.finish() }
+                monitors.values.forEach { _ = try? $0.finish(covering: ContinuousClock.now, wait: .zero) }
                 throw error
             }
-            Thread.sleep(forTimeInterval: 0.3)  // the monitors' streams trail the board's link
+            // Every monitor captures until its samples reach the run's end (its stream may trail).
+            let end = ContinuousClock.now + .milliseconds(20)
             var summaries: [String: WiringSummary] = [:]
             var failures: [String: String] = [:]
             for (name, monitor) in monitors {
-                do throws(AgentError) { summaries[name] = try monitor.finish() } catch { failures[name] = error.description }
+                do throws(AgentError) { summaries[name] = try monitor.finish(covering: end) } catch { failures[name] = error.description }
             }
             guard recorded.status == .complete else {
                 check.verdict = WiringVerdict(

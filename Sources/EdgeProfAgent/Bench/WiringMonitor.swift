@@ -12,7 +12,10 @@ final class WiringMonitor: @unchecked Sendable {
     private let driver: PPK2Driver
     private let metadata: PPK2Metadata
     private let millivolts: Int
-    private let stopping = Mutex(false)
+    /// Nil while capturing; once set, the capture stops when its samples reach `until` (the
+    /// stream may trail the board's link) or at `deadline`.
+    private let stopRule = Mutex<(until: ContinuousClock.Instant, deadline: ContinuousClock.Instant)?>(nil)
+    private var startedAt = ContinuousClock.now
     private var observer: WiringObserver
     private var failure: AgentError?
     private var thread: Thread?
@@ -37,17 +40,20 @@ final class WiringMonitor: @unchecked Sendable {
     func start() {
         observer = WiringObserver(metadata: metadata, millivolts: millivolts)
         failure = nil
-        stopping.withLock { $0 = false }
+        stopRule.withLock { $0 = nil }
         let streaming = DispatchSemaphore(value: 0)
+        startedAt = ContinuousClock.now
         let thread = Thread { [self] in
             var said = false
             do throws(AgentError) {
-                _ = try driver.stream(into: &observer, stallTimeout: .seconds(2), until: { observer in
+                _ = try driver.stream(into: &observer, stallTimeout: .seconds(2), until: { [startedAt] observer in
                     if !said, observer.samplesSeen > 0 {
                         said = true
                         streaming.signal()
                     }
-                    return stopping.withLock { $0 }
+                    guard let rule = stopRule.withLock({ $0 }) else { return false }
+                    let covered = startedAt + .microseconds(Int64(observer.samplesSeen) * 10)
+                    return covered >= rule.until || ContinuousClock.now >= rule.deadline
                 })
             } catch {
                 failure = error
@@ -61,9 +67,10 @@ final class WiringMonitor: @unchecked Sendable {
         _ = streaming.wait(timeout: .now() + 1)
     }
 
-    /// Stops the capture and returns what it saw.
-    func finish() throws(AgentError) -> WiringSummary {
-        stopping.withLock { $0 = true }
+    /// Stops the capture once its samples reach `until` (at most `wait` from now) and returns
+    /// what it saw.
+    func finish(covering until: ContinuousClock.Instant, wait: Duration = .seconds(3)) throws(AgentError) -> WiringSummary {
+        stopRule.withLock { $0 = (until, ContinuousClock.now + wait) }
         if thread != nil { done.wait() }
         thread = nil
         if let failure { throw failure }
