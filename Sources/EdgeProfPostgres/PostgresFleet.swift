@@ -18,11 +18,12 @@ enum PostgresFleet {
         try await connection.query(
             """
             INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
-                labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at)
+                labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at, place)
             VALUES (\(device), \(run.board.board), \(run.board.serial), \(context.deviceClass), \(bench), \(run.board.firmwareVersion),
                 \(run.board.firmwareBuild), \(run.board.isEmulated), '{}', \(context.startedAt), \(context.finishedAt), \(runID),
-                \(try PostgresCollectorStore.json(serving)), \(run.board.servingState?.rawValue), \(run.board.servingState.map { _ in context.startedAt }))
-            ON CONFLICT (device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
+                \(try PostgresCollectorStore.json(serving)), \(run.board.servingState?.rawValue), \(run.board.servingState.map { _ in context.startedAt }),
+                \(context.place))
+            ON CONFLICT (device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench, place = excluded.place,
                 firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
                 last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,
                 serving_json = CASE
@@ -123,7 +124,7 @@ enum PostgresFleet {
             firstSeenAt: try row["first_seen_at"].decode(Date.self), lastSeenAt: try row["last_seen_at"].decode(Date.self),
             lastRunID: try row["last_run_id"].decode(Int64.self), serving: try PostgresCollectorStore.decodeJSON(row["serving_json"].decode(String.self)),
             servingState: try row["serving_state"].decode(String?.self).flatMap(ServingState.init(rawValue:)),
-            stateReportedAt: try row["state_reported_at"].decode(Date?.self))
+            stateReportedAt: try row["state_reported_at"].decode(Date?.self), place: try row["place"].decode(String?.self))
     }
 }
 

@@ -222,5 +222,7 @@ enum PostgresSchema {
                 stopped BOOLEAN NOT NULL, PRIMARY KEY (bench, place))
             """,
         ]),
+        // A fleet device names the bench place it was last profiled at.
+        (21, ["ALTER TABLE fleet_device ADD COLUMN place TEXT"]),
     ]
 }

@@ -16,9 +16,9 @@ extension SQLiteEvidenceStore {
         try db.execute(
             sql: """
                 INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
-                    labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench,
+                    labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at, place)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(device) DO UPDATE SET device_class = excluded.device_class, bench = excluded.bench, place = excluded.place,
                     firmware_version = excluded.firmware_version, firmware_build = excluded.firmware_build, emulated = excluded.emulated,
                     last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,
                     serving_json = CASE
@@ -31,7 +31,7 @@ extension SQLiteEvidenceStore {
             arguments: [
                 device, run.board.board, run.board.serial, context.deviceClass, bench, run.board.firmwareVersion, run.board.firmwareBuild,
                 run.board.isEmulated, context.startedAt.stored, context.finishedAt.stored, runID, try JSONColumn.encode(serving),
-                run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt.stored },
+                run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt.stored }, context.place,
             ])
         if let state = run.board.servingState {
             try db.execute(
@@ -97,6 +97,7 @@ extension SQLiteEvidenceStore {
             firmwareVersion: row["firmware_version"], firmwareBuild: row["firmware_build"], emulated: row["emulated"],
             labels: try JSONColumn.decode(row["labels_json"]), firstSeenAt: row["first_seen_at"], lastSeenAt: row["last_seen_at"],
             lastRunID: row["last_run_id"], serving: try JSONColumn.decode(row["serving_json"]),
-            servingState: (row["serving_state"] as String?).flatMap(ServingState.init(rawValue:)), stateReportedAt: row["state_reported_at"])
+            servingState: (row["serving_state"] as String?).flatMap(ServingState.init(rawValue:)), stateReportedAt: row["state_reported_at"],
+            place: row["place"])
     }
 }

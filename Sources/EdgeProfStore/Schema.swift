@@ -382,6 +382,9 @@ enum Schema {
                     stopped BOOLEAN NOT NULL, PRIMARY KEY (bench, place))
                 """)
         }
+        migrator.registerMigration("v28: a fleet device names the bench place it was last profiled at") { db in
+            try db.alter(table: "fleet_device") { t in t.add(column: "place", .text) }
+        }
         return migrator
     }
 }

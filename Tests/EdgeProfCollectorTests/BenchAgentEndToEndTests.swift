@@ -68,6 +68,8 @@ import Testing
 
         let collected = try lab.sqlite("SELECT place, COUNT(*), MIN(wiring LIKE '%mark D%') FROM run GROUP BY place ORDER BY place", database: "lab.sqlite")
         #expect(collected == "shelf-1|3|1\nshelf-2|3|1\nshelf-3|2|1", "every run reached the collector with its place and wiring: \(collected)")
+        let devices = try lab.sqlite("SELECT device, bench, place FROM fleet_device ORDER BY device", database: "lab.sqlite")
+        #expect(devices == "edgeprof-sim:SIM-A1|bench-1|shelf-1\nedgeprof-sim:SIM-A2|bench-1|shelf-2\nedgeprof-sim:SIM-A3|bench-1|shelf-3", "the fleet knows each device's place: \(devices)")
         let status = try lab.run(["bench", "status", "--collector", url, "--token", person, "--format", "json"], database: "lab.sqlite")
         #expect(status.status == 1, "a place is failing: \(status.stdout)\(status.stderr)")
         let places = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])

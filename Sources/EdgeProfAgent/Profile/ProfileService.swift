@@ -40,6 +40,9 @@ public struct ProfileService: Sendable {
         let model = try store.registered(reference)
         let lease = try leases?.hold(port: port, purpose: "edgeprof profile \(reference)")
         defer { lease?.release() }
+        // The monitor is the place's too: another job must not capture it meanwhile.
+        let monitorLease = try power.flatMap { setup throws(AgentError) in try leases?.hold(port: setup.port, purpose: "edgeprof profile \(reference) (power)") }
+        defer { monitorLease?.release() }
         let transport: any ByteTransport
         do {
             transport = try TransportOpener.open(path: port, baud: baud)

@@ -10,6 +10,8 @@ public struct FleetDevice: Sendable, Codable, Hashable {
     public var deviceClass: String
     /// The bench (or site) whose agent last uploaded a run of it; nil for local runs.
     public var bench: String?
+    /// The bench file's place it was last profiled at (`profile --place`, `agent run --bench`).
+    public var place: String?
     public var firmwareVersion: String
     public var firmwareBuild: String
     public var emulated: Bool
@@ -28,8 +30,9 @@ public struct FleetDevice: Sendable, Codable, Hashable {
     public init(
         device: String, board: String, serial: String, deviceClass: String, bench: String?, firmwareVersion: String, firmwareBuild: String,
         emulated: Bool, labels: [String: String], firstSeenAt: Date, lastSeenAt: Date, lastRunID: Int64, serving: ServingReport,
-        servingState: ServingState? = nil, stateReportedAt: Date? = nil
+        servingState: ServingState? = nil, stateReportedAt: Date? = nil, place: String? = nil
     ) {
+        self.place = place
         self.device = device
         self.board = board
         self.serial = serial

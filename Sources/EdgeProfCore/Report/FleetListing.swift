@@ -12,7 +12,8 @@ public enum FleetListing {
         ]
         for device in devices {
             lines.append(
-                ReportText.padded(device.device, 28) + ReportText.padded(device.deviceClass, 20) + ReportText.padded(device.bench ?? "-", 14)
+                ReportText.padded(device.device, 28) + ReportText.padded(device.deviceClass, 20)
+                    + ReportText.padded(device.bench.map { bench in device.place.map { "\(bench)/\($0)" } ?? bench } ?? "-", 14)
                     + ReportText.padded("\(device.firmwareVersion) \(device.firmwareBuild)", 22)
                     + ReportText.padded(device.serving.registered.description, 24)
                     + ReportText.padded(SpoolListing.age(from: device.lastSeenAt, to: now) + " ago", 11) + labels(device))
@@ -24,7 +25,7 @@ public enum FleetListing {
         var lines = [
             "device     \(device.device)\(device.emulated ? " (emulated)" : "")",
             "class      \(device.deviceClass)",
-            "bench      \(device.bench ?? "- (local runs)")",
+            "bench      \(device.bench ?? "- (local runs)")\(device.place.map { ", place \($0)" } ?? "")",
             "firmware   \(device.firmwareVersion) build \(device.firmwareBuild)",
             "serving    \(device.serving.registered) (announced \(device.serving.announcedModel), artifact \(device.serving.artifactSHA256.prefix(12))…)",
             "first seen \(AuditChain.timestamp(device.firstSeenAt))",
