@@ -37,10 +37,16 @@ struct AlertmanagerNotifier: Service {
         let now = Date()
         let alerts: [Alert]
         let incidents: [Incident]
+        var places: [String: String] = [:]
         do {
             let live = try await store.alerts(state: .open, limit: Self.maximumAlerts) + (try await store.alerts(state: .acknowledged, limit: Self.maximumAlerts))
             alerts = live + (try await store.alerts(state: .resolved, limit: Self.maximumAlerts))
             incidents = try await store.registry.incidents()
+            if !alerts.isEmpty {
+                for device in try await store.registry.fleetDevices(FleetQuery()) {
+                    if let bench = device.bench { places[device.device] = device.place.map { "\(bench)/\($0)" } ?? bench }
+                }
+            }
         } catch {
             if !Task.isCancelled { logger.error("alerts unreadable for Alertmanager: \(error.description)") }
             return
@@ -48,7 +54,7 @@ struct AlertmanagerNotifier: Service {
         // Firing alerts end three intervals ahead: a late tick does not flap them, a collector that stops lets them resolve.
         let hold = max(3 * settings.intervalSeconds, 60)
         let resolvedWindow = max(20 * settings.intervalSeconds, 600)
-        let payload = AlertmanagerPayload.alerts(alerts, now: now, hold: hold, resolvedWindow: resolvedWindow, collectorURL: nil)
+        let payload = AlertmanagerPayload.alerts(alerts, now: now, hold: hold, resolvedWindow: resolvedWindow, collectorURL: nil, places: places)
             + AlertmanagerPayload.incidents(incidents, now: now, hold: hold, resolvedWindow: resolvedWindow)
         guard !payload.isEmpty else { return }
         var request = HTTPClientRequest(url: settings.alertsURL)

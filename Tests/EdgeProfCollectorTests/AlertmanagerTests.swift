@@ -48,6 +48,7 @@ import Testing
             "edgeprof_alert_id": String(ratio.id), "source": "edgeprof-collector",
         ])
         #expect(Self.annotations(posted)["summary"] == ratio.finding.summary)
+        #expect(Self.annotations(posted)["place"] == "bench-1", "the device's bench, from the fleet: \(posted)")
         #expect((posted["status"] as? [String: Any])?["state"] as? String == "active")
         let startsAt = try #require(Self.date(posted["startsAt"] as? String), "\(posted)")
         #expect(abs(startsAt.timeIntervalSince(ratio.openedAt)) < 0.001, "startsAt is when the alert opened: \(startsAt) vs \(ratio.openedAt)")

@@ -33,6 +33,10 @@ import Testing
         #expect(acknowledgedLater[0].labels == posted[0].labels, "acknowledging changes annotations, never labels")
         #expect(AlertmanagerPayload.alerts([Self.alert(5, .resolved)], now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: nil).isEmpty,
                 "a resolved alert without a resolution time is not invented one")
+        let placed = AlertmanagerPayload.alerts(
+            [Self.alert(1, .open)], now: Self.now, hold: 90, resolvedWindow: 600, collectorURL: nil, places: ["b:s": "bench-1/shelf-2", "b:t": "bench-2"])
+        #expect(placed[0].annotations["place"] == "bench-1/shelf-2" && placed[0].labels == posted[0].labels,
+                "the device's bench place is an annotation: a re-plugged board moves without becoming another alert")
     }
 
     @Test func incidentsFireWithTheRolesToNotifyAndResolveWithTheirResolution() {

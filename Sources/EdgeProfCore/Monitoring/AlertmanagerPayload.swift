@@ -52,9 +52,13 @@ public struct AlertmanagerAlert: Sendable, Codable, Hashable {
 /// collector runs and resolves by itself if the collector stops for good); an alert resolved
 /// within `resolvedWindow` is posted with its resolution time as its end, so a resolution missed
 /// during an Alertmanager outage still arrives. Labels identify the alert and never change over
-/// its life; what changes (acknowledgement, occurrences, the latest evidence) is an annotation.
+/// its life; what changes (acknowledgement, occurrences, the latest evidence, the bench place the
+/// device stands at) is an annotation.
 public enum AlertmanagerPayload {
-    public static func alerts(_ alerts: [Alert], now: Date, hold: TimeInterval, resolvedWindow: TimeInterval, collectorURL: String?) -> [AlertmanagerAlert] {
+    /// `places`: where each device stands now, `BENCH/PLACE` (or `BENCH`) by `BOARD:SERIAL`.
+    public static func alerts(
+        _ alerts: [Alert], now: Date, hold: TimeInterval, resolvedWindow: TimeInterval, collectorURL: String?, places: [String: String] = [:]
+    ) -> [AlertmanagerAlert] {
         alerts.compactMap { alert in
             let end: Date
             switch alert.state {
@@ -71,6 +75,7 @@ public enum AlertmanagerPayload {
                 "state": alert.state.rawValue,
             ]
             if let by = alert.acknowledgedBy { annotations["acknowledged_by"] = by }
+            if let place = places[alert.key.device] { annotations["place"] = place }
             return AlertmanagerAlert(
                 labels: [
                     "alertname": alert.rule.rawValue, "severity": alert.severity.rawValue, "model": alert.key.model,
