@@ -9,6 +9,8 @@ import Foundation
 public struct BenchChecker: Sendable {
     /// The check run: a few short inferences, each one marked window.
     public static let request = RunRequest(input: "bench-check", tokens: 4, iterations: 5, warmup: 1)
+    /// Seconds of idle captured before and after the check run.
+    static let idleFrame = 0.1
 
     public let bench: BenchFile
     public let catalogue: DeviceCatalogue
@@ -80,6 +82,9 @@ public struct BenchChecker: Sendable {
                 return check
             }
             monitors.values.forEach { $0.start() }
+            // Idle current before and after the run frames it: without it a run's short gaps
+            // between inferences are too few for the current's low level to show.
+            Thread.sleep(forTimeInterval: Self.idleFrame)
             let recorded: RecordedRun
             do {
                 recorded = try session.run(Self.request, board: board, model: model)
@@ -87,8 +92,9 @@ public struct BenchChecker: Sendable {
                 monitors.values.forEach { _ = try? $0.finish(covering: ContinuousClock.now, wait: .zero) }
                 throw error
             }
-            // Every monitor captures until its samples reach the run's end (its stream may trail).
-            let end = ContinuousClock.now + .milliseconds(20)
+            // Every monitor captures until its samples reach the run's end and the idle after it
+            // (its stream may trail).
+            let end = ContinuousClock.now + .milliseconds(Int64(Self.idleFrame * 1000))
             var summaries: [String: WiringSummary] = [:]
             var failures: [String: String] = [:]
             for (name, monitor) in monitors {
