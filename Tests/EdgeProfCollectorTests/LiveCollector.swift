@@ -33,17 +33,20 @@ final class LiveCollector: Sendable {
     static func start(
         on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
-        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false,
+        watcherSweep: Duration = .seconds(30)
     ) async throws -> LiveCollector {
         try await start(reusing: try await StoreUnderTest.make(kind), maximumBodyBytes: maximumBodyBytes, settings: settings, auditSigner: auditSigner,
-                        headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken)
+                        headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken,
+                        watcherSweep: watcherSweep)
     }
 
     /// A collector over a store that already holds data, as one started again after a stop.
     static func start(
         reusing fixture: StoreUnderTest, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
-        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false
+        authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false,
+        watcherSweep: Duration = .seconds(30)
     ) async throws -> LiveCollector {
         let store = fixture.store
         let model = fixture.model
@@ -57,6 +60,9 @@ final class LiveCollector: Sendable {
         // Tests step the drift scheduler through simulated days themselves; the collector's own
         // sweep (on the wall clock) runs only at start.
         configuration.driftSweep = .seconds(86_400)
+        // The watchers' sweep on the wall clock (lifecycle, rollbacks, incidents, places); a test
+        // that sweeps on a clock of its own takes it out of the way.
+        configuration.rollbackSweep = watcherSweep
         let application = CollectorApplication(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
