@@ -21,7 +21,8 @@ import Testing
         try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
         try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
         let fleet = try FleetSimulatorTests.fleet(collector, devices: 12, sha: sha)
-        #expect(await fleet.enroll(as: served).isEmpty)
+        let refused = await fleet.enroll(as: served)
+        #expect(refused.isEmpty, "\(refused)")
         for _ in 0..<2 { #expect(await fleet.round().failed.isEmpty) }
         #expect(try await FleetPlanner(store: registry).status().shadowRunning == 12, "every device runs the candidate in shadow")
 
