@@ -81,9 +81,10 @@ public struct CollectorApplication: Sendable {
         let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         let abTests = ABTestWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
         let places = PlaceWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
+        let outages = OutageWatcher(store: store, logger: logger, sweep: configuration.outageSweep, webhooks: configuration.settings.webhooks)
         return ServiceGroup(
             configuration: .init(
-                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents, abTests, places] + alertmanager,
+                services: services + [application, webhooks, rollbacks, lifecycleWatcher, retention, drift, incidents, abTests, places, outages] + alertmanager,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
     }

@@ -27,6 +27,8 @@ public struct CollectorConfiguration: Sendable {
     public var rollbackSweep: Duration = .seconds(30)
     /// How often the drift scheduler looks for due windows (a window is due once a day or a week).
     public var driftSweep: Duration = .seconds(300)
+    /// How often the fleet is checked for serving outages (devices that stopped answering).
+    public var outageSweep: Duration = .seconds(30)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,

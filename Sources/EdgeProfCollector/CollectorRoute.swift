@@ -252,7 +252,8 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listDevices: "The fleet: every device a stored run was measured on (class, bench, firmware, labels, last seen, what it serves); an agent's token sees its bench's."
         case .showDevice: "One device of the fleet, named BOARD:SERIAL."
         case .deviceAssignment: "What the device should serve and shadow now (its model's stages, the canary share of its class, a halt), with the reasons."
-        case .fleetStatus: "The fleet against its assignments: how many devices report what they were assigned, and each device's verdict (on-assignment, off-assignment, unassigned, unknown)."
+        case .fleetStatus:
+            "The fleet against its assignments: how many devices report what they were assigned, and each device's verdict (on-assignment, off-assignment, unassigned, unknown) and contact (answering; silent beyond the outage policy: its serving is stale; gone)."
         case .reportDevice: "An agent reports its board after reconciling it with its assignment: serving or halted, and the artifact it announced (its bench's devices only)."
         case .listABTests: "A/B tests, oldest first (model= keeps one model's): arms, split, unit, bounds, who started and stopped them."
         case .startABTest: "Start an A/B test of a staging or canary version (B) against the serving one (A): ml_engineer or tech_lead, one per model at a time."

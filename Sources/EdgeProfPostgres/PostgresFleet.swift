@@ -124,7 +124,8 @@ enum PostgresFleet {
             firstSeenAt: try row["first_seen_at"].decode(Date.self), lastSeenAt: try row["last_seen_at"].decode(Date.self),
             lastRunID: try row["last_run_id"].decode(Int64.self), serving: try PostgresCollectorStore.decodeJSON(row["serving_json"].decode(String.self)),
             servingState: try row["serving_state"].decode(String?.self).flatMap(ServingState.init(rawValue:)),
-            stateReportedAt: try row["state_reported_at"].decode(Date?.self), place: try row["place"].decode(String?.self))
+            stateReportedAt: try row["state_reported_at"].decode(Date?.self), place: try row["place"].decode(String?.self),
+            lastInferenceAt: try row["last_inference_at"].decode(Date?.self))
     }
 }
 

@@ -224,5 +224,7 @@ enum PostgresSchema {
         ]),
         // A fleet device names the bench place it was last profiled at.
         (21, ["ALTER TABLE fleet_device ADD COLUMN place TEXT"]),
+        // A fleet device keeps when it last answered a request (serving outages).
+        (22, ["ALTER TABLE fleet_device ADD COLUMN last_inference_at TIMESTAMPTZ"]),
     ]
 }

@@ -75,6 +75,13 @@ extension PostgresCollectorStore {
                 """
             for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int32.self) { stored += 1 }
         }
+        for (device, answered) in InferenceContact.latest(batch.records, receivedAt: at) {
+            try await connection.query(
+                """
+                UPDATE fleet_device SET last_inference_at = \(answered)
+                WHERE device = \(device) AND (last_inference_at IS NULL OR last_inference_at < \(answered))
+                """, logger: logger)
+        }
         let receipt = InferenceReceipt(stored: stored, duplicates: batch.records.count - stored, replayed: false)
         try await connection.query(
             """

@@ -98,6 +98,6 @@ extension SQLiteEvidenceStore {
             labels: try JSONColumn.decode(row["labels_json"]), firstSeenAt: row["first_seen_at"], lastSeenAt: row["last_seen_at"],
             lastRunID: row["last_run_id"], serving: try JSONColumn.decode(row["serving_json"]),
             servingState: (row["serving_state"] as String?).flatMap(ServingState.init(rawValue:)), stateReportedAt: row["state_reported_at"],
-            place: row["place"])
+            place: row["place"], lastInferenceAt: row["last_inference_at"])
     }
 }

@@ -50,6 +50,11 @@ extension SQLiteCollectorStore {
             ])
             stored += db.changesCount
         }
+        for (device, answered) in InferenceContact.latest(batch.records, receivedAt: at) {
+            try db.execute(
+                sql: "UPDATE fleet_device SET last_inference_at = ? WHERE device = ? AND (last_inference_at IS NULL OR last_inference_at < ?)",
+                arguments: [answered.stored, device, answered.stored])
+        }
         let receipt = InferenceReceipt(stored: stored, duplicates: batch.records.count - stored, replayed: false)
         try db.execute(
             sql: "INSERT INTO inference_batch (bench, batch_key, content_sha256, received_at, stored, duplicates) VALUES (?, ?, ?, ?, ?, ?)",

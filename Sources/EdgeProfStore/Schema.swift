@@ -385,6 +385,9 @@ enum Schema {
         migrator.registerMigration("v28: a fleet device names the bench place it was last profiled at") { db in
             try db.alter(table: "fleet_device") { t in t.add(column: "place", .text) }
         }
+        migrator.registerMigration("v29: a fleet device keeps when it last answered a request (serving outages)") { db in
+            try db.alter(table: "fleet_device") { t in t.add(column: "last_inference_at", .datetime) }
+        }
         return migrator
     }
 }

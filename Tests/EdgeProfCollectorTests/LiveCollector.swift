@@ -60,13 +60,16 @@ final class LiveCollector: Sendable {
         // Tests step the drift scheduler through simulated days themselves; the collector's own
         // sweep (on the wall clock) runs only at start.
         configuration.driftSweep = .seconds(86_400)
+        // Outages too: a test that lasts longer than the outage policy's minutes on a loaded
+        // machine must not see its devices go silent; the outage tests sweep at their own `now`.
+        configuration.outageSweep = .seconds(86_400)
         // The watchers' sweep on the wall clock (lifecycle, rollbacks, incidents, places); a test
         // that sweeps on a clock of its own takes it out of the way.
         configuration.rollbackSweep = watcherSweep
         let application = CollectorApplication(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
-        let running = Task { _ = try? await group.run() }
+        let running = ServerExecutor.serve { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         return LiveCollector(

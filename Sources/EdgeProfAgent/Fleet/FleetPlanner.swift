@@ -36,10 +36,11 @@ public struct FleetPlanner: Sendable {
     }
 
     /// Every device `query` keeps, against its assignment: each model's registry is read once and
-    /// each class's canary drawn once, from the whole fleet (not only the devices shown).
+    /// each class's canary drawn once, from the whole fleet (not only the devices shown). A device
+    /// silent beyond its model's outage policy as of `now` is flagged stale.
     public func status(_ query: FleetQuery = FleetQuery(), now: Date = Date()) async throws(AgentError) -> FleetStatus {
         let fleet = try await read { () async throws(StoreError) in try await store.fleetDevices(FleetQuery()) }
-        var deployments: [String: (ModelDeployment, Double)] = [:]
+        var deployments: [String: (ModelDeployment, Double, OutagePolicy)] = [:]
         var entries: [DeviceConformance] = []
         var draws: [String: CanaryDraw] = [:]
         let byClassAndModel = Dictionary(grouping: fleet) { "\($0.deviceClass)\u{0}\($0.serving.registered.name)" }
@@ -47,9 +48,9 @@ public struct FleetPlanner: Sendable {
             let model = device.serving.registered.name
             if deployments[model] == nil {
                 let (snapshot, policy) = try await registry(of: model).pair
-                deployments[model] = (ModelDeployment(snapshot), policy.canaryShare)
+                deployments[model] = (ModelDeployment(snapshot), policy.canaryShare, policy.outage)
             }
-            guard let (deployment, share) = deployments[model] else { continue }
+            guard let (deployment, share, outage) = deployments[model] else { continue }
             let group = "\(device.deviceClass)\u{0}\(model)"
             let classmates = byClassAndModel[group] ?? [device]
             if draws[group] == nil, let rollout = deployment.canaryRollout {
@@ -57,7 +58,7 @@ public struct FleetPlanner: Sendable {
             }
             let assignment = FleetAssignment.assign(
                 device, classmates: classmates, deployment: deployment, canaryShare: share, now: now, canary: draws[group])
-            entries.append(FleetConformance.judge(device, assignment))
+            entries.append(FleetConformance.judge(device, assignment, contact: FleetConformance.ContactCheck(now: now, policy: outage)))
         }
         return FleetStatus(entries)
     }

@@ -21,7 +21,25 @@ public struct DeviceConformance: Sendable, Codable, Hashable {
     public var expected: ModelReference?
     public var reported: ModelReference
     public var lastSeenAt: Date
+    /// The last time anything was heard from it (a run, its agent's report, an inference).
+    public var lastContactAt: Date
+    /// Whether it answers, as the outage policy judges it; nil when not judged, or for a device
+    /// that takes no part in serving (`OutagePolicy`).
+    public var contact: Contact?
     public var detail: String
+
+    /// How a serving device stands with the outage policy.
+    public enum Contact: String, Sendable, Codable, Hashable {
+        case answering
+        /// Silent beyond `outage-after-minutes`: what it serves is its last known version, not
+        /// confirmed (the outage playbook's "flagged stale").
+        case silent
+        /// Silent beyond `outage-forget-days`: taken as gone from the fleet.
+        case gone
+    }
+
+    /// Silent beyond the policy's minutes: its serving is stale.
+    public var stale: Bool { contact == .silent }
     /// The shadow it was assigned, and whether it reports running it (nil when none is assigned).
     /// A shadow is never served, so it does not decide the verdict.
     public var shadow: ModelReference?
@@ -35,6 +53,8 @@ public struct FleetStatus: Sendable, Codable, Hashable {
     public var offAssignment: Int
     public var unassigned: Int
     public var unknown: Int
+    /// Devices silent beyond the outage policy's minutes, whatever their verdict.
+    public var stale: Int
     /// Devices assigned a shadow, and those that report running it.
     public var shadowAssigned: Int
     public var shadowRunning: Int
@@ -47,6 +67,7 @@ public struct FleetStatus: Sendable, Codable, Hashable {
         offAssignment = entries.filter { $0.verdict == .offAssignment }.count
         unassigned = entries.filter { $0.verdict == .unassigned }.count
         unknown = entries.filter { $0.verdict == .unknown }.count
+        stale = entries.filter(\.stale).count
         shadowAssigned = entries.filter { $0.shadow != nil }.count
         shadowRunning = entries.filter { $0.shadowRunning == true }.count
     }
@@ -54,11 +75,47 @@ public struct FleetStatus: Sendable, Codable, Hashable {
 
 /// Compares what a device reports serving with its assignment. Pure.
 public enum FleetConformance {
-    public static func judge(_ device: FleetDevice, _ assignment: DeviceAssignment) -> DeviceConformance {
+    /// When a device counts as silent: `now`, and the outage policy's minutes.
+    public struct ContactCheck: Sendable, Hashable {
+        public var now: Date
+        public var policy: OutagePolicy
+
+        public init(now: Date, policy: OutagePolicy) {
+            self.now = now
+            self.policy = policy
+        }
+
+        /// How `device` stands; nil for a device that takes no part in serving.
+        public func contact(of device: FleetDevice) -> DeviceConformance.Contact? {
+            guard device.stateReportedAt != nil || device.lastInferenceAt != nil else { return nil }
+            let silence = now.timeIntervalSince(device.lastContactAt)
+            return silence > policy.forget ? .gone : silence > policy.after ? .silent : .answering
+        }
+    }
+
+    /// The verdict on `device`; with `contact`, a device silent beyond the policy's minutes is
+    /// flagged stale and its detail says since when.
+    public static func judge(_ device: FleetDevice, _ assignment: DeviceAssignment, contact: ContactCheck? = nil) -> DeviceConformance {
+        var conformance = verdict(device, assignment)
+        conformance.contact = contact?.contact(of: device)
+        switch conformance.contact {
+        case .silent?:
+            conformance.detail += "; stale: silent since \(AuditChain.timestamp(device.lastContactAt)) (over \(contact?.policy.afterMinutes ?? 0) min), "
+                + "its last known version \(device.serving.registered) unconfirmed"
+        case .gone?:
+            conformance.detail += "; gone: silent since \(AuditChain.timestamp(device.lastContactAt)) (over \(contact?.policy.forgetDays ?? 0) days)"
+        case .answering?, nil:
+            break
+        }
+        return conformance
+    }
+
+    private static func verdict(_ device: FleetDevice, _ assignment: DeviceAssignment) -> DeviceConformance {
         let reported = device.serving
         var conformance = DeviceConformance(
             device: device.device, deviceClass: device.deviceClass, verdict: .unassigned, assignedState: assignment.state, arm: assignment.arm,
-            expected: assignment.serve, reported: reported.registered, lastSeenAt: device.lastSeenAt, detail: "")
+            expected: assignment.serve, reported: reported.registered, lastSeenAt: device.lastSeenAt, lastContactAt: device.lastContactAt,
+            contact: nil, detail: "")
         switch assignment.state {
         case .unassigned:
             conformance.detail = "nothing assigned; it runs \(reported.registered)"

@@ -26,13 +26,17 @@ public struct FleetDevice: Sendable, Codable, Hashable {
     /// agent's report); nil for firmware without the `serve` capability.
     public var servingState: ServingState?
     public var stateReportedAt: Date?
+    /// When it last answered a request its telemetry reached the collector with (never later than
+    /// the collector received it, so a clock running ahead cannot make a silent device look alive).
+    public var lastInferenceAt: Date?
 
     public init(
         device: String, board: String, serial: String, deviceClass: String, bench: String?, firmwareVersion: String, firmwareBuild: String,
         emulated: Bool, labels: [String: String], firstSeenAt: Date, lastSeenAt: Date, lastRunID: Int64, serving: ServingReport,
-        servingState: ServingState? = nil, stateReportedAt: Date? = nil, place: String? = nil
+        servingState: ServingState? = nil, stateReportedAt: Date? = nil, place: String? = nil, lastInferenceAt: Date? = nil
     ) {
         self.place = place
+        self.lastInferenceAt = lastInferenceAt
         self.device = device
         self.board = board
         self.serial = serial
@@ -48,6 +52,11 @@ public struct FleetDevice: Sendable, Codable, Hashable {
         self.serving = serving
         self.servingState = servingState
         self.stateReportedAt = stateReportedAt
+    }
+
+    /// The last time anything was heard from it: a run, its agent's report or an inference.
+    public var lastContactAt: Date {
+        max(lastSeenAt, stateReportedAt ?? .distantPast, lastInferenceAt ?? .distantPast)
     }
 
     /// The identity monitoring and the fleet use for a board.

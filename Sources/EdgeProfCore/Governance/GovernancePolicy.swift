@@ -54,6 +54,8 @@ public struct GovernancePolicy: Sendable, Hashable {
     public var drift = DriftPolicy()
     /// What the staging gate's shadow evidence asks (`gates: shadow-evidence:`).
     public var shadow = ShadowPolicy()
+    /// When devices that stopped answering make a serving outage (`monitoring: outage-…`).
+    public var outage = OutagePolicy()
     /// SHA-256 of the policy record the rules come from (`PolicyRecord.sha256`).
     public var sha256: String
 

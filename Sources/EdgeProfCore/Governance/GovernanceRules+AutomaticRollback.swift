@@ -15,7 +15,10 @@ extension GovernanceRules {
         guard let current = snapshot.serving else { return [] }
         let since = max(now.addingTimeInterval(-Double(policy.rollbackWindowHours) * 3600), servingSince(current.reference) ?? .distantPast)
         return alerts
-            .filter { $0.severity == .critical && $0.key.model == current.reference.description && $0.openedAt >= since && $0.openedAt <= now }
+            .filter {
+                $0.severity == .critical && $0.rule.countsTowardRollback && $0.key.model == current.reference.description && $0.openedAt >= since
+                    && $0.openedAt <= now
+            }
             .sorted { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }
     }
 

@@ -97,6 +97,7 @@ public enum Playbook: String, Sendable, Codable, Hashable, CaseIterable {
         switch rule {
         case .fairnessDrift: .fairnessAlert
         case .retirementProposal: .retirement
+        case .servingOutage: .outage
         case .stageDuration, .promotionProposal, .placeSilent, .placeUnhealthy: nil
         case .latencyDriftKS, .latencyDriftPSI, .energyDriftKS, .energyDriftPSI, .latencyBand, .energyBand, .p95Above, .latencyRatio, .energyIncrease,
              .errorRate, .dataDrift, .conceptDrift, .labelDrift, .predictionDrift, .calibrationDrift, .accuracyFloor, .onlineAccuracy, .onlineLatency:

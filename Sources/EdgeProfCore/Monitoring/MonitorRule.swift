@@ -47,6 +47,10 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
     case placeSilent = "place-silent"
     /// A bench place whose last round failed: its board or monitor missing, silent or unusable.
     case placeUnhealthy = "place-unhealthy"
+    /// Devices that serve a version on a device class stopped answering: no run, report or
+    /// inference for the policy's `outage-after-minutes`, from at least its `outage-share` of them
+    /// (`ServingOutage`). Opens the outage playbook's incident; its key names the class.
+    case servingOutage = "serving-outage"
 
     /// The rules that say a version's behaviour drifted from its baseline: an open alert of one
     /// moves a monitored version to degraded.
@@ -55,10 +59,20 @@ public enum MonitorRule: String, Sendable, Codable, CaseIterable, Hashable {
         .calibrationDrift,
     ]
 
+    /// Whether an open critical alert of this rule counts toward the policy's automatic rollback.
+    /// Devices that went quiet, a lab's bench and the registry's own process say nothing about
+    /// how a version behaves: rolling it back would not bring them back.
+    public var countsTowardRollback: Bool {
+        switch self {
+        case .servingOutage, .placeSilent, .placeUnhealthy, .stageDuration, .promotionProposal: false
+        default: true
+        }
+    }
+
     /// The severity an alert of this rule carries unless configured otherwise.
     public var defaultSeverity: AlertSeverity {
         switch self {
-        case .latencyRatio, .p95Above, .fairnessDrift: .critical
+        case .latencyRatio, .p95Above, .fairnessDrift, .servingOutage: .critical
         case .latencyDriftKS, .latencyBand, .errorRate, .conceptDrift, .accuracyFloor, .retirementProposal, .onlineLatency, .placeSilent: .high
         case .onlineAccuracy: .medium
         case .latencyDriftPSI, .energyDriftKS, .energyBand, .energyIncrease, .stageDuration, .dataDrift, .labelDrift, .predictionDrift, .calibrationDrift,

@@ -40,7 +40,7 @@ extension GovernancePolicy {
         let fields = try node.fields(
             known: ["reference-days", "grace-hours", "min-samples", "min-group-samples", "p-value", "prediction-drift-min-d", "data-drift-psi", "label-drift-psi", "accuracy-drop",
                     "retirement-accuracy", "retirement-periods", "accuracy-warning", "accuracy-critical", "latency-p95-ms", "latency-p99-ms",
-                    "latency-ratio"],
+                    "latency-ratio", "outage-after-minutes", "outage-share", "outage-forget-days"],
             what: "a mapping")
         if let days = try fields.integer("reference-days", atLeast: 1) {
             guard days <= 90 else { throw fields.error(at: "reference-days", "reference-days is \(days); at most 90 (telemetry is kept 90 days by default)") }
@@ -105,6 +105,22 @@ extension GovernancePolicy {
         if let periods = try fields.integer("retirement-periods", atLeast: 1) {
             guard periods <= 52 else { throw fields.error(at: "retirement-periods", "retirement-periods is \(periods); at most 52 (a year of weeks)") }
             drift.retirementPeriods = periods
+        }
+        if let minutes = try fields.integer("outage-after-minutes", atLeast: 1) {
+            guard minutes <= 10_080 else { throw fields.error(at: "outage-after-minutes", "outage-after-minutes is \(minutes); at most 10080 (a week)") }
+            outage.afterMinutes = minutes
+        }
+        if let share = try fields.number("outage-share", atLeast: 0) {
+            guard share > 0, share <= 1 else { throw fields.error(at: "outage-share", "outage-share is \(share); it must be above 0 and at most 1") }
+            outage.share = share
+        }
+        if let days = try fields.integer("outage-forget-days", atLeast: 1) {
+            guard days <= 90 else { throw fields.error(at: "outage-forget-days", "outage-forget-days is \(days); at most 90") }
+            outage.forgetDays = days
+        }
+        guard outage.after < outage.forget else {
+            throw fields.error(
+                at: "outage-after-minutes", "outage-after-minutes (\(outage.afterMinutes)) reaches outage-forget-days (\(outage.forgetDays)): a device would be forgotten before it counts as silent")
         }
     }
 }

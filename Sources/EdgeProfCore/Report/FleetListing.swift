@@ -59,7 +59,7 @@ public enum FleetListing {
     /// The fleet against its assignments, for `edgeprof fleet status`.
     public static func status(_ status: FleetStatus) -> String {
         var lines = ["\(status.devices) devices: \(status.onAssignment) on assignment, \(status.offAssignment) off assignment, "
-            + "\(status.unassigned) unassigned, \(status.unknown) unknown"]
+            + "\(status.unassigned) unassigned, \(status.unknown) unknown" + (status.stale > 0 ? "; \(status.stale) stale (silent, serving unconfirmed)" : "")]
         for entry in status.entries {
             lines.append("  \(ReportText.padded(entry.verdict.rawValue, 15)) \(ReportText.padded(entry.device, 28)) \(entry.detail)")
         }

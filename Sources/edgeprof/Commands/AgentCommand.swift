@@ -183,7 +183,7 @@ extension AgentRunCommand {
                 return .serving(nil, artifactSHA256: nil)
             }
         } catch {
-            Terminal.error("reconciling \(port) with its assignment failed: \(error.description); profiling as before")
+            Terminal.error("reconciling \(port) with its assignment failed: \(error.description); the board keeps serving its last good version (unconfirmed) and is profiled as before")
             return .serving(nil, artifactSHA256: nil)
         }
     }

@@ -95,7 +95,8 @@ struct FleetShowCommand: AsyncParsableCommand {
 /// `edgeprof fleet status [--device-class C] [--bench B] [--label KEY=VALUE]`.
 struct FleetStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "The fleet against its assignments: who serves what it was assigned; exit 1 when a device does not.")
+        commandName: "status",
+        abstract: "The fleet against its assignments: who serves what it was assigned; exit 1 when a device does not, or is silent (stale).")
 
     @OptionGroup var filter: FleetFilterOptions
 
@@ -115,7 +116,7 @@ struct FleetStatusCommand: AsyncParsableCommand {
             status = try await store.withRegistry { registry throws(AgentError) -> FleetStatus in try await FleetPlanner(store: registry).status(query) }
         }
         Terminal.print(format == .json ? GovernanceListing.json(status) : FleetListing.status(status))
-        if status.offAssignment > 0 { throw ExitCode(ExitStatus.gateFail) }
+        if status.offAssignment > 0 || status.stale > 0 { throw ExitCode(ExitStatus.gateFail) }
     }
 }
 
