@@ -47,7 +47,8 @@ import Testing
         }
         try handle.close()
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "the tour stopped (exit \(process.terminationStatus)):\n\(text.suffix(3000))")
+        let trouble = text.split(separator: "\n").filter { $0.contains("rror") || $0.contains("atal") || $0.contains("Killed") || $0.contains("ignal") }
+        #expect(process.terminationStatus == 0, "the tour stopped (exit \(process.terminationStatus)); its complaints:\n\(trouble.joined(separator: "\n"))\nits end:\n\(text.suffix(3000))")
         #expect(text.contains("Edge-performance gate: PASS") || text.contains("PASS"), "\(text.suffix(2000))")
     }
 }

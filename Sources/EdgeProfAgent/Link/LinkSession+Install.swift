@@ -29,7 +29,7 @@ extension LinkSession {
             offset = next
         }
         let commit = try send(.commit)
-        let deadline = ContinuousClock.now + timeouts.handshake
+        let deadline = ContinuousClock.now + timeouts.install
         while let event = try read(before: deadline) {
             guard case .frame(let frame) = event else { continue }
             switch try? DeviceMessage(frame: frame) {
@@ -39,7 +39,7 @@ extension LinkSession {
             default: continue
             }
         }
-        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.handshake, validLines: 0, droppedLines: 0, bytes: 0)
+        throw .noAnswer(port: transport.portName, attempts: 1, waited: timeouts.install, validLines: 0, droppedLines: 0, bytes: 0)
     }
 
     /// Drops the board's shadow model (Link v1 `UNLOAD slot=shadow`); it then runs only what it serves.
@@ -66,7 +66,7 @@ extension LinkSession {
     private func expectAcknowledgement(of command: HostCommand) throws(AgentError) -> UInt32 {
         for _ in 0..<2 {
             let sent = try send(command)
-            let deadline = ContinuousClock.now + timeouts.handshake
+            let deadline = ContinuousClock.now + timeouts.install
             while let event = try read(before: deadline) {
                 guard case .frame(let frame) = event else { continue }
                 switch try? DeviceMessage(frame: frame) {
@@ -76,6 +76,6 @@ extension LinkSession {
                 }
             }
         }
-        throw .noAnswer(port: transport.portName, attempts: 2, waited: timeouts.handshake * 2, validLines: 0, droppedLines: 0, bytes: 0)
+        throw .noAnswer(port: transport.portName, attempts: 2, waited: timeouts.install * 2, validLines: 0, droppedLines: 0, bytes: 0)
     }
 }

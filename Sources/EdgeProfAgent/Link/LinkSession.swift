@@ -11,6 +11,10 @@ public final class LinkSession {
         /// The longest silence allowed during a run before it is declared partial.
         public var event: Duration = .seconds(10)
         public var write: Duration = .seconds(2)
+        /// How long an install's step (an acknowledged chunk, the commit that hashes and stores the
+        /// artifact) may take: flash writes on a real board, or an emulator on a busy host, are slower
+        /// than a handshake.
+        public var install: Duration = .seconds(10)
 
         public init() {}
     }
