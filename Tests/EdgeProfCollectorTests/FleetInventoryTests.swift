@@ -83,9 +83,9 @@ import Testing
         let before = try await fixture.store.registry.fleetDevices(FleetQuery())
         switch kind {
         case .sqlite:
-            _ = try await fixture.execute("DROP TABLE fleet_device; DELETE FROM grdb_migrations WHERE identifier LIKE 'v18:%' OR identifier LIKE 'v20:%' OR identifier LIKE 'v28:%'")
+            _ = try await fixture.execute("DROP TABLE fleet_device; DELETE FROM grdb_migrations WHERE identifier LIKE 'v18:%' OR identifier LIKE 'v20:%' OR identifier LIKE 'v28:%' OR identifier LIKE 'v29:%'")
         case .postgres:
-            _ = try await fixture.execute("DROP TABLE fleet_device; DELETE FROM edgeprof_migration WHERE version IN (12, 14, 21)")
+            _ = try await fixture.execute("DROP TABLE fleet_device; DELETE FROM edgeprof_migration WHERE version IN (12, 14, 21, 22)")
         }
         let upgraded = try await fixture.another()
         defer { upgraded.close() }
