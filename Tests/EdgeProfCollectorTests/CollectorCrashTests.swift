@@ -49,6 +49,25 @@ import Testing
             lock.withLock { self.process = process }
         }
 
+        /// Waits until the server accepts connections (at most 60 s: a loaded machine starts it slowly).
+        func waitUntilListening() async throws {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                close(fd)
+                if connected == 0 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the collector on port \(port) did not start listening within 60 s")
+        }
+
         func kill() {
             lock.withLock {
                 if let process, process.isRunning {
@@ -168,7 +187,7 @@ extension CollectorCrashTests {
         try server.start(environment: ["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT": marker])
         let url = "http://127.0.0.1:\(server.port)"
         let client = CollectorClient(baseURL: url, token: token)
-        try await Task.sleep(for: .milliseconds(500))
+        try await server.waitUntilListening()
         let body = try JSONSerialization.data(withJSONObject: ["reason": "ready for validation"])
         let doomed = Task { try? await client.call(.POST, "/v1/models/gov/1.0.0/promote", body: body) }
         let deadline = Date().addingTimeInterval(20)
@@ -178,7 +197,7 @@ extension CollectorCrashTests {
         _ = await doomed.value
 
         try server.start()
-        try await Task.sleep(for: .milliseconds(500))
+        try await server.waitUntilListening()
         let history = try await client.call(.GET, "/v1/models/gov/history")
         let transitions = (try JSONSerialization.jsonObject(with: history) as? [String: Any])?["transitions"] as? [[String: Any]]
         #expect(transitions?.compactMap { $0["to"] as? String } == ["development"], "the killed promotion left no trace")
