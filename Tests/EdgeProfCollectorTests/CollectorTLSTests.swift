@@ -26,7 +26,7 @@ import Testing
             store: store, configuration: CollectorConfiguration(host: "127.0.0.1", port: 0, tls: (certificate, key)))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { continuation.yield($0) }
-        _ = ServerExecutor.serve { try await group.run() }
+        _ = DedicatedServing.serve { try await group.run() }
         defer { Task { await group.triggerGracefulShutdown() } }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0

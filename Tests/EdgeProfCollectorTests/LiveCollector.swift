@@ -69,7 +69,7 @@ final class LiveCollector: Sendable {
         let application = CollectorApplication(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }
-        let running = ServerExecutor.serve { try await group.run() }
+        let running = DedicatedServing.serve { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         return LiveCollector(

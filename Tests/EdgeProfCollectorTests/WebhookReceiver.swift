@@ -1,3 +1,4 @@
+import EdgeProfCollector
 import EdgeProfCore
 import Foundation
 import Hummingbird
@@ -58,7 +59,7 @@ final class WebhookReceiver: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
         let group = ServiceGroup(configuration: .init(services: [application], logger: application.logger))
-        _ = ServerExecutor.serve { try await group.run() }
+        _ = DedicatedServing.serve { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         return WebhookReceiver(port: await iterator.next() ?? 0, group: group, box: box)
     }

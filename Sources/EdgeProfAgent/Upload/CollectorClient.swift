@@ -30,6 +30,17 @@ public struct CollectorClient: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// Sends `request`, once more on a fresh connection when the pooled one it was given had
+    /// closed before the request could be written (the collector closed it as idle, or a busy
+    /// host ran the idle timers late): a request that never left cannot have been acted on.
+    static func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        do {
+            return try await http.execute(request, timeout: timeout)
+        } catch let error as ChannelError where error == .ioOnClosedChannel {
+            return try await http.execute(request, timeout: timeout)
+        }
+    }
+
     public func upload(body: Data, spoolDepth: Int) async -> UploadAttempt {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/runs")
         request.method = .POST
@@ -38,7 +49,7 @@ public struct CollectorClient: Sendable {
         request.headers.add(name: "X-EdgeProf-Spool-Depth", value: String(spoolDepth))
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await Self.http.execute(request, timeout: timeout)
+            let response = try await Self.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 1 << 20)
             return UploadAttempt.classify(status: Int(response.status.code), body: Data(bytes.readableBytesView))
         } catch {
@@ -58,7 +69,7 @@ public struct CollectorClient: Sendable {
         let status: Int
         let data: Data
         do {
-            let response = try await Self.http.execute(request, timeout: timeout)
+            let response = try await Self.execute(request, timeout: timeout)
             status = Int(response.status.code)
             data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
         } catch {
@@ -85,7 +96,7 @@ public struct CollectorClient: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: #"{"bench":"\#(bench)","spoolDepth":\#(spoolDepth)}"#))
-        _ = try? await Self.http.execute(request, timeout: timeout)
+        _ = try? await Self.execute(request, timeout: timeout)
     }
 
     /// Reports how each place of a bench fares (`stopping`: the agent stops on purpose, so the
@@ -104,7 +115,7 @@ public struct CollectorClient: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))
-        guard let response = try? await Self.http.execute(request, timeout: timeout) else { return false }
+        guard let response = try? await Self.execute(request, timeout: timeout) else { return false }
         return response.status == .noContent
     }
 

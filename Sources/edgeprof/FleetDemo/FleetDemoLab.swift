@@ -57,7 +57,8 @@ final class FleetDemoLab: Sendable {
             store: opened.store, configuration: configuration, logger: Logger(label: "edgeprof.demo.collector", factory: { _ in SwiftLogNoOpLogHandler() }))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup(services: opened.services, prepare: opened.prepare) { port in continuation.yield(port) }
-        let running = Task { _ = try? await group.run() }
+        // Served from its own threads: the demo's simulated fleet works in this process too.
+        let running = DedicatedServing.serve { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             await group.triggerGracefulShutdown()
