@@ -81,7 +81,7 @@ import Testing
             return board
         }
         defer { boards.forEach { $0.stop() } }
-        let bench = Bench(boards: boards, local: local, client: CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken), collector: collector)
+        let bench = Bench(boards: boards, local: local, client: CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout), collector: collector)
 
         try await bench.round()  // the fleet learns both devices on 1.0.0
         #expect(try await collector.request(.GET, "/v1/models/lm/rollback", token: collector.personToken).status == 404, "never rolled back")

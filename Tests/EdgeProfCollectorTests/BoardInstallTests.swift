@@ -78,7 +78,7 @@ import Testing
         _ = try await collector.store.ingest(upload, contentSHA256: upload.contentSHA256)
         try await Self.place("1.0.0", from: .development, to: .production, in: registry)
 
-        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken)
+        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout)
         let reconciler = BoardReconciler(client: client, timeouts: BoardReconcilerTests.timeouts)
         let lm100 = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 0, patch: 0))
         let lm110 = ModelReference(name: "lm", version: SemanticVersion(major: 1, minor: 1, patch: 0))

@@ -23,7 +23,7 @@ import Testing
         let board = try SimulatedBoard(profile: profile, seed: 1, speed: 0)
         board.start()
         defer { board.stop() }
-        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken)
+        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout)
         let reconciler = BoardReconciler(client: client, timeouts: Self.timeouts)
         #expect(try await reconciler.reconcile(port: board.path) == .unknownDevice("edgeprof-sim:SIM-0001"), "the fleet learns a device from its first run")
 

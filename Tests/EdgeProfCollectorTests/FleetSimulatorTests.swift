@@ -13,7 +13,7 @@ import Testing
         options.offlineShare = offline
         options.ignoringShare = ignoring
         options.lateShare = late
-        let agent = FleetSimulator.Agent(bench: "bench-1", client: CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken))
+        let agent = FleetSimulator.Agent(bench: "bench-1", client: CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout))
         return try FleetSimulator(options: options, agents: [agent], model: "lm", artifactSHA256: sha)
     }
 

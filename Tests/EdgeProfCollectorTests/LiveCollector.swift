@@ -30,6 +30,10 @@ final class LiveCollector: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// The deadline of the agents' clients in tests: a bound on a hang, not a speed figure. The
+    /// product's 15 s is too short for a collector that shares two loaded cores with the whole suite.
+    static let clientTimeout: Duration = .seconds(120)
+
     static func start(
         on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),

@@ -42,7 +42,7 @@ import Testing
         try await BoardInstallTests.place("1.0.0", from: .development, to: .production, in: registry)
         try await BoardInstallTests.place("1.1.0", from: .development, to: .staging, in: registry)
 
-        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken)
+        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout)
         let reconciler = BoardReconciler(client: client, timeouts: BoardReconcilerTests.timeouts)
         var expected = BoardReconciler.Reconciled(
             device: BoardInstallTests.device, state: .serving, stateChanged: false, serving: Self.lm100, servingArtifactSHA256: productionSHA)

@@ -23,7 +23,7 @@ import Testing
         #expect(first.retryReason?.contains("collector unreachable at http://127.0.0.1:9") == true)
         #expect(try spool.status().pending.first?.attempts == 1)
 
-        let up = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken)
+        let up = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout)
         let drainer = SpoolDrainer(spool: spool, client: up, bench: "bench-1")
         for index in 0..<5 { try spool.enqueue(Uploads.upload(key: "up-run-000\(index)", latencyTicks: 30 + UInt64(index)), collector: up.baseURL, localRunID: nil, at: Date()) }
         let report = try await drainer.drainOnce()
@@ -45,7 +45,7 @@ import Testing
         let collector = try await LiveCollector.start()
         defer { Task { await collector.stop() } }
         let spool = try spool()
-        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken)
+        let client = CollectorClient(baseURL: "http://127.0.0.1:\(collector.port)", token: collector.agentToken, timeout: LiveCollector.clientTimeout)
         let drainer = SpoolDrainer(spool: spool, client: client, bench: "bench-1")
         try spool.enqueue(Uploads.upload(key: "refused-01", model: "kws@2.0.0"), collector: client.baseURL, localRunID: 9, at: Date().addingTimeInterval(-2))
         try spool.enqueue(Uploads.upload(key: "accepted-1"), collector: client.baseURL, localRunID: 10, at: Date().addingTimeInterval(-1))
