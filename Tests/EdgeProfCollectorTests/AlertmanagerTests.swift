@@ -30,6 +30,7 @@ import Testing
 
     @Test(arguments: CollectorStoreContractTests.kinds) func alertsFireAreAcknowledgedAndResolveInAlertmanager(kind: StoreKind) async throws {
         let alertmanager = try AlertmanagerProcess()
+        defer { alertmanager.stop() }
         try await alertmanager.start()
         var settings = CollectorSettings(alertmanager: AlertmanagerSettings(url: alertmanager.url, intervalSeconds: 0.2))
         settings.monitor.baselineRuns = 3
@@ -66,6 +67,7 @@ import Testing
         alertmanager.stop()
         try await Task.sleep(for: .milliseconds(600))
         let restarted = try AlertmanagerProcess(port: port)
+        defer { restarted.stop() }
         try await restarted.start()
         let again = try await waitFor(restarted) { alerts in alerts.contains { Self.labels($0)["edgeprof_alert_id"] == String(ratio.id) } }
         #expect(again.contains { Self.labels($0)["edgeprof_alert_id"] == String(ratio.id) }, "level-triggered: nothing is lost while it was down")

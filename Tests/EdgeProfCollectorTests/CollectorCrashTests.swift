@@ -106,6 +106,7 @@ import Testing
         }
         let server = Server(database: database, port: Self.freePort())
         try server.start()
+        defer { server.kill() }
         let url = "http://127.0.0.1:\(server.port)"
 
         let perAgent = Self.runsPerAgent
@@ -185,6 +186,7 @@ extension CollectorCrashTests {
         let server = Server(database: fixture.address, port: Self.freePort())
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("edgeprof-promote-crash-\(UUID())").path
         try server.start(environment: ["EDGEPROF_FAULT_PAUSE_BEFORE_COMMIT": marker])
+        defer { server.kill() }
         let url = "http://127.0.0.1:\(server.port)"
         let client = CollectorClient(baseURL: url, token: token)
         try await server.waitUntilListening()

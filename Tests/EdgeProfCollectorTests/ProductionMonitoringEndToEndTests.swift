@@ -42,6 +42,7 @@ import Testing
     // on both in DriftSchedulerTests. The limit bounds a hang, not a speed.
     @Test(.timeLimit(.minutes(10))) func eachInjectedChangeIsDetectedRaisedPagedAndResolved() async throws {
         let alertmanager = try AlertmanagerProcess()
+        defer { alertmanager.stop() }
         try await alertmanager.start()
         let collector = try await LiveCollector.start(on: .sqlite, settings: CollectorSettings(alertmanager: AlertmanagerSettings(url: alertmanager.url, intervalSeconds: 0.2)))
         defer { Task { await collector.stop() } }
