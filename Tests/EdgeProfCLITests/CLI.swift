@@ -99,6 +99,21 @@ struct CLI {
         return (process.terminationStatus, text)
     }
 
+    /// Validates a JUnit report against docs/junit.xsd with the real xmllint; returns what
+    /// xmllint said when the file is not valid, nil when it is.
+    static func junitSchemaProblems(_ file: String) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", repository.appendingPathComponent("docs/junit.xsd").path, file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? nil : text
+    }
+
     /// Runs `body` on a thread of its own: a long synchronous CLI test on the small cooperative
     /// pool would starve the tests that run a collector meanwhile.
     static func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {

@@ -38,6 +38,7 @@ import Testing
         #expect(inconclusive.stdout.contains("INCONCLUSIVE"))
         #expect(inconclusive.stdout.contains("3 of 10 required measured iterations"))
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("errors=\"2\""))
+        #expect(try CLI.junitSchemaProblems(junit) == nil)
 
         let full = try cli.run(["profile", "--port", board.path, "--model", "tiny@1.0.0", "--iterations", "12"])
         #expect(full.status == 0, "\(full.stderr)")
@@ -46,10 +47,40 @@ import Testing
         #expect(pass.stdout.hasPrefix("edge-performance gate: PASS"))
 
         let strict = cli.file("strict.yaml", thresholds.replacingOccurrences(of: "max-latency-p95-ms: 250", with: "max-latency-p95-ms: 100"))
-        let fail = try cli.run(["gate", "check", "--model", "tiny@1.0.0", "--device-class", "sim-cortex-m4", "--thresholds", strict, "--format", "markdown"])
+        let failReport = cli.home.appendingPathComponent("fail.xml").path
+        let fail = try cli.run(["gate", "check", "--model", "tiny@1.0.0", "--device-class", "sim-cortex-m4", "--thresholds", strict, "--format", "markdown", "--junit", failReport])
         #expect(fail.status == 1)
         #expect(fail.stdout.hasPrefix("### Edge-performance gate: FAIL"))
+        #expect(try CLI.junitSchemaProblems(failReport) == nil)
+        let failXML = try String(contentsOfFile: failReport, encoding: .utf8)
+        #expect(failXML.contains("<testcase classname=\"edgeprof.gate.tiny.sim-cortex-m4\" name=\"max-latency-p95-ms\""))
+        #expect(failXML.contains("<property name=\"threshold\" value=\"100.0\"/>"))
+        #expect(failXML.contains("<property name=\"emulated\" value=\"false\"/>"))
         #expect(board.stop() == 0 || board.stop() == 15, "the simulator stops cleanly on SIGTERM")
+    }
+
+    /// A CI job still gets a report when the gate cannot run, and the exit code says why.
+    @Test func aGateThatCannotRunStillWritesAValidReport() throws {
+        let cli = try CLI()
+        _ = try registered(cli)
+        let gates = cli.file("gates.yaml", thresholds)
+        let cases: [(name: String, arguments: [String], status: Int32, type: String)] = [
+            ("bad-thresholds", ["--model", "tiny@1.0.0", "--thresholds", cli.file("bad.yaml", "device-classes:\n  sim-cortex-m4:\n    max-latency: 3\n")], 65, "configuration"),
+            ("missing-thresholds", ["--model", "tiny@1.0.0", "--thresholds", cli.home.appendingPathComponent("none.yaml").path], 65, "configuration"),
+            ("unknown-model", ["--model", "absent@1.0.0", "--thresholds", gates], 66, "not-found"),
+            ("malformed-model", ["--model", "tiny", "--thresholds", gates], 64, "invalid-argument"),
+        ]
+        for testCase in cases {
+            let report = cli.home.appendingPathComponent("\(testCase.name).xml").path
+            let result = try cli.run(["gate", "check", "--device-class", "sim-cortex-m4", "--junit", report] + testCase.arguments)
+            #expect(result.status == testCase.status, "\(testCase.name): \(result.stderr)")
+            #expect(try CLI.junitSchemaProblems(report) == nil, "\(testCase.name)")
+            let xml = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            #expect(xml.contains("tests=\"1\" failures=\"0\" errors=\"1\""), "\(testCase.name): \(xml)")
+            #expect(xml.contains("<error type=\"\(testCase.type)\""), "\(testCase.name): \(xml)")
+            let stderrLine = result.stderr.replacingOccurrences(of: "edgeprof: error: ", with: "").split(separator: "\n").first.map(String.init) ?? ""
+            #expect(!stderrLine.isEmpty && xml.contains(stderrLine.replacingOccurrences(of: "\"", with: "&quot;").prefix(40)), "\(testCase.name): the report carries the message the terminal showed")
+        }
     }
 
     @Test func aFaultyLinkStillGivesACompleteRunWithItsErrorsCounted() throws {

@@ -39,35 +39,5 @@ extension GateVerdict {
         }
     }
 
-    /// A JUnit XML report: one test case per criterion; FAIL is a failure, INCONCLUSIVE an error.
-    public func junitXML() -> String {
-        let failures = results.filter { $0.outcome == .fail }.count
-        let errors = results.filter { $0.outcome == .inconclusive }.count
-        var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
-        xml.append("<testsuites name=\"edgeprof gate\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\">")
-        xml.append("  <testsuite name=\"\(escape("edge-performance \(model) \(deviceClass)"))\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\">")
-        for result in results {
-            let metric = result.criterion.metric
-            let name = "\(metric.title) \(symbol(result.criterion)) \(ReportText.number(result.criterion.threshold)) \(metric.unit)"
-            let detail = "measured \(ReportText.number(result.measured)) \(metric.unit)"
-            xml.append("    <testcase classname=\"edgeprof.gate.\(escape(deviceClass))\" name=\"\(escape(name))\">")
-            switch result.outcome {
-            case .pass: break
-            case .fail: xml.append("      <failure message=\"\(escape(detail))\" type=\"FAIL\"/>")
-            case .inconclusive: xml.append("      <error message=\"\(escape("INCONCLUSIVE: \(result.note ?? detail)"))\" type=\"INCONCLUSIVE\"/>")
-            }
-            xml.append("      <system-out>\(escape(detail))</system-out>")
-            xml.append("    </testcase>")
-        }
-        xml.append("  </testsuite>")
-        xml.append("</testsuites>")
-        return xml.joined(separator: "\n") + "\n"
-    }
-
     private func symbol(_ criterion: GateCriterion) -> String { criterion.metric.bound == .max ? "≤" : "≥" }
-
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }

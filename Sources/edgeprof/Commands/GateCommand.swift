@@ -47,25 +47,44 @@ struct GateCheckCommand: AsyncParsableCommand {
     @OptionGroup var catalogue: CatalogueOptions
 
     func run() async throws {
-        let verdict: GateVerdict
-        if let collector {
-            verdict = try await reportingErrors { () async throws(AgentError) in try await remoteVerdict(collector) }
-        } else {
-            verdict = try await store.withRegistry { registry throws(AgentError) in
-                let policy = try GateService.loadPolicy(path: thresholds)
-                return try await GateService(store: registry, catalogue: catalogue.loadIfAvailable()).check(
-                    model: try parseModelReference(model), deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
-            }
-        }
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome = await verdict()
+        let timing = GateCheckTiming(startedAt: startedAt, elapsed: clock.now - start, hostname: ProcessInfo.processInfo.hostName)
         if let junit {
-            guard FileManager.default.createFile(atPath: junit, contents: Data(verdict.junitXML().utf8)) else {
-                Terminal.error("cannot write the JUnit report to \(junit): check the directory exists and is writable")
-                throw ExitCode(ExitStatus.ioError)
+            let suite = switch outcome {
+            case .success(let verdict): verdict.junitSuite(timing: timing, thresholdsFile: thresholds)
+            case .failure(let error):
+                GateVerdict.junitErrorSuite(
+                    model: model, deviceClass: deviceClass, kind: error.junitKind, message: error.description, timing: timing, thresholdsFile: thresholds)
             }
+            try Self.write(JUnitReport(name: "edgeprof gate", suites: [suite]), to: junit)
         }
+        let verdict = try reportingErrors { () throws(AgentError) in try outcome.get() }
         Terminal.print(verdict.rendered(as: format))
         let code = ExitStatus.code(for: verdict.outcome)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The verdict, or why the gate could not run; nothing is printed yet.
+    private func verdict() async -> Result<GateVerdict, AgentError> {
+        if let collector {
+            do throws(AgentError) { return .success(try await remoteVerdict(collector)) } catch { return .failure(error) }
+        }
+        return await CollectorDatabase.attempt(store) { database throws(AgentError) in
+            let policy = try GateService.loadPolicy(path: thresholds)
+            return try await GateService(store: database.registry, catalogue: catalogue.loadIfAvailable()).check(
+                model: try parseModelReference(model), deviceClass: deviceClass, policy: policy, policyFile: thresholds, runID: runID)
+        }
+    }
+
+    /// Writes a JUnit report, or stops with the reason it cannot be written.
+    static func write(_ report: JUnitReport, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(report.xml().utf8)) else {
+            Terminal.error("cannot write the JUnit report to \(path): check the directory exists and is writable")
+            throw ExitCode(ExitStatus.ioError)
+        }
     }
 
     /// The verdict of the collector at `url` on its runs, under this thresholds file.

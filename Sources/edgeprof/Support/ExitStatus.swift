@@ -100,3 +100,23 @@ enum Terminal {
 
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 }
+
+extension AgentError {
+    /// A short name for the kind of problem, as a JUnit error's `type`.
+    var junitKind: String {
+        switch self {
+        case .invalidArgument: "invalid-argument"
+        case .config: "configuration"
+        case .store: "store"
+        case .collector: "collector"
+        case .unknownModel, .unknownRun: "not-found"
+        case .governance: "governance"
+        case .transport, .noAnswer, .unsupportedProtocol, .rejected, .dutSilent: "board"
+        case .modelMismatch, .artifact, .unreadable, .firmware: "artifact"
+        case .leased, .benchPlace: "bench"
+        case .power: "power"
+        case .emulation: "emulation"
+        case .driftInput, .drift: "drift"
+        }
+    }
+}
