@@ -24,6 +24,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case governance(GovernanceError)
     case emulation(EmulationError)
     case firmware(path: String, ELFError)
+    case flash(FlashError)
     case dutSilent(port: String, command: String, waited: Duration, heard: String)
     case driftInput(source: String, DriftSampleError)
     case drift(DriftComparisonError)
@@ -34,6 +35,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .transport(let error): error.description
+        case .flash(let error): error.description
         case .store(let error): error.description
         case .noAnswer(let port, let attempts, let waited, let valid, let dropped, let bytes):
             if valid == 0 && (dropped > 0 || bytes > 0) {

@@ -10,29 +10,41 @@ public final class EmulatedBoard: @unchecked Sendable {
     public let entry: CatalogueEntry
     /// The UART's pseudo-terminal, e.g. /dev/pts/7.
     public let path: String
+    /// The firmware ELF it was started with; empty for a blank board.
     public let firmware: String
     private let process: SpawnedProcess
     private let lock = NSLock()
     private var stopped = false
     private var output = ""
 
+    /// A board that starts with empty memory, halted, waiting for a debugger on its gdbstub to
+    /// load firmware (`edgeprof flash`), as a real board waits for its probe.
+    public struct Blank: Sendable, Hashable {
+        /// The gdbstub's TCP port on 127.0.0.1.
+        public var gdbPort: Int
+
+        public init(gdbPort: Int) { self.gdbPort = gdbPort }
+    }
+
     /// Starts the emulator; throws with the fix when the emulator or the firmware is missing.
     /// `deterministic: false` leaves out `-icount`, so virtual time follows the host's clock
-    /// (the host-overhead benchmark compares wall time with on-device time that way).
+    /// (the host-overhead benchmark compares wall time with on-device time that way). `blank`
+    /// starts it without firmware, halted, with its gdbstub listening.
     public init(
-        entry: CatalogueEntry, catalogueDirectory: String, deterministic: Bool = true, startTimeout: Duration = .seconds(10)
+        entry: CatalogueEntry, catalogueDirectory: String, deterministic: Bool = true, blank: Blank? = nil, startTimeout: Duration = .seconds(10)
     ) throws(EmulationError) {
         guard let emulator = entry.emulator else { throw .notEmulated(board: entry.name) }
         guard let program = Self.executable(emulator.program) else {
             throw .programMissing(program: emulator.program, debianPackage: emulator.program)
         }
-        let firmware = Self.firmwarePath(of: entry, catalogueDirectory: catalogueDirectory) ?? emulator.firmware
-        guard FileManager.default.fileExists(atPath: firmware) else {
+        let firmware = blank == nil ? Self.firmwarePath(of: entry, catalogueDirectory: catalogueDirectory) ?? emulator.firmware : ""
+        if blank == nil, !FileManager.default.fileExists(atPath: firmware) {
             throw .firmwareMissing(board: entry.name, path: firmware, toolchainInstalled: Self.executable("arm-none-eabi-gcc") != nil)
         }
         self.entry = entry
         self.firmware = firmware
-        let arguments = ["-M", emulator.machine, "-kernel", firmware] + (deterministic ? ["-icount", "shift=0"] : []) + [
+        let image = blank.map { ["-S", "-gdb", "tcp:127.0.0.1:\($0.gdbPort)"] } ?? ["-kernel", firmware]
+        let arguments = ["-M", emulator.machine] + image + (deterministic ? ["-icount", "shift=0"] : []) + [
             "-display", "none", "-monitor", "none", "-chardev", "pty,id=uart0", "-serial", "chardev:uart0",
         ]
         do {
@@ -127,11 +139,11 @@ extension EmulatedBoard {
     /// emulator and exits; with it, the caller's `InterruptGuard` owns the signals and an
     /// insisting second interrupt stops the emulator before exiting.
     public static func running<T>(
-        _ entry: CatalogueEntry, catalogueDirectory: String, stop: StopRequest? = nil,
+        _ entry: CatalogueEntry, catalogueDirectory: String, blank: Blank? = nil, stop: StopRequest? = nil,
         _ body: (EmulatedBoard) throws(AgentError) -> T
     ) throws(AgentError) -> T {
         let board: EmulatedBoard
-        do { board = try EmulatedBoard(entry: entry, catalogueDirectory: catalogueDirectory) } catch { throw .emulation(error) }
+        do { board = try EmulatedBoard(entry: entry, catalogueDirectory: catalogueDirectory, blank: blank) } catch { throw .emulation(error) }
         let guardian = stop == nil ? InterruptGuard { board.stop() } : nil
         defer {
             board.stop()

@@ -67,6 +67,8 @@ public struct CatalogueEntry: Sendable, Codable, Hashable {
     public var simulated: Bool
     /// Emulated boards: how EdgeProf starts the emulator that runs their firmware.
     public var emulator: Emulator?
+    /// Boards: how `edgeprof flash` puts a firmware image on them.
+    public var flasher: BoardFlasher?
     /// The catalogue file it came from.
     public var file: String
 

@@ -3,7 +3,7 @@
 public enum CatalogueEntryParser {
     static let fieldNames = [
         "kind", "name", "title", "vendor", "mcu", "core", "clock-hz", "ram-bytes", "flash-bytes", "device-class", "usb",
-        "transport", "baud", "protocol", "reset", "power-monitor", "power-wiring", "simulated", "emulator", "notes",
+        "transport", "baud", "protocol", "reset", "power-monitor", "power-wiring", "simulated", "emulator", "flasher", "notes",
     ]
     static let usbFieldNames = ["vid", "pid", "interface", "serial-pattern", "role"]
 
@@ -36,7 +36,8 @@ public enum CatalogueEntryParser {
             protocolName: try fields.choice("protocol", of: CatalogueEntry.protocols) ?? "",
             reset: try fields.choice("reset", of: CatalogueEntry.resetMethods) ?? "none",
             powerMonitor: try fields.string("power-monitor"), powerWiring: try fields.string("power-wiring"),
-            simulated: simulated, emulator: try emulator(fields.node("emulator")), file: file)
+            simulated: simulated, emulator: try emulator(fields.node("emulator")),
+            flasher: try BoardFlasherParser.parse(fields.node("flasher")), file: file)
         if entry.emulator != nil, !(simulated && transport == "pty") {
             throw root.error("an emulated board needs 'simulated: true' and 'transport: pty'")
         }

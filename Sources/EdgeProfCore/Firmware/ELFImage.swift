@@ -35,6 +35,10 @@ public struct ELFImage: Sendable, Hashable {
 
     public var sections: [Section]
     public var segments: [Segment]
+    /// The GNU build-id note (`ld --build-id`) in lowercase hex, as `readelf -n` prints it; nil
+    /// when the image has none. Firmware that announces it as its Link v1 `build` lets a flasher
+    /// confirm that the board runs this very image.
+    public var buildID: String?
 
     public init(bytes: [UInt8]) throws(ELFError) {
         let reader = Reader(bytes: bytes)
@@ -91,7 +95,18 @@ public struct ELFImage: Sendable, Hashable {
                 name: reader.cString(at: namesOffset + nameOffset, limit: namesOffset + namesSize), type: try reader.u32(at: base + 4),
                 flags: try reader.u32(at: base + 8), address: try reader.u32(at: base + 12), size: try reader.u32(at: base + 20)))
         }
+        buildID = nil
+        for index in 0..<sectionCount where sections[index].type == Self.noteSection {
+            let base = sectionOffset + index * sectionEntrySize
+            let notes = (offset: Int(try reader.u32(at: base + 16)), size: Int(sections[index].size))
+            if let found = try reader.gnuBuildID(notesAt: notes.offset, size: notes.size) {
+                buildID = found
+                break
+            }
+        }
     }
+
+    static let noteSection: UInt32 = 7
 
     /// Bounds-checked little-endian reads.
     private struct Reader {
@@ -111,6 +126,30 @@ public struct ELFImage: Sendable, Hashable {
         func u32(at offset: Int) throws(ELFError) -> UInt32 {
             try require(offset, 4, "a header field")
             return (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+        }
+
+        /// Walks the notes of one SHT_NOTE section for NT_GNU_BUILD_ID (type 3, owner "GNU").
+        func gnuBuildID(notesAt offset: Int, size: Int) throws(ELFError) -> String? {
+            try require(offset, size, "a note section")
+            var cursor = offset
+            let end = offset + size
+            while end - cursor >= 12 {
+                let nameSize = Int(try u32(at: cursor))
+                let descriptionSize = Int(try u32(at: cursor + 4))
+                let type = try u32(at: cursor + 8)
+                let nameStart = cursor + 12
+                let descriptionStart = nameStart + (nameSize + 3) / 4 * 4
+                let next = descriptionStart + (descriptionSize + 3) / 4 * 4
+                guard nameSize <= size, descriptionSize <= size, next <= end else { throw .malformed("a note runs past the end of its section") }
+                if type == 3, nameSize == 4, Array(bytes[nameStart..<nameStart + 4]) == [0x47, 0x4E, 0x55, 0x00], descriptionSize > 0 {
+                    return bytes[descriptionStart..<descriptionStart + descriptionSize].map { byte in
+                        let digits = String(byte, radix: 16)
+                        return digits.count == 1 ? "0" + digits : digits
+                    }.joined()
+                }
+                cursor = next
+            }
+            return nil
         }
 
         func cString(at offset: Int, limit: Int) -> String {

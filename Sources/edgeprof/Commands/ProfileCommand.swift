@@ -21,19 +21,29 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also send the run to this collector (kept in the spool until it is stored there).", valueName: "url"))
     var upload: String?
 
+    @Option(help: ArgumentHelp("Flash this firmware ELF first with the board's catalogue flasher, confirm the board runs it, then profile (--device: an emulated board started blank).", valueName: "firmware.elf"))
+    var flash: String?
+
+    @Option(help: ArgumentHelp("With --flash on a real board: the debug probe's serial number, or HOST:PORT of its GDB server.", valueName: "probe"))
+    var probe: String?
+
     @OptionGroup var connection: CollectorConnection
 
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard target.hasBoard else { throw ValidationError("give the board's --port, --place NAME of a bench file, or --device NAME for an emulated board") }
+        if flash != nil, target.firmware != nil { throw ValidationError("--flash names the firmware the run measures; leave out --firmware") }
+        if flash != nil, target.place != nil { throw ValidationError("--flash goes with --port or --device; for a place, run `edgeprof flash` first") }
+        if probe != nil, flash == nil { throw ValidationError("--probe goes with --flash") }
     }
 
     func run() async throws {
         let stop = StopRequest()
         let guardian = InterruptGuard(stop: stop, note: "stopping the run; what was measured is stored as a partial run")
         let outcome = try reportingErrors { () throws(AgentError) in
-            try target.profile(store: store, progress: !quiet && format == .table, stop: stop)
+            if let flash { return try target.flashThenProfile(flash, probe: probe, store: store, progress: !quiet && format == .table, stop: stop) }
+            return try target.profile(store: store, progress: !quiet && format == .table, stop: stop)
         }
         guardian.cancel()
         Terminal.print(outcome.report.rendered(as: format))
@@ -150,10 +160,12 @@ struct ProfileTarget: ParsableArguments {
     }
 
     /// Profiles an emulated board whose emulator is already running (`agent run` reconciles it first).
+    /// `flashed` is the firmware a flash just put on it (a blank board's).
     func profile(
-        running board: EmulatedBoard, entry: CatalogueEntry, catalogueDirectory directory: String, store: StoreOptions, progress: Bool, stop: StopRequest
+        running board: EmulatedBoard, entry: CatalogueEntry, catalogueDirectory directory: String, store: StoreOptions, progress: Bool, stop: StopRequest,
+        flashed: String? = nil
     ) throws(AgentError) -> ProfileOutcome {
-        let size = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
+        let size = try FirmwareFile.sizeIfPresent(path: flashed ?? firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
         if entry.protocolName == MLPerfProfileService.protocolName {
             return try profileMLPerf(port: board.path, entry: entry, firmware: size, store: store, progress: progress)
         }
@@ -199,7 +211,7 @@ struct ProfileTarget: ParsableArguments {
         return try ResolvedPlace.resolve(name, of: try BenchFileLoader.load(path: file, catalogue: loadedCatalogue), catalogue: loadedCatalogue)
     }
 
-    private func profileLink(
+    func profileLink(
         port: String, baud: Int, deviceClass: String?, power powerSetup: PowerSetup?, place: BenchPlace?, firmware: FirmwareSize?, store: StoreOptions,
         progress enabled: Bool, stop: StopRequest
     ) throws(AgentError) -> ProfileOutcome {

@@ -9,7 +9,7 @@ import Foundation
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim", abstract: "Run simulated devices on pseudo-terminals, or a simulated fleet against a collector.",
-        subcommands: [SimBoardCommand.self, SimPPK2Command.self, SimBenchCommand.self, SimFleetCommand.self])
+        subcommands: [SimBoardCommand.self, SimEmulatedCommand.self, SimPPK2Command.self, SimBenchCommand.self, SimFleetCommand.self])
 }
 
 /// `edgeprof sim board`: a board speaking Link v1 through the C reference implementation.

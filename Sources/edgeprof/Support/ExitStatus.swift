@@ -41,6 +41,12 @@ enum ExitStatus {
             default: ioError
             }
         case .unknownModel, .unknownRun, .artifact, .unreadable: notFound
+        case .flash(let flashError):
+            switch flashError {
+            case .plan: usage
+            case .toolMissing, .toolFailed, .timedOut, .notRunning: deviceUnavailable
+            case .readBack, .scratch: ioError
+            }
         case .noAnswer, .unsupportedProtocol, .rejected, .leased, .power, .emulation, .dutSilent, .benchPlace: deviceUnavailable
         case .governance(let governanceError):
             switch governanceError {
@@ -113,6 +119,7 @@ extension AgentError {
         case .governance: "governance"
         case .transport, .noAnswer, .unsupportedProtocol, .rejected, .dutSilent: "board"
         case .modelMismatch, .artifact, .unreadable, .firmware: "artifact"
+        case .flash: "flash"
         case .leased, .benchPlace: "bench"
         case .power: "power"
         case .emulation: "emulation"

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "build_id.h"
 #include "board.h"
 #include "edgeprof_link.h"
 #include "install.h"
@@ -123,7 +124,7 @@ int main(void) {
     info.board = BOARD_NAME;
     info.serial = "QEMU";
     info.fw_version = "1.0.0";
-    info.fw_build = FW_BUILD;
+    info.fw_build = build_id_hex();
     info.model = "tiny-lm";
     info.quant = "int8";
     info.device_class = BOARD_NAME;
