@@ -12,6 +12,6 @@ struct EdgeProfCommand: AsyncParsableCommand {
             (partial run stored), 64 usage, 65 bad input data, 66 not found, 69 device unavailable, 74 I/O error.
             """,
         version: EdgeProfVersion.current,
-        subcommands: [DemoCommand.self, ProfileCommand.self, FlashCommand.self, GateCommand.self, ModelCommand.self, ActorsCommand.self, PolicyCommand.self, FleetCommand.self, ABTestCommand.self, InferencesCommand.self, IncidentsCommand.self, FirmwareCommand.self, AuditCommand.self, RunsCommand.self, DriftCommand.self, CollectorCommand.self, AgentCommand.self, AlertsCommand.self, DevicesCommand.self, BenchCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
+        subcommands: [DemoCommand.self, ProfileCommand.self, FlashCommand.self, GateCommand.self, CICommand.self, ModelCommand.self, ActorsCommand.self, PolicyCommand.self, FleetCommand.self, ABTestCommand.self, InferencesCommand.self, IncidentsCommand.self, FirmwareCommand.self, AuditCommand.self, RunsCommand.self, DriftCommand.self, CollectorCommand.self, AgentCommand.self, AlertsCommand.self, DevicesCommand.self, BenchCommand.self, DiagCommand.self, PowerCommand.self, SimCommand.self]
     )
 }

@@ -8,7 +8,9 @@ public enum CatalogueLoader {
     public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
         if let fromEnvironment = environment["EDGEPROF_DEVICES"], !fromEnvironment.isEmpty { return fromEnvironment }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The executable's own path: argv[0] is only a name when it was found through PATH.
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = directory.appendingPathComponent("devices")
             if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("boards").path) { return candidate.path }

@@ -67,7 +67,7 @@ struct AgentRunCommand: AsyncParsableCommand {
             if let profiling, count.map({ profiles < $0 }) ?? true, ContinuousClock.now >= nextProfile {
                 nextProfile = ContinuousClock.now + .milliseconds(Int64(every * 1000))
                 profiles += 1
-                if profiling.device != nil {
+                if profiling.emulated {
                     await profileEmulatedOnce(profiling, number: profiles, drainer: drainer, stop: stop)
                 } else {
                     var target: ProfileTarget? = profiling

@@ -67,7 +67,7 @@ struct ProfileTarget: ParsableArguments {
     @Option(help: ArgumentHelp("The board's serial port or terminal, e.g. /dev/ttyACM0.", valueName: "path"))
     var port: String?
 
-    @Option(help: ArgumentHelp("An emulated board of the catalogue (e.g. qemu-mps2-an386): EdgeProf starts its emulator.", valueName: "name"))
+    @Option(help: ArgumentHelp("A board of the catalogue: alone, an emulated one EdgeProf starts (e.g. qemu-mps2-an386); with --port, the board on that port (its class, protocol and flasher).", valueName: "name"))
     var device: String?
 
     @Option(help: ArgumentHelp("A place of the bench file: its board and power monitor are found by identity, measured as the file says.", valueName: "name"))
@@ -119,16 +119,19 @@ struct ProfileTarget: ParsableArguments {
     /// Whether a board was named (`agent run` may have none: it then only delivers its spool).
     var hasBoard: Bool { port != nil || device != nil || place != nil }
 
+    /// --device alone: an emulated board whose emulator EdgeProf starts.
+    var emulated: Bool { device != nil && port == nil }
+
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be above 0 and at most 3600 seconds, got \(timeout)") }
-        guard [port, device, place].compactMap({ $0 }).count <= 1 else {
-            throw ValidationError("give one board: its --port, --place NAME of a bench file, or --device NAME for an emulated board")
+        guard place == nil || (port == nil && device == nil) else {
+            throw ValidationError("give one board: its --port (and --device NAME for its catalogue entry), --place NAME of a bench file, or --device NAME for an emulated board")
         }
         if place != nil, power != nil {
             throw ValidationError("--place measures with the power monitor its bench file names; --power goes with --port")
         }
         if hasBoard, model == nil { throw ValidationError("profiling needs --model NAME@VERSION, the registered model the board carries") }
-        if device != nil, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
+        if emulated, power != nil { throw ValidationError("--power measures real boards; an emulated board has no supply to measure") }
         if device != nil, `protocol` != nil {
             throw ValidationError("--protocol goes with --port; with --device the catalogue entry says the protocol")
         }
@@ -141,22 +144,31 @@ struct ProfileTarget: ParsableArguments {
     /// `stop` ends a Link v1 run early and stores it as partial (MLPerf windows run to their end).
     func profile(store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
         if let place { return try profile(try resolvePlace(place), store: store, progress: progress, stop: stop) }
-        guard let device else {
+        guard let device, port == nil else {
+            let entry = try device.map { name throws(AgentError) in try catalogueBoard(name) }
             let size = try firmware.map(FirmwareFile.size(path:))
-            if `protocol` == MLPerfProfileService.protocolName {
-                return try profileMLPerf(port: port ?? "", entry: nil, firmware: size, store: store, progress: progress)
+            if (`protocol` ?? entry?.protocolName) == MLPerfProfileService.protocolName {
+                return try profileMLPerf(port: port ?? "", entry: entry, firmware: size, store: store, progress: progress)
             }
             let powerSetup = try power.map { argument throws(AgentError) in
                 try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
             }
             return try profileLink(
-                port: port ?? "", baud: baud, deviceClass: deviceClass, power: powerSetup, place: nil, firmware: size, store: store, progress: progress,
-                stop: stop)
+                port: port ?? "", baud: baud, deviceClass: deviceClass ?? entry?.deviceClass, power: powerSetup, place: nil, firmware: size, store: store,
+                progress: progress, stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
             try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop)
         }
+    }
+
+    /// The catalogue's board `name` (a board on --port, named so its class and flasher are known).
+    func catalogueBoard(_ name: String) throws(AgentError) -> CatalogueEntry {
+        guard let entry = try catalogue.required().entry(named: name), entry.kind == .board else {
+            throw .invalidArgument("no board '\(name)' in the device catalogue. Fix: `edgeprof devices check` lists the catalogue's boards")
+        }
+        return entry
     }
 
     /// Profiles an emulated board whose emulator is already running (`agent run` reconciles it first).

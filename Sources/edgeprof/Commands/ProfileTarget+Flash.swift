@@ -11,7 +11,7 @@ extension ProfileTarget {
     func flashThenProfile(
         _ image: String, probe: String?, store: StoreOptions, progress: Bool, stop: StopRequest, flashed: (FlashReport) -> Void = { _ in }
     ) throws(AgentError) -> ProfileOutcome {
-        if let device {
+        if let device, port == nil {
             if probe != nil { throw .invalidArgument("--probe: an emulated board is flashed through its own gdbstub; leave --probe out") }
             let (entry, directory) = try catalogue.emulatedBoard(device)
             let gdbPort = try LoopbackPort.unused()
@@ -23,7 +23,7 @@ extension ProfileTarget {
             }
         }
         guard let port else { throw .invalidArgument("--flash goes with --port PORT (a board on this host) or --device NAME (an emulated board)") }
-        let entry = try FlashTarget.board(device: nil, port: port, catalogue: catalogue.required())
+        let entry = try FlashTarget.board(device: device, port: port, catalogue: catalogue.required())
         let report = try FlashService().flash(entry, firmware: image, probe: probe, port: port, baud: baud)
         Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
         flashed(report)

@@ -49,15 +49,18 @@ struct CollectorConnection: ParsableArguments {
     /// Spools the run for `collector`, then tries to deliver what is due; a collector that is
     /// down leaves the run spooled, which is not an error.
     func send(_ outcome: ProfileOutcome, to collector: String) async throws {
-        let report = try await reportingErrors { () async throws(AgentError) in
-            let drainer = try drainer(collector: collector)
-            let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
-            do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
-                throw .store(error)
-            }
-            return try await drainer.drainOnce()
-        }
+        let report = try await reportingErrors { () async throws(AgentError) in try await deliver(outcome, to: collector) }
         Terminal.note(UploadNote.text(report, collector: collector))
+    }
+
+    /// `send` without printing: what the upload pass did, or why it could not start.
+    func deliver(_ outcome: ProfileOutcome, to collector: String) async throws(AgentError) -> DrainReport {
+        let drainer = try drainer(collector: collector)
+        let upload = RunUpload(stored: outcome.stored, bench: drainer.bench, artifactSHA256: outcome.model.artifactSHA256)
+        do throws(StoreError) { try drainer.spool.enqueue(upload, collector: drainer.client.baseURL, localRunID: outcome.runID, at: Date()) } catch {
+            throw .store(error)
+        }
+        return try await drainer.drainOnce()
     }
 }
 
