@@ -43,6 +43,13 @@ public struct DemoScenario: Sendable {
             max-peak-ram-kib: 64
             max-flash-kib: 128
             min-tokens-per-second: 1500
+          qemu-netduinoplus2:
+            min-iterations: 10
+            max-latency-p95-ms: 10
+            max-ttft-p95-ms: 3
+            max-peak-ram-kib: 64
+            max-flash-kib: 128
+            min-tokens-per-second: 1500
 
         """
 

@@ -55,11 +55,15 @@ import Testing
         }
     }
 
-    @Test func bothBoardsProfileEndToEndWithTheSameTicksEveryRun() throws {
+    /// The firmware folder of each emulated Link v1 board.
+    static let builds = ["qemu-mps2-an385": "an385", "qemu-mps2-an386": "an386", "qemu-netduinoplus2": "stm32f405"]
+
+    @Test func everyBoardProfilesEndToEndWithTheSameTicksEveryRun() throws {
         let cli = try prepared()
         var means: [String: Double] = [:]
+        var firstIterations: [String: UInt64] = [:]
         var runID = 0
-        for board in ["qemu-mps2-an385", "qemu-mps2-an386"] {
+        for board in ["qemu-mps2-an385", "qemu-mps2-an386", "qemu-netduinoplus2"] {
             var shapes: [[[UInt64]]] = []
             for _ in 0..<2 {
                 let result = try cli.run(["profile", "--device", board, "--model", "tiny-lm@1.0.0", "--iterations", "5", "--warmup", "1", "--tokens", "8", "--format", "json"])
@@ -69,7 +73,7 @@ import Testing
                 #expect(report?["deviceClass"] as? String == board)
                 let summary = report?["summary"] as? [String: Any]
                 means[board] = (summary?["latencyMs"] as? [String: Any])?["mean"] as? Double
-                let elf = Self.firmware.appendingPathComponent("build/\(board.dropFirst("qemu-mps2-".count))/edgeprof-fw.elf").path
+                let elf = Self.firmware.appendingPathComponent("build/\(Self.builds[board] ?? board)/edgeprof-fw.elf").path
                 let size = try cli.run(["firmware", "size", "--format", "json", elf])
                 let flash = ((try JSONSerialization.jsonObject(with: Data(size.stdout.utf8)) as? [[String: Any]])?.first?["flash"] as? NSNumber)?.uint64Value
                 #expect((summary?["flashBytes"] as? NSNumber)?.uint64Value == flash, "the run's evidence carries its firmware's size")
@@ -79,9 +83,17 @@ import Testing
             }
             #expect(shapes[0].count == 5 && shapes[0][0].count == 9, "5 measured iterations: first token, 7 gaps, the end")
             #expect(shapes[0] == shapes[1], "\(board): the same tick counts on every run")
+            firstIterations[board] = shapes[0].first?.reduce(0, +)
         }
         let m3 = try #require(means["qemu-mps2-an385"]), m4 = try #require(means["qemu-mps2-an386"])
         #expect(m4 < m3, "the Cortex-M4 build uses the DSP instructions (SMLAD) in its int8 dot products")
+        // The STM32F405 runs the same Cortex-M4 code: under -icount shift=0 every instruction takes
+        // 1 ns whatever the clock, so the milliseconds agree while its SysTick counts 168/25 times
+        // as many ticks as the MPS2's 25 MHz one.
+        let stm32 = try #require(means["qemu-netduinoplus2"])
+        #expect(abs(stm32 - m4) / m4 < 0.01, "STM32F405 \(stm32) ms against AN386 \(m4) ms")
+        let ratio = Double(try #require(firstIterations["qemu-netduinoplus2"])) / Double(try #require(firstIterations["qemu-mps2-an386"]))
+        #expect(abs(ratio - 168.0 / 25.0) < 0.07, "ticks at 168 MHz against 25 MHz: \(ratio)")
         let table = try cli.run(["profile", "--device", "qemu-mps2-an386", "--model", "tiny-lm@1.0.0", "--iterations", "1", "--warmup", "0", "--quiet"])
         #expect(table.stdout.contains("  EMULATED: the board runs under an emulator; its ticks are repeatable instruction-count proxies, not real latency"))
         let gates = cli.file("gates.yaml", "device-classes:\n  qemu-mps2-an386: {min-iterations: 5, max-latency-p95-ms: 50, max-flash-kib: catalogue, max-peak-ram-kib: catalogue}\n")
@@ -101,7 +113,7 @@ import Testing
         #expect(try Self.orphans().isEmpty)
         let unknown = try cli.run(["demo", "--board", "qemu-mps2-an999"])
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.contains("no board 'qemu-mps2-an999' in the catalogue") && unknown.stderr.hasSuffix("emulated boards: qemu-mps2-an385, qemu-mps2-an386, qemu-mps2-an386-mlperf\n"))
+        #expect(unknown.stderr.contains("no board 'qemu-mps2-an999' in the catalogue") && unknown.stderr.hasSuffix("emulated boards: qemu-mps2-an385, qemu-mps2-an386, qemu-mps2-an386-mlperf, qemu-netduinoplus2\n"))
         let mlperf = try cli.run(["demo", "--board", "qemu-mps2-an386-mlperf"])
         #expect(mlperf.stderr == "edgeprof: error: the demo profiles EdgeProf Link v1 boards; qemu-mps2-an386-mlperf speaks mlperf-tiny-dut. Fix: edgeprof profile --device qemu-mps2-an386-mlperf --model tiny-lm@1.0.0\n")
     }

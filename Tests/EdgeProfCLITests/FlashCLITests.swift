@@ -88,6 +88,13 @@ import Testing
         #expect(loaded.status == 0, "\(loaded.stderr)")
         #expect(try EmulatedBoardCLITests().shape(cli, run: 1) == (try EmulatedBoardCLITests().shape(cli, run: 2)))
         #expect(try EmulatedBoardCLITests.orphans().isEmpty)
+        // A real microcontroller's memory map: the ELF goes into the STM32F405's flash at 0x08000000.
+        let stm32 = Self.build.appendingPathComponent("stm32f405/edgeprof-fw.elf").path
+        let onSTM32 = try cli.run(
+            ["profile", "--device", "qemu-netduinoplus2", "--model", "tiny-lm@1.0.0", "--iterations", "1", "--warmup", "0", "--tokens", "2", "--quiet", "--flash", stm32],
+            timeout: 120)
+        let stm32BuildID = try Self.readelfBuildID(stm32)
+        #expect(onSTM32.status == 0 && onSTM32.stderr.contains("OK: the board announces the image's build id \(stm32BuildID)"), "\(onSTM32.stderr)")
         let both = try cli.run(arguments + ["--flash", Self.an386, "--firmware", Self.an386])
         #expect(both.status == 64 && both.stderr.contains("--flash names the firmware"), "\(both.stderr)")
     }

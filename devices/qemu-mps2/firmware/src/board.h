@@ -1,13 +1,25 @@
 /*
- * The MPS2 AN385/AN386 hardware this firmware uses, as QEMU emulates it: UART0 (CMSDK APB
- * UART), SysTick as the tick counter, and the memory figures for Link v1.
+ * The hardware this firmware uses: a UART (src/uart.c: the MPS2's CMSDK UART0; stm32f405/uart.c:
+ * the STM32F405's USART1), SysTick as the tick counter, and the memory figures for Link v1. A
+ * board's build may set BOARD_CLOCK_HZ (the core clock SysTick counts) and BOARD_PCLK2_HZ.
  */
 #ifndef EDGEPROF_FW_BOARD_H
 #define EDGEPROF_FW_BOARD_H
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef BOARD_CLOCK_HZ
 #define BOARD_CLOCK_HZ 25000000u
+#endif
+#ifndef BOARD_PCLK2_HZ
+#define BOARD_PCLK2_HZ BOARD_CLOCK_HZ
+#endif
+#ifndef BOARD_RAM_BYTES
+#define BOARD_RAM_BYTES (4u * 1024u * 1024u)
+#endif
+#ifndef BOARD_FLASH_BYTES
+#define BOARD_FLASH_BYTES (4u * 1024u * 1024u)
+#endif
 
 void uart_init(void);
 /* Blocking write of every byte. */

@@ -105,7 +105,11 @@ static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
     }
     result.stack_peak = memory_stack_peak();
     result.arena_hw = arena_high_water();
+#ifdef BOARD_NO_INSTALL
+    result.ram_peak = memory_static_ram() + result.stack_peak;
+#else
     result.ram_peak = memory_static_ram() + result.stack_peak + install_ram_bytes();
+#endif
     epl_send_result(dev, &result);
 }
 
@@ -130,13 +134,18 @@ int main(void) {
     info.device_class = BOARD_NAME;
     info.clock_hz = BOARD_CLOCK_HZ;
     info.tick_hz = BOARD_CLOCK_HZ;
-    info.ram_bytes = 4u * 1024u * 1024u;
-    info.flash_bytes = 4u * 1024u * 1024u;
+    info.ram_bytes = BOARD_RAM_BYTES;
+    info.flash_bytes = BOARD_FLASH_BYTES;
     info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED;
 
+#ifdef BOARD_NO_INSTALL
+    /* Too little RAM for install slots: the board profiles the model linked into flash. */
+    epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run, 0, 0, 0, 0, 0};
+#else
     install_init(&weights, &shadow_weights, &info);
     epl_device_callbacks callbacks = {0, link_write, link_read, link_now, run, install_begin, install_write, install_commit,
                                       shadow_commit, shadow_unload};
+#endif
     epl_device_init(&device, &info, &callbacks);
     epl_device_boot(&device);
     for (;;) {
