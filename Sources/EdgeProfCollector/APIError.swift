@@ -15,6 +15,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var retryAfterSeconds: Int?
     /// Sent as `Allow` (a 405 on a path that exists).
     public var allowedMethods: [String]?
+    /// Why credentials were refused (401, 403), for the metrics.
+    public var accessReason: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, logDetail: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
@@ -42,9 +44,11 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func from(_ denial: AccessDenial) -> APIError {
-        denial.status == 401
+        var error = denial.status == 401
             ? APIError(.unauthorized, "unauthorized", denial.description)
             : APIError(.forbidden, "forbidden", denial.description)
+        error.accessReason = denial.reason
+        return error
     }
 
     static func store(_ error: StoreError) -> APIError {

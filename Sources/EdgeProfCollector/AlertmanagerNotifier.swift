@@ -13,6 +13,7 @@ struct AlertmanagerNotifier: Service {
     let store: any CollectorStore
     let settings: AlertmanagerSettings
     let logger: Logger
+    var metrics: CollectorMetrics?
 
     /// Live alerts posted per tick at most (the newest first).
     static let maximumAlerts = 1000
@@ -65,10 +66,13 @@ struct AlertmanagerNotifier: Service {
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(payload)))
             let response = try await Self.http.execute(request, timeout: .seconds(10))
             let body = try? await response.body.collect(upTo: 1 << 16)
-            if !(200..<300).contains(Int(response.status.code)) {
+            let delivered = (200..<300).contains(Int(response.status.code))
+            metrics?.recordDelivery(receiver: "alertmanager", outcome: delivered ? "delivered" : "failed")
+            if !delivered {
                 logger.warning("Alertmanager at \(settings.url) answered \(response.status.code): \(body.map { String(buffer: $0) } ?? ""); posting again in \(settings.intervalSeconds) s")
             }
         } catch {
+            if !Task.isCancelled { metrics?.recordDelivery(receiver: "alertmanager", outcome: "failed") }
             if !Task.isCancelled { logger.warning("Alertmanager at \(settings.url) unreachable (\(error)); posting again in \(settings.intervalSeconds) s") }
         }
     }

@@ -33,9 +33,19 @@ public struct CollectorApplication: Sendable {
             throttle: ThrottleGate(configuration.authenticationThrottle))
         for route in CollectorRoute.allCases {
             let access = route == .metrics && configuration.metricsNeedToken ? AccessRule.anyToken : route.access
-            router.on(RouterPath(route.path), method: route.method) { request, context in
-                let grant = try await handlers.authorize(request, access, from: context.clientAddress)
-                return try await handlers.respond(route, request: request, context: context, grant: grant)
+            router.on(RouterPath(route.path), method: route.method) { [metrics] request, context in
+                let started = ContinuousClock.now
+                do {
+                    let grant = try await handlers.authorize(request, access, from: context.clientAddress)
+                    let response = try await handlers.respond(route, request: request, context: context, grant: grant)
+                    metrics.recordRequest(method: route.method.rawValue, route: route.path, status: Int(response.status.code), duration: ContinuousClock.now - started)
+                    return response
+                } catch {
+                    let status = (error as? APIError)?.status.code ?? (error as? any HTTPResponseError)?.status.code ?? 500
+                    metrics.recordRequest(method: route.method.rawValue, route: route.path, status: Int(status), duration: ContinuousClock.now - started)
+                    if status == 401 { metrics.recordAuthenticationFailure(reason: (error as? APIError)?.accessReason ?? "unknown") }
+                    throw error
+                }
             }
         }
         return router
@@ -73,9 +83,10 @@ public struct CollectorApplication: Sendable {
             logger: logger)
         if let prepare { application.beforeServerStarts(perform: prepare) }
         let webhooks = WebhookDispatcher(
-            store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500))
+            store: store, retry: configuration.webhookRetry, webhooks: configuration.settings.webhooks, logger: logger, poll: .milliseconds(500),
+            metrics: metrics)
         let rollbacks = AutomaticRollbackWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
-        let alertmanager: [any Service] = configuration.settings.alertmanager.map { [AlertmanagerNotifier(store: store, settings: $0, logger: logger)] } ?? []
+        let alertmanager: [any Service] = configuration.settings.alertmanager.map { [AlertmanagerNotifier(store: store, settings: $0, logger: logger, metrics: metrics)] } ?? []
         let retention = TelemetryRetention(store: store, settings: configuration.settings.telemetry, logger: logger, sweep: .seconds(3600))
         let drift = DriftScheduler(store: store, logger: logger, sweep: configuration.driftSweep, webhooks: configuration.settings.webhooks)
         let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)

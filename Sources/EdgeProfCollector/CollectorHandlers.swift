@@ -65,6 +65,13 @@ struct CollectorHandlers: Sendable {
         case .openAPI: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
         case .metrics:
             if let counts = try? await store.liveAlertCounts() { metrics.recordLiveAlerts(counts) }
+            // A store that does not answer leaves the last figures and says so: the scrape still
+            // works, so Prometheus tells a collector down from a database down.
+            if let snapshot = try? await store.metricsSnapshot() {
+                metrics.refresh(snapshot, now: Date())
+            } else {
+                metrics.recordStoreUnreadable()
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         case .uploadRun: return try await uploadRun(request, context: context, grant: try Self.required(grant))
         case .listRuns: return try await listRuns(request, grant: grant)
@@ -124,7 +131,6 @@ struct CollectorHandlers: Sendable {
         metrics.recordIngest(outcome: receipt.duplicate ? "duplicate" : "stored", duration: ContinuousClock.now - started)
         if !receipt.duplicate {
             let stored = StoredRun(id: receipt.runID, model: try ModelReference(parsing: upload.model), context: upload.context, run: upload.run)
-            metrics.recordLatest(CollectedRunSummary(stored: stored, bench: upload.bench))
             await monitor.observe(stored)
         }
         return try json(receipt, status: receipt.duplicate ? .ok : .created)

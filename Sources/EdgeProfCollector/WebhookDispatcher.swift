@@ -17,6 +17,7 @@ struct WebhookDispatcher: Service {
     let webhooks: [WebhookTarget]
     let logger: Logger
     let poll: Duration
+    var metrics: CollectorMetrics?
 
     private static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration()
@@ -75,12 +76,15 @@ struct WebhookDispatcher: Service {
             switch outcome {
             case .delivered:
                 try await store.markWebhookDelivered(id: delivery.id, at: Date())
+                metrics?.recordDelivery(receiver: "webhook", outcome: "delivered")
             case .retry(let reason):
                 let wait = retry.delay(afterFailures: delivery.attempts + 1, unit: Double.random(in: 0..<1))
                 try await store.markWebhookFailed(id: delivery.id, error: reason, next: Date().addingTimeInterval(wait))
+                metrics?.recordDelivery(receiver: "webhook", outcome: "retried")
                 logger.warning("webhook \(delivery.url) failed (\(reason)); retry in \(Int(wait.rounded())) s")
             case .dead(let reason):
                 try await store.markWebhookDead(id: delivery.id, error: reason, at: Date())
+                metrics?.recordDelivery(receiver: "webhook", outcome: "dead")
                 logger.error("webhook delivery \(delivery.id) to \(delivery.url) is dead: \(reason); `edgeprof alerts resend \(delivery.id)` sends it again")
             }
         } catch {

@@ -204,6 +204,29 @@ public final class PostgresCollectorStore: CollectorStore {
         }
     }
 
+    public func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot {
+        try await withConnection("read the metrics") { connection in
+            var devices: [MetricsSnapshot.Device] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: MetricsSnapshot.latestRunPerDeviceSQL), logger: self.logger) {
+                let row = row.makeRandomAccess()
+                guard let headline = try row["headline_json"].decode(String?.self) else { continue }
+                devices.append(MetricsSnapshot.Device(
+                    board: try row["board"].decode(String.self), serial: try row["serial"].decode(String.self),
+                    deviceClass: try row["device_class"].decode(String.self), model: try row["model_name"].decode(String.self),
+                    version: try row["model_version"].decode(String.self), bench: try row["bench"].decode(String?.self),
+                    finishedAt: try row["finished_at"].decode(Date.self), headline: try Self.decodeJSON(headline)))
+            }
+            var pending = 0
+            var oldest: Date?
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: MetricsSnapshot.webhookBacklogSQL), logger: self.logger) {
+                let row = row.makeRandomAccess()
+                pending = Int(try row["pending"].decode(Int64.self))
+                oldest = try row["oldest"].decode(Date?.self)
+            }
+            return MetricsSnapshot(devices: devices, webhookBacklog: pending, oldestPendingWebhook: oldest)
+        }
+    }
+
     /// Computes the headline of every run stored before runs kept one (migration 11), from its raw timings.
     static func fillMissingHeadlines(_ connection: PostgresConnection, _ logger: Logger) async throws {
         let rows = try await connection.query(

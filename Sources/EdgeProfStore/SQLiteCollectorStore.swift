@@ -75,6 +75,19 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    public func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot {
+        try await read("read the metrics") { db in
+            let devices = try Row.fetchAll(db, sql: MetricsSnapshot.latestRunPerDeviceSQL).compactMap { row -> MetricsSnapshot.Device? in
+                guard let headlineJSON: String = row["headline_json"] else { return nil }
+                return MetricsSnapshot.Device(
+                    board: row["board"], serial: row["serial"], deviceClass: row["device_class"], model: row["model_name"], version: row["model_version"],
+                    bench: row["bench"], finishedAt: row["finished_at"], headline: try JSONColumn.decode(headlineJSON))
+            }
+            let backlog = try Row.fetchOne(db, sql: MetricsSnapshot.webhookBacklogSQL)
+            return MetricsSnapshot(devices: devices, webhookBacklog: backlog?["pending"] ?? 0, oldestPendingWebhook: backlog?["oldest"])
+        }
+    }
+
     public func run(id: Int64) async throws(StoreError) -> StoredRun? {
         try evidence.run(id: id)
     }

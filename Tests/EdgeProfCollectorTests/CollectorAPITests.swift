@@ -59,6 +59,21 @@ import Testing
         let refusals = CollectorRoute.allCases.filter { $0.access != .open }.count * 5
         let metrics = try await collector.request(.GET, "/metrics").body
         #expect(metrics.contains("edgeprof_http_refusals_total{status=\"401\"} \(refusals)"), "every 401 is counted: \(metrics)")
+        #expect(Self.sum(metrics, "edgeprof_authentication_failures_total{") == Double(refusals), "every 401 is an authentication failure")
+        let perReason = refusals / 5
+        for reason in ["missing", "revoked", "expired"] {
+            #expect(metrics.contains("edgeprof_authentication_failures_total{reason=\"\(reason)\"} \(perReason)"), "\(reason)")
+        }
+        #expect(metrics.contains("edgeprof_authentication_failures_total{reason=\"unknown\"} \(2 * perReason)"), "a mistyped and a malformed token")
+        #expect(Self.sum(metrics, "edgeprof_http_requests_total{", containing: "status=\"401\"") == Double(refusals), "and a request of its route")
+        #expect(metrics.contains("edgeprof_http_requests_total{method=\"POST\",route=\"/v1/runs\",status=\"401\"} 5"), "\(metrics)")
+        #expect(metrics.contains("edgeprof_build_info{version=\"\(EdgeProfVersion.current)\"} 1"))
+    }
+
+    /// The sum of a metric's samples whose line starts with `prefix` (and contains `containing`).
+    static func sum(_ exposition: String, _ prefix: String, containing: String = "") -> Double {
+        exposition.split(separator: "\n").filter { $0.hasPrefix(prefix) && (containing.isEmpty || $0.contains(containing)) }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
     }
 
     @Test func anUploadIsStoredExactlyOnceAndListedWithItsFigures() async throws {
@@ -95,7 +110,9 @@ import Testing
         #expect(metrics.body.contains("edgeprof_ingest_runs_total{outcome=\"stored\"} 1"))
         #expect(metrics.body.contains("edgeprof_ingest_runs_total{outcome=\"duplicate\"} 1"))
         #expect(metrics.body.contains("edgeprof_agent_spool_depth{bench=\"bench-1\"} 4"))
-        #expect(metrics.body.contains("edgeprof_latest_latency_p95_seconds{device_class=\"sim-cortex-m4\",model=\"kws@1.0.0\"} 0.03"))
+        let device = metrics.body.split(separator: "\n").filter { $0.hasPrefix("edgeprof_device_latency_p95_seconds{") }
+        #expect(device.count == 1 && device[0].contains("device_class=\"sim-cortex-m4\",model=\"kws\",version=\"1.0.0\"") && device[0].hasSuffix(" 0.03"), "\(device)")
+        #expect(metrics.body.contains("edgeprof_http_requests_total{method=\"POST\",route=\"/v1/runs\",status=\"201\"} 1"), "\(metrics.body)")
     }
 
     @Test func pagesCoverEveryRunOnceInOrder() async throws {

@@ -85,6 +85,34 @@ import Testing
         #expect(try await reopened.store.runSummaries(RunQuery(limit: 10)) == fromRaw)
     }
 
+    /// `/metrics` reads its per-device figures from the store: the latest complete run of each
+    /// model on each board, whichever collector received it; two handles on one database agree.
+    @Test(arguments: kinds) func metricsShowTheLatestCompleteRunPerBoardAndModel(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        for (index, (serial, ticks)) in [("SIM-A", 30), ("SIM-A", 44), ("SIM-B", 50)].enumerated() {
+            var upload = Uploads.upload(key: "metrics-run-\(index)", latencyTicks: UInt64(ticks))
+            upload.run.board.serial = serial
+            upload.context.finishedAt = Date(timeIntervalSince1970: 1_800_000_002 + Double(index))
+            _ = try await fixture.store.ingest(upload, contentSHA256: upload.contentSHA256)
+        }
+        var partial = Uploads.upload(key: "metrics-partial", latencyTicks: 99)
+        partial.run.board.serial = "SIM-B"
+        partial.run.status = .partial
+        partial.run.partialReason = "aborted"
+        _ = try await fixture.store.ingest(partial, contentSHA256: partial.contentSHA256)
+
+        let snapshot = try await fixture.store.metricsSnapshot()
+        #expect(snapshot.devices.map(\.serial) == ["SIM-A", "SIM-B"])
+        #expect(snapshot.devices.map(\.headline.latencyP95Ms) == [44, 50], "the newest complete run of each board; a partial one is left out")
+        #expect(snapshot.devices.allSatisfy { $0.model == "kws" && $0.version == "1.0.0" && $0.deviceClass == "sim-cortex-m4" && $0.bench == "bench-1" })
+        #expect(snapshot.devices[0].finishedAt == Date(timeIntervalSince1970: 1_800_000_003))
+        #expect(snapshot.webhookBacklog == 0 && snapshot.oldestPendingWebhook == nil)
+        let another = try await fixture.another()
+        defer { another.close() }
+        #expect(try await another.store.metricsSnapshot() == snapshot, "every collector on the database says the same")
+    }
+
     /// Uploads arriving together (from two collectors on one database, too): each new key stored
     /// once, every retry answered with the first id, a refused upload harming none of the others.
     @Test(arguments: kinds) func concurrentUploadsAreStoredOnceEach(kind: StoreKind) async throws {

@@ -68,6 +68,22 @@ import Testing
         let events = await webhook.waitFor(2, seconds: 60)
         #expect(events.map(\.event) == ["alert.opened", "alert.resolved"], "critical only; the failed first delivery was retried")
         #expect(events.allSatisfy { $0.alert.id == ratio.id })
+        #expect(try await Self.sample(collector, "edgeprof_alert_deliveries_total{receiver=\"webhook\",outcome=\"delivered\"}", reaches: 2) == 2)
+        #expect(try await Self.sample(collector, "edgeprof_alert_deliveries_total{receiver=\"webhook\",outcome=\"retried\"}", reaches: 1) == 1)
+        #expect(try await Self.sample(collector, "edgeprof_webhook_backlog", reaches: 0) == 0, "nothing left queued")
+    }
+
+    /// A sample of /metrics once it reaches `value` (the dispatcher counts a delivery just after
+    /// the receiver answered), or its last value after 30 s.
+    static func sample(_ collector: LiveCollector, _ series: String, reaches value: Double) async throws -> Double? {
+        var last: Double?
+        for _ in 0..<300 {
+            let body = try await collector.request(.GET, "/metrics").body
+            last = body.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+            if last == value { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return last
     }
 
     @Test func tooLittleDataIsInconclusiveNotAnAlertNorAnAllClear() async throws {
@@ -149,6 +165,7 @@ extension MonitoringAPITests {
         let dead = try await collector.request(.GET, "/v1/webhooks/deliveries?state=dead", token: collector.personToken)
         let letters = try #require(try JSONSerialization.jsonObject(with: Data(dead.body.utf8)) as? [[String: Any]])
         #expect(letters.count == 1 && (letters.first?["lastError"] as? String)?.hasPrefix("HTTP 400") == true, "\(dead.body)")
+        #expect(try await Self.sample(collector, "edgeprof_alert_deliveries_total{receiver=\"webhook\",outcome=\"dead\"}", reaches: 1) == 1)
         let id = try #require(letters.first?["id"] as? Int)
         #expect(try await collector.request(.GET, "/v1/webhooks/deliveries", token: collector.agentToken).status == 403, "agents do not read the queue")
         #expect(try await collector.request(.POST, "/v1/webhooks/deliveries/\(id)/resend", token: collector.personToken).status == 202)

@@ -26,10 +26,10 @@ import Testing
         #expect(throws: AccessDenial.self) { try CollectorAccess.check(.anyToken, grant: nil, presented: false, now: now) }
         #expect(throws: AccessDenial.self) { try CollectorAccess.check(.anyToken, grant: nil, presented: true, now: now) }
         let late = Result { () throws(AccessDenial) in try CollectorAccess.check(.anyToken, grant: person, presented: true, now: now.addingTimeInterval(60)) }
-        #expect(throws: AccessDenial(status: 401, description: "token p expired on 2033-05-18T03:34:20Z; ask for a new one")) { try late.get() }
+        #expect(throws: AccessDenial(status: 401, description: "token p expired on 2033-05-18T03:34:20Z; ask for a new one", reason: "expired")) { try late.get() }
         let forbidden = Result { () throws(AccessDenial) in try CollectorAccess.check(.person, grant: agent, presented: true, now: now) }
         #expect((try? forbidden.get()) == nil)
-        #expect(throws: AccessDenial(status: 403, description: "token a belongs to bench b1 and may not upload runs of bench b2")) {
+        #expect(throws: AccessDenial(status: 403, description: "token a belongs to bench b1 and may not upload runs of bench b2", reason: "other-bench")) {
             try CollectorAccess.checkUpload(bench: "b2", grant: agent)
         }
         try CollectorAccess.checkUpload(bench: "b1", grant: agent)

@@ -74,6 +74,15 @@ public enum AccessRule: String, Sendable, Codable {
 public struct AccessDenial: Error, Sendable, Hashable, CustomStringConvertible {
     public var status: Int
     public var description: String
+    /// A short name for the refusal, as metrics count it: missing, unknown, revoked, deactivated,
+    /// expired (401); agent-token, unbound, other-bench (403).
+    public var reason: String
+
+    public init(status: Int, description: String, reason: String) {
+        self.status = status
+        self.description = description
+        self.reason = reason
+    }
 }
 
 /// Decides whether a caller with `grant` (nil: no or unknown token) may use a route.
@@ -81,22 +90,22 @@ public enum CollectorAccess {
     public static func check(_ rule: AccessRule, grant: TokenGrant?, presented: Bool, now: Date) throws(AccessDenial) {
         guard rule != .open else { return }
         guard presented else {
-            throw AccessDenial(status: 401, description: "this route needs an API token: send `Authorization: Bearer ept_…` (`edgeprof collector token create` makes one)")
+            throw AccessDenial(status: 401, description: "this route needs an API token: send `Authorization: Bearer ept_…` (`edgeprof collector token create` makes one)", reason: "missing")
         }
         guard let grant else {
-            throw AccessDenial(status: 401, description: "the API token is not valid: it was mistyped or never issued; ask the collector's operator for a new one")
+            throw AccessDenial(status: 401, description: "the API token is not valid: it was mistyped or never issued; ask the collector's operator for a new one", reason: "unknown")
         }
         if let revoked = grant.revokedAt {
-            throw AccessDenial(status: 401, description: "token \(grant.id) was revoked on \(revoked.ISO8601Format()); ask for a new one")
+            throw AccessDenial(status: 401, description: "token \(grant.id) was revoked on \(revoked.ISO8601Format()); ask for a new one", reason: "revoked")
         }
         if let deactivated = grant.actorDeactivatedAt {
-            throw AccessDenial(status: 401, description: "token \(grant.id) belongs to \(grant.actor), who was deactivated on \(deactivated.ISO8601Format()); its tokens no longer work")
+            throw AccessDenial(status: 401, description: "token \(grant.id) belongs to \(grant.actor), who was deactivated on \(deactivated.ISO8601Format()); its tokens no longer work", reason: "deactivated")
         }
         if let expires = grant.expiresAt, expires <= now {
-            throw AccessDenial(status: 401, description: "token \(grant.id) expired on \(expires.ISO8601Format()); ask for a new one")
+            throw AccessDenial(status: 401, description: "token \(grant.id) expired on \(expires.ISO8601Format()); ask for a new one", reason: "expired")
         }
         if rule == .person, grant.kind != .person {
-            throw AccessDenial(status: 403, description: "token \(grant.id) is an agent token (bench \(grant.bench ?? "?")); this route needs a person's token")
+            throw AccessDenial(status: 403, description: "token \(grant.id) is an agent token (bench \(grant.bench ?? "?")); this route needs a person's token", reason: "agent-token")
         }
     }
 
@@ -106,10 +115,11 @@ public enum CollectorAccess {
         guard let own = grant.bench else {
             throw AccessDenial(
                 status: 403,
-                description: "token \(grant.id) is bound to no bench and may not upload for bench \(bench): uploads come from the bench's agent token (edgeprof collector token create --bench \(bench))")
+                description: "token \(grant.id) is bound to no bench and may not upload for bench \(bench): uploads come from the bench's agent token (edgeprof collector token create --bench \(bench))",
+                reason: "unbound")
         }
         if own != bench {
-            throw AccessDenial(status: 403, description: "token \(grant.id) belongs to bench \(own) and may not upload runs of bench \(bench)")
+            throw AccessDenial(status: 403, description: "token \(grant.id) belongs to bench \(own) and may not upload runs of bench \(bench)", reason: "other-bench")
         }
     }
 }

@@ -105,6 +105,8 @@ public protocol CollectorStore: Sendable {
     func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt
     /// A page of runs as listed: headline figures only, never raw timings.
     func runSummaries(_ query: RunQuery) async throws(StoreError) -> [CollectedRunSummary]
+    /// The figures `/metrics` exposes from the store (latest run per device, webhook backlog).
+    func metricsSnapshot() async throws(StoreError) -> MetricsSnapshot
     func run(id: Int64) async throws(StoreError) -> StoredRun?
     func models() async throws(StoreError) -> [RegisteredModel]
     func grant(tokenSHA256: String) async throws(StoreError) -> TokenGrant?
