@@ -48,7 +48,7 @@ public struct FlashService: Sendable {
         let start = clock.now
         let budget = timeout ?? .seconds(plan.timeoutSeconds)
         for step in plan.steps { try run(step, of: plan, board: entry.name, until: start + budget) }
-        let seconds = Self.seconds(clock.now - start)
+        let seconds = (clock.now - start).inSeconds
         let verification: FlashVerification.Outcome
         if entry.protocolName == "edgeprof-link-v1" {
             let announced = try port.map { port throws(AgentError) in try handshake(port: port, baud: baud ?? entry.baud) }
@@ -121,10 +121,5 @@ public struct FlashService: Sendable {
             throw .flash(.scratch("cannot create \(path): \(error.localizedDescription)"))
         }
         return path
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

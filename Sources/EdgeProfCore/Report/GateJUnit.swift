@@ -14,8 +14,7 @@ public struct GateCheckTiming: Sendable, Hashable {
     }
 
     public init(startedAt: Date, elapsed: Duration, hostname: String? = nil) {
-        let (seconds, attoseconds) = elapsed.components
-        self.init(startedAt: startedAt, seconds: Double(seconds) + Double(attoseconds) / 1e18, hostname: hostname)
+        self.init(startedAt: startedAt, seconds: elapsed.inSeconds, hostname: hostname)
     }
 }
 

@@ -63,7 +63,7 @@ struct CIJob {
         } catch {
             result = .failure(error)
         }
-        let total = Self.seconds(clock.now - start)
+        let total = (clock.now - start).inSeconds
         if command.flash != nil {
             if let flashed {
                 steps.append(.init(name: "flash", seconds: flashed.seconds, outcome: .passed, properties: Self.properties(of: flashed)))
@@ -125,7 +125,7 @@ struct CIJob {
         let start = clock.now
         let result: Result<DrainReport, AgentError>
         do throws(AgentError) { result = .success(try await command.connection.deliver(outcome, to: collector)) } catch { result = .failure(error) }
-        let seconds = Self.seconds(clock.now - start)
+        let seconds = (clock.now - start).inSeconds
         switch result {
         case .failure(let error):
             Terminal.error(error.description)
@@ -186,10 +186,5 @@ struct CIJob {
             JUnitReport.Property("firmware_build", run.board.firmwareBuild), JUnitReport.Property("device_class", outcome.stored.context.deviceClass),
             JUnitReport.Property("measured_iterations", "\(outcome.summary.measuredIterations)"),
         ]
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

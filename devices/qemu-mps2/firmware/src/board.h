@@ -30,8 +30,11 @@ size_t uart_read(uint8_t *data, size_t capacity);
 void clock_init(void);
 /* SysTick extended to 64 bits in software: call at least every 0.67 s (2^24 ticks). */
 uint64_t clock_ticks(void);
-/* Waits for the next tick edge, so what follows starts at the same phase of the tick. */
+/* Waits for the next tick edge, so what follows starts at the same phase of the tick
+   (src/clock_align.c; the STM32F405 restarts the counter instead, stm32f405/clock_align.c). */
 void clock_align(void);
+/* Restarts SysTick from its reload value; clock_ticks() carries on without a jump. */
+void clock_restart(void);
 
 /* Fills the unused stack with a pattern at boot; the high-water mark is found by scanning it. */
 void memory_paint_stack(void);
