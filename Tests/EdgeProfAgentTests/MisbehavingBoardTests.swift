@@ -26,9 +26,13 @@ import Testing
         let bench = try Bench()
         let board = try bench.board(speed: 1)
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { board.stop() }
+        // The closed terminal must be told from silence: a silence limit far beyond the stop, so a
+        // loaded machine that is slow to close the board does not turn it into a silent one.
+        var timeouts = Bench.fastTimeouts
+        timeouts.event = .seconds(60)
         let outcome = try ProfileService(store: bench.store).profile(
             port: board.path, model: bench.model.reference, request: RunRequest(tokens: 16, iterations: 100, warmup: 0),
-            timeouts: Bench.fastTimeouts)
+            timeouts: timeouts)
         #expect(outcome.stored.run.status == .partial)
         #expect(outcome.stored.run.partialReason == "\(board.path) vanished mid-run (unplugged or closed)")
         #expect(outcome.stored.run.iterations.count < 100)

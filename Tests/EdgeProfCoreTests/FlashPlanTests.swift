@@ -115,6 +115,8 @@ import Testing
             ("flasher:\n  tool: gdb-remote\n  server: nowhere", "b.yaml:14: flasher: field 'server' must be HOST:PORT"),
             ("flasher:\n  tool: jtag-magic", "b.yaml:13: flasher: field 'tool' must be one of openocd, pyocd, picotool, esptool, dfu-util, gdb-remote, none"),
             ("flasher:\n  tool: picotool\n  speed: 3", "b.yaml:14: flasher: unknown field 'speed'"),
+            ("flasher:\n  tool: gdb-remote\n  reset: [\"shell rm -rf ~\"]", "b.yaml:14: flasher: each 'reset' entry must be one 'monitor …' command"),
+            ("flasher:\n  tool: gdb-remote\n  reset: [\"python import os\"]", "b.yaml:14: flasher: each 'reset' entry must be one 'monitor …' command"),
         ]
         for (yaml, message) in refusals {
             #expect {

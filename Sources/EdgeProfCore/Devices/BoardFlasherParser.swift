@@ -20,8 +20,12 @@ enum BoardFlasherParser {
         case .dfuUtil: ["address"]
         case .picotool, .gdbRemote, .none: []
         }
-        if flasher.reset.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
-            throw fields.requiredNodeError("reset", "each 'reset' entry must be one GDB command on one line")
+        // Only the GDB server's own commands: a catalogue file must not make gdb run a shell
+        // command (`shell …`, `!…`, `python …`) on the host that flashes.
+        for command in flasher.reset {
+            guard command.hasPrefix("monitor "), !command.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fields.requiredNodeError("reset", "each 'reset' entry must be one 'monitor …' command (the GDB server's reset) on one line, got '\(command)'")
+            }
         }
         for field in needed where fields.node(field) == nil {
             throw node.error("flasher: \(tool.rawValue) needs field '\(field)'")
