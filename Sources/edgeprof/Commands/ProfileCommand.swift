@@ -67,7 +67,7 @@ struct ProfileTarget: ParsableArguments {
     @Option(help: ArgumentHelp("The board's serial port or terminal, e.g. /dev/ttyACM0.", valueName: "path"))
     var port: String?
 
-    @Option(help: ArgumentHelp("A board of the catalogue: alone, an emulated one EdgeProf starts (e.g. qemu-mps2-an386); with --port, the board on that port (its class, protocol and flasher).", valueName: "name"))
+    @Option(help: ArgumentHelp("A board of the catalogue: alone, an emulated one EdgeProf starts (e.g. qemu-mps2-an386); with --port, the board on that port (its protocol and flasher; the class still follows what it announces).", valueName: "name"))
     var device: String?
 
     @Option(help: ArgumentHelp("A place of the bench file: its board and power monitor are found by identity, measured as the file says.", valueName: "name"))
@@ -145,7 +145,7 @@ struct ProfileTarget: ParsableArguments {
     func profile(store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
         if let place { return try profile(try resolvePlace(place), store: store, progress: progress, stop: stop) }
         guard let device, port == nil else {
-            let entry = try device.map { name throws(AgentError) in try catalogueBoard(name) }
+            let entry = try device.map { name throws(AgentError) in try FlashTarget.board(device: name, port: nil, catalogue: catalogue.required()) }
             let size = try firmware.map(FirmwareFile.size(path:))
             if (`protocol` ?? entry?.protocolName) == MLPerfProfileService.protocolName {
                 return try profileMLPerf(port: port ?? "", entry: entry, firmware: size, store: store, progress: progress)
@@ -154,21 +154,13 @@ struct ProfileTarget: ParsableArguments {
                 try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
             }
             return try profileLink(
-                port: port ?? "", baud: baud, deviceClass: deviceClass ?? entry?.deviceClass, power: powerSetup, place: nil, firmware: size, store: store,
-                progress: progress, stop: stop)
+                port: port ?? "", baud: baud, deviceClass: deviceClass, power: powerSetup, place: nil, firmware: size, store: store, progress: progress,
+                stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
             try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop)
         }
-    }
-
-    /// The catalogue's board `name` (a board on --port, named so its class and flasher are known).
-    func catalogueBoard(_ name: String) throws(AgentError) -> CatalogueEntry {
-        guard let entry = try catalogue.required().entry(named: name), entry.kind == .board else {
-            throw .invalidArgument("no board '\(name)' in the device catalogue. Fix: `edgeprof devices check` lists the catalogue's boards")
-        }
-        return entry
     }
 
     /// Profiles an emulated board whose emulator is already running (`agent run` reconciles it first).

@@ -28,7 +28,7 @@ extension ProfileTarget {
         Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
         flashed(report)
         return try profileLink(
-            port: port, baud: baud, deviceClass: deviceClass ?? entry.deviceClass, power: try power.map { argument throws(AgentError) in
+            port: port, baud: baud, deviceClass: deviceClass, power: try power.map { argument throws(AgentError) in
                 try PowerSetup(argument: argument, millivolts: powerVdd, mode: powerMode, markChannel: powerMark)
             }, place: nil, firmware: try FirmwareFile.size(path: image), store: store, progress: progress, stop: stop)
     }
