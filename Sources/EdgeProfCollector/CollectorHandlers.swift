@@ -331,17 +331,17 @@ struct CollectorHandlers: Sendable {
 
     /// The request's body, refused unless it is JSON, within the size limit and whole within the
     /// body timeout (a client trickling a body does not hold the connection open for long).
-    private func jsonBody(_ request: Request) async throws -> Data {
+    func jsonBody(_ request: Request) async throws -> Data {
         try requireJSON(request)
         let (limit, timeout) = (configuration.maximumBodyBytes, configuration.bodyTimeout)
         // A race settled once: the body, or the deadline. The answer does not wait for a body
         // read that ignores cancellation; Hummingbird closes the connection after the 408.
         let race = BodyRace()
-        let reader = Task {
+        let reader = Task(executorPreference: DedicatedServing.preferred) {
             var request = request
             do { race.settle(.success(Data(try await request.collectBody(upTo: limit).readableBytesView))) } catch { race.settle(.failure(error)) }
         }
-        let timer = Task {
+        let timer = Task(executorPreference: DedicatedServing.preferred) {
             try? await Task.sleep(for: timeout)
             race.settle(.failure(APIError(
                 .requestTimeout, "body-timeout", "the request body did not arrive whole within \(timeout.components.seconds) s; send it at once")))

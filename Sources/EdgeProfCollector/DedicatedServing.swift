@@ -17,8 +17,12 @@ public final class DedicatedServing: TaskExecutor {
         thread.start()
     }
 
+    /// The executor the collector's work prefers, for the tasks it starts itself: an unstructured
+    /// task does not inherit a task executor preference, but it does inherit this value.
+    @TaskLocal public static var preferred: DedicatedServing?
+
     /// Runs `operation` (a collector's service group) with this executor preferred, in a task of its own.
     public static func serve(_ operation: @escaping @Sendable () async throws -> Void) -> Task<Void, Never> {
-        Task { await withTaskExecutorPreference(shared) { _ = try? await operation() } }
+        Task { await $preferred.withValue(shared) { await withTaskExecutorPreference(shared) { _ = try? await operation() } } }
     }
 }

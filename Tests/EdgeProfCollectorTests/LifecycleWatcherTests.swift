@@ -63,7 +63,8 @@ import Testing
         #expect(overruns.count == 1, "one alert however often the sweep runs: \(overruns)")
         let overrun = try #require(overruns.first)
         #expect(overrun.state == .open && overrun.severity == .medium && overrun.key.device == "stage:development" && overrun.key.deviceClass == "lifecycle")
-        #expect(overrun.finding.summary.contains("has been in development for 337.0 h") && overrun.finding.threshold == 336, "\(overrun.finding.summary)")
+        // 337.0 h, or a little more when a loaded machine took minutes to get here since 1.1.0 was registered.
+        #expect(overrun.finding.summary.contains("has been in development for 337.") && overrun.finding.threshold == 336, "\(overrun.finding.summary)")
 
         try await BoardInstallTests.place("1.1.0", from: .development, to: .validation, in: registry)
         await Self.watcher(collector, hoursAhead: 1).consider(model: "lm")
