@@ -48,6 +48,24 @@ public struct CollectorApplication: Sendable {
                 }
             }
         }
+        let mlflow = MLflowHandlers(store: store, configuration: configuration, governance: governance)
+        for route in MLflowRoute.allCases {
+            router.on(RouterPath(route.path), method: route.method) { [metrics] request, context in
+                let started = ContinuousClock.now
+                do {
+                    let grant = try await handlers.authorize(request, route.access, from: context.clientAddress)
+                    let body = route.hasBody ? try await handlers.jsonBody(request) : nil
+                    let response = try await mlflow.respond(.init(route: route, query: MLflowQuery.parameters(request.uri.query), body: body, grant: grant))
+                    metrics.recordRequest(method: route.method.rawValue, route: route.path, status: Int(response.status.code), duration: ContinuousClock.now - started)
+                    return response
+                } catch {
+                    let answer = MLflowError.from(error)
+                    metrics.recordRequest(method: route.method.rawValue, route: route.path, status: Int(answer.status.code), duration: ContinuousClock.now - started)
+                    if answer.status.code == 401 { metrics.recordAuthenticationFailure(reason: (error as? APIError)?.accessReason ?? "unknown") }
+                    throw answer
+                }
+            }
+        }
         return router
     }
 

@@ -29,6 +29,9 @@ public struct CollectorConfiguration: Sendable {
     public var driftSweep: Duration = .seconds(300)
     /// How often the fleet is checked for serving outages (devices that stopped answering).
     public var outageSweep: Duration = .seconds(30)
+    /// The folder whose files MLflow clients may name as a model version's source (`file://…`);
+    /// nil: the collector reads no files for them.
+    public var mlflowArtifactRoot: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,

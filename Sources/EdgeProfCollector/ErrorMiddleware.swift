@@ -14,7 +14,22 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw record(error, request)
+        } catch let error as MLflowError {
+            let code = error.status.code
+            if code >= 500 || [401, 403, 429].contains(code) {
+                metrics.recordRefusal(status: code)
+                let line = "\(code) \(error.code) on \(request.method) \(request.uri.path): \(error.logDetail ?? error.message)"
+                if code >= 500 { logger.error("\(line)") } else { logger.warning("\(line)") }
+            }
+            throw error
         } catch let error as any HTTPResponseError {
+            if request.uri.path.hasPrefix(MLflowRoute.prefix) {
+                throw [.notFound, .methodNotAllowed].contains(error.status)
+                    ? MLflowError(
+                        "ENDPOINT_NOT_FOUND",
+                        "\(request.method) \(request.uri.path) is not part of the MLflow API EdgeProf serves (the model registry and run reads; docs/mlflow.md lists them)")
+                    : MLflowError.from(Self.translate(error.status, request))
+            }
             throw record(Self.translate(error.status, request), request)
         } catch {
             throw record(

@@ -197,7 +197,7 @@ public final class PostgresCollectorStore: CollectorStore {
                         deviceClass: try row["device_class"].decode(String.self), port: try row["port"].decode(String.self),
                         startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date.self),
                         place: try row["place"].decode(String?.self), wiring: try row["wiring"].decode(String?.self)),
-                    status: RunStatus(rawValue: try row["status"].decode(String.self)) ?? .partial, emulated: board.isEmulated,
+                    status: RunStatus(rawValue: try row["status"].decode(String.self)) ?? .partial, board: board,
                     headline: try Self.decodeJSON(row["headline_json"].decode(String.self))))
             }
             return summaries

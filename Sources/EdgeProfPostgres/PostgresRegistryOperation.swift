@@ -115,6 +115,8 @@ enum PostgresRegistryOperation {
             try await PostgresABTestRows.stop(stop, connection, logger, location: location)
         case .labelDevice(let device, let before, let after, _):
             try await PostgresFleet.relabel(device, from: before, to: after, connection, logger, location: location)
+        case .annotate, .removeAnnotation:
+            try await PostgresAnnotationRows.apply(operation, connection, logger, location: location)
         case .openIncident, .updateIncident:
             try await PostgresIncidentRows.apply(operation, connection, logger, location: location)
         case .eraseTelemetry(let erasure):

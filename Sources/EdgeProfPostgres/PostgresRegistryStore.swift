@@ -99,7 +99,8 @@ public struct PostgresRegistryStore: RegistryStore {
                 emergencies: try await PostgresEmergencyRows.all(model: name, connection, logger),
                 revokedApprovals: try await PostgresWithdrawalRows.revocations(of: ids, connection, logger),
                 abTests: try await PostgresABTestRows.all(model: name, connection, logger),
-                incidents: try await PostgresIncidentRows.all(model: name, connection, logger))
+                incidents: try await PostgresIncidentRows.all(model: name, connection, logger),
+                annotations: try await PostgresAnnotationRows.all(model: name, kind: nil, connection, logger))
         }
     }
 

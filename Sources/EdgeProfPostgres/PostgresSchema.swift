@@ -226,5 +226,7 @@ enum PostgresSchema {
         (21, ["ALTER TABLE fleet_device ADD COLUMN place TEXT"]),
         // A fleet device keeps when it last answered a request (serving outages).
         (22, ["ALTER TABLE fleet_device ADD COLUMN last_inference_at TIMESTAMPTZ"]),
+        // Tags, aliases and entries of models (ModelAnnotation).
+        (23, [ModelAnnotationSchema.table]),
     ]
 }

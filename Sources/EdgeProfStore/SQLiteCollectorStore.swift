@@ -69,7 +69,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                     context: RunContext(
                         deviceClass: row["device_class"], port: row["port"], startedAt: row["started_at"], finishedAt: row["finished_at"],
                         place: row["place"], wiring: row["wiring"]),
-                    status: RunStatus(rawValue: row["status"]) ?? .partial, emulated: board.isEmulated,
+                    status: RunStatus(rawValue: row["status"]) ?? .partial, board: board,
                     headline: try JSONColumn.decode(row["headline_json"]))
             }
         }

@@ -58,7 +58,21 @@ extension SQLiteEvidenceStore {
                 revokedApprovals: try Row.fetchAll(
                     db, sql: "SELECT json FROM approval_revocation WHERE model_version_id IN (\(ids)) ORDER BY id", arguments: [name]
                 ).map { try CanonicalJSON.decode(ApprovalRevocation.self, from: $0["json"]) },
-                abTests: try Self.abTests(model: name, db), incidents: try Self.incidents(model: name, db))
+                abTests: try Self.abTests(model: name, db), incidents: try Self.incidents(model: name, db),
+                annotations: try Self.annotations(model: name, db))
+        }
+    }
+
+    static func annotations(model name: String?, _ db: Database) throws -> [ModelAnnotation] {
+        try String.fetchAll(
+            db, sql: "SELECT json FROM model_annotation WHERE ? IS NULL OR model = ? ORDER BY model, kind, version, key", arguments: [name, name]
+        ).map { try CanonicalJSON.decode(ModelAnnotation.self, from: $0) }
+    }
+
+    public func modelEntries() throws(StoreError) -> [ModelAnnotation] {
+        try read("list model entries") { db in
+            try String.fetchAll(db, sql: "SELECT json FROM model_annotation WHERE kind = 'entry' ORDER BY model")
+                .map { try CanonicalJSON.decode(ModelAnnotation.self, from: $0) }
         }
     }
 
@@ -233,6 +247,20 @@ extension SQLiteEvidenceStore {
                 sql: "UPDATE incident SET state = ?, json = ? WHERE id = ? AND json = ?",
                 arguments: [update.after.state.rawValue, update.after.storedJSON, update.before.id, update.before.storedJSON])
             try Self.requireOneRow(db, location, "change incident \(update.before.id)")
+        case .annotate(let annotation):
+            let address = annotation.address
+            try db.execute(
+                sql: """
+                    INSERT INTO model_annotation (model, kind, version, key, json) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (model, kind, version, key) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [address.model, address.kind.rawValue, address.version, address.key, CanonicalJSON.string(annotation)])
+        case .removeAnnotation(let annotation):
+            let address = annotation.address
+            try db.execute(
+                sql: "DELETE FROM model_annotation WHERE model = ? AND kind = ? AND version = ? AND key = ?",
+                arguments: [address.model, address.kind.rawValue, address.version, address.key])
+            try Self.requireOneRow(db, location, "remove \(annotation.kind.rawValue) \(annotation.key) of \(annotation.model)")
         case .stopABTest(let stop):
             try db.execute(
                 sql: "UPDATE ab_test SET state = 'stopped', stopped_by = ?, stopped_at = ?, stop_reason = ? WHERE id = ? AND state = 'running'",

@@ -388,6 +388,9 @@ enum Schema {
         migrator.registerMigration("v29: a fleet device keeps when it last answered a request (serving outages)") { db in
             try db.alter(table: "fleet_device") { t in t.add(column: "last_inference_at", .datetime) }
         }
+        migrator.registerMigration("v30: tags, aliases and entries of models (ModelAnnotation)") { db in
+            try db.execute(sql: ModelAnnotationSchema.table)
+        }
         return migrator
     }
 }

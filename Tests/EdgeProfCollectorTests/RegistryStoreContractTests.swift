@@ -33,6 +33,34 @@ import Testing
             actor: "ana")
     }
 
+    @Test(arguments: CollectorStoreContractTests.kinds) func annotationsAreReplacedByAddressAndRemovedOnce(kind: StoreKind) async throws {
+        let fixture = try await StoreUnderTest.make(kind)
+        defer { fixture.close() }
+        let registry = fixture.store.registry
+        try await register(reference, "a", in: registry)
+        func note(_ kind: ModelAnnotation.Kind, _ key: String, _ value: String, version: SemanticVersion? = nil) -> ModelAnnotation {
+            ModelAnnotation(model: "reg", kind: kind, version: version, key: key, value: value, at: date, actor: "gus")
+        }
+        let tag = note(.versionTag, "team", "audio", version: reference.version)
+        _ = try await registry.commit(try await change(registry, [
+            .annotate(note(.entry, "", "described")), .annotate(tag), .annotate(note(.alias, "champion", "1.0.0", version: reference.version)),
+            .annotate(note(.modelTag, "team", "model-level")),
+        ]))
+        _ = try await registry.commit(try await change(registry, [.annotate(note(.versionTag, "team", "vision", version: reference.version))]))
+        let snapshot = try await registry.snapshot(model: "reg")
+        #expect(snapshot.annotations.count == 4, "a version tag and a model tag of one key are two notes; setting one again replaces it")
+        #expect(snapshot.annotations.first { $0.kind == .versionTag }?.value == "vision")
+        #expect(try await registry.modelEntries().map(\.value) == ["described"])
+        #expect(try await registry.snapshot(model: "other").annotations.isEmpty)
+        _ = try await registry.commit(try await change(registry, [.removeAnnotation(tag)]))
+        let before = try await registry.auditTrail().count
+        await #expect(throws: StoreError.self, "removing what is gone fails the whole change") {
+            try await registry.commit(try await change(registry, [.removeAnnotation(tag)]))
+        }
+        #expect(try await registry.auditTrail().count == before)
+        #expect(try await registry.auditTrail().last?.action == "version.tag.remove")
+    }
+
     @Test(arguments: CollectorStoreContractTests.kinds) func aSnapshotReadsBackEverythingCommitted(kind: StoreKind) async throws {
         let fixture = try await StoreUnderTest.make(kind)
         defer { fixture.close() }

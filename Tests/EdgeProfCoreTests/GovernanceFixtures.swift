@@ -70,6 +70,11 @@ final class Registry {
                 let index = snapshot.incidents.firstIndex { $0.id == update.before.id }!
                 precondition(snapshot.incidents[index] == update.before, "an incident act saw a stale incident")
                 snapshot.incidents[index] = update.after
+            case .annotate(let annotation):
+                snapshot.annotations.removeAll { $0.address == annotation.address }
+                snapshot.annotations.append(annotation)
+            case .removeAnnotation(let annotation):
+                snapshot.annotations.removeAll { $0.address == annotation.address }
             case .requestEmergency(var request):
                 request.id = Int64(snapshot.emergencies.count + 1)
                 snapshot.emergencies.append(request)

@@ -44,7 +44,7 @@ public struct GovernanceService: Sendable {
     }
 
     /// Decides on fresh snapshots and commits; refused outright with a dry-run policy.
-    private func act<Outcome>(
+    func act<Outcome>(
         _ name: String, _ decide: (GovernanceRules) throws(GovernanceError) -> (GovernanceChange, Outcome)
     ) async throws(AgentError) -> Outcome {
         try refuseDryRun()
@@ -326,7 +326,7 @@ public struct GovernanceService: Sendable {
 
     /// The gates as they stand with the evidence gathered for them (the model card reuses its
     /// shadow report rather than reading the telemetry again).
-    func assessedGates(for reference: ModelReference) async throws(AgentError) -> (results: [GovernanceGateResult], evidence: GateEvidence) {
+    public func assessedGates(for reference: ModelReference) async throws(AgentError) -> (results: [GovernanceGateResult], evidence: GateEvidence) {
         let snapshot = try await snapshot(reference.name)
         guard let version = snapshot.version(reference) else { throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description)) }
         let rules = try rules(snapshot)

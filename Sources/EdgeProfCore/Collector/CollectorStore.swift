@@ -38,16 +38,23 @@ public struct CollectedRunSummary: Sendable, Codable, Hashable {
     public var latencyP95Ms: Double?
     public var energyPerInferenceMillijoules: Double?
     public var tokensPerMillijoule: Double?
+    public var latencyP99Ms: Double?
+    public var timeToFirstTokenP50Ms: Double?
+    public var tokensPerSecond: Double?
     public var emulated: Bool
+    /// The board as it announced itself: name, serial and firmware.
+    public var board: String
+    public var serial: String
+    public var firmwareVersion: String
 
     public init(stored: StoredRun, bench: String?) {
         self.init(
             id: stored.id, model: stored.model, bench: bench, context: stored.context, status: stored.run.status,
-            emulated: stored.run.board.isEmulated, headline: RunHeadline(stored.run))
+            board: stored.run.board, headline: RunHeadline(stored.run))
     }
 
     /// From what the store keeps beside the raw timings: no iteration or token is read.
-    public init(id: Int64, model: ModelReference, bench: String?, context: RunContext, status: RunStatus, emulated: Bool, headline: RunHeadline) {
+    public init(id: Int64, model: ModelReference, bench: String?, context: RunContext, status: RunStatus, board: BoardInfo, headline: RunHeadline) {
         self.id = id
         self.model = model.description
         self.bench = bench
@@ -61,7 +68,13 @@ public struct CollectedRunSummary: Sendable, Codable, Hashable {
         latencyP95Ms = headline.latencyP95Ms
         energyPerInferenceMillijoules = headline.energyPerInferenceMillijoules
         tokensPerMillijoule = headline.tokensPerMillijoule
-        self.emulated = emulated
+        latencyP99Ms = headline.latencyP99Ms
+        timeToFirstTokenP50Ms = headline.timeToFirstTokenP50Ms
+        tokensPerSecond = headline.tokensPerSecond
+        emulated = board.isEmulated
+        self.board = board.board
+        serial = board.serial
+        firmwareVersion = board.firmwareVersion
     }
 }
 

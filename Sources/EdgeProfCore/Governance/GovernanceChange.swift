@@ -57,6 +57,9 @@ public enum GovernanceOperation: Sendable, Hashable {
     /// Incidents: opened by the collector, changed by an act (the store checks it is unchanged since).
     case openIncident(Incident)
     case updateIncident(IncidentUpdate)
+    /// Sets a tag, an alias or the model's entry (replacing one at the same address), or removes it.
+    case annotate(ModelAnnotation)
+    case removeAnnotation(ModelAnnotation)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -126,9 +129,41 @@ public enum GovernanceOperation: Sendable, Hashable {
              CanonicalJSON.string(IncidentState(update.before)), CanonicalJSON.string(IncidentState(update.after)), update.reason)
         case .eraseTelemetry(let erasure):
             ("telemetry.erase", "subject sha256:\(erasure.subjectSHA256)", nil, CanonicalJSON.string(["records": erasure.records]), erasure.reason)
+        case .annotate(let annotation):
+            (Self.annotationAction(annotation, verb: "set"), Self.annotationSubject(annotation), nil,
+             CanonicalJSON.string(AnnotationAudit(annotation)), nil)
+        case .removeAnnotation(let annotation):
+            (Self.annotationAction(annotation, verb: "remove"), Self.annotationSubject(annotation),
+             CanonicalJSON.string(AnnotationAudit(annotation)), nil, nil)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)
+        }
+    }
+
+    private static func annotationAction(_ annotation: ModelAnnotation, verb: String) -> String {
+        switch annotation.kind {
+        case .entry: verb == "set" ? "model.create" : "model.entry.remove"
+        case .modelTag: "model.tag.\(verb)"
+        case .versionTag: "version.tag.\(verb)"
+        case .alias: "model.alias.\(verb)"
+        }
+    }
+
+    private static func annotationSubject(_ annotation: ModelAnnotation) -> String {
+        guard annotation.kind == .versionTag, let version = annotation.version else { return annotation.model }
+        return ModelReference(name: annotation.model, version: version).description
+    }
+
+    private struct AnnotationAudit: Encodable {
+        var key: String
+        var value: String
+        var version: String?
+
+        init(_ annotation: ModelAnnotation) {
+            key = annotation.key
+            value = annotation.value
+            version = annotation.kind == .alias ? annotation.version?.description : nil
         }
     }
 
@@ -213,12 +248,15 @@ public struct RegistrySnapshot: Sendable, Hashable {
     public var abTests: [ABTest]
     /// The model's incidents, oldest first.
     public var incidents: [Incident] = []
+    /// The model's entry, tags and aliases (`ModelAnnotation`).
+    public var annotations: [ModelAnnotation] = []
 
     public init(
         name: String, actors: [RegistryActor], versions: [ModelVersionRecord], approvals: [Approval] = [],
         attachments: [Attachment] = [], transitions: [StageTransition] = [], releases: [ReleaseRecord] = [],
         halts: [HaltEvent] = [], auditHead: Int64, policies: [PolicyRecord] = [], registeredVersions: Int? = nil,
-        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = [], abTests: [ABTest] = [], incidents: [Incident] = []
+        emergencies: [EmergencyRequest] = [], revokedApprovals: [ApprovalRevocation] = [], abTests: [ABTest] = [], incidents: [Incident] = [],
+        annotations: [ModelAnnotation] = []
     ) {
         self.name = name
         self.actors = actors
@@ -235,6 +273,7 @@ public struct RegistrySnapshot: Sendable, Hashable {
         self.revokedApprovals = revokedApprovals
         self.incidents = incidents
         self.abTests = abTests
+        self.annotations = annotations
     }
 
     /// The policy in force: the registry's active version, else the built-in one.

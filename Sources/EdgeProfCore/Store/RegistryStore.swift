@@ -21,6 +21,8 @@ public protocol RegistryStore: Sendable {
     func commit(_ change: GovernanceChange) async throws(StoreError) -> [AuditEntry]
     func model(_ reference: ModelReference) async throws(StoreError) -> RegisteredModel?
     func models() async throws(StoreError) -> [RegisteredModel]
+    /// Every model's entry (`ModelAnnotation.Kind.entry`): models created before their first version.
+    func modelEntries() async throws(StoreError) -> [ModelAnnotation]
     /// The stored runs of a version, on one device class or all, in stored order.
     func runs(of model: RegisteredModel, deviceClass: String?) async throws(StoreError) -> [StoredRun]
     /// The whole audit trail in stored order.

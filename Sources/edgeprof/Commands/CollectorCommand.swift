@@ -53,6 +53,11 @@ struct CollectorServeCommand: AsyncParsableCommand {
     @Flag(help: "GET /metrics answers only with a valid token (give Prometheus one as its bearer token).")
     var metricsNeedToken = false
 
+    @Option(help: ArgumentHelp(
+        "Folder whose files MLflow clients may name as a model version's source (file://…); without it the collector reads no files for them (docs/mlflow.md).",
+        valueName: "dir"))
+    var mlflowArtifactRoot: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -63,6 +68,12 @@ struct CollectorServeCommand: AsyncParsableCommand {
         guard authFailureLimit >= 1 else { throw ValidationError("--auth-failure-limit must be at least 1") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes") }
+        if let mlflowArtifactRoot {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: mlflowArtifactRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--mlflow-artifact-root \(mlflowArtifactRoot) is not a folder")
+            }
+        }
     }
 
     func run() async throws {
@@ -79,10 +90,11 @@ struct CollectorServeCommand: AsyncParsableCommand {
         let opened = try CollectorDatabase.open(store)
         var tls: (String, String)?
         if let tlsCert, let tlsKey { tls = (tlsCert, tlsKey) }
-        let configuration = CollectorConfiguration(
+        var configuration = CollectorConfiguration(
             host: host, port: port, maximumBodyBytes: maxBody, tls: tls, settings: settings, auditSigner: signer,
             headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
             authenticationThrottle: AuthenticationThrottle(limit: authFailureLimit), metricsNeedToken: metricsNeedToken)
+        configuration.mlflowArtifactRoot = mlflowArtifactRoot
         let scheme = tlsCert == nil ? "http" : "https"
         let application = CollectorApplication(store: opened.store, configuration: configuration)
         let host = host
