@@ -39,7 +39,7 @@ struct MLflowHandlers: Sendable {
         case .createRegisteredModel:
             let request = try MLflowEncoding.decode(MLflowRequests.CreateRegisteredModel.self, call.body)
             let name = try Self.modelName(request.name)
-            for tag in request.tags ?? [] { try Self.checkTag(tag.key, tag.value) }
+            try Self.checkTags(request.tags ?? [], except: nil)
             try await service.createModel(name, description: request.description ?? "")
             for tag in request.tags ?? [] { try await service.setTag(tag.key, value: tag.value, model: name, version: nil) }
             return MLflowEncoding.response(["registered_model": try await view(name).registeredModel()])
@@ -156,7 +156,7 @@ struct MLflowHandlers: Sendable {
         let request = try MLflowEncoding.decode(MLflowRequests.CreateModelVersion.self, call.body)
         let name = try Self.modelName(request.name)
         let tags = request.tags ?? []
-        for tag in tags where tag.key != Self.versionTag { try Self.checkTag(tag.key, tag.value) }
+        try Self.checkTags(tags, except: Self.versionTag)
         let given = tags.first { $0.key == Self.versionTag }?.value
         let artifact = try MLflowSources(root: configuration.mlflowArtifactRoot).bytes(of: request.source)
         var metadata = VersionMetadata()
@@ -281,6 +281,16 @@ struct MLflowHandlers: Sendable {
     static func modelName(_ name: String) throws(MLflowError) -> String {
         do throws(ModelReferenceError) { try ModelReference.validate(name: name) } catch { throw MLflowError.invalid(error.description) }
         return name
+    }
+
+    /// Most tags one create request may carry (each is an act of its own in the audit trail).
+    static let maximumTagsPerRequest = 100
+
+    private static func checkTags(_ tags: [MLflowWire.Tag], except allowed: String?) throws(MLflowError) {
+        guard tags.count <= maximumTagsPerRequest else {
+            throw MLflowError.invalid("\(tags.count) tags in one request; at most \(maximumTagsPerRequest) (set more with set-tag)")
+        }
+        for tag in tags where tag.key != allowed { try checkTag(tag.key, tag.value) }
     }
 
     private static func checkTag(_ key: String, _ value: String) throws(MLflowError) {

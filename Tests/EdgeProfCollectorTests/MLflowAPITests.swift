@@ -62,6 +62,13 @@ import Testing
         #expect(Self.errorCode(refusedFolder) == "INVALID_PARAMETER_VALUE" && refusedFolder.body.contains("folder"), "\(refusedFolder.body)")
         #expect(try await collector.store.registry.snapshot(model: "edge-kws").versions.isEmpty, "no refused source registered anything")
 
+        let manyTags = try JSONSerialization.data(withJSONObject: [
+            "name": "crowded", "tags": (0...MLflowHandlers.maximumTagsPerRequest).map { ["key": "k\($0)", "value": "v"] },
+        ])
+        let crowded = try await collector.request(.POST, "\(api)/registered-models/create", token: collector.personToken, body: manyTags)
+        #expect(crowded.status == 400 && Self.errorCode(crowded) == "INVALID_PARAMETER_VALUE", "\(crowded.body)")
+        #expect(try await collector.store.registry.snapshot(model: "crowded").annotations.isEmpty, "a refused create writes nothing")
+
         // get-latest-versions answers POST, and GET too (the client's fallback).
         let latest = try await collector.request(.GET, "\(api)/registered-models/get-latest-versions?name=edge-kws", token: collector.agentToken)
         #expect(latest.status == 200 && latest.json?["model_versions"] != nil, "\(latest.body)")
