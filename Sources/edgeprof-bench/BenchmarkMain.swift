@@ -4,8 +4,35 @@ import Foundation
 /// baselines measured in the same run. Build with `-c release` for meaningful figures.
 @main
 struct BenchmarkMain {
+    /// Every benchmark by the name that runs it alone; `all` runs all but `fleet`.
+    static let benchmarks: [(name: String, summary: String)] = [
+        ("link", "Link v1 decoder against the C reference parser"),
+        ("ppk2", "PPK2 decode + calibrate + integrate against a C loop doing the same work"),
+        ("emulated", "a profile of the QEMU AN386 board: host wall time against on-device time"),
+        ("ingest", "storing uploaded runs (runs, iterations, per-token readings) per second"),
+        ("telemetry", "storing inference telemetry records per second, SQLite (and PostgreSQL with EDGEPROF_BENCH_POSTGRES_URL)"),
+        ("alerts", "the monitor's false alarms on unchanged boards and its detection delay after a regression"),
+        ("fleet", "halt and rollback reaching a simulated fleet of 100, 1 000 and 10 000 devices (or the sizes given); not in all"),
+    ]
+
+    static let usage = """
+        usage: edgeprof-bench [all | \(benchmarks.map(\.name).joined(separator: " | "))] [SIZES…]
+        Throughput of EdgeProf's hot paths, each against a baseline measured in the same run
+        (build with `swift build -c release` for figures worth quoting; README "Benchmarks").
+
+        \(benchmarks.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+        """
+
     static func main() async {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
+        if ["-h", "--help", "help"].contains(which) {
+            print(usage)
+            return
+        }
+        guard which == "all" || benchmarks.contains(where: { $0.name == which }) else {
+            FileHandle.standardError.write(Data("edgeprof-bench: no benchmark named '\(which)'\n\(usage)\n".utf8))
+            exit(64)
+        }
         if which == "all" || which == "link" { linkDecoder() }
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
