@@ -5,6 +5,7 @@
 /// or a parenthesised list of strings for `IN`. Parsing is pure and total: malformed text is a
 /// `MLflowFilterError` naming the problem, never a crash.
 public struct MLflowFilter: Sendable, Hashable {
+    /// A clause's comparison, as the filter text spells it.
     public enum Comparator: String, Sendable, Hashable, CaseIterable {
         case equal = "="
         case notEqual = "!="
@@ -18,12 +19,14 @@ public struct MLflowFilter: Sendable, Hashable {
         case notInList = "NOT IN"
     }
 
+    /// A clause's right-hand side: a quoted string, a number, or a list for `IN`.
     public enum Value: Sendable, Hashable {
         case string(String)
         case number(Double)
         case list([String])
     }
 
+    /// What a clause compares: an attribute, or a name in a namespace (`tags`, `metrics`, `params`).
     /// `namespace` is nil for an attribute (`attributes.x` and `attribute.x` are attributes too).
     public struct Key: Sendable, Hashable, CustomStringConvertible {
         public var namespace: String?
@@ -37,6 +40,7 @@ public struct MLflowFilter: Sendable, Hashable {
         public var description: String { namespace.map { "\($0).\(name)" } ?? name }
     }
 
+    /// One `KEY COMPARATOR VALUE` of the filter.
     public struct Clause: Sendable, Hashable {
         public var key: Key
         public var comparator: Comparator

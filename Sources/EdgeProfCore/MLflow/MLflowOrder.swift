@@ -2,6 +2,7 @@
 /// `version_number`, `creation_timestamp` and `last_updated_timestamp`, applied in turn. With none,
 /// name ascending then newest version first.
 public struct MLflowOrder: Sendable {
+    /// A model-version attribute a search may be ordered by.
     public enum Key: String, Sendable, Hashable {
         case name
         case versionNumber = "version_number"

@@ -12,11 +12,13 @@ public enum MLflowWire {
         }
     }
 
+    /// An alias of a registered model and the version number it names.
     public struct Alias: Sendable, Codable, Hashable {
         public var alias: String
         public var version: String
     }
 
+    /// A registered model with its latest version per stage, tags and aliases.
     public struct RegisteredModel: Sendable, Codable, Hashable {
         public var name: String
         public var creationTimestamp: Int64
@@ -27,6 +29,7 @@ public enum MLflowWire {
         public var aliases: [Alias]
     }
 
+    /// One version of a registered model; `version` is its number, `status` always READY here.
     public struct ModelVersion: Sendable, Codable, Hashable {
         public var name: String
         public var version: String
@@ -44,6 +47,7 @@ public enum MLflowWire {
         public var aliases: [String]
     }
 
+    /// One metric of a run (EdgeProf's runs have one value per key, at step 0).
     public struct Metric: Sendable, Codable, Hashable {
         public var key: String
         public var value: Double
@@ -51,6 +55,7 @@ public enum MLflowWire {
         public var step: Int64
     }
 
+    /// Where a run belongs and when it ran.
     public struct RunInfo: Sendable, Codable, Hashable {
         public var runId: String
         public var runUuid: String
@@ -64,17 +69,20 @@ public enum MLflowWire {
         public var lifecycleStage: String
     }
 
+    /// A run's metrics, parameters and tags.
     public struct RunData: Sendable, Codable, Hashable {
         public var metrics: [Metric]
         public var params: [Tag]
         public var tags: [Tag]
     }
 
+    /// A run as `runs/get` and `runs/search` answer it.
     public struct Run: Sendable, Codable, Hashable {
         public var info: RunInfo
         public var data: RunData
     }
 
+    /// An experiment: Default, or one model's runs.
     public struct Experiment: Sendable, Codable, Hashable {
         public var experimentId: String
         public var name: String
