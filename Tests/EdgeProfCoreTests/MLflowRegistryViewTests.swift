@@ -84,6 +84,9 @@ import Testing
         }
         #expect(throws: GovernanceError.self) { try registry.act("ana") { try $0.setTag("k", value: String(repeating: "v", count: 5001), version: nil) } }
         #expect(throws: GovernanceError.self) { try registry.act("ana") { try $0.removeTag("absent", version: nil) } }
+        #expect(throws: GovernanceError.notPermitted("tags under 'edgeprof.' are the registry's own: they cannot be removed")) {
+            try registry.act("ana") { try $0.removeTag("edgeprof.stage", version: SemanticVersion(parsing: "2.0.0")) }
+        }
         try registry.act("ana") { try $0.removeTag("team", version: SemanticVersion(parsing: "2.0.0")) }
         #expect(registry.snapshot.annotations.allSatisfy { $0.kind != .versionTag })
         try registry.act("hal") { try $0.removeAlias("champion") }

@@ -30,13 +30,13 @@ extension GovernanceRules {
 
     /// Removes a tag of the model (`version` nil) or of one of its versions.
     public func removeTag(_ key: String, version: SemanticVersion?) throws(GovernanceError) -> GovernanceChange {
+        guard !key.hasPrefix(ModelAnnotation.reservedPrefix) else {
+            throw .notPermitted("tags under '\(ModelAnnotation.reservedPrefix)' are the registry's own: they cannot be removed")
+        }
         let kind: ModelAnnotation.Kind = version == nil ? .modelTag : .versionTag
         try requireAnnotatable(version)
         guard let existing = snapshot.annotations.first(where: { $0.kind == kind && $0.key == key && $0.version == version }) else {
             throw .notFound("\(subject(version)) has no tag \(key)")
-        }
-        guard !key.hasPrefix(ModelAnnotation.reservedPrefix) else {
-            throw .notPermitted("tags under '\(ModelAnnotation.reservedPrefix)' are the registry's own: they cannot be removed")
         }
         _ = try authorized(Self.annotators, to: "untag \(subject(version))")
         return change([.removeAnnotation(existing)])
