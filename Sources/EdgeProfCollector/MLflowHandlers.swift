@@ -226,13 +226,13 @@ struct MLflowHandlers: Sendable {
         } else {
             names = Set(try await storeCall { () async throws(StoreError) in try await store.registry.versionRecords() }.map(\.model.reference.name)).sorted()
         }
+        // Gate tags need the gates evaluated: only for versions the rest of the filter keeps.
+        let withoutGateTags = MLflowFilter(clauses: filter.clauses.filter { !$0.key.name.hasPrefix("edgeprof.gate") && !$0.key.name.hasPrefix("edgeprof.edge") })
         var found: [(wire: MLflowWire.ModelVersion, record: ModelVersionRecord)] = []
         for name in names {
             let view = try await view(name)
             for record in view.ordered {
-                // The registry's own tags need the gates evaluated: only for versions the rest of the filter keeps.
-                let plain = filter.clauses.filter { !$0.key.name.hasPrefix("edgeprof.gate") && !$0.key.name.hasPrefix("edgeprof.edge") }
-                guard try view.matches(MLflowFilter(clauses: plain), record, tags: view.tags(of: record)) else { continue }
+                guard try view.matches(withoutGateTags, record, tags: view.tags(of: record)) else { continue }
                 let extra = try await gateTags(record.reference, service)
                 guard try view.matches(filter, record, tags: view.tags(of: record, extra: extra)) else { continue }
                 found.append((view.modelVersion(record, extraTags: extra), record))
