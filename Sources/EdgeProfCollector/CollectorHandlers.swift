@@ -1,3 +1,4 @@
+import EdgeProfAgent
 import EdgeProfCore
 import Foundation
 import HTTPTypes
@@ -15,6 +16,14 @@ struct CollectorHandlers: Sendable {
     /// The caller's grant, or a 401/403 when the route's rule refuses it; a source that keeps
     /// failing authentication gets 429 before any token is looked up.
     func authorize(_ request: Request, _ rule: AccessRule, from source: String?) async throws -> TokenGrant? {
+        let header = request.headers[.authorization]
+        let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces) : nil }
+        return try await authorize(token: token, presented: header != nil, rule, from: source)
+    }
+
+    /// The same check for a token given another way (the dashboard's sign-in form): failures
+    /// count towards the same throttle.
+    func authorize(token: String?, presented: Bool, _ rule: AccessRule, from source: String?) async throws -> TokenGrant? {
         guard rule != .open else { return nil }
         let source = source ?? "unknown"
         if let until = throttle.blocked(source) {
@@ -24,7 +33,7 @@ struct CollectorHandlers: Sendable {
                 "too many failed authentications from \(source): try again in \(seconds) s with a valid token", retryAfterSeconds: seconds)
         }
         do {
-            let grant = try await grant(for: request, rule)
+            let grant = try await grant(token: token, presented: presented, rule)
             throttle.recordSuccess(source)
             return grant
         } catch let error as APIError where error.status == .unauthorized {
@@ -42,17 +51,13 @@ struct CollectorHandlers: Sendable {
         return grant
     }
 
-    private func grant(for request: Request, _ rule: AccessRule) async throws -> TokenGrant? {
-        let header = request.headers[.authorization]
+    private func grant(token: String?, presented: Bool, _ rule: AccessRule) async throws -> TokenGrant? {
         var grant: TokenGrant?
-        if let header, header.hasPrefix("Bearer ") {
-            let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            if APIToken.isWellFormed(token) {
-                do { grant = try await store.grant(tokenSHA256: APIToken.sha256(of: token)) } catch { throw APIError.store(error) }
-            }
+        if let token, APIToken.isWellFormed(token) {
+            do { grant = try await store.grant(tokenSHA256: APIToken.sha256(of: token)) } catch { throw APIError.store(error) }
         }
         do {
-            try CollectorAccess.check(rule, grant: grant, presented: header != nil, now: Date())
+            try CollectorAccess.check(rule, grant: grant, presented: presented, now: Date())
         } catch {
             throw APIError.from(error)
         }
@@ -281,10 +286,21 @@ struct CollectorHandlers: Sendable {
         guard let id = Int64(text), id > 0 else {
             throw APIError(.badRequest, "invalid-parameter", "an alert id is a whole number ≥ 1, not \(text)")
         }
-        guard let alert = try await storeCall({ () async throws(StoreError) in try await store.acknowledgeAlert(id: id, actor: grant.actor, at: Date()) }) else {
+        return try json(try await acknowledge(alertID: id, reason: nil, grant: grant))
+    }
+
+    /// Acknowledges an alert as the grant's actor through the registry's rules (audited), for the
+    /// API and the dashboard alike; the alert as it now stands.
+    func acknowledge(alertID id: Int64, reason: String?, grant: TokenGrant) async throws -> Alert {
+        guard let alert = try await storeCall({ () async throws(StoreError) in try await store.alert(id: id) }) else {
             throw APIError(.notFound, "no-such-alert", "there is no alert \(id); GET /v1/alerts lists them")
         }
-        return try json(alert)
+        do {
+            try await GovernanceService(store: store.registry, actor: grant.actor, catalogue: nil).acknowledgeAlert(alert, reason: reason)
+        } catch {
+            throw GovernanceHandlers.apiError(error)
+        }
+        return try await storeCall({ () async throws(StoreError) in try await store.alert(id: id) }) ?? alert
     }
 
     private func reportAgent(_ request: Request, context: CollectorRequestContext, grant: TokenGrant) async throws -> Response {

@@ -215,7 +215,7 @@ enum CollectorRoute: String, CaseIterable, Sendable {
         case .listAgents: "What each agent last reported."
         case .listBenchPlaces: "Every place of every bench, as its agent last reported it, with its state (reporting, silent, stopped)."
         case .listAlerts: "Alerts, newest first, filtered by state (open, acknowledged, resolved)."
-        case .acknowledgeAlert: "Acknowledge an open alert as the token's actor; it still resolves by itself."
+        case .acknowledgeAlert: "Acknowledge an open alert as the token's actor (ml_engineer or tech_lead), audited as alert.acknowledge; it still resolves by itself."
         case .listDeliveries: "Webhook deliveries by state (pending, delivered, dead), newest first: the dead-letter list is state=dead."
         case .resendDelivery: "Put a dead webhook delivery back in the queue with fresh attempts (after the receiver is fixed)."
         case .listBaselines: "The baselines people pinned, per device (the others use their first complete runs)."

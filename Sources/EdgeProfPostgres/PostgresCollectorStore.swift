@@ -183,7 +183,8 @@ public final class PostgresCollectorStore: CollectorStore {
                   AND (\(query.model?.name)::text IS NULL OR (model_version.name = \(query.model?.name) AND model_version.version = \(query.model?.version.description)))
                   AND (\(query.deviceClass)::text IS NULL OR run.device_class = \(query.deviceClass))
                   AND (\(query.bench)::text IS NULL OR run.bench = \(query.bench))
-                ORDER BY run.id LIMIT \(query.limit)
+                  AND (\(query.device?.board)::text IS NULL OR (run.board = \(query.device?.board) AND run.serial = \(query.device?.serial)))
+                ORDER BY run.id \(unescaped: query.newestFirst ? "DESC" : "ASC") LIMIT \(query.limit)
                 """, logger: self.logger)
             var summaries: [CollectedRunSummary] = []
             for try await row in rows {

@@ -150,13 +150,8 @@ extension PostgresCollectorStore {
         }
     }
 
-    public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
-        try await transaction("acknowledge alert \(id)") { connection in
-            try await connection.query(
-                "UPDATE alert SET state = 'acknowledged', acknowledged_by = \(actor), acknowledged_at = \(time) WHERE id = \(id) AND state = 'open'",
-                logger: self.logger)
-            return try await Self.fetchAlert(id, connection, self.logger)
-        }
+    public func alert(id: Int64) async throws(StoreError) -> Alert? {
+        try await withConnection("read alert \(id)") { connection in try await Self.fetchAlert(id, connection, self.logger) }
     }
 
     public func findings(runID: Int64) async throws(StoreError) -> [MonitorFinding]? {

@@ -113,6 +113,17 @@ enum PostgresRegistryOperation {
             try await PostgresABTestRows.start(test, connection, logger)
         case .stopABTest(let stop):
             try await PostgresABTestRows.stop(stop, connection, logger, location: location)
+        case .acknowledgeAlert(let acknowledgement):
+            var rows = 0
+            for try await _ in try await connection.query(
+                """
+                UPDATE alert SET state = 'acknowledged', acknowledged_by = \(acknowledgement.actor), acknowledged_at = \(acknowledgement.at)
+                WHERE id = \(acknowledgement.alertID) AND state = 'open' RETURNING 1
+                """, logger: logger
+            ).decode(Int32.self) { rows += 1 }
+            guard rows == 1 else {
+                throw StoreError.failed(location: location, operation: "acknowledge alert \(acknowledgement.alertID)", reason: "it is no longer open")
+            }
         case .labelDevice(let device, let before, let after, _):
             try await PostgresFleet.relabel(device, from: before, to: after, connection, logger, location: location)
         case .annotate, .removeAnnotation:

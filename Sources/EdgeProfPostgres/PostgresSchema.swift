@@ -228,5 +228,7 @@ enum PostgresSchema {
         (22, ["ALTER TABLE fleet_device ADD COLUMN last_inference_at TIMESTAMPTZ"]),
         // Tags, aliases and entries of models (ModelAnnotation).
         (23, [ModelAnnotationSchema.table]),
+        // A device's runs by board and serial (the dashboard's device page).
+        (24, ["CREATE INDEX run_by_board_serial ON run (board, serial, id)"]),
     ]
 }

@@ -55,11 +55,13 @@ public final class SQLiteCollectorStore: CollectorStore {
                       AND (? IS NULL OR (model_version.name = ? AND model_version.version = ?))
                       AND (? IS NULL OR run.device_class = ?)
                       AND (? IS NULL OR run.bench = ?)
-                    ORDER BY run.id LIMIT ?
+                      AND (? IS NULL OR (run.board = ? AND run.serial = ?))
+                    ORDER BY run.id \(query.newestFirst ? "DESC" : "ASC") LIMIT ?
                     """,
                 arguments: [
                     query.after, query.model?.name, query.model?.name, query.model?.version.description,
-                    query.deviceClass, query.deviceClass, query.bench, query.bench, query.limit,
+                    query.deviceClass, query.deviceClass, query.bench, query.bench,
+                    query.device?.board, query.device?.board, query.device?.serial, query.limit,
                 ])
             return try rows.compactMap { row -> CollectedRunSummary? in
                 guard let version = try? SemanticVersion(parsing: row["model_version"]) else { return nil }

@@ -227,6 +227,13 @@ extension SQLiteEvidenceStore {
         case .limitToken(let id, let expiresAt):
             try db.execute(sql: "UPDATE api_token SET expires_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [expiresAt.stored, id])
             guard db.changesCount == 1 else { throw StoreError.failed(location: location, operation: "shorten token \(id)", reason: "it is no longer valid") }
+        case .acknowledgeAlert(let acknowledgement):
+            try db.execute(
+                sql: "UPDATE alert SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND state = 'open'",
+                arguments: [acknowledgement.actor, acknowledgement.at.stored, acknowledgement.alertID])
+            guard db.changesCount == 1 else {
+                throw StoreError.failed(location: location, operation: "acknowledge alert \(acknowledgement.alertID)", reason: "it is no longer open")
+            }
         case .labelDevice(let device, let before, let after, _):
             try db.execute(
                 sql: "UPDATE fleet_device SET labels_json = ? WHERE device = ? AND labels_json = ?",

@@ -121,13 +121,8 @@ extension SQLiteCollectorStore {
         }
     }
 
-    public func acknowledgeAlert(id: Int64, actor: String, at time: Date) async throws(StoreError) -> Alert? {
-        try await write("acknowledge alert \(id)") { db in
-            try db.execute(
-                sql: "UPDATE alert SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND state = 'open'",
-                arguments: [actor, time.stored, id])
-            return try Self.fetchAlert(id, db)
-        }
+    public func alert(id: Int64) async throws(StoreError) -> Alert? {
+        try await read("read alert \(id)") { db in try Self.fetchAlert(id, db) }
     }
 
     public func findings(runID: Int64) async throws(StoreError) -> [MonitorFinding]? {

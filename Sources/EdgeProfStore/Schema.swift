@@ -391,6 +391,9 @@ enum Schema {
         migrator.registerMigration("v30: tags, aliases and entries of models (ModelAnnotation)") { db in
             try db.execute(sql: ModelAnnotationSchema.table)
         }
+        migrator.registerMigration("v31: a device's runs by board and serial (the dashboard's device page)") { db in
+            try db.execute(sql: "CREATE INDEX run_by_board_serial ON run (board, serial, id)")
+        }
         return migrator
     }
 }

@@ -54,6 +54,7 @@ import Testing
         let startsAt = try #require(Self.date(posted["startsAt"] as? String), "\(posted)")
         #expect(abs(startsAt.timeIntervalSince(ratio.openedAt)) < 0.001, "startsAt is when the alert opened: \(startsAt) vs \(ratio.openedAt)")
 
+        try await collector.addActor("ana", [.mlEngineer])
         #expect(try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.personToken).status == 200)
         let acknowledged = try await waitFor(alertmanager) { alerts in
             alerts.contains { Self.labels($0)["edgeprof_alert_id"] == String(ratio.id) && Self.annotations($0)["acknowledged_by"] == "ana" }

@@ -57,6 +57,17 @@ import Testing
         #expect(bench2.count == 2 && bench2.allSatisfy { $0.bench == "bench-2" })
         #expect(try await fixture.store.runSummaries(RunQuery(model: ModelReference(name: "kws", version: SemanticVersion(major: 2, minor: 0, patch: 0)), limit: 10)).isEmpty)
         #expect(try await fixture.store.runSummaries(RunQuery(deviceClass: "sim-cortex-m4", limit: 10)).count == 5)
+
+        var other = Uploads.upload(key: "page-run-other-board", bench: "bench-1")
+        other.run.board.board = "b2"
+        _ = try await fixture.store.ingest(other, contentSHA256: other.contentSHA256)
+        let device = try await fixture.store.runSummaries(RunQuery(device: ("b", "s"), limit: 10)).map(\.id)
+        #expect(device == all, "one board instance's runs, by its name and serial")
+        #expect(try await fixture.store.runSummaries(RunQuery(device: ("b2", "s"), limit: 10)).map(\.board) == ["b2"])
+        #expect(try await fixture.store.runSummaries(RunQuery(device: ("b", "other"), limit: 10)).isEmpty)
+        let latest = try await fixture.store.runSummaries(RunQuery(device: ("b", "s"), limit: 2, newestFirst: true)).map(\.id)
+        #expect(latest == [all[4], all[3]], "the latest runs, newest first")
+        #expect(try await fixture.store.runSummaries(RunQuery(after: all[3], limit: 10, newestFirst: true)).map(\.id) == [6, all[4]])
     }
 
     /// Issue 13: a page of runs loaded every run's token ticks to summarise it. Pages now read the
@@ -205,8 +216,22 @@ import Testing
         let alert = try #require(try await store.alerts(state: .open, limit: 10).first)
         #expect(alert.occurrences == 2 && alert.lastRunID == ids[3] && alert.firstRunID == ids[2])
         #expect(try await store.liveAlertCounts() == [.critical: 1])
-        #expect(try await store.acknowledgeAlert(id: alert.id, actor: "ana", at: Date(timeIntervalSince1970: 1_900_000_020))?.state == .acknowledged)
-        #expect(try await store.acknowledgeAlert(id: 424242, actor: "ana", at: Date()) == nil)
+        let acknowledgement = AlertAcknowledgement(
+            alertID: alert.id, rule: alert.rule, key: alert.key, actor: "ana", at: Date(timeIntervalSince1970: 1_900_000_020), reason: "on it")
+        func acknowledge() async throws {
+            let head = try await store.registry.snapshot(model: "").auditHead
+            _ = try await store.registry.commit(GovernanceChange(
+                actor: "ana", at: acknowledgement.at, expectedAuditHead: head, operations: [.acknowledgeAlert(acknowledgement)]))
+        }
+        try await acknowledge()
+        let acknowledged = try #require(try await store.alert(id: alert.id))
+        #expect(acknowledged.state == .acknowledged && acknowledged.acknowledgedBy == "ana" && acknowledged.acknowledgedAt == acknowledgement.at)
+        #expect(try await store.alert(id: 424242) == nil)
+        let entries = try await store.registry.auditTrail().count
+        await #expect(throws: StoreError.self, "an alert no longer open is not acknowledged again") { try await acknowledge() }
+        #expect(try await store.registry.auditTrail().count == entries, "the refused act wrote no audit entry")
+        let entry = try #require(try await store.registry.auditTrail().last)
+        #expect(entry.action == "alert.acknowledge" && entry.actor == "ana" && entry.subject == "alert \(alert.id)" && entry.reason == "on it")
         let resolved = try await store.applyFindings([clear], key: key, runID: ids[3], at: Date(timeIntervalSince1970: 1_900_000_030), webhooks: hook)
         #expect(resolved.map(\.event) == ["alert.resolved"])
         #expect(try await store.alerts(state: .resolved, limit: 10).first?.resolvedByRunID == ids[3])

@@ -111,6 +111,14 @@ final class LiveCollector: Sendable {
         _ = try await registry.commit(GovernanceChange(actor: "test-setup", at: grant.createdAt, expectedAuditHead: head, operations: [.issueToken(grant, sha256: sha256)]))
     }
 
+    /// Adds a registry actor with roles, as the first actor adds themselves (an audited act).
+    func addActor(_ name: String, _ roles: [GovernanceRole]) async throws {
+        let head = try await store.registry.snapshot(model: "").auditHead
+        _ = try await store.registry.commit(GovernanceChange(
+            actor: name, at: Date(), expectedAuditHead: head,
+            operations: [.addActor(RegistryActor(name: name, roles: roles, addedAt: Date(), addedBy: name))]))
+    }
+
     /// Stops the services, then closes the database, as a collector process does: a service
     /// still running must not find its database gone.
     func stop() async {

@@ -49,10 +49,19 @@ import Testing
         #expect(still.count == 1, "deduplicated: one alert per rule and device")
         #expect(still.first?.occurrences == 2)
 
+        let viewer = try await LiveCollector.issue(collector.store, TokenGrant(id: "", actor: "vera", kind: .person, bench: nil, createdAt: Date(), expiresAt: nil))
+        try await collector.addActor("vera", [.dataScientist])
+        let refused = try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: viewer)
+        #expect(refused.status == 403, "a data_scientist does not acknowledge alerts: \(refused.body)")
+        try await collector.addActor("ana", [.mlEngineer])
         let ack = try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.personToken)
         #expect(ack.status == 200)
         #expect(ack.json?["state"] as? String == "acknowledged")
         #expect(ack.json?["acknowledgedBy"] as? String == "ana")
+        let again = try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.personToken)
+        #expect(again.status == 409 && again.errorMessage?.contains("already acknowledged by ana") == true, "\(again.body)")
+        let trail = try await collector.store.registry.auditTrail().filter { $0.action == "alert.acknowledge" }
+        #expect(trail.map(\.actor) == ["ana"] && trail.first?.subject == "alert \(ratio.id)", "one audited act, ana's")
         #expect(try await collector.request(.POST, "/v1/alerts/\(ratio.id)/ack", token: collector.agentToken).status == 403, "agents do not acknowledge")
 
         let metrics = try await collector.request(.GET, "/metrics")

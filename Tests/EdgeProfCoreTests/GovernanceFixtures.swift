@@ -52,7 +52,7 @@ final class Registry {
                 snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = deactivation
             case .reactivateActor(let name, _):
                 snapshot.actors[snapshot.actors.firstIndex { $0.name == name }!].deactivation = nil
-            case .issueToken, .revokeToken, .limitToken, .labelDevice, .eraseTelemetry:
+            case .issueToken, .revokeToken, .limitToken, .labelDevice, .eraseTelemetry, .acknowledgeAlert:
                 break
             case .startABTest(var test):
                 test.id = Int64(snapshot.abTests.count + 1)

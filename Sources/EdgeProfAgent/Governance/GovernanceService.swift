@@ -99,6 +99,11 @@ public struct GovernanceService: Sendable {
         do { return try await store.fleetDevice(device) ?? current } catch { throw .store(error) }
     }
 
+    /// Acknowledges an open monitoring alert as the actor (an ml_engineer or tech_lead), audited.
+    public func acknowledgeAlert(_ alert: Alert, reason: String?) async throws(AgentError) {
+        try await act("") { rules throws(GovernanceError) in (try rules.acknowledgeAlert(alert, reason: reason), ()) }
+    }
+
     /// Erases every stored inference record of `subject` (a compliance_officer's act, audited with
     /// the subject's SHA-256); the number of records erased.
     public func eraseTelemetry(subject: String, reason: String) async throws(AgentError) -> Int {

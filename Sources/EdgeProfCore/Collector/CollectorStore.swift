@@ -83,15 +83,40 @@ public struct RunQuery: Sendable, Hashable {
     public var model: ModelReference?
     public var deviceClass: String?
     public var bench: String?
+    /// One board instance's runs: its name and serial as it announced them (`FleetDevice.board`, `.serial`).
+    public var device: (board: String, serial: String)?
     public var after: Int64
     public var limit: Int
+    /// The latest `limit` runs (still after `after`), newest first, instead of the oldest.
+    public var newestFirst: Bool
 
-    public init(model: ModelReference? = nil, deviceClass: String? = nil, bench: String? = nil, after: Int64 = 0, limit: Int = 50) {
+    public init(
+        model: ModelReference? = nil, deviceClass: String? = nil, bench: String? = nil, device: (board: String, serial: String)? = nil,
+        after: Int64 = 0, limit: Int = 50, newestFirst: Bool = false
+    ) {
         self.model = model
         self.deviceClass = deviceClass
         self.bench = bench
+        self.device = device
         self.after = after
         self.limit = limit
+        self.newestFirst = newestFirst
+    }
+
+    public static func == (lhs: RunQuery, rhs: RunQuery) -> Bool {
+        lhs.model == rhs.model && lhs.deviceClass == rhs.deviceClass && lhs.bench == rhs.bench && lhs.device?.board == rhs.device?.board
+            && lhs.device?.serial == rhs.device?.serial && lhs.after == rhs.after && lhs.limit == rhs.limit && lhs.newestFirst == rhs.newestFirst
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(model)
+        hasher.combine(deviceClass)
+        hasher.combine(bench)
+        hasher.combine(device?.board)
+        hasher.combine(device?.serial)
+        hasher.combine(after)
+        hasher.combine(limit)
+        hasher.combine(newestFirst)
     }
 }
 
@@ -148,8 +173,9 @@ public protocol CollectorStore: Sendable {
     func alerts(state: AlertState?, limit: Int) async throws(StoreError) -> [Alert]
     /// The alerts of one model version (`NAME@VERSION`) opened at or after `since`, in any state, oldest first.
     func alerts(model: String, openedSince since: Date) async throws(StoreError) -> [Alert]
-    /// Marks a live alert acknowledged; nil when there is no such alert.
-    func acknowledgeAlert(id: Int64, actor: String, at: Date) async throws(StoreError) -> Alert?
+    /// One alert by id, in any state; nil when there is none. (People acknowledge alerts through
+    /// the registry: `GovernanceOperation.acknowledgeAlert`, audited.)
+    func alert(id: Int64) async throws(StoreError) -> Alert?
     func liveAlertCounts() async throws(StoreError) -> [AlertSeverity: Int]
     /// The findings monitoring recorded for a run (every rule, inconclusive ones included); nil
     /// when the run was not judged (a baseline run, or monitoring had not seen it).

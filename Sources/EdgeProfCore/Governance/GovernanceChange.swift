@@ -60,6 +60,8 @@ public enum GovernanceOperation: Sendable, Hashable {
     /// Sets a tag, an alias or the model's entry (replacing one at the same address), or removes it.
     case annotate(ModelAnnotation)
     case removeAnnotation(ModelAnnotation)
+    /// A person acknowledges an open monitoring alert.
+    case acknowledgeAlert(AlertAcknowledgement)
 
     /// What the audit trail records for this operation.
     public var audit: (action: String, subject: String, before: String?, after: String?, reason: String?) {
@@ -135,6 +137,12 @@ public enum GovernanceOperation: Sendable, Hashable {
         case .removeAnnotation(let annotation):
             (Self.annotationAction(annotation, verb: "remove"), Self.annotationSubject(annotation),
              CanonicalJSON.string(AnnotationAudit(annotation)), nil, nil)
+        case .acknowledgeAlert(let acknowledgement):
+            ("alert.acknowledge", "alert \(acknowledgement.alertID)", CanonicalJSON.string(["state": AlertState.open.rawValue]),
+             CanonicalJSON.string([
+                 "state": AlertState.acknowledged.rawValue, "rule": acknowledgement.rule.rawValue, "model": acknowledgement.key.model,
+                 "device": acknowledgement.key.device,
+             ]), acknowledgement.reason)
         case .decideEmergency(let decision):
             ("emergency.\(decision.state == .confirmed ? "confirm" : "decline")", decision.reference.description, nil,
              CanonicalJSON.string(["request": decision.requestID]), decision.reason)

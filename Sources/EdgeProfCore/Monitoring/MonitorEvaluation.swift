@@ -120,18 +120,37 @@ public enum MonitorEvaluation {
             add(rule, .inconclusive, "\(reference.count) baseline run\(reference.count == 1 ? "" : "s") with a \(name); at least \(settings.minimumBaselineRuns) needed", value, nil, nil)
             return
         }
-        guard let measured = StandardDeviationBand(reference, k: settings.bandK) else { return }
-        let floor = settings.bandMinimumRelativeSD * abs(measured.mean)
-        let band = measured.widened(toStandardDeviation: floor, k: settings.bandK)
+        guard let band = learnedBand(reference, settings: settings) else { return }
         let outside = !band.contains(value)
-        let sigma = measured.standardDeviation >= floor ? "\(fmt(settings.bandK))σ" : "\(fmt(settings.bandK)) × \(fmt(settings.bandMinimumRelativeSD * 100)) % (σ floor)"
+        let sigma = band.isFloored ? "\(fmt(settings.bandK)) × \(fmt(settings.bandMinimumRelativeSD * 100)) % (σ floor)" : "\(fmt(settings.bandK))σ"
         add(rule, outside ? .firing : .clear,
             "\(name) \(fmt(value)) \(unit) \(outside ? "outside" : "inside") the band \(fmt(band.lower))…\(fmt(band.upper)) \(unit) (mean \(fmt(band.mean)) ± \(sigma) of \(reference.count) baseline runs)",
             value, band.upper, nil)
+    }
+
+    /// The band a figure is judged against: mean ± k·σ of the baseline runs' figures, σ at least
+    /// the floor share of the mean; nil with fewer than the minimum baseline runs (the check is
+    /// then inconclusive). The dashboard draws the same band.
+    public static func learnedBand(_ reference: [Double], settings: MonitorSettings) -> LearnedBand? {
+        guard reference.count >= settings.minimumBaselineRuns, let measured = StandardDeviationBand(reference, k: settings.bandK) else { return nil }
+        let floor = settings.bandMinimumRelativeSD * abs(measured.mean)
+        let band = measured.widened(toStandardDeviation: floor, k: settings.bandK)
+        return LearnedBand(lower: band.lower, upper: band.upper, mean: band.mean, isFloored: measured.standardDeviation < floor)
     }
 
     static func fmt(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         return String(format: "%.4g", value)
     }
+}
+
+/// A device's band for one figure, as monitoring learned it from the baseline runs.
+public struct LearnedBand: Sendable, Hashable {
+    public var lower: Double
+    public var upper: Double
+    public var mean: Double
+    /// σ was below the floor share of the mean, so the floor drew the band.
+    public var isFloored: Bool
+
+    public func contains(_ value: Double) -> Bool { value >= lower && value <= upper }
 }
