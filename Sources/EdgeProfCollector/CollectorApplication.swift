@@ -12,6 +12,8 @@ public struct CollectorApplication: Sendable {
     let store: any CollectorStore
     let configuration: CollectorConfiguration
     let metrics = CollectorMetrics()
+    /// The dashboard's signed-in sessions (in memory: a restart signs everyone out).
+    let sessions = DashboardSessions()
     let logger: Logger
 
     public init(store: any CollectorStore, configuration: CollectorConfiguration, logger: Logger = Logger(label: "edgeprof.collector")) {
@@ -48,6 +50,7 @@ public struct CollectorApplication: Sendable {
                 }
             }
         }
+        DashboardRoute.register(on: router, DashboardHandlers(store: store, configuration: configuration, sessions: sessions, api: handlers))
         let mlflow = MLflowHandlers(store: store, configuration: configuration, governance: governance)
         for route in MLflowRoute.allCases {
             router.on(RouterPath(route.path), method: route.method) { [metrics] request, context in

@@ -9,12 +9,18 @@ import Testing
 /// The collector's API on a real socket: routes match the OpenAPI document, nothing changes
 /// without a token, uploads are stored exactly once, and every bad request is a 4xx that says why.
 @Suite(.serialized) struct CollectorAPITests {
-    /// MLflow's routes are MLflow's API (docs/mlflow.md), not EdgeProf's: the document leaves them out.
+    /// MLflow's routes are MLflow's API (docs/mlflow.md) and the dashboard's are pages for people
+    /// (docs/dashboard.md), not EdgeProf's API: the document leaves both out.
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutesServed() throws {
         let application = CollectorApplication(store: try TemporaryCollectorStore.make(), configuration: CollectorConfiguration())
         let routes = application.makeRouter().routes.map { "\($0.method.rawValue) \($0.path)" }
-        let served = Set(routes.filter { !$0.contains(" \(MLflowRoute.prefix)") })
-        #expect(Set(routes).subtracting(served) == Set(MLflowRoute.allCases.map { "\($0.method.rawValue) \($0.path)" }))
+        let mlflow = Set(MLflowRoute.allCases.map { "\($0.method.rawValue) \($0.path)" })
+        let dashboard = Set(DashboardRoute.allCases.map { route in
+            "\(route.method.rawValue) " + route.path.split(separator: "/", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+        })
+        let served = Set(routes).subtracting(mlflow).subtracting(dashboard)
+        #expect(Set(routes).subtracting(served) == mlflow.union(dashboard))
         let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.json()) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = try #require(document["paths"] as? [String: [String: Any]])

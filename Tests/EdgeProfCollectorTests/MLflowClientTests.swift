@@ -46,7 +46,7 @@ struct MLflowClientTests {
         environment["EDGEPROF_MLFLOW_SOURCE"] = model.absoluteString
         environment["EDGEPROF_MLFLOW_OUTSIDE"] = outside.path
         environment["EDGEPROF_RUNS_MODEL"] = "kws"
-        let (status, said) = try await Self.check(environment: environment)
+        let (status, said) = try await Self.run(script: "scripts/mlflow-client-check", environment: environment)
         #expect(status == 0, "scripts/mlflow-client-check on \(kind):\n\(said)")
 
         let sha256 = SHA256.hash(data: artifact).map { String(format: "%02x", $0) }.joined()
@@ -68,14 +68,15 @@ struct MLflowClientTests {
         #expect(!trail.contains { $0.subject.hasPrefix("edge-kws") && $0.after?.contains("staging") == true }, "the refused transition wrote nothing")
     }
 
-    /// Runs the client's script on a thread of its own: waiting for it must not hold a thread of
-    /// the cooperative pool, which the other tests' collectors in this process need.
-    static func check(environment: [String: String]) async throws -> (status: Int32, output: String) {
+    /// Runs one of the repository's Python scripts with the tools' interpreter on a thread of its
+    /// own: waiting for it must not hold a thread of the cooperative pool, which the other tests'
+    /// collectors in this process need.
+    static func run(script: String, environment: [String: String]) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: python)
-                process.arguments = [repository.appendingPathComponent("scripts/mlflow-client-check").path]
+                process.arguments = [repository.appendingPathComponent(script).path]
                 process.environment = environment
                 let output = Pipe()
                 process.standardOutput = output

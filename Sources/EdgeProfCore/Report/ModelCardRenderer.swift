@@ -164,6 +164,18 @@ public enum ModelCardRenderer {
 
     /// A standalone HTML page; every value from the registry is escaped.
     static func html(_ card: ModelCard) -> String {
+        """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape("\(card.details.name)@\(card.details.version)")) model card</title>
+            <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}</style>
+            </head><body>
+            \(htmlBody(card))</body></html>
+
+            """
+    }
+
+    /// The card's HTML without the page around it (the dashboard shows it in its own frame).
+    public static func htmlBody(_ card: ModelCard) -> String {
         var body = "<h1>Model card: \(escape("\(card.details.name)@\(card.details.version)"))</h1>\n"
         for (title, lines) in sections(card) {
             body += "<h2>\(escape(title))</h2>\n"
@@ -188,14 +200,7 @@ public enum ModelCardRenderer {
             }
             flush()
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape("\(card.details.name)@\(card.details.version)")) model card</title>
-            <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}</style>
-            </head><body>
-            \(body)</body></html>
-
-            """
+        return body
     }
 
     /// Escapes, then turns Markdown's **bold** and `code` into tags.

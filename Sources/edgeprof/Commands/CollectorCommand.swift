@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct CollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector", abstract: "Run the collector service and manage its API tokens.",
-        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self, ])
+        subcommands: [CollectorServeCommand.self, CollectorTokenCommand.self, CollectorSignInLinkCommand.self])
 }
 
 /// `edgeprof collector serve`.
