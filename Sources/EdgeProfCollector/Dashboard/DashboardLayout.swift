@@ -25,7 +25,7 @@ enum DashboardLayout {
             """
         if let viewer {
             html += """
-                <nav><a href="/">Devices</a><a href="/alerts">Alerts</a><a href="/models">Models</a><a href="/audit">Audit trail</a></nav>\
+                <nav><a href="/">Devices</a><a href="/fleet">Fleet</a><a href="/alerts">Alerts</a><a href="/models">Models</a><a href="/audit">Audit trail</a></nav>\
                 <form class="signout" method="post" action="/signout">\(viewer.csrfField)<span class="who" data-actor="\(HTML.escape(viewer.actor))">\
                 \(HTML.escape(viewer.actor))<small>\(HTML.escape(viewer.roles.map(\.rawValue).joined(separator: ", ")))</small></span>\
                 <button type="submit">Sign out</button></form>
@@ -88,7 +88,7 @@ enum DashboardLayout {
         svg .band{fill:#2457c5;fill-opacity:.10;stroke:#2457c5;stroke-opacity:.35;stroke-dasharray:4 3}svg .trend-line{fill:none;stroke:#7d8aa3;stroke-width:1}
         svg .point{fill:var(--accent)}svg .point.outside{fill:var(--warn)}svg .point.alert{fill:var(--bad);stroke:#fff;stroke-width:1.5}
         svg .firmware-change{stroke:#6a1b9a;stroke-dasharray:2 3}svg .bar,svg .bars{fill:#5b7fd6}svg.energy .bars{fill:#2e7d32}
-        svg .marker{stroke:var(--bad);stroke-width:1.5}svg .token-marks{stroke:#2457c5;stroke-width:1}
+        svg .marker{stroke:var(--bad);stroke-width:1.5}svg .threshold{stroke:var(--bad);stroke-dasharray:6 4}svg .token-marks{stroke:#2457c5;stroke-width:1}
         form.inline{display:inline}button{font:inherit;padding:3px 10px;border:1px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
         .signout button{background:#fff;color:var(--accent)}input[type=text],input[type=password],select,textarea{font:inherit;padding:4px 6px;border:1px solid var(--line);border-radius:4px}
         .act{background:#fff;border:1px solid var(--line);padding:12px 16px;margin:8px 0;display:flex;gap:8px;align-items:center;flex-wrap:wrap}

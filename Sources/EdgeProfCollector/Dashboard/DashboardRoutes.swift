@@ -7,7 +7,7 @@ import Hummingbird
 /// routes, not part of its OpenAPI document). Pages answer HTML; the one JSON route
 /// (`POST /ui/links`) gives a person's token a one-time sign-in link.
 enum DashboardRoute: CaseIterable, Sendable {
-    case devices, devicesIndex, device, run, alerts, acknowledgeAlert, models, model, version, modelCard, approve, audit
+    case devices, devicesIndex, device, run, alerts, acknowledgeAlert, models, model, version, modelCard, approve, audit, fleet, monitoring
     case signInPage, signIn, signInLink, signOut, issueLink, stylesheet
 
     var method: HTTPRequest.Method {
@@ -32,6 +32,8 @@ enum DashboardRoute: CaseIterable, Sendable {
         case .modelCard: "/models/:name/:version/card"
         case .approve: "/models/:name/:version/approve"
         case .audit: "/audit"
+        case .fleet: "/fleet"
+        case .monitoring: "/models/:name/monitoring"
         case .signInPage, .signIn: "/signin"
         case .signInLink: "/signin/link/:code"
         case .signOut: "/signout"
@@ -64,6 +66,8 @@ extension DashboardHandlers {
         case .modelCard: return await modelCard(request, context: context)
         case .approve: return await approve(request, context: context)
         case .audit: return await audit(request)
+        case .fleet: return await fleet(request)
+        case .monitoring: return await monitoring(request, context: context)
         case .signInPage: return await signInPage(request)
         case .signIn: return await signIn(request, context: context)
         case .signInLink: return await signInWithLink(request, context: context)

@@ -70,7 +70,8 @@ enum ModelsView {
                     "<a href=\"/models/\(HTML.pathSegment(name))/\(HTML.pathSegment(reference.version.description))/card\">model card</a>",
                 ]
             }, empty: "No versions.")
-        body += "<p class=\"empty\">A version's page shows its gates as they stand now and takes approvals.</p>"
+        body += "<p class=\"empty\">A version's page shows its gates as they stand now and takes approvals. "
+            + "<a href=\"/models/\(HTML.pathSegment(name))/monitoring\">Monitoring</a>: drift window by window, A/B tests, incidents.</p>"
         body += "<h2>Release history</h2>" + history(snapshot)
         body += "<h2 id=\"audit\">Audit trail</h2>" + AuditView.verificationLine(verification, entries: nil) + AuditView.table(audit)
         return DashboardLayout.page(title: name, viewer: viewer, body: body)

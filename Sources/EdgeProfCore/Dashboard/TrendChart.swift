@@ -5,15 +5,15 @@ import Foundation
 /// alert marked, and firmware changes drawn as vertical lines. No script: the page works in any
 /// browser and its structure is what the browser tests read (`data-*` attributes).
 public struct TrendChart: Sendable {
-    /// One run's value.
+    /// One run's value (or a window's, with no run to link to).
     public struct Point: Sendable, Hashable {
-        public var runID: Int64
+        public var runID: Int64?
         public var at: Date
         public var value: Double
         /// The alerts this run raised or refreshed for this figure (`rule #id`), empty for none.
         public var alerts: [String]
 
-        public init(runID: Int64, at: Date, value: Double, alerts: [String] = []) {
+        public init(runID: Int64?, at: Date, value: Double, alerts: [String] = []) {
             self.runID = runID
             self.at = at
             self.value = value
@@ -38,14 +38,20 @@ public struct TrendChart: Sendable {
     public var points: [Point]
     public var band: LearnedBand?
     public var firmwareChanges: [FirmwareChange]
+    /// A limit drawn as a dashed line (a drift check's threshold).
+    public var threshold: Double?
 
-    public init(metric: String, title: String, unit: String, points: [Point], band: LearnedBand? = nil, firmwareChanges: [FirmwareChange] = []) {
+    public init(
+        metric: String, title: String, unit: String, points: [Point], band: LearnedBand? = nil, firmwareChanges: [FirmwareChange] = [],
+        threshold: Double? = nil
+    ) {
         self.metric = metric
         self.title = title
         self.unit = unit
         self.points = points.filter { $0.value.isFinite }
         self.band = band
         self.firmwareChanges = firmwareChanges
+        self.threshold = threshold.flatMap { $0.isFinite ? $0 : nil }
     }
 
     static let width = 720.0
@@ -60,7 +66,7 @@ public struct TrendChart: Sendable {
         guard !points.isEmpty else {
             return "<p class=\"empty\" data-metric=\"\(HTML.escape(metric))\">No \(HTML.escape(title.lowercased())) on these runs.</p>"
         }
-        let yScale = AxisScale(covering: points.map(\.value) + (band.map { [$0.lower, $0.upper] } ?? []))
+        let yScale = AxisScale(covering: points.map(\.value) + (band.map { [$0.lower, $0.upper] } ?? []) + (threshold.map { [$0] } ?? []))
         let times = points.map { $0.at.timeIntervalSince1970 }
         let t0 = times.min() ?? 0
         let t1 = times.max() ?? 0
@@ -99,6 +105,11 @@ public struct TrendChart: Sendable {
                 svg += "<text class=\"tick\" x=\"\(n(plotRight))\" y=\"\(n(Self.height - 8))\" text-anchor=\"end\">\(HTML.escape(HTML.timestamp(last)))</text>"
             }
         }
+        if let threshold {
+            let ty = y(threshold)
+            svg += "<line class=\"threshold\" data-threshold=\"\(threshold)\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotRight))\" y1=\"\(n(ty))\" y2=\"\(n(ty))\">"
+                + "<title>threshold \(HTML.figure(threshold)) \(HTML.escape(unit))</title></line>"
+        }
         for change in firmwareChanges {
             let cx = x(change.at)
             svg += """
@@ -112,11 +123,13 @@ public struct TrendChart: Sendable {
             let outside = band.map { !$0.contains(point.value) } ?? false
             let classes = ["point"] + (point.alerts.isEmpty ? [] : ["alert"]) + (outside ? ["outside"] : [])
             let note = point.alerts.isEmpty ? "" : " · alert \(point.alerts.joined(separator: ", "))"
-            svg += """
-                <a href="/runs/\(point.runID)"><circle class="\(classes.joined(separator: " "))" data-run="\(point.runID)" data-value="\(point.value)" \
-                cx="\(n(x(point.at)))" cy="\(n(y(point.value)))" r="\(point.alerts.isEmpty ? 3.5 : 6)"><title>run \(point.runID): \(HTML.figure(point.value)) \
-                \(HTML.escape(unit)) · \(HTML.escape(HTML.timestamp(point.at)))\(HTML.escape(note))</title></circle></a>
+            let what = point.runID.map { "run \($0)" } ?? "window to"
+            let circle = """
+                <circle class="\(classes.joined(separator: " "))"\(point.runID.map { " data-run=\"\($0)\"" } ?? "") data-value="\(point.value)" \
+                cx="\(n(x(point.at)))" cy="\(n(y(point.value)))" r="\(point.alerts.isEmpty ? 3.5 : 6)"><title>\(what) \(HTML.escape(HTML.timestamp(point.at))): \
+                \(HTML.figure(point.value)) \(HTML.escape(unit))\(HTML.escape(note))</title></circle>
                 """
+            svg += point.runID.map { "<a href=\"/runs/\($0)\">\(circle)</a>" } ?? circle
         }
         svg += "<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotLeft))\" y1=\"\(n(plotTop))\" y2=\"\(n(plotBottom))\"/>"
         svg += "<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotRight))\" y1=\"\(n(plotBottom))\" y2=\"\(n(plotBottom))\"/>"
