@@ -1,4 +1,5 @@
 import EdgeProfAgent
+@testable import EdgeProfCollector
 import EdgeProfCore
 import Foundation
 import Testing
@@ -60,6 +61,9 @@ import Testing
         #expect(Set(report.deviceClasses.map(\.deviceClass)) == Set(fleet.devices.map(\.deviceClass)))
         let gate = try #require(try await later.gateResults(for: candidate).first { $0.gate == .shadowEvidence })
         #expect(gate.outcome == .pass && gate.figures["pairs"] == 240, "\(gate.summary)")
+        let page = ShadowView.section(report)
+        #expect(page.contains("data-shadow=\"PASS\"") && page.contains("240 (240 labelled) beside lm@1.0.0 240"), "the version page shows the period")
+        #expect(page.components(separatedBy: "<tr>").count - 2 == report.deviceClasses.count, "a row per device class, with its fairness")
 
         // Over HTTP, on the collector's own clock: the same pairs, the period still running.
         let answer = try await collector.request(.GET, "/v1/models/lm/1.1.0/shadow-report", token: collector.personToken)

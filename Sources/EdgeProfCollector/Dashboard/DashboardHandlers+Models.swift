@@ -46,7 +46,7 @@ extension DashboardHandlers {
     }
 
     /// One version: its gates assessed now (they read the version's runs and evidence), its
-    /// approvals and what it waits for, and the approval form.
+    /// approvals and what it waits for, the approval form, and its shadow period.
     func version(_ request: Request, context: CollectorRequestContext) async -> Response {
         let name = Self.parameter(context, "name")
         let version = Self.parameter(context, "version")
@@ -62,7 +62,8 @@ extension DashboardHandlers {
             let gates = try await governed { () async throws(AgentError) in try await service.gateResults(for: reference) }
             let detail = ModelsView.VersionDetail(
                 record: record, approvals: snapshot.approvals(of: reference), pending: Self.pending(record, snapshot: snapshot, rules: rules), gates: gates)
-            return ModelsView.version(detail, viewer: signedIn.viewer, notice: notice)
+            let shadow = try await governed { () async throws(AgentError) in try await service.shadowReport(for: reference) }
+            return ModelsView.version(detail, shadow: shadow, viewer: signedIn.viewer, notice: notice)
         }
     }
 

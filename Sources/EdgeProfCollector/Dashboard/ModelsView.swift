@@ -77,7 +77,7 @@ enum ModelsView {
         return DashboardLayout.page(title: name, viewer: viewer, body: body)
     }
 
-    static func version(_ detail: VersionDetail, viewer: DashboardViewer, notice: String?) -> String {
+    static func version(_ detail: VersionDetail, shadow: ShadowReport?, viewer: DashboardViewer, notice: String?) -> String {
         let reference = detail.record.reference
         let name = reference.name
         let signed = detail.approvals.map { "\($0.stage.rawValue) by \(HTML.escape($0.actor)) (\($0.role.rawValue)): \(HTML.escape($0.reason))" }
@@ -94,6 +94,7 @@ enum ModelsView {
         body += "<dl class=\"facts\">" + facts.map { "<dt>\(HTML.escape($0.0))</dt><dd>\($0.1)</dd>" }.joined() + "</dl>"
         body += approveForm(name: name, detail: detail, viewer: viewer)
         body += "<h2>Gates, as they stand now</h2>" + gatesTable(detail.gates ?? [])
+        body += ShadowView.section(shadow)
         return DashboardLayout.page(title: reference.description, viewer: viewer, notice: notice, body: body)
     }
 
