@@ -124,6 +124,47 @@ struct DashboardHTTPTests {
         #expect(after.status == 303 && after.location?.hasPrefix("/signin") == true, "revoking the token ends the sessions it opened")
     }
 
+    /// Runs the built `edgeprof` on a thread of its own (never holding a thread of the pool the
+    /// collector under test serves from).
+    static func edgeprof(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
+                process.arguments = arguments
+                let out = Pipe()
+                let err = Pipe()
+                process.standardOutput = out
+                process.standardError = err
+                do {
+                    try process.run()
+                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+    }
+
+    @Test func theCommandLinePrintsALinkThatSignsIn() async throws {
+        let collector = try await LiveCollector.start()
+        defer { Task { await collector.stop() } }
+        try await collector.addActor("ana", [.mlEngineer])
+        let url = "http://127.0.0.1:\(collector.port)"
+        let made = try await Self.edgeprof(["collector", "signin-link", "--collector", url, "--token", collector.personToken])
+        #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+        let link = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(link.hasPrefix("\(url)/signin/link/") && link.count == "\(url)/signin/link/".count + 64, "\(link)")
+        #expect(made.stderr.contains("a one-time link for ana"), "\(made.stderr)")
+        let opened = try await call(collector, .GET, String(link.dropFirst(url.count)))
+        #expect(opened.status == 303 && opened.location == "/" && opened.cookie != nil)
+        let agent = try await Self.edgeprof(["collector", "signin-link", "--collector", url, "--token", collector.agentToken])
+        #expect(agent.status == 77 && agent.stderr.contains("answered 403") && agent.stdout.isEmpty, "an agent's token gets no link: \(agent.stderr)")
+    }
+
     @Test func sessionsExpireLinksAreSingleUseAndSecretsCompareWhole() {
         let sessions = DashboardSessions()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
