@@ -75,6 +75,8 @@ struct DashboardHTTPTests {
         let cookie = try #require(signedIn.cookie)
         #expect(try await call(collector, .GET, "/alerts", cookie: cookie).status == 200)
         #expect(try await call(collector, .GET, "/alerts", cookie: "edgeprof_session=forged").status == 303, "an unknown session is no session")
+        let again = try await call(collector, .GET, "/signin?next=%2Fmodels", cookie: cookie)
+        #expect(again.status == 303 && again.location == "/models", "a signed-in person is not asked to sign in again")
 
         let missing = try await call(collector, .GET, "/devices/nope%3Anothing", cookie: cookie)
         #expect(missing.status == 404 && missing.body.contains("There is no device nope:nothing"))

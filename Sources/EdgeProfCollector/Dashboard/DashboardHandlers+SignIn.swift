@@ -8,7 +8,7 @@ import Hummingbird
 extension DashboardHandlers {
     func signInPage(_ request: Request) async -> Response {
         let next = Self.safeNext(FormEncoding.firstValues(request.uri.query)["next"])
-        if let signedIn = try? await signedIn(request) { _ = signedIn; return Self.redirect(to: next) }
+        if (try? await signedIn(request)) != nil { return Self.redirect(to: next) }
         return Self.html(SignInView.page(next: next, problem: nil))
     }
 
