@@ -16,9 +16,12 @@ struct CollectorHandlers: Sendable {
     /// The caller's grant, or a 401/403 when the route's rule refuses it; a source that keeps
     /// failing authentication gets 429 before any token is looked up.
     func authorize(_ request: Request, _ rule: AccessRule, from source: String?) async throws -> TokenGrant? {
-        let header = request.headers[.authorization]
-        let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces) : nil }
-        return try await authorize(token: token, presented: header != nil, rule, from: source)
+        try await authorize(token: Self.bearerToken(request), presented: request.headers[.authorization] != nil, rule, from: source)
+    }
+
+    /// The token of an `Authorization: Bearer …` header, nil without one.
+    static func bearerToken(_ request: Request) -> String? {
+        request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces) : nil }
     }
 
     /// The same check for a token given another way (the dashboard's sign-in form): failures

@@ -53,9 +53,9 @@ extension DashboardHandlers {
 
     /// `POST /ui/links` with a person's bearer token: a one-time sign-in link for that person.
     func issueLink(_ request: Request, context: CollectorRequestContext) async throws -> Response {
-        let header = request.headers[.authorization] ?? ""
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces) : ""
-        guard let grant = try await api.authorize(request, .person, from: context.clientAddress) else {
+        let token = CollectorHandlers.bearerToken(request)
+        guard let grant = try await api.authorize(token: token, presented: request.headers[.authorization] != nil, .person, from: context.clientAddress),
+              let token else {
             throw APIError(.unauthorized, "unauthorized", "a sign-in link needs a person's token: send `Authorization: Bearer ept_…`")
         }
         let link = sessions.issueLink(tokenSHA256: APIToken.sha256(of: token), actor: grant.actor, now: Date())
@@ -67,15 +67,18 @@ extension DashboardHandlers {
         await form(request) { signedIn, _ in
             sessions.close(id: signedIn.sessionID)
             return "/signin"
-        }.settingCookie("\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0\(configuration.tls == nil ? "" : "; Secure")")
+        }.settingCookie(sessionCookie(value: "", maxAge: 0))
     }
 
     private func startSession(tokenSHA256: String, grant: TokenGrant, next: String) -> Response {
         let opened = sessions.open(tokenSHA256: tokenSHA256, actor: grant.actor, tokenExpiresAt: grant.expiresAt, now: Date())
         let maxAge = max(1, Int(opened.session.expiresAt.timeIntervalSinceNow))
-        return Self.redirect(
-            to: next,
-            setCookie: "\(Self.cookieName)=\(opened.id); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)\(configuration.tls == nil ? "" : "; Secure")")
+        return Self.redirect(to: next, setCookie: sessionCookie(value: opened.id, maxAge: maxAge))
+    }
+
+    /// The session cookie: never readable by scripts, not sent on other sites' POSTs, Secure under TLS.
+    private func sessionCookie(value: String, maxAge: Int) -> String {
+        "\(Self.cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)\(configuration.tls == nil ? "" : "; Secure")"
     }
 
     /// Where to go after signing in: a path of this site only, never another site.
