@@ -140,16 +140,18 @@ public final class PostgresCollectorStore: CollectorStore {
             var rows: [String] = []
             for iteration in run.iterations {
                 let first = binds.count + 1
-                rows.append("(\(runID), $\(first), $\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4))")
+                rows.append("(\(runID), $\(first), $\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4), $\(first + 5), $\(first + 6))")
                 binds.append(Int64(iteration.index))
                 binds.append(Int64(bitPattern: iteration.startTicks))
                 binds.append(Int64(bitPattern: iteration.endTicks))
                 if let energy = iteration.energyNanojoules { binds.append(Int64(bitPattern: energy)) } else { binds.appendNull() }
                 if let inferences = iteration.inferences { binds.append(Int64(inferences)) } else { binds.appendNull() }
+                binds.append(Int64(iteration.tokenTicks.count))
+                if let first = iteration.tokenTicks.first { binds.append(Int64(bitPattern: first)) } else { binds.appendNull() }
             }
             try await connection.query(
                 PostgresQuery(
-                    unsafeSQL: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES " + rows.joined(separator: ", "),
+                    unsafeSQL: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences, token_count, first_token_ticks) VALUES " + rows.joined(separator: ", "),
                     binds: binds),
                 logger: logger)
         }

@@ -82,12 +82,15 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
             ])
         let runID = db.lastInsertedRowID
         let iteration = try db.cachedStatement(
-            sql: "INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences) VALUES (?, ?, ?, ?, ?, ?)")
+            sql: """
+                INSERT INTO iteration (run_id, idx, start_ticks, end_ticks, energy_nj, inferences, token_count, first_token_ticks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for measured in run.iterations {
             try iteration.execute(arguments: [
                 runID, Int64(measured.index), Int64(bitPattern: measured.startTicks),
                 Int64(bitPattern: measured.endTicks), measured.energyNanojoules.map { Int64(bitPattern: $0) },
-                measured.inferences.map { Int64($0) },
+                measured.inferences.map { Int64($0) }, measured.tokenTicks.count, measured.tokenTicks.first.map { Int64(bitPattern: $0) },
             ])
             try insertTokens(measured, runID: runID, db)
         }

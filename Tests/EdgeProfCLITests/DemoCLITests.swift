@@ -17,6 +17,16 @@ import Testing
         #expect(again.status == 0, "a second demo reuses the registered demo model")
         let listed = try cli.run(["runs", "list"])
         #expect(listed.stdout.split(separator: "\n").count == 3, "a header and two runs")
+        let headlines = try #require(try JSONSerialization.jsonObject(with: Data(cli.run(["runs", "list", "--format", "json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(headlines.map { $0["id"] as? Int } == [1, 2] && headlines.allSatisfy { $0["latencyP95Ms"] is Double && $0["iterations"] == nil },
+                "JSON lists the headlines, no raw tick")
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(cli.run(["runs", "list", "--format", "json", "--raw", "--after", "1"]).stdout.utf8)) as? [[String: Any]])
+        #expect(raw.count == 1 && raw[0]["id"] as? Int == 2 && ((raw[0]["run"] as? [String: Any])?["iterations"] as? [Any])?.isEmpty == false)
+        #expect(try cli.run(["runs", "list", "--limit", "1", "--format", "csv"]).stdout.split(separator: "\n").map { $0.prefix(2) } == ["id", "1,"])
+        #expect(try cli.run(["runs", "list", "--class", "sim-cortex-m4", "--model", "demo-tiny-lm@1.0.0", "--format", "csv"]).stdout.split(separator: "\n").count == 3)
+        #expect(try cli.run(["runs", "list", "--class", "no-such-class"]).stdout == "no stored run matches --model, --class and --after\n")
+        let refused = try cli.run(["runs", "list", "--raw"])
+        #expect(refused.status == 64 && refused.stderr.contains("--raw lists whole runs as JSON"), "\(refused.stderr)")
         let shown = try cli.run(["runs", "show", "2", "--format", "csv"])
         #expect(shown.stdout.hasPrefix("metric,value,unit\nlatency p50,"))
     }

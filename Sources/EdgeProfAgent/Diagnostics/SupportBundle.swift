@@ -104,9 +104,8 @@ public struct SupportBundle: Sendable {
     }
 
     private func recentRuns() -> String {
-        guard let models = try? store.models() else { return "[]\n" }
-        let runs = models.flatMap { (try? store.runs(of: $0, deviceClass: nil)) ?? [] }.sorted { $0.id > $1.id }.prefix(20)
-        return RunListing.json(runs.map(RunDigest.init))
+        guard let newest = try? store.runSummaries(RunQuery(limit: 20, newestFirst: true)) else { return "[]\n" }
+        return RunListing.json(newest.compactMap { try? store.run(id: $0.id) }.map(RunDigest.init))
     }
 
     private func udevReport() -> String {

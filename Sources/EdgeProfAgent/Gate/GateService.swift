@@ -2,7 +2,8 @@ import EdgeProfCore
 import Foundation
 
 /// Answers the edge-performance gate for a model version on a device class from the stored
-/// evidence. Partial runs are left out and listed.
+/// evidence. Partial runs are left out and listed. It reads one row per run and iteration, and
+/// every token only when a criterion is inter-token latency.
 public struct GateService: Sendable {
     public let store: any RegistryStore
     /// Resolves `catalogue` ceilings (memory sizes of the class's boards).
@@ -39,26 +40,24 @@ public struct GateService: Sendable {
             throw .config(error)
         }
         let model = try await ModelRegistrar(store: store).lookUp(reference)
-        var runs: [StoredRun]
+        let needsGaps = thresholds.criteria.contains { $0.metric == .tokenLatencyP95 }
+        let runs: [StoredRunFigures]
         do {
-            runs = try await store.runs(of: model, deviceClass: deviceClass)
+            runs = try await store.runFigures(of: model, deviceClass: deviceClass, runID: runID, tokens: needsGaps ? .gaps : .counts)
         } catch {
             throw .store(error)
         }
-        if let runID {
-            runs = runs.filter { $0.id == runID }
-            if runs.isEmpty {
-                throw .invalidArgument("run \(runID) is not a run of \(reference) on device class '\(deviceClass)'. Fix: `edgeprof runs list --model \(reference)` shows its runs")
-            }
+        if let runID, runs.isEmpty {
+            throw .invalidArgument("run \(runID) is not a run of \(reference) on device class '\(deviceClass)'. Fix: `edgeprof runs list --model \(reference)` shows its runs")
         }
-        let complete = runs.filter { $0.run.status == .complete }
-        let excluded = runs.filter { $0.run.status == .partial }.map {
-            "run \($0.id): partial (\($0.run.partialReason ?? "incomplete"))"
+        let complete = runs.filter { $0.status == .complete }
+        let excluded = runs.filter { $0.status == .partial }.map {
+            "run \($0.id): partial (\($0.partialReason ?? "incomplete"))"
         }
-        let summary = ProfileSummary(runs: complete.map(\.run))
-        let keys = Array(Set(complete.map { $0.run.evidenceKey().shortID })).sorted()
+        let summary = ProfileSummary(figures: complete.map(\.figures))
+        let keys = Array(Set(complete.map(\.evidenceKey))).sorted()
         return EdgePerformanceGate.evaluate(
             model: reference, thresholds: thresholds, summary: summary, runIDs: complete.map(\.id), evidenceKeys: keys,
-            excluded: excluded, emulated: complete.contains { $0.run.board.isEmulated })
+            excluded: excluded, emulated: complete.contains { $0.board.isEmulated })
     }
 }

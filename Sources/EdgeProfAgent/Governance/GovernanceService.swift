@@ -416,9 +416,9 @@ public struct GovernanceService: Sendable {
     /// The device classes on which `version` has complete runs stored: what a policy that
     /// names no class (the built-in one) gates on.
     private func deviceClassesWithRuns(of version: ModelVersionRecord) async throws(AgentError) -> [String] {
-        let runs: [StoredRun]
-        do { runs = try await store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
-        return Array(Set(runs.filter { $0.run.status == .complete }.map(\.context.deviceClass))).sorted()
+        let runs: [StoredRunFigures]
+        do { runs = try await store.runFigures(of: version.model, deviceClass: nil, runID: nil, tokens: .counts) } catch { throw .store(error) }
+        return Array(Set(runs.filter { $0.status == .complete }.map(\.context.deviceClass))).sorted()
     }
 
     /// The bytes of a registered version's artifact, for a device to install: from the registry's

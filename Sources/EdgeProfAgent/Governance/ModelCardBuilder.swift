@@ -9,14 +9,14 @@ extension GovernanceService {
             throw .unknownModel(reference, known: snapshot.versions.map(\.reference.description))
         }
         let (gates, evidence) = try await assessedGates(for: reference)
-        let runs: [StoredRun]
-        do { runs = try await store.runs(of: version.model, deviceClass: nil) } catch { throw .store(error) }
-        let complete = runs.filter { $0.run.status == .complete }
+        let runs: [StoredRunFigures]
+        do { runs = try await store.runFigures(of: version.model, deviceClass: nil, runID: nil, tokens: .gaps) } catch { throw .store(error) }
+        let complete = runs.filter { $0.status == .complete }
         let hardware = Dictionary(grouping: complete, by: \.context.deviceClass).keys.sorted().map { deviceClass in
             let group = complete.filter { $0.context.deviceClass == deviceClass }
             return ModelCard.Hardware(
-                deviceClass: deviceClass, summary: ProfileSummary(runs: group.map(\.run)),
-                evidenceKeys: Array(Set(group.map { $0.run.evidenceKey().shortID })).sorted())
+                deviceClass: deviceClass, summary: ProfileSummary(figures: group.map(\.figures)),
+                evidenceKeys: Array(Set(group.map(\.evidenceKey))).sorted())
         }
         // The track it was released on; before any release, the one it would take now.
         let released = snapshot.releases(of: reference).last { $0.track != nil }?.track

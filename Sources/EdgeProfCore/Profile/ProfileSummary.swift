@@ -31,6 +31,12 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
     public var throughputMedian: Double?
 
     public init(runs: [RecordedRun], method: PercentileMethod = .linear) {
+        self.init(figures: runs.map(RunFigures.init), method: method)
+    }
+
+    /// From runs' figures as a store reads them: without token gaps in any run, no inter-token
+    /// latency (every other figure is the same as from the whole runs).
+    public init(figures runs: [RunFigures], method: PercentileMethod = .linear) {
         var latencies: [Double] = []
         var firstTokens: [Double] = []
         var gaps: [Double] = []
@@ -40,26 +46,32 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         var tokensWithEnergy: UInt64 = 0
         var tokenCount: UInt64 = 0
         var everyIterationHasEnergy = true
+        var windows: [Double] = []
+        let everyRunHasGaps = runs.allSatisfy(\.hasTokenGaps)
         for run in runs {
-            latencies += RunMetric.latency.values(in: run)
-            firstTokens += RunMetric.ttft.values(in: run)
-            gaps += RunMetric.interToken.values(in: run)
-            energies += RunMetric.energy.values(in: run)
+            let msPerTick = 1000 / Double(run.tickHz)
             var runTicks: UInt64 = 0
             var energyTicks: UInt64 = 0
             for iteration in run.iterations {
                 let ticks = iteration.endTicks - iteration.startTicks
+                latencies.append(Double(ticks) * msPerTick / Double(max(iteration.inferences ?? 1, 1)))
+                if let first = iteration.firstTokenTicks { firstTokens.append(Double(first - iteration.startTicks) * msPerTick) }
+                if everyRunHasGaps, let tokenGaps = iteration.tokenGapTicks {
+                    for gap in tokenGaps { gaps.append(Double(gap) * msPerTick) }
+                }
+                if let nanojoules = iteration.energyNanojoules { energies.append(Double(nanojoules) / 1e6) }
+                if let count = iteration.inferences { windows.append(Double(count) / (Double(ticks) / Double(run.tickHz))) }
                 runTicks += ticks
-                tokenCount += UInt64(iteration.tokenTicks.count)
+                tokenCount += UInt64(iteration.tokenCount)
                 if iteration.energyNanojoules != nil {
                     energyTicks += ticks
-                    tokensWithEnergy += UInt64(iteration.tokenTicks.count)
+                    tokensWithEnergy += UInt64(iteration.tokenCount)
                 } else {
                     everyIterationHasEnergy = false
                 }
             }
-            totalSeconds += Double(runTicks) / Double(run.board.tickHz)
-            energySeconds += Double(energyTicks) / Double(run.board.tickHz)
+            totalSeconds += Double(runTicks) / Double(run.tickHz)
+            energySeconds += Double(energyTicks) / Double(run.tickHz)
         }
         self.runs = runs.count
         measuredIterations = latencies.count
@@ -74,14 +86,7 @@ public struct ProfileSummary: Sendable, Codable, Hashable {
         heapHighWaterBytes = runs.compactMap { $0.totals?.heapHighWaterBytes }.max()
         ramPeakBytes = runs.compactMap { $0.totals?.ramPeakBytes }.max()
         flashBytes = runs.compactMap { $0.firmwareSize?.flash }.max()
-        let windows = runs.flatMap { run in
-            run.iterations.compactMap { iteration in
-                iteration.inferences.map { count in
-                    Double(count) / (Double(iteration.endTicks - iteration.startTicks) / Double(run.board.tickHz))
-                }
-            }
-        }.filter(\.isFinite).sorted()
-        throughputMedian = Percentile.of(sorted: windows, 50)
+        throughputMedian = Percentile.of(sorted: windows.filter(\.isFinite).sorted(), 50)
         staticRAMBytes = runs.compactMap { $0.firmwareSize?.staticRAM }.max()
         if everyIterationHasEnergy, !energies.isEmpty {
             let totalMillijoules = energies.reduce(0, +)

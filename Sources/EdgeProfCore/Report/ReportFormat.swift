@@ -50,8 +50,12 @@ enum ReportText {
 
     /// A GitHub Markdown table; `|` in a cell is escaped.
     static func markdownTable(header: [String], rows: [[String]]) -> String {
-        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
-        return ([line(header), "|" + header.map { _ in "---|" }.joined()] + rows.map(line)).joined(separator: "\n") + "\n"
+        ([markdownRow(header), "|" + header.map { _ in "---|" }.joined()] + rows.map(markdownRow)).joined(separator: "\n") + "\n"
+    }
+
+    /// One row of a Markdown table, without its line end.
+    static func markdownRow(_ cells: [String]) -> String {
+        "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
     }
 
     static func padded(_ text: String, _ width: Int) -> String {

@@ -1,40 +1,88 @@
 import struct Foundation.Date
 
-/// Renders stored runs for `edgeprof runs list`.
+/// Whole stored runs as JSON (`runs show --raw`, support bundles' digests).
 public enum RunListing {
-    public static func table(_ runs: [StoredRun]) -> String {
-        guard !runs.isEmpty else { return "no runs stored yet: edgeprof profile --port PATH --model NAME@VERSION\n" }
-        var lines = ["   id  status    model                       class              board                iterations  latency p95 (ms)"]
-        for stored in runs {
-            let summary = ProfileSummary(runs: [stored.run])
-            lines.append(
-                ReportText.padded(String(stored.id).leftPadded(to: 5, with: " "), 7) + ReportText.padded(stored.run.status.rawValue, 10)
-                    + ReportText.padded(stored.model.description, 28) + ReportText.padded(stored.context.deviceClass, 19)
-                    + ReportText.padded("\(stored.run.board.board):\(stored.run.board.serial)", 21)
-                    + ReportText.padded(String(summary.measuredIterations), 12) + ReportText.number(summary.latencyMs?.p95))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     public static func json(_ runs: [StoredRun]) -> String {
         ReportText.json(runs) + "\n"
     }
+}
 
-    /// `runs list` in any format: the table's columns as CSV (one row per run) or a Markdown table.
-    public static func rendered(_ runs: [StoredRun], as format: ReportFormat) -> String {
-        let header = ["id", "status", "model", "device_class", "board", "measured_iterations", "latency_p95_ms"]
-        let rows = runs.map { stored -> [String] in
-            let summary = ProfileSummary(runs: [stored.run])
-            return [String(stored.id), stored.run.status.rawValue, stored.model.description, stored.context.deviceClass,
-                    "\(stored.run.board.board):\(stored.run.board.serial)", String(summary.measuredIterations),
-                    summary.latencyMs.map { String($0.p95) } ?? ""]
+/// Writes `edgeprof runs list` a page at a time: a listing of any length holds one page of runs
+/// in memory, and every format's text is the same whatever the page size. Runs come as their
+/// stored headlines; `--raw` JSON pages carry whole runs instead.
+public struct RunListingStream: Sendable {
+    public let format: ReportFormat
+    /// What a table says when no run was listed.
+    public let emptyNote: String
+    /// How many runs were written so far.
+    public private(set) var listed = 0
+
+    public init(format: ReportFormat, emptyNote: String = "no runs stored yet: edgeprof profile --port PATH --model NAME@VERSION") {
+        self.format = format
+        self.emptyNote = emptyNote
+    }
+
+    static let tableHeader = "   id  status    model                       class              board                iterations  latency p95 (ms)"
+    static let columns = ["id", "status", "model", "device_class", "board", "measured_iterations", "latency_p95_ms"]
+
+    /// The text of the next page of runs.
+    public mutating func page(_ runs: [CollectedRunSummary]) -> String {
+        if format == .json { return jsonElements(runs) }
+        var text = ""
+        for run in runs {
+            if listed == 0 { text += heading }
+            text += line(run)
+            listed += 1
         }
+        return text
+    }
+
+    /// The text of the next page of whole runs (JSON only: `runs list --raw`).
+    public mutating func rawPage(_ runs: [StoredRun]) -> String {
+        jsonElements(runs)
+    }
+
+    /// What ends the listing.
+    public func closing() -> String {
         switch format {
-        case .table: return table(runs)
-        case .json: return json(runs)
-        case .csv: return ([header] + rows).map { $0.map(ReportText.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
-        case .markdown: return ReportText.markdownTable(header: header, rows: rows)
+        case .json: return listed == 0 ? "[]\n" : "\n]\n"
+        case .table: return listed == 0 ? emptyNote + "\n" : ""
+        case .csv, .markdown: return listed == 0 ? heading : ""
         }
+    }
+
+    private var heading: String {
+        switch format {
+        case .table: Self.tableHeader + "\n"
+        case .csv: Self.columns.joined(separator: ",") + "\n"
+        case .markdown: ReportText.markdownTable(header: Self.columns, rows: [])
+        case .json: ""
+        }
+    }
+
+    private func line(_ run: CollectedRunSummary) -> String {
+        let board = "\(run.board):\(run.serial)"
+        switch format {
+        case .table:
+            return ReportText.padded(String(run.id).leftPadded(to: 5, with: " "), 7) + ReportText.padded(run.status.rawValue, 10)
+                + ReportText.padded(run.model, 28) + ReportText.padded(run.deviceClass, 19) + ReportText.padded(board, 21)
+                + ReportText.padded(String(run.measuredIterations), 12) + ReportText.number(run.latencyP95Ms) + "\n"
+        case .csv, .markdown, .json:
+            let cells = [String(run.id), run.status.rawValue, run.model, run.deviceClass, board, String(run.measuredIterations),
+                         run.latencyP95Ms.map { String($0) } ?? ""]
+            if format == .csv { return cells.map(ReportText.csvField).joined(separator: ",") + "\n" }
+            return ReportText.markdownRow(cells) + "\n"
+        }
+    }
+
+    /// A page's elements of the one JSON array: the page encoded as an array, whose elements are
+    /// already indented as the whole array's, without its brackets, after the separator.
+    private mutating func jsonElements<Element: Encodable>(_ elements: [Element]) -> String {
+        guard !elements.isEmpty else { return "" }
+        let array = ReportText.json(elements)
+        let inner = array.dropFirst(2).dropLast(2)
+        defer { listed += elements.count }
+        return (listed == 0 ? "[\n" : ",\n") + inner
     }
 }
 

@@ -65,6 +65,8 @@ public protocol EvidenceStore: Sendable {
     /// Stores a run with all its raw timings in one transaction; returns its id.
     func save(_ run: RecordedRun, model: RegisteredModel, context: RunContext) throws(StoreError) -> Int64
     func runs(of model: RegisteredModel, deviceClass: String?) throws(StoreError) -> [StoredRun]
+    /// A page of runs with their headline figures, read without any iteration or token.
+    func runSummaries(_ query: RunQuery) throws(StoreError) -> [CollectedRunSummary]
     func run(id: Int64) throws(StoreError) -> StoredRun?
 }
 

@@ -25,6 +25,10 @@ public protocol RegistryStore: Sendable {
     func modelEntries() async throws(StoreError) -> [ModelAnnotation]
     /// The stored runs of a version, on one device class or all, in stored order.
     func runs(of model: RegisteredModel, deviceClass: String?) async throws(StoreError) -> [StoredRun]
+    /// The figures of a version's stored runs (one device class or all; only run `runID` when
+    /// given), in stored order: one row per iteration, and every token only for `.gaps`. What
+    /// gates and model cards reduce, without the raw series they do not need.
+    func runFigures(of model: RegisteredModel, deviceClass: String?, runID: Int64?, tokens: TokenDetail) async throws(StoreError) -> [StoredRunFigures]
     /// The whole audit trail in stored order.
     func auditTrail() async throws(StoreError) -> [AuditEntry]
     /// Keeps an artifact's bytes under their SHA-256 (content-addressed: storing the same bytes
