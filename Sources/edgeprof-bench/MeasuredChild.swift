@@ -10,8 +10,9 @@ struct MeasuredChild {
 
     static let time = "/usr/bin/time"
 
-    /// Fails when GNU time is missing, or the command cannot start or exits non-zero.
-    static func run(_ executable: String, _ arguments: [String]) throws -> MeasuredChild {
+    /// Fails when GNU time is missing, or the command cannot start or exits with another status
+    /// than `accepted` (a drift check's 1 and 2 are verdicts, not failures).
+    static func run(_ executable: String, _ arguments: [String], accepted: Set<Int32> = [0]) throws -> MeasuredChild {
         guard FileManager.default.isExecutableFile(atPath: time) else {
             throw BenchFailure("\(time) is missing. Fix: apt-get install time (GNU time measures the peak memory)")
         }
@@ -26,7 +27,7 @@ struct MeasuredChild {
         try process.run()
         process.waitUntilExit()
         let elapsed = clock.now - start
-        guard process.terminationStatus == 0 else {
+        guard accepted.contains(process.terminationStatus) else {
             throw BenchFailure("\(executable) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus))")
         }
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
@@ -37,10 +38,10 @@ struct MeasuredChild {
     }
 
     /// The fastest of `rounds` runs, with the largest peak memory seen.
-    static func best(of rounds: Int, _ executable: String, _ arguments: [String]) throws -> MeasuredChild {
+    static func best(of rounds: Int, _ executable: String, _ arguments: [String], accepted: Set<Int32> = [0]) throws -> MeasuredChild {
         var best = MeasuredChild(seconds: .infinity, peakMB: 0)
         for _ in 0..<rounds {
-            let measured = try run(executable, arguments)
+            let measured = try run(executable, arguments, accepted: accepted)
             best = MeasuredChild(seconds: min(best.seconds, measured.seconds), peakMB: max(best.peakMB, measured.peakMB))
         }
         return best

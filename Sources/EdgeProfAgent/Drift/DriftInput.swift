@@ -3,16 +3,17 @@ import Foundation
 
 /// One side of `edgeprof drift compare`, resolved: a file of values or a stored run's metric.
 public enum DriftInput {
-    /// Reads `argument` as a CSV/JSON file when one exists at that path, else as a run id.
+    /// Reads `argument` as a CSV/JSON file when one exists at that path (memory-mapped when
+    /// the file system allows), else as a run id.
     public static func sample(
         _ argument: String, metric: RunMetric, column: String?, categorical: Bool, store: () throws(AgentError) -> EvidenceStore
     ) throws(AgentError) -> (sample: DriftSample, source: String) {
         if FileManager.default.fileExists(atPath: argument) {
-            guard let data = FileManager.default.contents(atPath: argument) else {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: argument), options: .mappedIfSafe) else {
                 throw .invalidArgument("\(argument) cannot be read. Fix: check its permissions")
             }
             do throws(DriftSampleError) {
-                return (try DriftSampleParser.parse(String(decoding: data, as: UTF8.self), column: column, categorical: categorical), argument)
+                return (try DriftSampleParser.parse(data, column: column, categorical: categorical), argument)
             } catch {
                 throw .driftInput(source: argument, error)
             }

@@ -26,23 +26,82 @@ public enum DriftSampleError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads a drift sample from CSV or JSON text. Values that all read as numbers make a numeric
+/// Reads a drift sample from CSV or JSON bytes. Values that all read as numbers make a numeric
 /// sample, anything else (or `categorical`) a categorical one. A CSV of several columns has a header
 /// row; a one-column CSV may (a non-numeric first line over numbers). Empty CSV fields are skipped.
+///
+/// CSV is read in one pass over the bytes (a memory-mapped file, no String per field);
+/// numbers are the ones `Double(String)` reads from the same text. A JSON list of numbers only is
+/// read from its bytes too; other JSON goes through the JSON decoder.
 public enum DriftSampleParser {
     public static func parse(_ text: String, column: String? = nil, categorical: Bool = false) throws(DriftSampleError) -> DriftSample {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .empty }
-        let fields = trimmed.hasPrefix("[") || trimmed.hasPrefix("{")
-            ? try jsonFields(trimmed)
-            : try csvFields(trimmed, column: column)
-        guard !fields.isEmpty else { throw .empty }
-        if !categorical {
-            let numbers = fields.compactMap { Double($0) }
-            if numbers.count == fields.count { return .numeric(numbers) }
+        try parse(Data(text.utf8), column: column, categorical: categorical)
+    }
+
+    public static func parse(_ data: Data, column: String? = nil, categorical: Bool = false) throws(DriftSampleError) -> DriftSample {
+        let result = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Result<DriftSample, DriftSampleError> in
+            do throws(DriftSampleError) {
+                return .success(try parse(bytes: bytes, column: column, categorical: categorical))
+            } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
+    }
+
+    private static func parse(bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+        var lower = 0
+        var upper = bytes.count
+        while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        guard lower < upper else { throw .empty }
+        let trimmed = UnsafeRawBufferPointer(rebasing: bytes[lower..<upper])
+        if trimmed[0] == UInt8(ascii: "[") || trimmed[0] == UInt8(ascii: "{") {
+            if !categorical, let numbers = JSONNumberList.numbers(trimmed) { return try numeric(numbers) }
+            return try json(Data(trimmed), categorical: categorical)
+        }
+        return try csv(trimmed, column: column, categorical: categorical)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        CSVColumnScan.isSpace(byte) || CSVColumnScan.isLineEnd(byte)
+    }
+
+    // MARK: - CSV
+
+    private static func csv(_ bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func number(_ range: Range<Int>) -> Double? { DecimalBytes.double(UnsafeRawBufferPointer(rebasing: bytes[range])) }
+        let scan = try CSVColumnScan(bytes, readNumbers: !categorical) { (first: [Range<Int>]) throws(DriftSampleError) -> Int in
+            guard first.count > 1 else { return 0 }
+            let header = first.map(text)
+            guard let column else { throw .columnNeeded(available: header) }
+            guard let index = header.firstIndex(of: column) else { throw .unknownColumn(column, available: header) }
+            return index
+        }
+        let first = scan.firstLine
+        let firstText = first.map(text)
+        if scan.lineCount == 1, first.count == 1, number(first[0]) == nil { throw .headerOnly(firstText[0]) }
+        let hasHeader = first.count > 1 || column == firstText[0]
+            || (number(first[0]) == nil && scan.lineCount > 1 && scan.restStartWithNumbers)
+        let header = hasHeader ? firstText : (0..<first.count).map { "column \($0 + 1)" }
+        if let column, header.firstIndex(of: column) == nil { throw .unknownColumn(column, available: header) }
+        if let ragged = scan.firstRaggedLine { throw .raggedRow(line: ragged.line, expected: header.count, found: ragged.found) }
+        // Without a header, the first line holds values too (a one-column file: its only field).
+        let leading = !hasHeader && !first[0].isEmpty ? [first[0]] : []
+        if !categorical, scan.allNumbers {
+            let leadingNumbers = leading.compactMap(number)
+            if leadingNumbers.count == leading.count {
+                guard !leading.isEmpty || !scan.numbers.isEmpty else { throw .empty }
+                return .numeric(leadingNumbers + scan.numbers)
+            }
+        }
+        let fields = (leading + scan.values).map(text)
+        guard !fields.isEmpty else { throw .empty }
         return .categorical(fields)
     }
+
+    // MARK: - JSON
 
     /// A JSON value of a sample: a number or a string.
     private enum JSONValue: Decodable {
@@ -69,40 +128,36 @@ public enum DriftSampleParser {
         }
     }
 
-    private struct ValuesObject: Decodable {
-        var values: [JSONValue]
+    private struct ValuesObject<Value: Decodable>: Decodable {
+        var values: [Value]
     }
 
-    private static func jsonFields(_ text: String) throws(DriftSampleError) -> [String] {
-        let data = Data(text.utf8)
-        if let list = try? JSONDecoder().decode([JSONValue].self, from: data) { return list.map(\.field) }
-        if let object = try? JSONDecoder().decode(ValuesObject.self, from: data) { return object.values.map(\.field) }
-        throw .notJSONValues
-    }
-
-    private static func csvFields(_ text: String, column: String?) throws(DriftSampleError) -> [String] {
-        let lines = text.split(whereSeparator: \.isNewline).map { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    private static func json(_ data: Data, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+        let decoder = JSONDecoder()
+        if !categorical {
+            if let numbers = try? decoder.decode([Double].self, from: data) { return try numeric(numbers) }
+            if let object = try? decoder.decode(ValuesObject<Double>.self, from: data) { return try numeric(object.values) }
         }
-        guard let first = lines.first else { throw .empty }
-        if lines.count == 1, first.count == 1, Double(first[0]) == nil { throw .headerOnly(first[0]) }
-        let hasHeader = first.count > 1 || column == first[0]
-            || (Double(first[0]) == nil && lines.count > 1 && lines.dropFirst().allSatisfy { Double($0[0]) != nil || $0[0].isEmpty })
-        let header = hasHeader ? first : (0..<first.count).map { "column \($0 + 1)" }
-        let index: Int
-        if let column {
-            guard let found = header.firstIndex(of: column) else { throw .unknownColumn(column, available: header) }
-            index = found
-        } else if header.count == 1 {
-            index = 0
+        let fields: [String]
+        if let list = try? decoder.decode([JSONValue].self, from: data) {
+            fields = list.map(\.field)
+        } else if let object = try? decoder.decode(ValuesObject<JSONValue>.self, from: data) {
+            fields = object.values.map(\.field)
         } else {
-            throw .columnNeeded(available: header)
+            throw .notJSONValues
         }
-        var fields: [String] = []
-        for (offset, row) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
-            guard row.count == header.count else { throw .raggedRow(line: offset + 1, expected: header.count, found: row.count) }
-            if !row[index].isEmpty { fields.append(row[index]) }
+        guard !fields.isEmpty else { throw .empty }
+        if !categorical {
+            let numbers = fields.compactMap { Double($0) }
+            if numbers.count == fields.count { return .numeric(numbers) }
         }
-        return fields
+        return .categorical(fields)
+    }
+
+    /// Numbers decoded as JSON numbers; an integral one is the same value the text `1` gives,
+    /// minus zero aside (it compares equal to zero in every statistic).
+    private static func numeric(_ numbers: [Double]) throws(DriftSampleError) -> DriftSample {
+        guard !numbers.isEmpty else { throw .empty }
+        return .numeric(numbers)
     }
 }
