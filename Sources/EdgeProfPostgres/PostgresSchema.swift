@@ -231,6 +231,6 @@ enum PostgresSchema {
         // A device's runs by board and serial (the dashboard's device page).
         (24, ["CREATE INDEX run_by_board_serial ON run (board, serial, id)"]),
         // An iteration keeps its token count and first token, so gates read no token rows.
-        (25, [IterationTokenFigures.addColumns, IterationTokenFigures.addFirstTokenColumn, IterationTokenFigures.fillFromTokens]),
+        (25, [IterationTokenFigures.addTokenCountColumn, IterationTokenFigures.addFirstTokenColumn, IterationTokenFigures.fillFromTokens]),
     ]
 }

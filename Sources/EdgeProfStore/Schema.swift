@@ -395,7 +395,7 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX run_by_board_serial ON run (board, serial, id)")
         }
         migrator.registerMigration("v32: an iteration keeps its token count and first token, so gates read no token rows") { db in
-            try db.execute(sql: IterationTokenFigures.addColumns)
+            try db.execute(sql: IterationTokenFigures.addTokenCountColumn)
             try db.execute(sql: IterationTokenFigures.addFirstTokenColumn)
             try db.execute(sql: IterationTokenFigures.fillFromTokens)
         }

@@ -73,7 +73,8 @@ struct RunsListCommand: ParsableCommand {
                 } else {
                     Terminal.print(listing.page(page))
                 }
-                guard let last = page.last, page.count == wanted else { break }
+                // Until an empty page: a page may come back short of `wanted` (a row it cannot read).
+                guard let last = page.last else { break }
                 after = last.id
             }
             Terminal.print(listing.closing())
