@@ -54,6 +54,10 @@ struct RunListingStreamTests {
         #expect(markdown[1] == "|---|---|---|---|---|---|---|" && markdown[3] == "| 2 | complete | kws\\|net@1.0.0 | m4, fast | board:S-1 | 1 | 1.25 |")
         let table = Self.written(runs, format: .table, pageSize: 2).split(separator: "\n").map(String.init)
         #expect(table.count == 6 && table[5].hasPrefix("    5  partial"))
+        var wide = runs[1]
+        (wide.board, wide.serial) = ("edgeprof-sim", "SIM-0001")
+        #expect(Self.written([wide], format: .table, pageSize: 1).contains("edgeprof-sim:SIM-0001 1 "),
+                "a board as wide as its column still ends in a space: its serial never runs into the iteration count")
     }
 
     @Test func anEmptyListingStillEndsWell() throws {

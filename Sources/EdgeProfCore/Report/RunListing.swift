@@ -65,7 +65,7 @@ public struct RunListingStream: Sendable {
         switch format {
         case .table:
             return ReportText.padded(String(run.id).leftPadded(to: 5, with: " "), 7) + ReportText.padded(run.status.rawValue, 10)
-                + ReportText.padded(run.model, 28) + ReportText.padded(run.deviceClass, 19) + ReportText.padded(board, 21)
+                + ReportText.padded(run.model + " ", 28) + ReportText.padded(run.deviceClass + " ", 19) + ReportText.padded(board + " ", 21)
                 + ReportText.padded(String(run.measuredIterations), 12) + ReportText.number(run.latencyP95Ms) + "\n"
         case .csv, .markdown, .json:
             let cells = [String(run.id), run.status.rawValue, run.model, run.deviceClass, board, String(run.measuredIterations),
