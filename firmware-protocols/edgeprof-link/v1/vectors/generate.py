@@ -235,6 +235,143 @@ def stream_cases():
     return ["%s\t%s" % (escape(data), ",".join(events)) for data, events in cases]
 
 
+# ---- Link v1.1 compact iteration records (SPEC §7) ----------------------------------------
+
+REC_MAX_BLOB = 270
+FLAG_BEGIN, FLAG_WARMUP, FLAG_IDS, FLAG_END, FLAG_ENERGY, FLAG_SHADOW = 1, 2, 4, 8, 16, 32
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def zigzag(difference: int) -> int:
+    """The zigzag code of a difference taken modulo 2**64, read as a signed 64-bit number."""
+    n = difference % 2**64
+    n = n - 2**64 if n >= 2**63 else n
+    return 2 * n if n >= 0 else -2 * n - 1
+
+
+def token_value(delta: int, previous_delta: int, first_in_line: bool) -> int:
+    return delta if first_in_line else zigzag(delta - previous_delta)
+
+
+def b64url(data: bytes) -> str:
+    bits = "".join("{:08b}".format(b) for b in data)
+    bits += "0" * (-len(bits) % 6)
+    return "".join(B64[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+
+
+def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy):
+    """The REC lines of one iteration, chunked as the reference chunks them: a line takes tokens
+    while 1 flag byte + first + 3 (count) + start (first line) + tokens + 20 (tail) <= 270 bytes."""
+    lines, first, previous, begin = [], 0, start, True
+    while True:
+        used = 1 + len(varint(first)) + 3 + (len(varint(start)) if begin else 0)
+        last, last_delta, count = previous, 0, 0
+        while first + count < len(ticks):
+            k = first + count
+            delta = ticks[k] - last
+            size = len(varint(token_value(delta, last_delta, count == 0))) + (len(varint(ids[k])) if ids is not None else 0)
+            if used + size + 20 > REC_MAX_BLOB:
+                break
+            used += size
+            last, last_delta = ticks[k], delta
+            count += 1
+        flags = (FLAG_BEGIN if begin else 0) | (FLAG_WARMUP if warm and not shadow else 0)
+        flags |= (FLAG_IDS if ids is not None else 0) | (FLAG_SHADOW if shadow else 0)
+        ends = first + count == len(ticks)
+        if ends:
+            flags |= FLAG_END | (FLAG_ENERGY if energy is not None else 0)
+        blob = bytes([flags]) + varint(first) + varint(count) + (varint(start) if begin else b"")
+        for k in range(first, first + count):
+            delta = ticks[k] - previous
+            blob += varint(token_value(delta, last_delta, k == first)) + (varint(ids[k]) if ids is not None else b"")
+            previous, last_delta = ticks[k], delta
+        if ends:
+            blob += varint(end - previous) + (varint(energy) if energy is not None else b"")
+        assert len(blob) <= REC_MAX_BLOB
+        line = frame("REC", seq, [("it", str(it)), ("d", b64url(blob))])
+        assert len(line) <= MAX_LINE
+        lines.append(line + b"\n")
+        seq = (seq + 1) & 0xFFFF
+        first += count
+        begin = False
+        if first >= len(ticks):
+            return lines
+
+
+def record_cases():
+    """seq, iteration, warmup, shadow, start, ticks, ids (or None), end, energy (or None)."""
+    rnd = random.Random(7)
+    cases = [
+        (4, 0, 1, 0, 1200, [19012 + 9400 * i for i in range(16)], [17 + i for i in range(16)], 184220, 4329170),
+        (5, 3, 0, 0, 25_000_000, [25_010_000 + 9_371 * i for i in range(16)], [rnd.randrange(128) for _ in range(16)], 25_160_000, None),
+        (65535, 7, 0, 0, 10, [], None, 10, None),
+        (0, 0, 0, 0, 0, [0], [0], 0, 0),
+        (9, 2, 0, 1, 500, [510, 510, 900], [1, 2, 300], 1000, None),
+        (100, 1, 0, 0, 2**64 - 40, [2**64 - 30, 2**64 - 2], None, 2**64 - 1, 2**64 - 2),  # energy 2**64 - 1 is the C reference's 'none'
+        (7, 4294967295, 1, 0, 2**40, [2**40 + 2**35 * (i + 1) for i in range(20)], [2**31 - 1] * 20, 2**40 + 2**35 * 21, 123),
+    ]
+    ticks, t = [], 1_000_000
+    for _ in range(300):
+        t += rnd.randrange(1, 40_000_000)
+        ticks.append(t)
+    cases.append((60000, 12, 0, 0, 1_000_000, ticks, [rnd.randrange(32000) for _ in range(300)], t + 5, 99))
+    ticks, t = [], 5
+    for _ in range(1000):
+        t += rnd.randrange(0, 20_000)
+        ticks.append(t)
+    cases.append((65530, 0, 0, 1, 5, ticks, None, t + 17, None))
+    rows = []
+    for seq, it, warm, shadow, start, ticks, ids, end, energy in cases:
+        lines = record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy)
+        rows.append("\t".join([
+            str(seq), str(it), str(warm), str(shadow), str(start),
+            ",".join(map(str, ticks)) or "-", "-" if ids is None else ",".join(map(str, ids)) or "-",
+            str(end), "-" if energy is None else str(energy), escape(b"".join(lines)),
+        ]))
+    return rows
+
+
+def record_error_cases():
+    """REC lines with a valid CRC whose record no reader may accept, and why."""
+    good = bytes([FLAG_BEGIN | FLAG_END]) + varint(0) + varint(1) + varint(100) + varint(5) + varint(7)
+    short = bytes([FLAG_BEGIN | FLAG_END]) + varint(0) + varint(0) + varint(100) + varint(7)
+    assert len(short) % 3 != 0 and len(good) % 3 == 0
+    cases = [
+        ("bad_char", "it=0 d=" + b64url(good)[:-1] + "%2B"),
+        ("bad_length", "it=0 d=" + b64url(good) + "A"),
+        ("trailing_bits", "it=0 d=" + b64url(short)[:-1] + B64[B64.index(b64url(short)[-1]) | 1]),
+        ("truncated", "it=0 d=" + b64url(good[:-1])),
+        ("trailing_bytes", "it=0 d=" + b64url(good + b"\x00")),
+        ("unknown_flag", "it=0 d=" + b64url(bytes([good[0] | 0x40]) + good[1:])),
+        ("overlong_varint", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_END, 0, 0]) + b"\x80" * 10 + b"\x01\x00")),
+        ("u64_overflow", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_END, 0, 0]) + b"\xff" * 9 + b"\x02\x00")),
+        ("non_minimal", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_END, 0, 0, 0x85, 0x00, 0]))),
+        ("tick_overflow", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_END, 0, 1]) + varint(2**64 - 2) + varint(5) + varint(0))),
+        ("energy_without_end", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_ENERGY, 0, 1, 100, 5]))),
+        ("warmup_shadow", "it=0 d=" + b64url(bytes([FLAG_BEGIN | FLAG_END | FLAG_WARMUP | FLAG_SHADOW, 0, 0, 100, 0]))),
+        ("first_without_begin_zero", "it=0 d=" + b64url(bytes([FLAG_END, 0, 1, 5, 0]))),
+        ("no_progress", "it=0 d=" + b64url(bytes([FLAG_BEGIN, 0, 0, 100]))),
+        ("count_too_big", "it=0 d=" + b64url(bytes([FLAG_BEGIN]) + varint(0) + varint(65536) + varint(1))),
+        ("empty", "it=0 d="),
+        ("missing_it", "d=" + b64url(good)),
+        ("missing_d", "it=0"),
+    ]
+    rows = []
+    for reason, fields in cases:
+        pairs = [tuple(part.split("=", 1)) for part in fields.split(" ")]
+        rows.append("%s\t%s" % (reason, escape(frame("REC", 3, pairs))))
+    return rows
+
+
 def write(name, header, rows):
     with open(os.path.join(HERE, name), "w") as f:
         f.write("# " + header + "\n")
@@ -247,3 +384,5 @@ if __name__ == "__main__":
     write("frames.tsv", "status<TAB>line[<TAB>verb<TAB>seq<TAB>key=value...] (generated by generate.py)", frame_cases())
     write("encode.tsv", "line<TAB>verb<TAB>seq<TAB>kind:key:value... (generated by generate.py)", encode_cases())
     write("stream.tsv", "bytes<TAB>events in order (generated by generate.py)", stream_cases())
+    write("records.tsv", "seq<TAB>it<TAB>warm<TAB>shadow<TAB>start<TAB>ticks<TAB>ids<TAB>end<TAB>energy<TAB>REC lines (generated by generate.py)", record_cases())
+    write("record-errors.tsv", "why<TAB>REC line no reader accepts (generated by generate.py)", record_error_cases())

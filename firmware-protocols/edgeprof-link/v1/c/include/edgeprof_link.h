@@ -130,6 +130,9 @@ void epl_sha256_final(epl_sha256 *s, uint8_t digest[32]);
 #define EPL_CAP_HEAP 0x08u   /* reports heap high-water */
 #define EPL_CAP_ARENA 0x10u  /* reports tensor-arena high-water */
 #define EPL_CAP_EMULATED 0x20u /* runs under an emulator: ticks count instructions, not silicon time */
+#define EPL_CAP_RECORDS 0x40u  /* sends compact iteration records (REC) when RUN asks with rec=1 (SPEC.md §7) */
+/** Most bytes one REC line's record carries before base64url (360 characters: the line stays within EPL_MAX_LINE). */
+#define EPL_RECORD_MAX_BLOB 270u
 /** Most artifact bytes one DATA line carries (SPEC.md §2, "Installing an artifact"). */
 #define EPL_MAX_CHUNK 160u
 
@@ -157,6 +160,8 @@ typedef struct {
     uint32_t tokens;
     uint32_t iterations;
     uint32_t warmup;
+    /** The host asked for compact records (RUN rec=1) and the board announces EPL_CAP_RECORDS. */
+    int records;
 } epl_run_request;
 
 /** Totals a firmware reports at the end of a run. */
@@ -248,6 +253,8 @@ struct epl_device {
     uint16_t run_seq;
     int running;
     int abort_requested;
+    /** The run under way reports iterations as compact records (SPEC.md §7). */
+    int records;
     /** Set by SERVE state=halted: RUN is refused. Kept in RAM, so a reboot serves again. */
     int halted;
     epl_install install;
@@ -273,6 +280,26 @@ int epl_send_token(epl_device *device, uint32_t iteration, uint32_t index, uint6
 int epl_send_done(epl_device *device, uint32_t iteration, uint64_t ticks, uint32_t tokens, uint64_t energy_nj);
 int epl_send_result(epl_device *device, const epl_run_result *result);
 int epl_send_error(epl_device *device, const char *code, const char *message);
+
+/*
+ * One finished iteration, reported at once (SPEC.md §7): as compact REC lines when the run asked
+ * for records, otherwise as ITER, TOK… and DONE (SITER, STOK…, SDONE for a shadow's run). A
+ * firmware that reports each iteration after it ends calls this instead of the per-line functions.
+ */
+typedef struct {
+    uint32_t iteration;
+    int warmup;                    /* a warmup iteration (serving runs only) */
+    int shadow;                    /* the shadow model's run of `iteration` */
+    uint64_t start_ticks;
+    const uint64_t *token_ticks;   /* `tokens` ticks, in order */
+    const int32_t *token_ids;      /* `tokens` ids (each >= 0), or NULL when the model has none */
+    uint32_t tokens;
+    uint64_t end_ticks;
+    uint64_t energy_nj;            /* EPL_NO_ENERGY when not measured */
+} epl_iteration_report;
+
+/** Sends `report`; ticks that go back or a negative id fall back to ITER/TOK/DONE, which carry them as they are. */
+int epl_send_report(epl_device *device, const epl_iteration_report *report);
 
 /*
  * Shadow runs (SPEC.md §2, "Shadow"): while a shadow model is loaded, the run handler runs it

@@ -37,6 +37,7 @@ void epl_device_init(epl_device *d, const epl_board_info *info, const epl_device
     d->run_seq = 0;
     d->running = 0;
     d->abort_requested = 0;
+    d->records = 0;
     d->halted = 0;
     d->install.active = 0;
     d->shadow.loaded = 0;
@@ -60,14 +61,14 @@ void epl_device_boot(epl_device *d) {
 /* The firmware's capabilities, then `serve` (this library keeps the serving state itself),
    `install` when the firmware can take an artifact and `shadow` when it can run a second one. */
 static void write_caps(epl_writer *w, uint32_t caps, int install, int shadow) {
-    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated"};
+    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated", "records"};
     static const char serve[] = "serve";
     static const char installs[] = ",install";
     static const char shadows[] = ",shadow";
-    char list[72];
+    char list[80];
     size_t n = 0, i;
     const char *p;
-    for (i = 0; i < 6; i++) {
+    for (i = 0; i < 7; i++) {
         p = names[i];
         if ((caps & (1u << i)) == 0u) continue;
         if (n > 0) list[n++] = ',';
@@ -161,7 +162,7 @@ static void handle_serve(epl_device *d, const epl_frame *f) {
 static void handle_run(epl_device *d, const epl_frame *f) {
     epl_run_request req;
     epl_writer w;
-    uint64_t iterations = 0, warmup = 0, tokens = 0;
+    uint64_t iterations = 0, warmup = 0, tokens = 0, records = 0;
     const epl_span *input = epl_frame_find(f, "input");
     int needs_tokens = (d->info->caps & EPL_CAP_TOKENS) != 0u;
 
@@ -187,9 +188,15 @@ static void handle_run(epl_device *d, const epl_frame *f) {
         epl_reply_error(d, 1, f->seq, "bad_args", "input must be at most 32 characters");
         return;
     }
+    if (!optional_u64(f, "rec", 1u, &records)) {
+        epl_reply_error(d, 1, f->seq, "bad_args", "rec must be 0 or 1");
+        return;
+    }
     req.iterations = (uint32_t)iterations;
     req.warmup = (uint32_t)warmup;
     req.tokens = (uint32_t)tokens;
+    /* Records only where the firmware announces them: an old host never asks, a new one asks only then. */
+    req.records = records == 1u && (d->info->caps & EPL_CAP_RECORDS) != 0u;
 
     epl_reply_begin(d, &w, "START");
     epl_writer_u64(&w, "re", f->seq);
@@ -197,13 +204,16 @@ static void handle_run(epl_device *d, const epl_frame *f) {
     epl_writer_u64(&w, "warmup", req.warmup);
     epl_writer_u64(&w, "tokens", req.tokens);
     epl_writer_text(&w, "input", req.input);
+    if (req.records) epl_writer_u64(&w, "rec", 1u);
     if (!epl_reply_emit(d, &w)) return;
 
     d->running = 1;
     d->abort_requested = 0;
     d->run_seq = f->seq;
+    d->records = req.records;
     d->cb.run(d->cb.ctx, d, &req);
     d->running = 0;
+    d->records = 0;
 }
 
 static void handle_frame(epl_device *d, const epl_frame *f) {

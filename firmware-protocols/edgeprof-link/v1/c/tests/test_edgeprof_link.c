@@ -55,7 +55,8 @@ static int split_tabs(char *row, char **cols, int max) {
 typedef void (*row_fn)(char **cols, int count);
 
 static void each_row(const char *dir, const char *name, row_fn fn) {
-    char path[1024], row[8192];
+    static char row[65536];
+    char path[1024];
     FILE *f;
     int rows = 0;
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -815,12 +816,131 @@ static void shadow_tests(void) {
     CHECK(strstr(b->link.out, " re=1 sha256=none *") != NULL, "after a reboot no shadow is loaded: %s", b->link.out);
 }
 
+/* Parses a comma list of decimals ("-" is empty) into out; returns the count. */
+static uint32_t parse_list(const char *text, uint64_t *out, uint32_t cap) {
+    uint32_t n = 0;
+    char *end;
+    if (strcmp(text, "-") == 0) return 0;
+    while (*text != '\0' && n < cap) {
+        out[n++] = strtoull(text, &end, 10);
+        text = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+/* records.tsv: one iteration reported with records on gives exactly the oracle's REC lines. */
+static void record_row(char **cols, int count) {
+    static fake_board b;
+    static uint64_t ticks[2048], ids64[2048];
+    static int32_t ids[2048];
+    static char expected[16384];
+    epl_device d;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
+    epl_iteration_report r;
+    uint32_t k, id_count;
+    if (count < 10) {
+        CHECK(0, "records row has %d columns", count);
+        return;
+    }
+    memset(&b, 0, sizeof b);
+    memset(&r, 0, sizeof r);
+    epl_device_init(&d, &BOARD, &cb);
+    d.tx_seq = (uint16_t)strtoul(cols[0], NULL, 10);
+    d.records = 1;
+    r.iteration = (uint32_t)strtoul(cols[1], NULL, 10);
+    r.warmup = atoi(cols[2]);
+    r.shadow = atoi(cols[3]);
+    r.start_ticks = strtoull(cols[4], NULL, 10);
+    r.tokens = parse_list(cols[5], ticks, 2048);
+    r.token_ticks = ticks;
+    id_count = parse_list(cols[6], ids64, 2048);
+    for (k = 0; k < id_count; k++) ids[k] = (int32_t)ids64[k];
+    r.token_ids = id_count == r.tokens && strcmp(cols[6], "-") != 0 ? ids : NULL;
+    r.end_ticks = strtoull(cols[7], NULL, 10);
+    r.energy_nj = strcmp(cols[8], "-") == 0 ? EPL_NO_ENERGY : strtoull(cols[8], NULL, 10);
+    unescape(cols[9], expected);
+    CHECK(epl_send_report(&d, &r) == 1, "record of iteration %s sent", cols[1]);
+    CHECK(strcmp(b.out, expected) == 0, "record lines\n got %s\nwant %s", b.out, expected);
+}
+
+/* RUN rec=1 turns records on only where the board announces them; START says so. Without rec=1,
+   or on a board without EPL_CAP_RECORDS, the same report goes out as ITER/TOK/DONE; ticks that go
+   back fall back to those lines even with records on. */
+static void record_negotiation_tests(void) {
+    static fake_board b;
+    static const uint64_t ticks[2] = {150, 180};
+    static const uint64_t backwards[2] = {150, 140};
+    static const int32_t ids[2] = {5, 6};
+    epl_board_info info = BOARD;
+    epl_device d;
+    epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
+    epl_iteration_report r = {2, 0, 0, 100, ticks, ids, 2, 200, EPL_NO_ENERGY};
+    char cmd[256];
+    epl_writer w;
+    size_t n;
+
+    memset(&b, 0, sizeof b);
+    info.caps |= EPL_CAP_RECORDS;
+    epl_device_init(&d, &info, &cb);
+    send_text(&b, &d, cmd, sizeof cmd, "HELLO", 1, "proto", "1");
+    CHECK(strstr(b.out, ",records") != NULL || strstr(b.out, "caps=records") != NULL, "INFO announces records: %s", b.out);
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 2);
+    epl_writer_u64(&w, "tokens", 1);
+    epl_writer_u64(&w, "iters", 1);
+    epl_writer_u64(&w, "rec", 1);
+    n = epl_writer_finish(&w);
+    b.out_len = 0;
+    b.in = cmd; b.in_len = n; b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=1 *") != NULL, "START confirms records: %s", b.out);
+    CHECK(d.records == 0, "records end with the run");
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 3);
+    epl_writer_u64(&w, "tokens", 1);
+    epl_writer_u64(&w, "iters", 1);
+    epl_writer_u64(&w, "rec", 2);
+    n = epl_writer_finish(&w);
+    b.out_len = 0;
+    b.in = cmd; b.in_len = n; b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "code=bad_args") != NULL, "rec=2 is refused: %s", b.out);
+
+    d.records = 1;
+    b.out_len = 0;
+    epl_send_report(&d, &r);
+    CHECK(strncmp(b.out, "REC ", 4) == 0 && strchr(b.out, '\n') == b.out + b.out_len - 1, "one REC line: %s", b.out);
+    r.token_ticks = backwards;
+    b.out_len = 0;
+    epl_send_report(&d, &r);
+    CHECK(strncmp(b.out, "ITER ", 5) == 0 && strstr(b.out, " it=2 i=1 t=140 id=6 *") != NULL, "ticks going back travel as lines: %s", b.out);
+    r.token_ticks = ticks;
+    r.shadow = 1;
+    d.records = 0;
+    b.out_len = 0;
+    epl_send_report(&d, &r);
+    CHECK(strncmp(b.out, "SITER ", 6) == 0 && strstr(b.out, "\nSTOK ") != NULL && strstr(b.out, "\nSDONE ") != NULL,
+          "a shadow report without records is SITER/STOK/SDONE: %s", b.out);
+
+    epl_device_init(&d, &BOARD, &cb);
+    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 4);
+    epl_writer_u64(&w, "tokens", 1);
+    epl_writer_u64(&w, "iters", 1);
+    epl_writer_u64(&w, "rec", 1);
+    n = epl_writer_finish(&w);
+    b.out_len = 0;
+    b.in = cmd; b.in_len = n; b.in_pos = 0;
+    epl_device_poll(&d);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, "rec=") == NULL && strstr(b.out, "\nTOK ") != NULL,
+          "a board without the capability ignores rec=1: %s", b.out);
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "../vectors";
     each_row(dir, "crc16.tsv", crc_row);
     each_row(dir, "frames.tsv", frame_row);
     each_row(dir, "encode.tsv", encode_row);
     each_row(dir, "stream.tsv", stream_row);
+    each_row(dir, "records.tsv", record_row);
+    record_negotiation_tests();
     session_tests();
     capability_tests();
     serve_tests();
