@@ -30,6 +30,11 @@ public final class LinkSession {
     public private(set) var droppedLines = 0
     /// Lines missing from the board's sequence numbers outside runs.
     public var lostLines: Int { sequence.lost }
+    /// Every byte received on the link, readable or not.
+    public var bytesReceived: Int { reader.bytesReceived }
+    /// Runs ask a board that announces `records` for compact REC lines (Link v1.1, SPEC §7); false
+    /// asks for ITER, TOK… and DONE lines, as a board without the capability always sends.
+    public var asksForRecords = true
     private var sequence = SequenceTracker()
     private var reader: LinkReader
     private var nextSequence: UInt16 = 0
@@ -96,7 +101,7 @@ public final class LinkSession {
         _ request: RunRequest, board: BoardInfo, model: BoardModelInfo, stop: StopRequest? = nil,
         progress: (Progress) -> Void = { _ in }
     ) throws(AgentError) -> RecordedRun {
-        let runSequence = try send(.run(request))
+        let runSequence = try send(.run(request, records: asksForRecords && board.capabilities.contains("records")))
         let (startSequence, early) = try awaitStart(of: runSequence)
         var recorder = RunRecorder(request: request, board: board, model: model, runSequence: runSequence, startSequence: startSequence)
         for event in early {
@@ -264,7 +269,7 @@ public final class LinkSession {
             case .started(runSequence, _)?: return (frame.sequence, dropped)
             case .error(runSequence, let code, let message)?:
                 throw .rejected(port: transport.portName, code: code, message: message)
-            case .iteration?, .token?, .done?, .result(runSequence, _)?:
+            case .iteration?, .token?, .done?, .record?, .result(runSequence, _)?:
                 return (frame.sequence &- 1, dropped + [event])
             default: continue
             }

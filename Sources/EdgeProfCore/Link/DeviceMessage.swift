@@ -20,6 +20,8 @@ public enum DeviceMessage: Sendable, Hashable {
     case shadowIteration(index: UInt32, ticks: UInt64)
     case shadowToken(iteration: UInt32, index: UInt32, ticks: UInt64, tokenID: UInt64?)
     case shadowDone(iteration: UInt32, ticks: UInt64, tokens: UInt32, energyNanojoules: UInt64?)
+    /// A Link v1.1 compact record (REC): all or part of one iteration, serving or shadow (SPEC §7).
+    case record(IterationRecord)
     /// A verb this host does not know: ignored (forward compatibility).
     case unknown(verb: String)
 }
@@ -77,6 +79,14 @@ extension DeviceMessage {
             self = .done(
                 iteration: try fields.u32("it"), ticks: try fields.u64("t"), tokens: try fields.u32("tokens"),
                 energyNanojoules: try fields.optionalU64("nj"))
+        case "REC":
+            let iteration = try fields.u32("it")
+            guard let blob = frame["d"] else { throw fields.error("d", "is missing") }
+            do throws(IterationRecordError) {
+                self = .record(try IterationRecordCodec.decode(iteration: iteration, blob: blob.utf8))
+            } catch {
+                throw fields.error("d", error.description)
+            }
         case "RESULT":
             self = .result(replyTo: try fields.u16("re"), try Self.totals(fields))
         case "STATE":

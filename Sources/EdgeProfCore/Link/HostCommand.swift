@@ -2,7 +2,8 @@
 public enum HostCommand: Sendable, Hashable {
     case hello
     case ping
-    case run(RunRequest)
+    /// `records` asks a board with the `records` capability for compact REC lines (Link v1.1, SPEC §7).
+    case run(RunRequest, records: Bool = false)
     case abort
     /// Halts or resumes serving (boards with the `serve` capability).
     case serve(ServingState)
@@ -26,12 +27,13 @@ public enum HostCommand: Sendable, Hashable {
             return builder.frame
         case .ping:
             return LinkFrame(verb: "PING", sequence: sequence)
-        case .run(let request):
+        case .run(let request, let records):
             var builder = LinkFrameBuilder(verb: "RUN", sequence: sequence)
             builder.add("input", text: request.input)
             builder.add("tokens", UInt64(request.tokens))
             builder.add("iters", UInt64(request.iterations))
             builder.add("warmup", UInt64(request.warmup))
+            if records { builder.add("rec", 1) }
             return builder.frame
         case .abort:
             return LinkFrame(verb: "ABORT", sequence: sequence)

@@ -33,6 +33,8 @@ public struct RunRecorder: Sendable {
     private var totals: RunTotals?
     /// The shadow model's iterations, when the handshake said one is loaded.
     private var shadow: ShadowRecorder?
+    /// Where the REC lines of the iteration under way have got to (Link v1.1, SPEC §7).
+    private var records = RecordCursor()
 
     /// `runSequence` is the host's RUN line; `startSequence` the board's START line that accepted it.
     public init(request: RunRequest, board: BoardInfo, model: BoardModelInfo, runSequence: UInt16, startSequence: UInt16) {
@@ -67,6 +69,20 @@ public struct RunRecorder: Sendable {
             return .ended(reason: "the board restarted mid-run (READY banner)")
         }
         track(sequence)
+        guard case .record(let record) = message else {
+            records.reset()
+            return apply(message)
+        }
+        guard let events = records.expand(record) else {
+            damage()
+            return .running
+        }
+        for event in events { _ = apply(event) }
+        return .running
+    }
+
+    /// Records one event, whichever form (a line of its own or part of a REC line) it came in.
+    private mutating func apply(_ message: DeviceMessage) -> Progress {
         switch message {
         case .iteration(let index, let warmup, let ticks):
             closeDamaged()
@@ -150,6 +166,7 @@ public struct RunRecorder: Sendable {
 
     /// A line was lost or damaged: the iteration under way (serving or shadow) is lost with it.
     private mutating func damage() {
+        records.reset()
         open?.damaged = true
         shadow?.damage()
     }
