@@ -33,6 +33,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     /// One host write at a time reaches a board in memory.
     private let feeding = NSLock()
     private let speed: Double
+    /// Announces `records` and, when a run asks for them, reports each iteration at its end as REC lines.
+    private let sendsRecords: Bool
     private let faults: SimulatedFaults
     /// The GPIO a simulated power monitor watches, if one is wired.
     private let activity: BoardActivity?
@@ -53,15 +55,17 @@ public final class SimulatedBoard: @unchecked Sendable {
     /// Injected regressions: how many times slower each artifact (by SHA-256) runs on this board.
     private let regressions = Mutex<[String: Double]>([:])
 
-    /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows.
+    /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows. `records`
+    /// false makes a board without the Link v1.1 `records` capability: it streams ITER, TOK… and DONE.
     public init(
         profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults(),
-        activity: BoardActivity? = nil, attachment: Attachment = .pseudoTerminal
+        activity: BoardActivity? = nil, attachment: Attachment = .pseudoTerminal, records: Bool = true
     ) throws(TransportError) {
         self.profile = profile
         serving = profile
         self.seed = seed
         self.speed = speed
+        sendsRecords = records
         self.faults = faults
         self.activity = activity
         faultRandom = SplitMix64(seed: ~seed)
@@ -260,7 +264,8 @@ public final class SimulatedBoard: @unchecked Sendable {
             pace(until: shift + iteration.startTicks, from: wallStart)
             if isStopped { return }
             activity?.set(true)
-            epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, base + shift + iteration.startTicks)
+            var report = IterationReport(iteration: iteration.index, warmup: iteration.warmup, shadow: false, start: base + shift + iteration.startTicks)
+            if request.records == 0 { epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, report.start) }
             for (index, tick) in iteration.tokenTicks.enumerated() {
                 pace(until: shift + tick, from: wallStart)
                 if isStopped { return }
@@ -268,18 +273,20 @@ public final class SimulatedBoard: @unchecked Sendable {
                     epl_device_boot(device)
                     return
                 }
-                epl_send_token(device, iteration.index, UInt32(index), base + shift + tick, SimulatedOutput.token(input: input, position: index, model: serving))
+                let id = SimulatedOutput.token(input: input, position: index, model: serving)
+                report.add(base + shift + tick, id: id)
+                if request.records == 0 { epl_send_token(device, iteration.index, UInt32(index), base + shift + tick, id) }
                 if epl_device_abort_requested(device) != 0 {
                     activity?.set(false)
                     result.aborted = 1
-                    epl_send_done(device, iteration.index, base + shift + tick, UInt32(index + 1), UInt64.max)
+                    report.finish(device, end: base + shift + tick, energy: nil, records: request.records != 0)
                     lastTick = shift + tick
                     break runLoop
                 }
             }
             pace(until: shift + iteration.endTicks, from: wallStart)
             activity?.set(false)
-            epl_send_done(device, iteration.index, base + shift + iteration.endTicks, UInt32(iteration.tokenTicks.count), iteration.energyNanojoules ?? UInt64.max)
+            report.finish(device, end: base + shift + iteration.endTicks, energy: iteration.energyNanojoules, records: request.records != 0)
             lastTick = shift + iteration.endTicks
             if !iteration.warmup {
                 result.iterations += 1
@@ -314,19 +321,23 @@ public final class SimulatedBoard: @unchecked Sendable {
         startingAt start: UInt64, base: UInt64, wallStart: ContinuousClock.Instant
     ) -> (endTicks: UInt64, aborted: Bool) {
         // The twin's ticks count from its own plan's start: only their distance from its start is kept.
-        epl_send_shadow_iteration(device, twin.index, base + start)
+        let records = device.pointee.records != 0
+        var report = IterationReport(iteration: twin.index, warmup: false, shadow: true, start: base + start)
+        if !records { epl_send_shadow_iteration(device, twin.index, base + start) }
         for (index, tick) in twin.tokenTicks.enumerated() {
             let at = start + (tick - twin.startTicks)
             pace(until: at, from: wallStart)
-            epl_send_shadow_token(device, twin.index, UInt32(index), base + at, SimulatedOutput.token(input: input, position: index, model: model))
+            let id = SimulatedOutput.token(input: input, position: index, model: model)
+            report.add(base + at, id: id)
+            if !records { epl_send_shadow_token(device, twin.index, UInt32(index), base + at, id) }
             if epl_device_abort_requested(device) != 0 {
-                epl_send_shadow_done(device, twin.index, base + at, UInt32(index + 1), UInt64.max)
+                report.finish(device, end: base + at, energy: nil, records: records)
                 return (at, true)
             }
         }
         let end = start + (twin.endTicks - twin.startTicks)
         pace(until: end, from: wallStart)
-        epl_send_shadow_done(device, twin.index, base + end, UInt32(twin.tokenTicks.count), twin.energyNanojoules ?? UInt64.max)
+        report.finish(device, end: base + end, energy: twin.energyNanojoules, records: records)
         return (end, false)
     }
 
@@ -405,6 +416,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         var caps = UInt32(EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_HEAP)
         if profile.generatesTokens { caps |= UInt32(EPL_CAP_TOKENS) }
         if profile.activePowerMilliwatts != nil { caps |= UInt32(EPL_CAP_POWER) }
+        if sendsRecords { caps |= UInt32(EPL_CAP_RECORDS) }
         info.pointee.caps = caps
     }
 }
@@ -437,5 +449,49 @@ private final class MemoryTransport: ByteTransport {
 
     func close() {
         closed.withLock { $0 = true }
+    }
+}
+
+/// One iteration as the simulated board reports it: streamed line by line while it runs, or,
+/// when the run asked for records, all at its end through the C reference's `epl_send_report`.
+private struct IterationReport {
+    let iteration: UInt32
+    let warmup: Bool
+    let shadow: Bool
+    let start: UInt64
+    private var ticks: [UInt64] = []
+    private var ids: [Int32] = []
+
+    init(iteration: UInt32, warmup: Bool, shadow: Bool, start: UInt64) {
+        self.iteration = iteration
+        self.warmup = warmup
+        self.shadow = shadow
+        self.start = start
+    }
+
+    mutating func add(_ tick: UInt64, id: Int32) {
+        ticks.append(tick)
+        ids.append(id)
+    }
+
+    /// Sends the iteration's end: the whole report as records, or its DONE (SDONE) after streamed lines.
+    func finish(_ device: UnsafeMutablePointer<epl_device>, end: UInt64, energy: UInt64?, records: Bool) {
+        guard records else {
+            if shadow {
+                epl_send_shadow_done(device, iteration, end, UInt32(ticks.count), energy ?? UInt64.max)
+            } else {
+                epl_send_done(device, iteration, end, UInt32(ticks.count), energy ?? UInt64.max)
+            }
+            return
+        }
+        ticks.withUnsafeBufferPointer { tickBuffer in
+            ids.withUnsafeBufferPointer { idBuffer in
+                var report = epl_iteration_report(
+                    iteration: iteration, warmup: warmup ? 1 : 0, shadow: shadow ? 1 : 0, start_ticks: start,
+                    token_ticks: tickBuffer.baseAddress, token_ids: idBuffer.baseAddress, tokens: UInt32(ticks.count),
+                    end_ticks: end, energy_nj: energy ?? UInt64.max)
+                _ = epl_send_report(device, &report)
+            }
+        }
     }
 }

@@ -33,8 +33,9 @@ struct Bench {
         profile.artifactSHA256 = model.artifactSHA256
     }
 
-    func board(seed: UInt64 = 3, speed: Double = 0, faults: SimulatedFaults = SimulatedFaults()) throws -> SimulatedBoard {
-        let board = try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults)
+    /// A simulated board on a pty; `records` false makes one without Link v1.1 records (ITER/TOK/DONE lines only).
+    func board(seed: UInt64 = 3, speed: Double = 0, faults: SimulatedFaults = SimulatedFaults(), records: Bool = true) throws -> SimulatedBoard {
+        let board = try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults, records: records)
         board.start()
         return board
     }

@@ -5,13 +5,14 @@ import Foundation
 import Testing
 
 /// Every link fault the simulator injects ends in a complete run, a partial run or a clear
-/// error, within bounded time, and nothing damaged is ever stored.
+/// error, within bounded time, and nothing damaged is ever stored: on a board that streams
+/// ITER/TOK/DONE lines, and on one that sends Link v1.1 records.
 @Suite struct LinkFaultTests {
     let request = RunRequest(tokens: 8, iterations: 40, warmup: 0)
 
-    func profile(_ faults: SimulatedFaults, seed: UInt64 = 21) throws -> (Bench, ProfileOutcome) {
+    func profile(_ faults: SimulatedFaults, seed: UInt64 = 21, records: Bool = false) throws -> (Bench, ProfileOutcome) {
         let bench = try Bench()
-        let board = try bench.board(seed: seed, faults: faults)
+        let board = try bench.board(seed: seed, faults: faults, records: records)
         defer { board.stop() }
         var timeouts = Bench.fastTimeouts
         timeouts.handshakeAttempts = 10
@@ -49,6 +50,23 @@ import Testing
         #expect(outcome.stored.run.status == .partial)
         #expect(outcome.stored.run.partialReason == "the board restarted mid-run (READY banner)")
         #expect(outcome.stored.run.iterations.count == 10, "100 run lines after START: ten whole iterations of ITER + 8 TOK + DONE")
+        try expectOnlyGroundTruthStored(bench, outcome)
+    }
+
+    @Test func faultsOnRecordsStoreOnlyGroundTruth() throws {
+        for faults in [SimulatedFaults(dropByteProbability: 0.002), SimulatedFaults(cutLineProbability: 0.1), SimulatedFaults(corruptLineProbability: 0.1)] {
+            let (bench, outcome) = try profile(faults, records: true)
+            let run = outcome.stored.run
+            #expect(run.discardedIterations + run.link.droppedLines > 0, "\(faults) must have hit something")
+            try expectOnlyGroundTruthStored(bench, outcome)
+        }
+    }
+
+    @Test func aResetMidRunOfRecordsGivesAPartialRun() throws {
+        let (bench, outcome) = try profile(SimulatedFaults(resetAfterRunLines: 12), records: true)
+        #expect(outcome.stored.run.status == .partial)
+        #expect(outcome.stored.run.partialReason == "the board restarted mid-run (READY banner)")
+        #expect(outcome.stored.run.iterations.count == 12, "12 run lines after START: twelve iterations of one REC line each")
         try expectOnlyGroundTruthStored(bench, outcome)
     }
 

@@ -46,7 +46,7 @@ import Testing
 
     @Test func corruptedLinesAreCountedAndNeverStored() throws {
         let bench = try Bench()
-        let board = try bench.board(seed: 8, faults: SimulatedFaults(corruptLineProbability: 0.03, garbageProbability: 0.03))
+        let board = try bench.board(seed: 8, faults: SimulatedFaults(corruptLineProbability: 0.03, garbageProbability: 0.03), records: false)
         defer { board.stop() }
         let big = RunRequest(tokens: 8, iterations: 60, warmup: 0)
         var timeouts = Bench.fastTimeouts
@@ -70,7 +70,8 @@ import Testing
     /// run was "complete". Below 90 % of the requested iterations measured whole, a run is partial.
     @Test func aRunThatLostMostOfItsIterationsIsPartial() throws {
         let bench = try Bench()
-        let board = try bench.board(seed: 21, faults: SimulatedFaults(corruptLineProbability: 0.1))
+        // Lines: ten per iteration, so a 10 % line loss costs most iterations (a REC line carries a whole one).
+        let board = try bench.board(seed: 21, faults: SimulatedFaults(corruptLineProbability: 0.1), records: false)
         defer { board.stop() }
         var timeouts = Bench.fastTimeouts
         timeouts.handshakeAttempts = 10

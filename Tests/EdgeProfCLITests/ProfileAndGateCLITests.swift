@@ -86,7 +86,7 @@ import Testing
     @Test func aFaultyLinkStillGivesACompleteRunWithItsErrorsCounted() throws {
         let cli = try CLI()
         let artifact = try registered(cli)
-        let board = try SimulatorProcess(arguments: ["--artifact", artifact, "--speed", "0", "--corrupt-rate", "0.05", "--garbage-rate", "0.05"])
+        let board = try SimulatorProcess(arguments: ["--artifact", artifact, "--speed", "0", "--corrupt-rate", "0.05", "--garbage-rate", "0.05", "--no-records"])
         defer { _ = board.stop() }
         let result = try cli.run(["profile", "--port", board.path, "--model", "tiny@1.0.0", "--iterations", "30"])
         #expect(result.status == 0 || result.status == 3, "\(result.stderr)")

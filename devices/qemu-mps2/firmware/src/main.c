@@ -4,10 +4,11 @@
  * tiny-lm sent over the link (src/install.c), and runs a shadow tiny-lm beside it when one is
  * loaded (SPEC §2, "Shadow").
  *
- * Each iteration is generated first and reported after (ITER, TOK…, DONE with the ticks taken
- * while generating), so that the UART never enters the measured time; under `-icount shift=0`
- * the tick counts are then the same on every run. The shadow's run of the same input follows
- * each DONE and is reported the same way, so it never enters the serving model's window.
+ * Each iteration is generated first and reported after (one or two REC lines when the host asks
+ * for Link v1.1 records, else ITER, TOK…, DONE, with the ticks taken while generating), so that
+ * the UART never enters the measured time; under `-icount shift=0` the tick counts are then the
+ * same on every run, in either form. The shadow's run of the same input follows each iteration's
+ * report and is reported the same way, so it never enters the serving model's window.
  */
 #include <string.h>
 
@@ -81,9 +82,8 @@ static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
         const uint64_t start = clock_ticks();
         /* The first token's tick is taken after the prompt: time to first token includes prefill. */
         const uint64_t end = generate(&weights, request, ticks, ids, request->tokens);
-        epl_send_iteration(dev, iteration, warmup, start);
-        for (uint32_t i = 0; i < request->tokens; i++) epl_send_token(dev, iteration, i, ticks[i], ids[i]);
-        epl_send_done(dev, iteration, end, request->tokens, EPL_NO_ENERGY);
+        const epl_iteration_report report = {iteration, warmup, 0, start, ticks, ids, request->tokens, end, EPL_NO_ENERGY};
+        epl_send_report(dev, &report);
         if (!warmup) {
             result.iterations++;
             result.tokens += request->tokens;
@@ -92,9 +92,8 @@ static void run(void *ctx, epl_device *dev, const epl_run_request *request) {
             clock_align();
             const uint64_t shadow_start = clock_ticks();
             const uint64_t shadow_end = generate(&shadow_weights, request, ticks, ids, request->tokens);
-            epl_send_shadow_iteration(dev, iteration, shadow_start);
-            for (uint32_t i = 0; i < request->tokens; i++) epl_send_shadow_token(dev, iteration, i, ticks[i], ids[i]);
-            epl_send_shadow_done(dev, iteration, shadow_end, request->tokens, EPL_NO_ENERGY);
+            const epl_iteration_report shadow_report = {iteration, 0, 1, shadow_start, ticks, ids, request->tokens, shadow_end, EPL_NO_ENERGY};
+            epl_send_report(dev, &shadow_report);
             result.shadow_iterations++;
         }
         if (epl_device_abort_requested(dev)) {
@@ -136,7 +135,7 @@ int main(void) {
     info.tick_hz = BOARD_CLOCK_HZ;
     info.ram_bytes = BOARD_RAM_BYTES;
     info.flash_bytes = BOARD_FLASH_BYTES;
-    info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED;
+    info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED | EPL_CAP_RECORDS;
 
 #ifdef BOARD_NO_INSTALL
     /* Too little RAM for install slots: the board profiles the model linked into flash. */
