@@ -10,6 +10,8 @@ public final class SQLiteCollectorStore: CollectorStore {
     public var registry: any RegistryStore { evidence }
     private var pool: DatabasePool { evidence.pool }
     private let batcher: IngestBatcher
+    /// Runs the monitor has read (without token rows), so each upload decodes only what is new.
+    let monitorRuns = StoredRunCache()
 
     public init(path: String) throws(StoreError) {
         let evidence = try SQLiteEvidenceStore(path: path)

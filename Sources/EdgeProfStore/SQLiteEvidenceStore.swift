@@ -203,22 +203,26 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     static func recordedRun(from row: Row, _ db: Database, tokens withTokens: Bool = true) throws -> RecordedRun {
         let runID: Int64 = row["id"]
         var tokens: [Int64: [UInt64]] = [:]
+        // Cached statements and columns read by position: a run's rows are read on every upload
+        // the monitor judges, and a prepared statement or a column looked up by name costs more
+        // than the row itself (GRDB's authorizer, case-insensitive names).
         if withTokens {
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT iteration, ticks FROM token WHERE run_id = ? ORDER BY iteration, idx", arguments: [runID])
+                db.cachedStatement(sql: "SELECT iteration, ticks FROM token WHERE run_id = ? ORDER BY iteration, idx"), arguments: [runID])
             while let tokenRow = try cursor.next() {
                 tokens[tokenRow[0], default: []].append(UInt64(bitPattern: tokenRow[1]))
             }
         }
         let iterations = try Row.fetchAll(
-            db, sql: "SELECT * FROM iteration WHERE run_id = ? ORDER BY idx", arguments: [runID]
+            db.cachedStatement(sql: "SELECT idx, start_ticks, end_ticks, energy_nj, inferences FROM iteration WHERE run_id = ? ORDER BY idx"),
+            arguments: [runID]
         ).map { iteration -> RecordedIteration in
-            let index: Int64 = iteration["idx"]
+            let index: Int64 = iteration[0]
             return RecordedIteration(
-                index: UInt32(index), startTicks: UInt64(bitPattern: iteration["start_ticks"]),
-                endTicks: UInt64(bitPattern: iteration["end_ticks"]), tokenTicks: tokens[index] ?? [],
-                energyNanojoules: (iteration["energy_nj"] as Int64?).map { UInt64(bitPattern: $0) },
-                inferences: (iteration["inferences"] as Int64?).map { UInt32(clamping: $0) })
+                index: UInt32(clamping: index), startTicks: UInt64(bitPattern: iteration[1]),
+                endTicks: UInt64(bitPattern: iteration[2]), tokenTicks: tokens[index] ?? [],
+                energyNanojoules: (iteration[3] as Int64?).map { UInt64(bitPattern: $0) },
+                inferences: (iteration[4] as Int64?).map { UInt32(clamping: $0) })
         }
         return RecordedRun(
             request: try JSONColumn.decode(row["request_json"]), board: try JSONColumn.decode(row["board_json"]),

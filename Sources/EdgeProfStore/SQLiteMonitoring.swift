@@ -16,19 +16,30 @@ extension SQLiteCollectorStore {
                 db, sql: "SELECT run_ids_json FROM baseline_pin WHERE model = ? AND device_class = ? AND device = ?",
                 arguments: [key.model, key.deviceClass, key.device]
             ).map { (json: String) throws -> [Int64] in try JSONColumn.decode(json) }
-            let baselineRows = try pinned.map { ids in
-                try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", arguments: [try JSONColumn.encode(ids)])
-            } ?? Row.fetchAll(
-                db, sql: "SELECT * FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?",
+            let baselineIDs = try pinned.map { ids in
+                try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", arguments: [try JSONColumn.encode(ids)])
+            } ?? Int64.fetchAll(
+                db, sql: "SELECT id FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?",
                 arguments: arguments + [baselineRuns])
-            if baselineRows.contains(where: { ($0["id"] as Int64) == runID }) { return nil }
-            let recentRows = try Row.fetchAll(
-                db, sql: "SELECT * FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?",
+            if baselineIDs.contains(runID) { return nil }
+            let recentIDs = try Int64.fetchAll(
+                db, sql: "SELECT id FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?",
                 arguments: arguments + [runID, recentRuns])
-            let baseline = try baselineRows.map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
-            let recent = try recentRows.reversed().map { try SQLiteEvidenceStore.storedRun(from: $0, model: reference, db, tokens: false) }
+            let baseline = try baselineIDs.map { try self.monitorRun($0, model: reference, db) }
+            let recent = try recentIDs.reversed().map { try self.monitorRun($0, model: reference, db) }
             return (baseline, recent)
         }
+    }
+
+    /// Run `id` without its token rows, decoded once and then kept: stored runs never change.
+    private func monitorRun(_ id: Int64, model: ModelReference, _ db: Database) throws -> StoredRun {
+        if let cached = monitorRuns.run(id) { return cached }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM run WHERE id = ?"), arguments: [id]) else {
+            throw StoreError.failed(location: location, operation: "read run \(id) for the monitor", reason: "the run vanished while it was read")
+        }
+        let run = try SQLiteEvidenceStore.storedRun(from: row, model: model, db, tokens: false)
+        monitorRuns.keep(run)
+        return run
     }
 
     public func pinBaseline(_ pin: BaselinePin) async throws(StoreError) {

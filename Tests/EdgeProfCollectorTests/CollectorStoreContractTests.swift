@@ -206,6 +206,9 @@ import Testing
         let history = try #require(try await store.monitorHistory(key, runID: ids[3], baselineRuns: 2, recentRuns: 3))
         #expect(history.baseline.map(\.id) == Array(ids[0...1]))
         #expect(history.recent.map(\.id) == Array(ids[1...3]))
+        let again = try #require(try await store.monitorHistory(key, runID: ids[3], baselineRuns: 2, recentRuns: 3))
+        #expect(again.baseline == history.baseline && again.recent == history.recent, "runs read before (kept decoded) give the same history")
+        #expect(history.recent.last?.run.iterations.map(\.endTicks) == Uploads.upload(key: "alert-run-3").run.iterations.map(\.endTicks))
 
         let firing = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .firing, summary: "slow", value: 3, threshold: 2)
         let clear = MonitorFinding(rule: .latencyRatio, severity: .critical, state: .clear, summary: "fine")
