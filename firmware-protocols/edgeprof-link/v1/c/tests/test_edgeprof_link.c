@@ -863,6 +863,20 @@ static void record_row(char **cols, int count) {
     CHECK(strcmp(b.out, expected) == 0, "record lines\n got %s\nwant %s", b.out, expected);
 }
 
+/* Sends RUN tokens=1 iters=1 rec=`rec` and polls the device. */
+static void send_run_asking_records(fake_board *b, epl_device *d, char *cmd, size_t cap, uint16_t seq, uint64_t rec) {
+    epl_writer w;
+    size_t n;
+    epl_writer_begin(&w, cmd, cap, "RUN", seq);
+    epl_writer_u64(&w, "tokens", 1);
+    epl_writer_u64(&w, "iters", 1);
+    epl_writer_u64(&w, "rec", rec);
+    n = epl_writer_finish(&w);
+    b->out_len = 0;
+    b->in = cmd; b->in_len = n; b->in_pos = 0;
+    epl_device_poll(d);
+}
+
 /* RUN rec=1 turns records on only where the board announces them; START says so. Without rec=1,
    or on a board without EPL_CAP_RECORDS, the same report goes out as ITER/TOK/DONE; ticks that go
    back fall back to those lines even with records on. */
@@ -876,32 +890,16 @@ static void record_negotiation_tests(void) {
     epl_device_callbacks cb = {&b, fake_write, fake_read, fake_now, fake_run, NULL, NULL, NULL, NULL, NULL};
     epl_iteration_report r = {2, 0, 0, 100, ticks, ids, 2, 200, EPL_NO_ENERGY};
     char cmd[256];
-    epl_writer w;
-    size_t n;
 
     memset(&b, 0, sizeof b);
     info.caps |= EPL_CAP_RECORDS;
     epl_device_init(&d, &info, &cb);
     send_text(&b, &d, cmd, sizeof cmd, "HELLO", 1, "proto", "1");
     CHECK(strstr(b.out, ",records") != NULL || strstr(b.out, "caps=records") != NULL, "INFO announces records: %s", b.out);
-    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 2);
-    epl_writer_u64(&w, "tokens", 1);
-    epl_writer_u64(&w, "iters", 1);
-    epl_writer_u64(&w, "rec", 1);
-    n = epl_writer_finish(&w);
-    b.out_len = 0;
-    b.in = cmd; b.in_len = n; b.in_pos = 0;
-    epl_device_poll(&d);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 2, 1);
     CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=1 *") != NULL, "START confirms records: %s", b.out);
     CHECK(d.records == 0, "records end with the run");
-    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 3);
-    epl_writer_u64(&w, "tokens", 1);
-    epl_writer_u64(&w, "iters", 1);
-    epl_writer_u64(&w, "rec", 2);
-    n = epl_writer_finish(&w);
-    b.out_len = 0;
-    b.in = cmd; b.in_len = n; b.in_pos = 0;
-    epl_device_poll(&d);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 3, 2);
     CHECK(strstr(b.out, "code=bad_args") != NULL, "rec=2 is refused: %s", b.out);
 
     d.records = 1;
@@ -921,14 +919,7 @@ static void record_negotiation_tests(void) {
           "a shadow report without records is SITER/STOK/SDONE: %s", b.out);
 
     epl_device_init(&d, &BOARD, &cb);
-    epl_writer_begin(&w, cmd, sizeof cmd, "RUN", 4);
-    epl_writer_u64(&w, "tokens", 1);
-    epl_writer_u64(&w, "iters", 1);
-    epl_writer_u64(&w, "rec", 1);
-    n = epl_writer_finish(&w);
-    b.out_len = 0;
-    b.in = cmd; b.in_len = n; b.in_pos = 0;
-    epl_device_poll(&d);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 4, 1);
     CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, "rec=") == NULL && strstr(b.out, "\nTOK ") != NULL,
           "a board without the capability ignores rec=1: %s", b.out);
 }
