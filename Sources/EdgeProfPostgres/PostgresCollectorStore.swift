@@ -11,6 +11,8 @@ public final class PostgresCollectorStore: CollectorStore {
     public let client: PostgresClient
     let logger: Logger
     private let url: String
+    /// Runs the monitor has read (without token rows), so each upload decodes only what is new.
+    let monitorRuns = StoredRunCache()
 
     public init(url: String, logger: Logger = Logger(label: "edgeprof.postgres")) throws(StoreError) {
         switch PostgresLocation.configuration(url) {

@@ -17,29 +17,42 @@ extension PostgresCollectorStore {
                 """
                 SELECT run_ids_json FROM baseline_pin WHERE model = \(key.model) AND device_class = \(key.deviceClass) AND device = \(key.device)
                 """, logger: self.logger).decode(String.self) { pinned = try Self.decodeJSON(json) }
-            var baselineRows: [PostgresRandomAccessRow] = []
+            var baselineIDs: [Int64] = []
             let baselineQuery: PostgresQuery = if let pinned {
-                "SELECT * FROM run WHERE id = ANY(\(pinned)) ORDER BY id"
+                "SELECT id FROM run WHERE id = ANY(\(pinned)) ORDER BY id"
             } else {
                 """
-                SELECT * FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
+                SELECT id FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
                   AND serial = \(serial) AND status = 'complete' ORDER BY id LIMIT \(baselineRuns)
                 """
             }
-            for try await row in try await connection.query(baselineQuery, logger: self.logger) { baselineRows.append(row.makeRandomAccess()) }
-            if try baselineRows.contains(where: { try $0["id"].decode(Int64.self) == runID }) { return nil }
-            var recentRows: [PostgresRandomAccessRow] = []
-            for try await row in try await connection.query(
+            for try await id in try await connection.query(baselineQuery, logger: self.logger).decode(Int64.self) { baselineIDs.append(id) }
+            if baselineIDs.contains(runID) { return nil }
+            var recentIDs: [Int64] = []
+            for try await id in try await connection.query(
                 """
-                SELECT * FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
+                SELECT id FROM run WHERE model_version_id = \(model.id) AND device_class = \(key.deviceClass) AND board = \(board)
                   AND serial = \(serial) AND id <= \(runID) ORDER BY id DESC LIMIT \(recentRuns)
-                """, logger: self.logger) { recentRows.append(row.makeRandomAccess()) }
+                """, logger: self.logger).decode(Int64.self) { recentIDs.append(id) }
             var baseline: [StoredRun] = []
-            for row in baselineRows { baseline.append(try await Self.storedRun(row, model: reference, connection, self.logger, tokens: false)) }
+            for id in baselineIDs { baseline.append(try await self.monitorRun(id, model: reference, connection)) }
             var recent: [StoredRun] = []
-            for row in recentRows.reversed() { recent.append(try await Self.storedRun(row, model: reference, connection, self.logger, tokens: false)) }
+            for id in recentIDs.reversed() { recent.append(try await self.monitorRun(id, model: reference, connection)) }
             return (baseline, recent)
         }
+    }
+
+    /// Run `id` without its token rows, decoded once and then kept: stored runs never change.
+    private func monitorRun(_ id: Int64, model: ModelReference, _ connection: PostgresConnection) async throws -> StoredRun {
+        if let cached = monitorRuns.run(id) { return cached }
+        var row: PostgresRandomAccessRow?
+        for try await found in try await connection.query("SELECT * FROM run WHERE id = \(id)", logger: logger) { row = found.makeRandomAccess() }
+        guard let row else {
+            throw StoreError.failed(location: location, operation: "read run \(id) for the monitor", reason: "the run vanished while it was read")
+        }
+        let run = try await Self.storedRun(row, model: model, connection, logger, tokens: false)
+        monitorRuns.keep(run)
+        return run
     }
 
     public func pinBaseline(_ pin: BaselinePin) async throws(StoreError) {
