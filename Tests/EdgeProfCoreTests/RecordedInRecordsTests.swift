@@ -1,4 +1,5 @@
 import EdgeProfCore
+import Foundation
 import Testing
 
 /// A run reported in Link v1.1 records is recorded exactly as the same run in ITER/TOK/DONE
@@ -83,6 +84,17 @@ import Testing
         let run = record(messages)
         #expect(run.iterations.map(\.index) == [3, 4], "neither iteration takes the other's tokens")
         #expect(run.discardedIterations == 2)
+    }
+
+    @Test func recordsWhoseIndicesOrTicksOverflowAreRefused() throws {
+        var cursor = RecordCursor()
+        #expect(cursor.expand(IterationRecord(iteration: 1, startTicks: 0, firstToken: .max, tokenDeltas: [1], endDelta: 0)) == nil)
+        #expect(cursor.expand(IterationRecord(iteration: 1, startTicks: .max - 1, tokenDeltas: [1, 1], endDelta: 0)) == nil)
+        var blob: [UInt8] = [0x01]  // begins; first and count as the largest varints: their sum overflows
+        for _ in 0..<2 { blob += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01] }
+        let text = Data(blob).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        #expect(throws: IterationRecordError.self) { _ = try IterationRecordCodec.decode(iteration: 0, blob: text.utf8) }
     }
 
     @Test func shadowRecordsBecomeShadowEvents() throws {

@@ -53,7 +53,8 @@ public enum IterationRecordCodec {
         guard !(shadow && flags & warmup != 0) else { throw .init("marks a shadow iteration as a warmup") }
         guard ends || flags & energy == 0 else { throw .init("carries energy on a line that does not end the iteration") }
         let first = try reader.varint("the first token index"), count = try reader.varint("the token count")
-        guard first + count <= UInt64(RunRequest.tokenLimit) else { throw .init("goes past token \(RunRequest.tokenLimit)") }
+        let (past, overflowed) = first.addingReportingOverflow(count)
+        guard !overflowed, past <= UInt64(RunRequest.tokenLimit) else { throw .init("goes past token \(RunRequest.tokenLimit)") }
         guard flags & begins != 0 || first > 0 else { throw .init("continues an iteration from token 0") }
         guard ends || count > 0 else { throw .init("neither carries a token nor ends the iteration") }
         let start: UInt64? = flags & begins != 0 ? try reader.varint("the start tick") : nil

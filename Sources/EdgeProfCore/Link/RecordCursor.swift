@@ -19,8 +19,14 @@ public struct RecordCursor: Sendable {
     }
 
     /// The events `record` stands for; nil when it continues an iteration whose previous line did
-    /// not arrive right before it, or when its ticks would pass 2^64 − 1.
+    /// not arrive right before it, or when its ticks or token indices would overflow.
     public mutating func expand(_ record: IterationRecord) -> [DeviceMessage]? {
+        guard let count = UInt32(exactly: record.tokenDeltas.count),
+              case (let tokens, false) = record.firstToken.addingReportingOverflow(count)
+        else {
+            reset()
+            return nil
+        }
         var events: [DeviceMessage] = []
         events.reserveCapacity(record.tokenDeltas.count + 2)
         var tick: UInt64
@@ -45,13 +51,12 @@ public struct RecordCursor: Sendable {
                 return nil
             }
             tick = next
-            let index = record.firstToken + UInt32(offset)
+            let index = record.firstToken &+ UInt32(truncatingIfNeeded: offset)
             let id = record.tokenIDs?[offset]
             events.append(record.shadow
                 ? .shadowToken(iteration: record.iteration, index: index, ticks: tick, tokenID: id)
                 : .token(iteration: record.iteration, index: index, ticks: tick, tokenID: id))
         }
-        let tokens = record.firstToken + UInt32(record.tokenDeltas.count)
         guard let endDelta = record.endDelta else {
             position = Position(iteration: record.iteration, shadow: record.shadow, nextToken: tokens, lastTick: tick)
             return events
