@@ -1,5 +1,4 @@
 import EdgeProfCore
-import Foundation
 import Testing
 
 /// A run reported in Link v1.1 records is recorded exactly as the same run in ITER/TOK/DONE
@@ -92,8 +91,7 @@ import Testing
         #expect(cursor.expand(IterationRecord(iteration: 1, startTicks: .max - 1, tokenDeltas: [1, 1], endDelta: 0)) == nil)
         var blob: [UInt8] = [0x01]  // begins; first and count as the largest varints: their sum overflows
         for _ in 0..<2 { blob += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01] }
-        let text = Data(blob).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let text = IterationRecordCodec.base64URLEncode(blob)
         #expect(throws: IterationRecordError.self) { _ = try IterationRecordCodec.decode(iteration: 0, blob: text.utf8) }
     }
 

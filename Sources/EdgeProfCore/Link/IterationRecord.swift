@@ -124,7 +124,8 @@ public enum IterationRecordCodec {
         value >> 1 ^ (0 &- (value & 1))
     }
 
-    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+    /// Appends `value` as an unsigned LEB128 varint.
+    public static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -140,7 +141,8 @@ public enum IterationRecordCodec {
         return table
     }()
 
-    static func base64URLEncode(_ bytes: [UInt8]) -> String {
+    /// `bytes` in base64url (RFC 4648 §5) without padding.
+    public static func base64URLEncode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0
