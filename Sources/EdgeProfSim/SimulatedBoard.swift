@@ -264,8 +264,7 @@ public final class SimulatedBoard: @unchecked Sendable {
             pace(until: shift + iteration.startTicks, from: wallStart)
             if isStopped { return }
             activity?.set(true)
-            var report = IterationReport(iteration: iteration.index, warmup: iteration.warmup, shadow: false, start: base + shift + iteration.startTicks)
-            if request.records == 0 { epl_send_iteration(device, iteration.index, iteration.warmup ? 1 : 0, report.start) }
+            var report = IterationReport(device, iteration: iteration.index, warmup: iteration.warmup, shadow: false, start: base + shift + iteration.startTicks)
             for (index, tick) in iteration.tokenTicks.enumerated() {
                 pace(until: shift + tick, from: wallStart)
                 if isStopped { return }
@@ -273,20 +272,18 @@ public final class SimulatedBoard: @unchecked Sendable {
                     epl_device_boot(device)
                     return
                 }
-                let id = SimulatedOutput.token(input: input, position: index, model: serving)
-                report.add(base + shift + tick, id: id)
-                if request.records == 0 { epl_send_token(device, iteration.index, UInt32(index), base + shift + tick, id) }
+                report.add(base + shift + tick, id: SimulatedOutput.token(input: input, position: index, model: serving))
                 if epl_device_abort_requested(device) != 0 {
                     activity?.set(false)
                     result.aborted = 1
-                    report.finish(device, end: base + shift + tick, energy: nil, records: request.records != 0)
+                    report.finish(end: base + shift + tick, energy: nil)
                     lastTick = shift + tick
                     break runLoop
                 }
             }
             pace(until: shift + iteration.endTicks, from: wallStart)
             activity?.set(false)
-            report.finish(device, end: base + shift + iteration.endTicks, energy: iteration.energyNanojoules, records: request.records != 0)
+            report.finish(end: base + shift + iteration.endTicks, energy: iteration.energyNanojoules)
             lastTick = shift + iteration.endTicks
             if !iteration.warmup {
                 result.iterations += 1
@@ -321,23 +318,19 @@ public final class SimulatedBoard: @unchecked Sendable {
         startingAt start: UInt64, base: UInt64, wallStart: ContinuousClock.Instant
     ) -> (endTicks: UInt64, aborted: Bool) {
         // The twin's ticks count from its own plan's start: only their distance from its start is kept.
-        let records = device.pointee.records != 0
-        var report = IterationReport(iteration: twin.index, warmup: false, shadow: true, start: base + start)
-        if !records { epl_send_shadow_iteration(device, twin.index, base + start) }
+        var report = IterationReport(device, iteration: twin.index, warmup: false, shadow: true, start: base + start)
         for (index, tick) in twin.tokenTicks.enumerated() {
             let at = start + (tick - twin.startTicks)
             pace(until: at, from: wallStart)
-            let id = SimulatedOutput.token(input: input, position: index, model: model)
-            report.add(base + at, id: id)
-            if !records { epl_send_shadow_token(device, twin.index, UInt32(index), base + at, id) }
+            report.add(base + at, id: SimulatedOutput.token(input: input, position: index, model: model))
             if epl_device_abort_requested(device) != 0 {
-                report.finish(device, end: base + at, energy: nil, records: records)
+                report.finish(end: base + at, energy: nil)
                 return (at, true)
             }
         }
         let end = start + (twin.endTicks - twin.startTicks)
         pace(until: end, from: wallStart)
-        report.finish(device, end: base + end, energy: twin.energyNanojoules, records: records)
+        report.finish(end: base + end, energy: twin.energyNanojoules)
         return (end, false)
     }
 
@@ -452,30 +445,51 @@ private final class MemoryTransport: ByteTransport {
     }
 }
 
-/// One iteration as the simulated board reports it: streamed line by line while it runs, or,
-/// when the run asked for records, all at its end through the C reference's `epl_send_report`.
+/// One iteration as the simulated board reports it: streamed line by line while it runs (ITER,
+/// TOK…, DONE, or SITER, STOK…, SDONE), or, when the run asked for records, all at its end through
+/// the C reference's `epl_send_report`.
 private struct IterationReport {
+    let device: UnsafeMutablePointer<epl_device>
     let iteration: UInt32
     let warmup: Bool
     let shadow: Bool
     let start: UInt64
+    /// The run asked for records (RUN rec=1 on a board that announces them).
+    let records: Bool
     private var ticks: [UInt64] = []
     private var ids: [Int32] = []
 
-    init(iteration: UInt32, warmup: Bool, shadow: Bool, start: UInt64) {
+    /// Begins the iteration; streamed, its ITER (SITER) line goes out now.
+    init(_ device: UnsafeMutablePointer<epl_device>, iteration: UInt32, warmup: Bool, shadow: Bool, start: UInt64) {
+        self.device = device
         self.iteration = iteration
         self.warmup = warmup
         self.shadow = shadow
         self.start = start
+        records = device.pointee.records != 0
+        guard !records else { return }
+        if shadow {
+            epl_send_shadow_iteration(device, iteration, start)
+        } else {
+            epl_send_iteration(device, iteration, warmup ? 1 : 0, start)
+        }
     }
 
+    /// A token; streamed, its TOK (STOK) line goes out now.
     mutating func add(_ tick: UInt64, id: Int32) {
+        let index = UInt32(ticks.count)
         ticks.append(tick)
         ids.append(id)
+        guard !records else { return }
+        if shadow {
+            epl_send_shadow_token(device, iteration, index, tick, id)
+        } else {
+            epl_send_token(device, iteration, index, tick, id)
+        }
     }
 
-    /// Sends the iteration's end: the whole report as records, or its DONE (SDONE) after streamed lines.
-    func finish(_ device: UnsafeMutablePointer<epl_device>, end: UInt64, energy: UInt64?, records: Bool) {
+    /// Ends the iteration: its DONE (SDONE) after streamed lines, or the whole report as records.
+    func finish(end: UInt64, energy: UInt64?) {
         guard records else {
             if shadow {
                 epl_send_shadow_done(device, iteration, end, UInt32(ticks.count), energy ?? UInt64.max)

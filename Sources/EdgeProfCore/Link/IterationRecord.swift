@@ -38,8 +38,6 @@ public struct IterationRecord: Sendable, Hashable {
 /// Reads and writes the `d=` value of a REC line: a flags byte, then LEB128 varints, in base64url
 /// without padding (SPEC §7). Pure; every malformed record is refused with what is wrong.
 public enum IterationRecordCodec {
-    /// Most bytes a record carries before base64url, so that a REC line stays within 400 bytes.
-    public static let maximumBlob = 270
     static let begins: UInt8 = 0x01, warmup: UInt8 = 0x02, ids: UInt8 = 0x04, ends: UInt8 = 0x08, energy: UInt8 = 0x10, shadow: UInt8 = 0x20
     static let knownFlags: UInt8 = 0x3F
 
@@ -91,7 +89,7 @@ public enum IterationRecordCodec {
         return sum
     }
 
-    /// The `d=` value of `record` (what a board built on the C reference sends), for tests and simulations.
+    /// The `d=` value of `record`, spelled as a board built on the C reference spells it (for tests).
     public static func encode(_ record: IterationRecord) -> String {
         var flags: UInt8 = record.startTicks == nil ? 0 : begins
         if record.warmup { flags |= warmup }
