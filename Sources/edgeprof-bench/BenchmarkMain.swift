@@ -53,17 +53,20 @@ struct BenchmarkMain {
 
     static func ppk2Pipeline() {
         let benchmark = PPK2PipelineBenchmark(samples: 10_000_000)
-        print("PPK2 decode + calibrate + integrate: \(benchmark.sampleCount) samples (100 s at 100 kS/s), best of 5 rounds")
+        print("PPK2 decode + calibrate + integrate: \(benchmark.sampleCount) samples (100 s at 100 kS/s), best of \(rounds) interleaved rounds")
         var swiftResult = (samples: 0, joules: 0.0)
         var cResult = (samples: 0, joules: 0.0)
-        let swift = measure(lines: benchmark.sampleCount) {
-            swiftResult = benchmark.swiftAnalyzer()
-            return swiftResult.samples
-        }
-        let c = measure(lines: benchmark.sampleCount) {
-            cResult = benchmark.cBaseline()
-            return cResult.samples
-        }
+        let rates = measureInterleaved(items: benchmark.sampleCount, [
+            {
+                swiftResult = benchmark.swiftAnalyzer()
+                return swiftResult.samples
+            },
+            {
+                cResult = benchmark.cBaseline()
+                return cResult.samples
+            },
+        ])
+        let (swift, c) = (rates[0], rates[1])
         report("Swift PowerAnalyzer (64 KiB chunks)", swift, against: c, unit: "samples/s")
         report("C loop, same work", c, against: c, unit: "samples/s")
         print(String(format: "Swift / C: %.2f; energies agree to %.1e relative", swift / c, abs(swiftResult.joules - cResult.joules) / cResult.joules))
@@ -72,27 +75,34 @@ struct BenchmarkMain {
     static func linkDecoder() {
         let lines = 200_000
         let benchmark = LinkDecoderBenchmark(lines: lines)
-        print("EdgeProf Link v1 decoder: \(benchmark.lineCount) device lines, \(benchmark.corpus.count) bytes, best of 5 rounds")
-        let swift = measure(lines: benchmark.lineCount) { benchmark.swiftDecoder() }
-        let c = measure(lines: benchmark.lineCount) { benchmark.cReferenceParser() }
-        let floor = measure(lines: benchmark.lineCount) { benchmark.splitAndChecksum() }
+        print("EdgeProf Link v1 decoder: \(benchmark.lineCount) device lines, \(benchmark.corpus.count) bytes, best of \(rounds) interleaved rounds")
+        let rates = measureInterleaved(items: benchmark.lineCount, [
+            { benchmark.swiftDecoder() }, { benchmark.cReferenceParser() }, { benchmark.splitAndChecksum() },
+        ])
+        let (swift, c, floor) = (rates[0], rates[1], rates[2])
         report("Swift decoder (assemble, check, typed message)", swift, against: c, unit: "lines/s")
         report("C reference parser (assemble, check, locate fields)", c, against: c, unit: "lines/s")
         report("split + CRC only (floor)", floor, against: c, unit: "lines/s")
         print(String(format: "Swift decoder / C reference parser: %.2f", swift / c))
     }
 
-    /// Items per second, best of five rounds; `body` returns how many it processed.
-    static func measure(lines: Int, _ body: () -> Int) -> Double {
-        var best = Double.infinity
-        for _ in 0..<5 {
-            let clock = ContinuousClock()
-            var decoded = 0
-            let elapsed = clock.measure { decoded = body() }
-            precondition(decoded == lines, "decoded \(decoded) of \(lines) lines")
-            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    static let rounds = 9
+
+    /// Items per second of each body, best of `rounds` rounds. Each round runs every body once,
+    /// in turn, so a burst of load on this shared machine falls on all of them rather than on
+    /// one side of the ratio. Each body returns how many items it processed.
+    static func measureInterleaved(items: Int, _ bodies: [() -> Int]) -> [Double] {
+        var best = [Double](repeating: .infinity, count: bodies.count)
+        let clock = ContinuousClock()
+        for _ in 0..<rounds {
+            for (index, body) in bodies.enumerated() {
+                var processed = 0
+                let elapsed = clock.measure { processed = body() }
+                precondition(processed == items, "processed \(processed) of \(items) items")
+                best[index] = min(best[index], Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
         }
-        return Double(lines) / best
+        return best.map { Double(items) / $0 }
     }
 
     static func report(_ name: String, _ perSecond: Double, against baseline: Double, unit: String) {

@@ -72,7 +72,7 @@ import Testing
         var decoder = PPK2StreamDecoder()
         var counters: [UInt8] = []
         let bytes = Array(stream(count: 200).dropFirst(droppedBytes))
-        bytes.withUnsafeBytes { decoder.decode($0) { sample, _ in counters.append(sample.counter) } }
+        bytes.withUnsafeBytes { decoder.decode($0) { sample, _, _ in counters.append(sample.counter) } }
         #expect(decoder.bytesSkipped == (PPK2Sample.size - droppedBytes) % PPK2Sample.size)
         #expect(decoder.samplesLost == 0)
         #expect(zip(counters, counters.dropFirst()).allSatisfy { ($1 &- $0) & 0x3F == 1 })
@@ -82,9 +82,16 @@ import Testing
         let lost: Set<Int> = [10, 11, 12, 500, 777, 1000, 1001]
         var decoder = PPK2StreamDecoder()
         var lastIndex = 0
+        var lostBeforeSamples: [Int: Int] = [:]
         for chunk in stream(count: 2000, skipping: lost).chunks(of: 333) {
-            chunk.withUnsafeBytes { decoder.decode($0) { _, index in lastIndex = index } }
+            chunk.withUnsafeBytes {
+                decoder.decode($0) { _, index, lostBefore in
+                    lastIndex = index
+                    if lostBefore > 0 { lostBeforeSamples[index] = lostBefore }
+                }
+            }
         }
+        #expect(lostBeforeSamples == [13: 3, 501: 1, 778: 1, 1002: 2])
         #expect(decoder.samplesLost == lost.count)
         #expect(decoder.samplesDecoded == 2000 - lost.count)
         #expect(lastIndex == 1999)
@@ -115,6 +122,78 @@ import Testing
         }
         #expect(abs(report.total.joules - amperes * 3.0 * 10_000 * PPK2Sample.periodSeconds) <= 1e-9 * report.total.joules)
         #expect(report.total.inconclusiveReason == nil)
+    }
+
+    /// A capture with every case the analyzer's hot loop handles: range changes (so the
+    /// smoothing acts), ranges 5–7, saturated samples, lost samples and mark windows.
+    func awkwardCapture(samples: Int) -> [UInt8] {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var bytes: [UInt8] = []
+        var range = 0
+        var counter: UInt8 = 0
+        for index in 0..<samples {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            if index % 37 == 0 { range = Int(state >> 61) }
+            let saturated = range == 4 && state >> 58 & 0x7 == 0
+            let sample = PPK2Sample(
+                adc: saturated ? 0x3FFF : UInt32(truncatingIfNeeded: state >> 40) & 0x3FFF, range: range, counter: counter,
+                logic: index % 500 < 200 ? 0b1000_0001 : 0b1000_0000)
+            counter = (counter &+ (state >> 20 & 0xFF == 0 ? 3 : 1)) & 0x3F
+            withUnsafeBytes(of: sample.raw.littleEndian) { bytes += $0 }
+        }
+        return bytes
+    }
+
+    /// What the analyzer must report, computed the plain way: one sample at a time through
+    /// `PPK2Calibration.current(of:)`, windows opened and closed by the mark.
+    func sampleBySample(_ bytes: [UInt8], volts: Double, markChannel: Int) -> (total: PowerAccumulator, windows: [Window]) {
+        var decoder = PPK2StreamDecoder()
+        var calibration = PPK2Calibration(metadata: PPK2Metadata(), vddMillivolts: volts * 1000)
+        var total = PowerAccumulator()
+        var windows: [Window] = []
+        var open: Window?
+        bytes.withUnsafeBytes { raw in
+            decoder.decode(raw) { sample, index, lost in
+                let amperes = calibration.current(of: sample)
+                let saturated = sample.range == 4 && sample.adc == 0x3FFF
+                total.lostSamples += lost
+                open?.power.lostSamples += lost
+                total.add(amperes: amperes, volts: volts, saturated: saturated)
+                let high = sample.logic & (1 << markChannel) != 0
+                if high, open == nil {
+                    open = Window(startSample: index, endSample: index, power: PowerAccumulator())
+                } else if !high, var window = open {
+                    window.endSample = index
+                    windows.append(window)
+                    open = nil
+                }
+                open?.power.add(amperes: amperes, volts: volts, saturated: saturated)
+            }
+        }
+        return (total, windows)
+    }
+
+    struct Window: Equatable {
+        var startSample: Int
+        var endSample: Int
+        var power: PowerAccumulator
+    }
+
+    @Test(arguments: [1, 3, 4, 333, 65_536])
+    func theAnalyzerReportsWhatASampleBySampleFoldDoesForAnyChunking(chunkSize: Int) {
+        let bytes = awkwardCapture(samples: 20_000)
+        let expected = sampleBySample(bytes, volts: 3.3, markChannel: 0)
+        var analyzer = PowerAnalyzer(metadata: PPK2Metadata(), volts: 3.3, markChannel: 0)
+        for chunk in bytes.chunks(of: chunkSize) { analyzer.consume(chunk) }
+        let report = analyzer.report
+        #expect(report.total == expected.total)
+        #expect(report.windows.map { Window(startSample: $0.startSample, endSample: $0.endSample, power: $0.power) } == expected.windows)
+        #expect(report.total.invalidSamples > 0 && report.total.saturatedSamples > 0 && report.total.lostSamples > 0)
+        #expect(report.windows.count == 40)
+        var unmarked = PowerAnalyzer(metadata: PPK2Metadata(), volts: 3.3)
+        for chunk in bytes.chunks(of: chunkSize) { unmarked.consume(chunk) }
+        #expect(unmarked.report.total == expected.total)
+        #expect(unmarked.report.windows.isEmpty)
     }
 
     @Test func saturationAndLossMakeTheFigureInconclusive() {

@@ -26,7 +26,7 @@ public struct WiringObserver: Sendable, PPK2ByteConsumer {
 
     public mutating func consume(_ bytes: [UInt8]) {
         var decoder = self.decoder
-        bytes.withUnsafeBytes { raw in decoder.decode(raw) { sample, _ in add(sample) } }
+        bytes.withUnsafeBytes { raw in decoder.decode(raw) { sample, _, _ in add(sample) } }
         self.decoder = decoder
     }
 

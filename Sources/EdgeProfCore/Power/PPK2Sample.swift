@@ -15,6 +15,8 @@ public struct PPK2Sample: Sendable, Hashable {
     @inline(__always) public var range: Int { Int((raw >> 14) & 0x7) }
     @inline(__always) public var counter: UInt8 { UInt8((raw >> 18) & 0x3F) }
     @inline(__always) public var logic: UInt8 { UInt8(truncatingIfNeeded: raw >> 24) }
+    /// At the top of the highest range (range 4, ADC 0x3FFF): the true current may be higher.
+    @inline(__always) public var isSaturated: Bool { raw & 0x1_FFFF == 4 << 14 | 0x3FFF }
 
     public init(adc: UInt32, range: Int, counter: UInt8, logic: UInt8) {
         raw = (adc & 0x3FFF) | (UInt32(range & 0x7) << 14) | (UInt32(counter & 0x3F) << 18) | (UInt32(logic) << 24)

@@ -7,7 +7,9 @@ public struct PPK2StreamDecoder: Sendable {
 
     private var pending: [UInt8] = []
     private var aligned = false
-    private var expectedCounter: UInt8?
+    /// The counter the next sample should carry; `noCounter` before the first sample.
+    private var expectedCounter = Self.noCounter
+    private static let noCounter: UInt8 = 0xFF
     public private(set) var samplesDecoded = 0
     public private(set) var samplesLost = 0
     /// Bytes dropped to find the sample boundary.
@@ -17,10 +19,10 @@ public struct PPK2StreamDecoder: Sendable {
         pending.reserveCapacity(Self.alignmentWindow)
     }
 
-    /// Decodes `bytes`, calling `handle` for each sample with its index in the stream
-    /// (lost samples advance the index, so time stays right).
+    /// Decodes `bytes`, calling `handle` for each sample with its index in the stream (lost
+    /// samples advance the index, so time stays right) and the samples lost just before it.
     @inline(__always)
-    public mutating func decode(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int) -> Void) {
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, _ handle: (_ sample: PPK2Sample, _ index: Int, _ lostBefore: Int) -> Void) {
         var input = bytes
         if !aligned || !pending.isEmpty {
             pending.append(contentsOf: bytes)
@@ -43,18 +45,25 @@ public struct PPK2StreamDecoder: Sendable {
     }
 
     @inline(__always)
-    private mutating func decodeAligned(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int) -> Void) {
+    private mutating func decodeAligned(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int, Int) -> Void) {
+        // At most 63 samples are lost per 4 bytes, so these sums cannot overflow: wrapping
+        // arithmetic only spares the loop its overflow checks.
+        var expected = expectedCounter
+        var decoded = samplesDecoded
+        var lost = samplesLost
         var offset = 0
         while offset < bytes.count {
             let sample = PPK2Sample(raw: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            if let expected = expectedCounter, sample.counter != expected {
-                samplesLost += Int((sample.counter &- expected) & 0x3F)
-            }
-            expectedCounter = (sample.counter &+ 1) & 0x3F
-            handle(sample, samplesDecoded + samplesLost)
-            samplesDecoded += 1
-            offset += PPK2Sample.size
+            let lostBefore = expected == Self.noCounter ? 0 : Int((sample.counter &- expected) & 0x3F)
+            lost &+= lostBefore
+            expected = (sample.counter &+ 1) & 0x3F
+            handle(sample, decoded &+ lost, lostBefore)
+            decoded &+= 1
+            offset &+= PPK2Sample.size
         }
+        expectedCounter = expected
+        samplesDecoded = decoded
+        samplesLost = lost
     }
 
     /// The byte offset (0–3) at which consecutive samples' counters step by one most often.

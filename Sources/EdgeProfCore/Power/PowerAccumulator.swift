@@ -12,17 +12,19 @@ public struct PowerAccumulator: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Counts wrap rather than trap: at 100 kS/s an Int64 count would take millions of years
+    /// to overflow, and the per-sample loop is leaner without the checks.
     @inline(__always)
     public mutating func add(amperes: Double, volts: Double, saturated: Bool) {
         guard amperes.isFinite else {
-            invalidSamples += 1
+            invalidSamples &+= 1
             return
         }
         let watts = amperes * volts
         joules += watts * PPK2Sample.periodSeconds
-        samples += 1
+        samples &+= 1
         if watts > peakWatts { peakWatts = watts }
-        if saturated { saturatedSamples += 1 }
+        saturatedSamples &+= saturated ? 1 : 0
     }
 
     public var seconds: Double { Double(samples + lostSamples + invalidSamples) * PPK2Sample.periodSeconds }

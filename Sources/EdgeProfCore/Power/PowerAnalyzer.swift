@@ -23,12 +23,8 @@ public struct PowerReport: Sendable, Hashable, Codable {
 public struct PowerAnalyzer: Sendable {
     public let volts: Double
     public let markChannel: Int?
-    private var calibration: PPK2Calibration
-    private var decoder = PPK2StreamDecoder()
-    private var total = PowerAccumulator()
-    private var windows: [PowerWindow] = []
-    private var open: PowerWindow?
-    private var lastIndex = -1
+    private let calibration: PPK2Calibration
+    private var stream: StreamState
 
     /// `volts`: the DUT's supply (the PPK2's source voltage in source-meter mode).
     /// `markChannel`: the logic input (0–7) that is high during each window, if any.
@@ -36,21 +32,48 @@ public struct PowerAnalyzer: Sendable {
         self.volts = volts
         self.markChannel = markChannel
         calibration = PPK2Calibration(metadata: metadata, vddMillivolts: volts * 1000)
+        stream = StreamState(decoder: PPK2StreamDecoder(), smoothing: calibration.smoothing, total: PowerAccumulator(), marks: MarkedWindows())
     }
 
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
-        // The stream's state lives in locals for the whole chunk: registers, not memory.
-        var decoder = self.decoder
-        var state = Stream(calibration: calibration, total: total, windows: windows, open: open, lastIndex: lastIndex)
-        let volts = volts
-        let markChannel = markChannel
-        decoder.decode(bytes) { sample, index in state.add(sample, index, volts: volts, markChannel: markChannel) }
-        self.decoder = decoder
-        calibration = state.calibration
-        total = state.total
-        windows = state.windows
-        open = state.open
-        lastIndex = state.lastIndex
+        stream = calibration.ranges.withCoefficients { ranges in
+            Self.advance(stream, over: bytes, ranges: ranges, volts: volts, markChannel: markChannel)
+        }
+    }
+
+    /// The per-sample loop. It takes and returns the state by value, so its locals are its
+    /// own and stay in registers for the whole chunk instead of being written back to `self`
+    /// sample by sample.
+    @inline(never)
+    private static func advance(
+        _ state: StreamState, over bytes: UnsafeRawBufferPointer, ranges: UnsafeBufferPointer<PPK2RangeTable.Coefficients>,
+        volts: Double, markChannel: Int?
+    ) -> StreamState {
+        var decoder = state.decoder
+        var smoothing = state.smoothing
+        var total = state.total
+        var marks = state.marks
+        @inline(__always)
+        func measure(_ sample: PPK2Sample) -> (amperes: Double, saturated: Bool) {
+            let range = sample.range
+            let amperes = smoothing.smooth(PPK2RangeTable.amperes(adc: Double(sample.adc * 4), ranges[range & 7]), range: min(range, 5))
+            let saturated = sample.isSaturated
+            total.add(amperes: amperes, volts: volts, saturated: saturated)
+            return (amperes, saturated)
+        }
+        let lostBefore = decoder.samplesLost
+        if let channel = markChannel {
+            let mask: UInt8 = 1 << UInt8(channel)
+            decoder.decode(bytes) { sample, index, lost in
+                let (amperes, saturated) = measure(sample)
+                if lost > 0 { marks.lose(lost) }
+                marks.add(amperes: amperes, volts: volts, saturated: saturated, high: sample.logic & mask != 0, at: index)
+            }
+        } else {
+            decoder.decode(bytes) { sample, _, _ in _ = measure(sample) }
+        }
+        total.lostSamples += decoder.samplesLost - lostBefore
+        return StreamState(decoder: decoder, smoothing: smoothing, total: total, marks: marks)
     }
 
     public mutating func consume(_ bytes: [UInt8]) {
@@ -58,45 +81,44 @@ public struct PowerAnalyzer: Sendable {
     }
 
     /// Samples decoded so far, whether usable or not: above zero once the monitor streams.
-    public var samplesSeen: Int { total.samples + total.lostSamples + total.invalidSamples }
+    public var samplesSeen: Int { stream.total.samples + stream.total.lostSamples + stream.total.invalidSamples }
 
     /// Marked windows that have closed so far (one per inference on a well-wired bench).
-    public var closedWindows: Int { windows.count }
+    public var closedWindows: Int { stream.marks.closed.count }
 
     /// The figures so far; a window still open at the end is left out (it is incomplete).
     public var report: PowerReport {
         PowerReport(
-            total: total, windows: windows, markChannel: markChannel, volts: volts, bytesSkipped: decoder.bytesSkipped,
+            total: stream.total, windows: stream.marks.closed, markChannel: markChannel, volts: volts, bytesSkipped: stream.decoder.bytesSkipped,
             calibrationFallbacks: calibration.metadata.fallbacks)
     }
 }
 
-/// The per-sample state of a `PowerAnalyzer`, advanced sample by sample.
-private struct Stream {
-    var calibration: PPK2Calibration
+/// Everything a `PowerAnalyzer` advances sample by sample.
+private struct StreamState {
+    var decoder: PPK2StreamDecoder
+    var smoothing: PPK2Smoothing
     var total: PowerAccumulator
-    var windows: [PowerWindow]
+    var marks: MarkedWindows
+}
+
+/// The marked windows of a capture: the closed ones, and the one open while the mark is high.
+private struct MarkedWindows {
+    var closed: [PowerWindow] = []
     var open: PowerWindow?
-    var lastIndex: Int
 
     @inline(__always)
-    mutating func add(_ sample: PPK2Sample, _ index: Int, volts: Double, markChannel: Int?) {
-        let lost = index - lastIndex - 1
-        lastIndex = index
-        let amperes = calibration.current(of: sample)
-        let saturated = sample.range == 4 && sample.adc == 0x3FFF
-        if lost > 0 {
-            total.lostSamples += lost
-            open?.power.lostSamples += lost
-        }
-        total.add(amperes: amperes, volts: volts, saturated: saturated)
-        guard let channel = markChannel else { return }
-        let high = sample.logic & (1 << UInt8(channel)) != 0
+    mutating func lose(_ samples: Int) {
+        open?.power.lostSamples += samples
+    }
+
+    @inline(__always)
+    mutating func add(amperes: Double, volts: Double, saturated: Bool, high: Bool, at index: Int) {
         if high, open == nil {
             open = PowerWindow(startSample: index, endSample: index, power: PowerAccumulator())
         } else if !high, var window = open {
             window.endSample = index
-            windows.append(window)
+            closed.append(window)
             open = nil
         }
         open?.power.add(amperes: amperes, volts: volts, saturated: saturated)
