@@ -25,13 +25,14 @@ public enum StrictJSON {
 
     /// Decodes like `decode` and also returns the value as `JSONCoding.encoder` writes it (sorted
     /// keys), which the strict check produces anyway: hashing it gives a content digest without
-    /// encoding the value a second time.
+    /// encoding the value a second time. The check compares the shapes (keys, elements, nulls) of
+    /// the body and of those canonical bytes, each read in one pass.
     public static func decodeCanonical<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
-        let tree: Any
+        let given: JSONShape
         do {
-            tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            given = try JSONShape.read(data)
         } catch {
-            throw .malformed("it does not parse (\(data.count) bytes)")
+            throw .malformed("it does not parse: \(error)")
         }
         let value: T
         do {
@@ -41,28 +42,33 @@ public enum StrictJSON {
         } catch {
             throw .wrongShape("\(error)")
         }
-        guard let reencoded = try? JSONCoding.encoder.encode(value),
-              let known = try? JSONSerialization.jsonObject(with: reencoded, options: [.fragmentsAllowed])
+        guard let reencoded = try? JSONCoding.encoder.encode(value), let known = try? JSONShape.read(reencoded)
         else { throw .wrongShape("the body cannot be represented") }
-        if let unknown = firstUnknownField(tree, known, path: "") { throw .unknownField(unknown) }
+        if let unknown = firstUnknownField(given, known, path: "") { throw .unknownField(unknown) }
         return (value, reencoded)
     }
 
-    private static func firstUnknownField(_ given: Any, _ known: Any, path: String) -> String? {
-        if let object = given as? [String: Any] {
-            let knownObject = known as? [String: Any] ?? [:]
-            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+    /// The first field, in key order depth first, that the body has and the decoded value does
+    /// not write back: a field the type does not know. A null the type leaves out is no loss.
+    private static func firstUnknownField(_ given: JSONShape, _ known: JSONShape, path: String) -> String? {
+        switch (given, known) {
+        case (.object(let members), _):
+            let knownMembers: [String: JSONShape]
+            if case .object(let written) = known { knownMembers = written } else { knownMembers = [:] }
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
-                guard let knownValue = knownObject[key] else {
-                    if value is NSNull { continue }
+                guard let knownValue = knownMembers[key] else {
+                    if case .null = value { continue }
                     return childPath
                 }
                 if let unknown = firstUnknownField(value, knownValue, path: childPath) { return unknown }
             }
-        } else if let array = given as? [Any], let knownArray = known as? [Any] {
-            for (index, element) in array.enumerated() where index < knownArray.count {
-                if let unknown = firstUnknownField(element, knownArray[index], path: "\(path)[\(index)]") { return unknown }
+        case (.array(let elements), .array(let knownElements)):
+            for (index, element) in elements.enumerated() where index < knownElements.count {
+                if let unknown = firstUnknownField(element, knownElements[index], path: "\(path)[\(index)]") { return unknown }
             }
+        default:
+            break
         }
         return nil
     }
