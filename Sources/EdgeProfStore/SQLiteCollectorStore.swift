@@ -26,7 +26,7 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     private static func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?, _ db: Database) throws -> Result<RunReceipt, IngestRefusal> {
         if let agentReport { try upsert(agentReport, db) }
-        if let row = try Row.fetchOne(db, sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?", arguments: [upload.idempotencyKey]) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, content_sha256 FROM run WHERE idempotency_key = ?"), arguments: [upload.idempotencyKey]) {
             let id: Int64 = row["id"]
             guard row["content_sha256"] as String? == contentSHA256 else {
                 return .failure(.keyReused(key: upload.idempotencyKey, runID: id))

@@ -61,15 +61,14 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     /// Inserts a run with all its raw timings; the caller's transaction makes it all or nothing.
     static func insert(_ run: RecordedRun, model: RegisteredModel, context: RunContext, origin: RunOrigin?, _ db: Database) throws -> Int64 {
         let key = run.evidenceKey()
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO run (model_version_id, status, partial_reason, device_class, port, started_at, finished_at,
                     evidence_key, artifact_sha256, board, serial, firmware_build, protocol, tick_hz,
                     board_json, model_json, request_json, totals_json, link_json, warmup_iterations, discarded_iterations,
                     energy_source, energy_note, firmware_json, bench, idempotency_key, content_sha256, headline_json, shadow_json,
                     place, wiring)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 model.id, run.status.rawValue, run.partialReason, context.deviceClass, context.port,
                 context.startedAt.stored, context.finishedAt.stored, key.id, key.artifactSHA256, key.board, key.serial,
@@ -176,8 +175,7 @@ public final class SQLiteEvidenceStore: EvidenceStore, RegistryStore, Sendable {
     // MARK: - Rows
 
     static func fetchModel(_ reference: ModelReference, _ db: Database) throws -> RegisteredModel? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM model_version WHERE name = ? AND version = ?",
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM model_version WHERE name = ? AND version = ?"),
             arguments: [reference.name, reference.version.description]
         ).flatMap(model(from:))
     }

@@ -13,8 +13,7 @@ extension SQLiteEvidenceStore {
             announcedModel: run.model.model, artifactSHA256: run.model.artifactSHA256, registered: model, reportedAt: context.finishedAt,
             since: context.startedAt,
             shadowArtifactSHA256: run.board.shadowModel?.artifactSHA256)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO fleet_device (device, board, serial, device_class, bench, firmware_version, firmware_build, emulated,
                     labels_json, first_seen_at, last_seen_at, last_run_id, serving_json, serving_state, state_reported_at, place)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)
@@ -27,19 +26,17 @@ extension SQLiteEvidenceStore {
                         THEN json_set(excluded.serving_json, '$.since', json_extract(fleet_device.serving_json, '$.since'))
                         ELSE excluded.serving_json END
                 WHERE excluded.last_seen_at >= fleet_device.last_seen_at
-                """,
+                """).execute(
             arguments: [
                 device, run.board.board, run.board.serial, context.deviceClass, bench, run.board.firmwareVersion, run.board.firmwareBuild,
                 run.board.isEmulated, context.startedAt.stored, context.finishedAt.stored, runID, try JSONColumn.encode(serving),
                 run.board.servingState?.rawValue, run.board.servingState.map { _ in context.startedAt.stored }, context.place,
             ])
         if let state = run.board.servingState {
-            try db.execute(
-                sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ? WHERE device = ? AND (state_reported_at IS NULL OR state_reported_at < ?)",
+            try db.cachedStatement(sql: "UPDATE fleet_device SET serving_state = ?, state_reported_at = ? WHERE device = ? AND (state_reported_at IS NULL OR state_reported_at < ?)").execute(
                 arguments: [state.rawValue, context.startedAt.stored, device, context.startedAt.stored])
         }
-        try db.execute(
-            sql: "UPDATE fleet_device SET first_seen_at = ? WHERE device = ? AND first_seen_at > ?",
+        try db.cachedStatement(sql: "UPDATE fleet_device SET first_seen_at = ? WHERE device = ? AND first_seen_at > ?").execute(
             arguments: [context.startedAt.stored, device, context.startedAt.stored])
     }
 

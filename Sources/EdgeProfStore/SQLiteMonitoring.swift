@@ -12,18 +12,15 @@ extension SQLiteCollectorStore {
             guard let model = try SQLiteEvidenceStore.fetchModel(reference, db) else { return nil }
             let device = "model_version_id = ? AND device_class = ? AND board = ? AND serial = ?"
             let arguments: StatementArguments = [model.id, key.deviceClass, board, serial]
-            let pinned = try String.fetchOne(
-                db, sql: "SELECT run_ids_json FROM baseline_pin WHERE model = ? AND device_class = ? AND device = ?",
+            let pinned = try String.fetchOne(db.cachedStatement(sql: "SELECT run_ids_json FROM baseline_pin WHERE model = ? AND device_class = ? AND device = ?"),
                 arguments: [key.model, key.deviceClass, key.device]
             ).map { (json: String) throws -> [Int64] in try JSONColumn.decode(json) }
             let baselineIDs = try pinned.map { ids in
-                try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", arguments: [try JSONColumn.encode(ids)])
-            } ?? Int64.fetchAll(
-                db, sql: "SELECT id FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?",
+                try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM run WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"), arguments: [try JSONColumn.encode(ids)])
+            } ?? Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM run WHERE \(device) AND status = 'complete' ORDER BY id LIMIT ?"),
                 arguments: arguments + [baselineRuns])
             if baselineIDs.contains(runID) { return nil }
-            let recentIDs = try Int64.fetchAll(
-                db, sql: "SELECT id FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?",
+            let recentIDs = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM run WHERE \(device) AND id <= ? ORDER BY id DESC LIMIT ?"),
                 arguments: arguments + [runID, recentRuns])
             let baseline = try baselineIDs.map { try self.monitorRun($0, model: reference, db) }
             let recent = try recentIDs.reversed().map { try self.monitorRun($0, model: reference, db) }
@@ -75,39 +72,34 @@ extension SQLiteCollectorStore {
     public func applyFindings(_ findings: [MonitorFinding], key: MonitorKey, runID: Int64, at time: Date, webhooks: [WebhookTarget]) async throws(StoreError) -> [AlertEvent] {
         try await write("update the alerts of \(key)") { db in
             if runID != Alert.noRun {
-                try db.execute(
-                    sql: "INSERT INTO run_finding (run_id, json) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET json = excluded.json",
+                try db.cachedStatement(sql: "INSERT INTO run_finding (run_id, json) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET json = excluded.json").execute(
                     arguments: [runID, try JSONColumn.encode(findings)])
             }
             let changes = AlertPlanner.plan(findings: findings, live: try Self.liveAlerts(key, db))
             var events: [AlertEvent] = []
             for finding in changes.opened {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO alert (rule, severity, model, device_class, device, state, finding_json, opened_at, last_seen_at,
                             occurrences, first_run_id, last_run_id)
                         VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, 1, ?, ?)
-                        """,
+                        """).execute(
                     arguments: [finding.rule.rawValue, finding.severity.rawValue, key.model, key.deviceClass, key.device,
                                 try JSONColumn.encode(finding), time.stored, time.stored, runID, runID])
                 if let alert = try Self.fetchAlert(db.lastInsertedRowID, db) { events.append(AlertEvent(event: "alert.opened", alert: alert)) }
             }
             for (id, finding) in changes.refreshed {
-                try db.execute(
-                    sql: "UPDATE alert SET finding_json = ?, last_seen_at = ?, occurrences = occurrences + 1, last_run_id = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE alert SET finding_json = ?, last_seen_at = ?, occurrences = occurrences + 1, last_run_id = ? WHERE id = ?").execute(
                     arguments: [try JSONColumn.encode(finding), time.stored, runID, id])
             }
             for id in changes.resolved {
-                try db.execute(
-                    sql: "UPDATE alert SET state = 'resolved', resolved_at = ?, resolved_by_run_id = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE alert SET state = 'resolved', resolved_at = ?, resolved_by_run_id = ? WHERE id = ?").execute(
                     arguments: [time.stored, runID, id])
                 if let alert = try Self.fetchAlert(id, db) { events.append(AlertEvent(event: "alert.resolved", alert: alert)) }
             }
             for event in events {
                 let body = try JSONCoding.encoder.encode(event)
                 for webhook in webhooks where webhook.wants(event.alert.severity) {
-                    try db.execute(
-                        sql: "INSERT INTO webhook_outbox (alert_id, event, url, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    try db.cachedStatement(sql: "INSERT INTO webhook_outbox (alert_id, event, url, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                         arguments: [event.alert.id, event.event, webhook.url, body, time.stored, time.stored])
                 }
             }
@@ -214,8 +206,7 @@ extension SQLiteCollectorStore {
 
     /// The device's open and acknowledged alerts.
     static func liveAlerts(_ key: MonitorKey, _ db: Database) throws -> [Alert] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM alert WHERE model = ? AND device_class = ? AND device = ? AND state != 'resolved'",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert WHERE model = ? AND device_class = ? AND device = ? AND state != 'resolved'"),
             arguments: [key.model, key.deviceClass, key.device]
         ).compactMap(alert(from:))
     }
