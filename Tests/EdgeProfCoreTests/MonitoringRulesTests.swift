@@ -229,3 +229,21 @@ extension MonitoringRulesTests {
         #expect(MonitorConfirmation.confirm(history: [[finding(.latencyBand, .firing)]], settings: immediate).first?.state == .firing)
     }
 }
+
+/// The monitor's numbers in findings read exactly as `String(format: "%.4g")` wrote them, so
+/// stored findings and alerts keep their text.
+@Suite struct GeneralFormatTests {
+    @Test func significantDigitsMatchFoundationsFormat() {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF0
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 9.9995, 99_995, 1e-5, 123_456_789, 1e300, -2.5e-308, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        for _ in 0..<5000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Double(bitPattern: state))
+        }
+        for value in values where value.isFinite {
+            for digits in [1, 3, 4, 6, 17] {
+                #expect(GeneralFormat.string(value, significantDigits: digits) == String(format: "%.\(digits)g", value), "\(value)")
+            }
+        }
+    }
+}

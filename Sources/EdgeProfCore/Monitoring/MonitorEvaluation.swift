@@ -140,7 +140,7 @@ public enum MonitorEvaluation {
 
     static func fmt(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
-        return String(format: "%.4g", value)
+        return GeneralFormat.string(value, significantDigits: 4)
     }
 }
 
