@@ -39,7 +39,26 @@ extension DeviceMessage {
     /// Decodes a frame from a board. Unknown fields are ignored; unknown verbs become `.unknown`.
     public init(frame: LinkFrame) throws(LinkMessageError) {
         let fields = FieldReader(frame: frame)
+        // The verbs of a run's stream first: a switch on strings compares them in order.
         switch frame.verb {
+        case "REC":
+            let iteration = try fields.u32("it")
+            guard let blob = frame["d"] else { throw fields.error("d", "is missing") }
+            do throws(IterationRecordError) {
+                self = .record(try IterationRecordCodec.decode(iteration: iteration, blob: blob.utf8))
+            } catch {
+                throw fields.error("d", error.description)
+            }
+        case "TOK":
+            self = .token(
+                iteration: try fields.u32("it"), index: try fields.u32("i"), ticks: try fields.u64("t"),
+                tokenID: try fields.optionalU64("id"))
+        case "ITER":
+            self = .iteration(index: try fields.u32("it"), warmup: try fields.u64("warm") != 0, ticks: try fields.u64("t"))
+        case "DONE":
+            self = .done(
+                iteration: try fields.u32("it"), ticks: try fields.u64("t"), tokens: try fields.u32("tokens"),
+                energyNanojoules: try fields.optionalU64("nj"))
         case "READY":
             self = .ready(
                 protocolVersion: Int(try fields.u64("proto")), board: try fields.text("board"),
@@ -69,24 +88,6 @@ extension DeviceMessage {
                 RunRequest(
                     input: try fields.optionalText("input") ?? "", tokens: try fields.u32("tokens"),
                     iterations: try fields.u32("iters"), warmup: try fields.u32("warmup")))
-        case "ITER":
-            self = .iteration(index: try fields.u32("it"), warmup: try fields.u64("warm") != 0, ticks: try fields.u64("t"))
-        case "TOK":
-            self = .token(
-                iteration: try fields.u32("it"), index: try fields.u32("i"), ticks: try fields.u64("t"),
-                tokenID: try fields.optionalU64("id"))
-        case "DONE":
-            self = .done(
-                iteration: try fields.u32("it"), ticks: try fields.u64("t"), tokens: try fields.u32("tokens"),
-                energyNanojoules: try fields.optionalU64("nj"))
-        case "REC":
-            let iteration = try fields.u32("it")
-            guard let blob = frame["d"] else { throw fields.error("d", "is missing") }
-            do throws(IterationRecordError) {
-                self = .record(try IterationRecordCodec.decode(iteration: iteration, blob: blob.utf8))
-            } catch {
-                throw fields.error("d", error.description)
-            }
         case "RESULT":
             self = .result(replyTo: try fields.u16("re"), try Self.totals(fields))
         case "STATE":

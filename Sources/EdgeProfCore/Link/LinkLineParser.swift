@@ -36,19 +36,16 @@ public enum LinkLineParser {
     }
 
     private static func parseBody(_ body: UnsafeBufferPointer<UInt8>) throws(LinkLineError) -> LinkFrame {
-        let tokens = body.split(separator: space, omittingEmptySubsequences: false)
-        guard tokens.count >= 2 else { throw .syntax("expected 'VERB SEQ' before the fields") }
-        let verb = tokens[0]
+        var tokens = SpaceSeparated(body)
+        guard let verb = tokens.next(), let sequenceDigits = tokens.next() else { throw .syntax("expected 'VERB SEQ' before the fields") }
         guard (1...8).contains(verb.count), verb.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
             throw .syntax("verb must be 1 to 8 upper-case letters")
         }
-        let sequence = try parseSequence(tokens[1])
-        guard tokens.count - 2 <= LinkFrame.maximumFields else {
-            throw .syntax("more than \(LinkFrame.maximumFields) fields")
-        }
+        let sequence = try parseSequence(sequenceDigits)
         var fields: [LinkField] = []
-        fields.reserveCapacity(tokens.count - 2)
-        for token in tokens.dropFirst(2) {
+        fields.reserveCapacity(8)
+        while let token = tokens.next() {
+            guard fields.count < LinkFrame.maximumFields else { throw .syntax("more than \(LinkFrame.maximumFields) fields") }
             let field = try parseField(token)
             if fields.contains(where: { $0.key == field.key }) { throw .syntax("duplicate key '\(field.key)'") }
             fields.append(field)
@@ -86,5 +83,25 @@ public enum LinkLineParser {
             index += 1
         }
         return LinkField(key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+    }
+}
+
+/// The space-separated tokens of a line's body, empty ones included (two spaces in a row make
+/// an empty token, which the grammar then refuses), without an array of them.
+private struct SpaceSeparated {
+    private let body: UnsafeBufferPointer<UInt8>
+    private var start: Int?
+
+    init(_ body: UnsafeBufferPointer<UInt8>) {
+        self.body = body
+        start = 0
+    }
+
+    mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
+        guard let from = start else { return nil }
+        var end = from
+        while end < body.count, body[end] != 0x20 { end += 1 }
+        start = end < body.count ? end + 1 : nil
+        return body[from..<end]
     }
 }

@@ -40,8 +40,16 @@ public enum LinkValue {
 
     /// A decimal u64 as the spec writes it (digits only, no sign, no spaces).
     public static func decimal(_ value: String) -> UInt64? {
-        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return UInt64(value)
+        guard !value.isEmpty else { return nil }
+        var result: UInt64 = 0
+        for byte in value.utf8 {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let (scaled, overflowed) = result.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = scaled.addingReportingOverflow(UInt64(byte &- 0x30))
+            guard !overflowed, !carried else { return nil }
+            result = sum
+        }
+        return result
     }
 
     public static func hex(_ bytes: [UInt8]) -> String {
