@@ -32,7 +32,7 @@ public enum StrictJSON {
         do {
             given = try JSONShape.read(data)
         } catch {
-            throw .malformed("it does not parse: \(error)")
+            throw .malformed("\(error)")
         }
         let value: T
         do {
