@@ -90,15 +90,7 @@ private struct JSONShapeReader {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("':' after a key") }
             position += 1
             members[key] = try value(depth: depth)
-            skipWhitespace()
-            guard position < bytes.count else { throw malformed("',' or '}'") }
-            let separator = bytes[position]
-            position += 1
-            if separator == UInt8(ascii: "}") { return .object(members) }
-            guard separator == UInt8(ascii: ",") else {
-                position -= 1
-                throw malformed("',' or '}'")
-            }
+            if try closes(with: UInt8(ascii: "}")) { return .object(members) }
         }
     }
 
@@ -113,16 +105,19 @@ private struct JSONShapeReader {
         }
         while true {
             elements.append(try value(depth: depth))
-            skipWhitespace()
-            guard position < bytes.count else { throw malformed("',' or ']'") }
-            let separator = bytes[position]
-            position += 1
-            if separator == UInt8(ascii: "]") { return .array(elements) }
-            guard separator == UInt8(ascii: ",") else {
-                position -= 1
-                throw malformed("',' or ']'")
-            }
+            if try closes(with: UInt8(ascii: "]")) { return .array(elements) }
         }
+    }
+
+    /// After a member or an element: true at the container's `closing` bracket, false at a
+    /// comma (another one follows), and anything else is malformed.
+    private mutating func closes(with closing: UInt8) throws(JSONShape.Malformed) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == closing || bytes[position] == UInt8(ascii: ",") else {
+            throw malformed("',' or '\(Character(Unicode.Scalar(closing)))'")
+        }
+        position += 1
+        return bytes[position - 1] == closing
     }
 
     /// A string's text, escapes decoded; the reader stands on its opening quote.
