@@ -66,6 +66,7 @@ import Testing
         ("usb-path: \"1-2.3\"}", "usb-path: \"ttyACM0\"}", 9, "a physical USB port as Linux names it"),
         ("probe: \"localhost:3333\"", "probe: \"localhost\"", 12, "needs 'probe: HOST:PORT'"),
         ("tool: openocd", "tool: stlink", 6, "must be one of openocd, pyocd"),
+        ("tool: openocd", "tool: pyocd", 6, "its catalogue entry gives openocd's: set 'tool: openocd'"),
         ("labels: {shelf", "lables: {shelf", 7, "unknown field 'lables' (did you mean 'labels'?)"),
         ("usb-path: \"1-2.3\"}", "serial: \"000683123456\"}", 8, "already place 'nrf-1''s board"),
         ("usb-path: \"1-2.4\"", "serial: C1A2B3", 8, "already measures place 'nrf-1'"),
@@ -76,6 +77,24 @@ import Testing
         let error = try #require(Self.refusal(Self.valid.replacingOccurrences(of: original, with: replacement)))
         #expect(error.file == "bench.yaml" && error.line == line, "\(error)")
         #expect(error.message.contains(message), "\(error)")
+    }
+
+    /// The catalogue's flasher when the place names its tool; a tool that needs no board
+    /// settings (a GDB server, picotool) when it names another; nothing for `none`.
+    @Test func aPlacesFlasherTakesItsBoardSettingsFromTheCatalogue() throws {
+        let catalogued = try #require(Self.catalogue.entry(named: "nrf52840-dk")?.flasher)
+        #expect(try BenchFlasher(tool: "openocd", probe: "X").boardFlasher(catalogue: catalogued, board: "nrf52840-dk") == catalogued)
+        let server = try #require(try BenchFlasher(tool: "gdb-remote", probe: "h:1").boardFlasher(catalogue: catalogued, board: "nrf52840-dk"))
+        #expect(server.tool == .gdbRemote && server.interface == nil && server.timeoutSeconds == catalogued.timeoutSeconds)
+        #expect(try BenchFlasher(tool: "picotool").boardFlasher(catalogue: nil, board: "b")?.tool == .picotool)
+        #expect(try BenchFlasher(tool: "none").boardFlasher(catalogue: catalogued, board: "nrf52840-dk") == nil)
+        for tool in ["openocd", "pyocd", "esptool", "dfu-util"] {
+            #expect(throws: FlashPlanError.self) { try BenchFlasher(tool: tool).boardFlasher(catalogue: nil, board: "b") }
+        }
+        let sim = Self.catalogue.entry(named: "edgeprof-sim")?.flasher
+        #expect(throws: FlashPlanError("openocd needs edgeprof-sim's settings (adapter, target, chip or address), and its catalogue entry names no flasher: use a GDB server ('tool: gdb-remote'), or give edgeprof-sim's openocd settings in devices/boards/edgeprof-sim.yaml")) {
+            try BenchFlasher(tool: "openocd").boardFlasher(catalogue: sim, board: "edgeprof-sim")
+        }
     }
 
     @Test func aFileWithoutPlacesOrNameIsRefused() {

@@ -100,8 +100,8 @@ import Testing
         source.power?.mode = .ampere
         let inAmpere = WiringCheck.judge(place: source, windows: 6, own: dark, others: [:])
         #expect(inAmpere.fault == "mode" && inAmpere.fix?.contains("set 'mode: source'") == true)
-        #expect(WiringCheck.silentBoard(place: source, problem: "no answer").fix?.contains("ampere mode, which does not power the board") == true)
-        #expect(WiringCheck.silentBoard(place: Self.place, problem: "no answer").fix?.contains("ampere") == false)
+        #expect(WiringCheck.silentBoard(place: source, problem: "no answer", bench: "bench.yaml").fix?.contains("ampere mode, which does not power the board") == true)
+        #expect(WiringCheck.silentBoard(place: Self.place, problem: "no answer", bench: "bench.yaml").fix?.contains("ampere") == false)
     }
 
     @Test func aMarkThatTogglesTheWrongNumberOfTimesOrWithoutCurrentIsCaught() {

@@ -30,7 +30,7 @@ public struct BenchChecker: Sendable {
                 resolved.append((place, try BenchResolution.ports(of: place, among: candidates)))
             } catch {
                 results[place.name] = PlaceCheck(
-                    place: place.name, verdict: WiringVerdict(level: .fail, fault: "not-found", finding: error.message, fix: nil))
+                    place: place.name, verdict: WiringVerdict(level: .fail, fault: "not-found", finding: error.description, fix: nil))
             }
         }
         var monitors: [String: WiringMonitor] = [:]
@@ -50,7 +50,35 @@ public struct BenchChecker: Sendable {
         for (place, ports) in resolved where results[place.name] == nil {
             results[place.name] = checkPlace(place, ports: ports, monitors: monitors)
         }
+        let serials = USBSerialNumbers.attached()
+        for place in bench.places {
+            let boardPort = results[place.name]?.boardPort
+            results[place.name]?.flasher = checkFlasher(of: place, boardPort: boardPort, attachedSerials: serials)
+        }
         return bench.places.compactMap { results[$0.name] }
+    }
+
+    /// Whether the place's flasher could flash it now: its programs are installed and its USB
+    /// probe is attached. Nil for a place without a flasher (or `tool: none`).
+    private func checkFlasher(of place: BenchPlace, boardPort: String?, attachedSerials: Set<String>?) -> WiringVerdict? {
+        let entry = catalogue.entry(named: place.board.catalogueName)
+        let flasher: BoardFlasher?
+        do { flasher = try place.flasher?.boardFlasher(catalogue: entry?.flasher, board: place.board.catalogueName) } catch {
+            return WiringVerdict(level: .fail, fault: "flasher-unusable", finding: error.description)
+        }
+        guard let flasher else { return nil }
+        let probe = place.flasher?.probe
+        let plan: FlashPlan
+        do {
+            plan = try FlashPlanner.plan(
+                board: place.board.catalogueName, flasher: flasher, firmware: "firmware.elf", probe: probe, port: boardPort ?? "board-port", scratch: "scratch")
+        } catch {
+            return WiringVerdict(level: .fail, fault: "flasher-unusable", finding: error.description, fix: "correct the place's 'flasher:' in the bench file")
+        }
+        var seen: Set<String> = []
+        let missing = plan.steps.filter { seen.insert($0.program).inserted && ProgramSearch.locate($0.program) == nil }
+        let probeAttached = flasher.tool == .gdbRemote ? nil : probe.flatMap { probe in attachedSerials.map { $0.contains(probe) } }
+        return FlasherCheck.judge(place: place, flasher: flasher, missing: missing, probeAttached: probeAttached)
     }
 
     private func checkPlace(_ place: BenchPlace, ports: BenchResolution.Ports, monitors: [String: WiringMonitor]) -> PlaceCheck {
@@ -71,7 +99,7 @@ public struct BenchChecker: Sendable {
             let board: BoardInfo
             let model: BoardModelInfo
             do { (board, model) = try session.handshake() } catch {
-                check.verdict = WiringCheck.silentBoard(place: place, problem: error.description)
+                check.verdict = WiringCheck.silentBoard(place: place, problem: error.description, bench: bench.file)
                 return check
             }
             check.announced = "\(board.board) \(board.serial) firmware \(board.firmwareVersion)"

@@ -65,7 +65,7 @@ public struct FlashService: Sendable {
     }
 
     private func run(_ step: FlashPlan.Step, of plan: FlashPlan, board: String, until deadline: ContinuousClock.Instant) throws(AgentError) {
-        guard let program = locate(step.program) else {
+        guard let program = ProgramSearch.locate(step.program, searchPath: searchPath) else {
             throw .flash(.toolMissing(board: board, tool: plan.tool.rawValue, program: step.program, install: step.install))
         }
         if let script = step.script {
@@ -90,11 +90,6 @@ public struct FlashService: Sendable {
             let mismatches = FlashVerification.readBackMismatches(gdbOutput: result.output)
             if !mismatches.isEmpty { throw .flash(.readBack(board: board, program: step.program, mismatches: mismatches)) }
         }
-    }
-
-    private func locate(_ program: String) -> String? {
-        let directories = searchPath ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        return directories.map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Waits for the port to come back after the reset, then shakes hands on it.

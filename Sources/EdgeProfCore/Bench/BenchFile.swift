@@ -124,4 +124,27 @@ public struct BenchFlasher: Sendable, Hashable {
         self.tool = tool
         self.probe = probe
     }
+
+    /// The flasher this place's board is flashed with: the catalogue's own when the place names
+    /// the same tool (its adapter, target, reset and timeout come from devices/), else the
+    /// place's tool with the catalogue's timeout, for the tools that need no board settings
+    /// (picotool, a GDB server). Nil for `none`: the place is not flashed.
+    public func boardFlasher(catalogue: BoardFlasher?, board: String) throws(FlashPlanError) -> BoardFlasher? {
+        guard let tool = BoardFlasher.Tool(rawValue: tool) else {
+            throw FlashPlanError("'\(self.tool)' is not a flasher EdgeProf runs; use one of \(Self.tools.joined(separator: ", "))")
+        }
+        if tool == .none { return nil }
+        if let catalogue, catalogue.tool == tool { return catalogue }
+        switch tool {
+        case .picotool, .gdbRemote:
+            return BoardFlasher(tool: tool, timeoutSeconds: catalogue?.timeoutSeconds ?? BoardFlasher.defaultTimeoutSeconds)
+        case .openocd, .pyocd, .esptool, .dfuUtil, .none:
+            let needs = "\(self.tool) needs \(board)'s settings (adapter, target, chip or address)"
+            let elsewhere = "or give \(board)'s \(self.tool) settings in devices/boards/\(board).yaml"
+            guard let catalogue, catalogue.tool != .none else {
+                throw FlashPlanError("\(needs), and its catalogue entry names no flasher: use a GDB server ('tool: gdb-remote'), \(elsewhere)")
+            }
+            throw FlashPlanError("\(needs), and its catalogue entry gives \(catalogue.tool.rawValue)'s: set 'tool: \(catalogue.tool.rawValue)', \(elsewhere)")
+        }
+    }
 }

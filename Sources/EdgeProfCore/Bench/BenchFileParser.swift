@@ -28,7 +28,9 @@ public enum BenchFileParser {
         let fields = try node.fields(known: placeFields, what: "a mapping with board, power, flasher, device-class and labels")
         let board = try self.board(fields.requiredNode("board").withContext(node.context + "board: "), catalogue: catalogue)
         let power = try fields.node("power").map { node throws(ConfigError) in try self.power(node.withContext(node.context + "power: "), catalogue: catalogue) }
-        let flasher = try fields.node("flasher").map { node throws(ConfigError) in try self.flasher(node.withContext(node.context + "flasher: ")) }
+        let flasher = try fields.node("flasher").map { node throws(ConfigError) in
+            try self.flasher(node.withContext(node.context + "flasher: "), board: board.catalogueName, catalogue: catalogue)
+        }
         var labels: [String: String] = [:]
         if let labelNode = fields.node("labels") {
             for (key, line, value) in try labelNode.entries(expecting: "'labels' to map names to texts") {
@@ -76,7 +78,7 @@ public enum BenchFileParser {
         return BenchPowerMonitor(instrument: name, identity: try identity(fields, what: "power monitor"), channel: channel, mode: mode, millivolts: millivolts, markInput: mark)
     }
 
-    private static func flasher(_ node: YAMLNode) throws(ConfigError) -> BenchFlasher {
+    private static func flasher(_ node: YAMLNode, board: String, catalogue: DeviceCatalogue) throws(ConfigError) -> BenchFlasher {
         let fields = try node.fields(known: flasherFields, what: "a mapping with tool and probe")
         guard let tool = try fields.choice("tool", of: BenchFlasher.tools) else { throw node.error("missing field 'tool' (one of \(BenchFlasher.tools.joined(separator: ", ")))") }
         let probe = try fields.string("probe")
@@ -85,7 +87,9 @@ public enum BenchFileParser {
                 throw fields.error(at: "probe", "a gdb-remote flasher needs 'probe: HOST:PORT' (the GDB server's address)")
             }
         }
-        return BenchFlasher(tool: tool, probe: probe)
+        let flasher = BenchFlasher(tool: tool, probe: probe)
+        do { _ = try flasher.boardFlasher(catalogue: catalogue.entry(named: board)?.flasher, board: board) } catch { throw fields.error(at: "tool", error.description) }
+        return flasher
     }
 
     /// `serial` or `usb-path`, exactly one; a `port` (a /dev name) is refused with the reason.

@@ -109,8 +109,11 @@ public enum WiringCheck {
     }
 
     /// The verdict for a board that did not answer the handshake.
-    public static func silentBoard(place: BenchPlace, problem: String) -> WiringVerdict {
+    public static func silentBoard(place: BenchPlace, problem: String, bench: String) -> WiringVerdict {
         var fix = "check that the board is powered and runs EdgeProf Link firmware at the place's baud rate"
+        if let tool = place.flasher?.tool, tool != "none" {
+            fix += " (to put it there: `edgeprof flash --place \(place.name) --bench-file \(bench) FIRMWARE.elf`)"
+        }
         if place.power?.mode == .ampere {
             fix = "its monitor is in ampere mode, which does not power the board: if the PPK2 is its only supply, set 'mode: source'; else " + fix
         }

@@ -35,7 +35,7 @@ struct BenchCheckCommand: ParsableCommand {
             return (bench, BenchChecker(bench: bench, catalogue: loadedCatalogue, leases: try LeaseService()).check())
         }
         Terminal.print(format == .json ? BenchCheckListing.json(bench: bench.name, checks) : BenchCheckListing.table(bench: bench.name, checks))
-        if checks.contains(where: { $0.verdict.level == .fail }) { throw ExitCode(1) }
+        if checks.contains(where: { $0.level == .fail }) { throw ExitCode(1) }
     }
 }
 

@@ -41,8 +41,7 @@ struct CICommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        guard target.hasBoard else { throw ValidationError("give the board's --port, or --device NAME for an emulated board") }
-        if target.place != nil, flash != nil { throw ValidationError("--flash goes with --port or --device; for a place, run `edgeprof flash` first") }
+        guard target.hasBoard else { throw ValidationError("give the board's --port, --place NAME of a bench file, or --device NAME for an emulated board") }
         if flash != nil, target.firmware != nil { throw ValidationError("--flash names the firmware the run measures; leave out --firmware") }
         if probe != nil, flash == nil { throw ValidationError("--probe goes with --flash") }
     }

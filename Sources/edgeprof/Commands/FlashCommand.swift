@@ -13,8 +13,15 @@ struct FlashCommand: ParsableCommand {
         discussion: """
             The flasher comes from the board's catalogue entry (devices/): openocd, pyocd, picotool, esptool, \
             dfu-util or a GDB server (gdb-remote). After the reset, EdgeProf shakes hands on --port and checks \
-            that the board announces the ELF's GNU build id. docs/flashing.md lists the exact command each runs.
+            that the board announces the ELF's GNU build id. docs/flashing.md lists the exact command each runs. \
+            With --place, the board, its port, the flasher and the probe come from the bench file (docs/bench.md).
             """)
+
+    @Option(help: ArgumentHelp("A place of the bench file: its board is found by identity and flashed with the flasher and probe the file names.", valueName: "name"))
+    var place: String?
+
+    @Option(help: ArgumentHelp("The bench file --place refers to (default: $EDGEPROF_BENCH_FILE); see docs/bench.md.", valueName: "bench.yaml"))
+    var benchFile: String?
 
     @Option(help: ArgumentHelp("The board's catalogue name (default: the board --port belongs to).", valueName: "name"))
     var device: String?
@@ -41,10 +48,22 @@ struct FlashCommand: ParsableCommand {
         case json
     }
 
+    func validate() throws {
+        if place != nil, device != nil || port != nil || probe != nil {
+            throw ValidationError("--place names the board, its port and its probe through the bench file; leave out --device, --port and --probe")
+        }
+        if benchFile != nil, place == nil { throw ValidationError("--bench-file goes with --place NAME") }
+    }
+
     func run() throws {
         let report = try reportingErrors { () throws(AgentError) in
-            let entry = try FlashTarget.board(device: device, port: port, catalogue: catalogue.required())
             if let timeout, timeout < 1 { throw .invalidArgument("--timeout \(timeout): give a number of seconds of at least 1") }
+            if let place {
+                let loaded = try catalogue.required()
+                let resolved = try PlaceLookup.resolve(place, benchFile: benchFile, catalogue: loaded)
+                return try PlaceFlasher().flash(resolved, catalogue: loaded, firmware: firmware, timeout: timeout.map { .seconds($0) })
+            }
+            let entry = try FlashTarget.board(device: device, port: port, catalogue: catalogue.required())
             return try FlashService().flash(entry, firmware: firmware, probe: probe, port: port, timeout: timeout.map { .seconds($0) })
         }
         Terminal.print(format == .json ? FlashReportText.json(report) : FlashReportText.table(report))
@@ -60,7 +79,7 @@ enum FlashTarget {
             }
             return entry
         }
-        guard let port else { throw .invalidArgument("say which board to flash: --device NAME (a catalogue board) or --port PORT") }
+        guard let port else { throw .invalidArgument("say which board to flash: --device NAME (a catalogue board), --port PORT, or --place NAME of a bench file") }
         let ports: [SerialPortInfo]
         do { ports = try SerialPortDiscovery.list() } catch { throw .invalidArgument("cannot tell which board \(port) is (\(error)). Fix: pass --device NAME") }
         let resolved = URL(fileURLWithPath: port).resolvingSymlinksInPath().path

@@ -21,7 +21,7 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also send the run to this collector (kept in the spool until it is stored there).", valueName: "url"))
     var upload: String?
 
-    @Option(help: ArgumentHelp("Flash this firmware ELF first with the board's catalogue flasher, confirm the board runs it, then profile (--device: an emulated board started blank).", valueName: "firmware.elf"))
+    @Option(help: ArgumentHelp("Flash this firmware ELF first with the board's catalogue flasher (--place: the flasher and probe its bench file names), confirm the board runs it, then profile (--device: an emulated board started blank).", valueName: "firmware.elf"))
     var flash: String?
 
     @Option(help: ArgumentHelp("With --flash on a real board: the debug probe's serial number, or HOST:PORT of its GDB server.", valueName: "probe"))
@@ -34,7 +34,6 @@ struct ProfileCommand: AsyncParsableCommand {
     func validate() throws {
         guard target.hasBoard else { throw ValidationError("give the board's --port, --place NAME of a bench file, or --device NAME for an emulated board") }
         if flash != nil, target.firmware != nil { throw ValidationError("--flash names the firmware the run measures; leave out --firmware") }
-        if flash != nil, target.place != nil { throw ValidationError("--flash goes with --port or --device; for a place, run `edgeprof flash` first") }
         if probe != nil, flash == nil { throw ValidationError("--probe goes with --flash") }
     }
 
@@ -199,20 +198,17 @@ struct ProfileTarget: ParsableArguments {
 
     /// Profiles a bench file's place found among what is plugged in: its board measured by its
     /// monitor as the file says, the run naming the place and its wiring.
-    func profile(_ resolved: ResolvedPlace, store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
+    /// `firmware` is the ELF just flashed, when there is one (else --firmware's).
+    func profile(_ resolved: ResolvedPlace, firmware image: String? = nil, store: StoreOptions, progress: Bool, stop: StopRequest) throws(AgentError) -> ProfileOutcome {
         if let note = resolved.note { Terminal.note("edgeprof: \(note)") }
         return try profileLink(
             port: resolved.ports.board, baud: resolved.baud, deviceClass: deviceClass ?? resolved.place.deviceClass, power: resolved.power,
-            place: resolved.place, firmware: try firmware.map(FirmwareFile.size(path:)), store: store, progress: progress, stop: stop)
+            place: resolved.place, firmware: try (image ?? firmware).map(FirmwareFile.size(path:)), store: store, progress: progress, stop: stop)
     }
 
     /// The place named by --place in the bench file, found among what is plugged in now.
     func resolvePlace(_ name: String) throws(AgentError) -> ResolvedPlace {
-        guard let file = benchFile ?? ProcessInfo.processInfo.environment["EDGEPROF_BENCH_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            throw .invalidArgument("--place needs the bench file: give --bench-file FILE or set EDGEPROF_BENCH_FILE")
-        }
-        let loadedCatalogue = try catalogue.required()
-        return try ResolvedPlace.resolve(name, of: try BenchFileLoader.load(path: file, catalogue: loadedCatalogue), catalogue: loadedCatalogue)
+        try PlaceLookup.resolve(name, benchFile: benchFile, catalogue: try catalogue.required())
     }
 
     func profileLink(

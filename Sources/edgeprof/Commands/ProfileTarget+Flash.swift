@@ -6,11 +6,20 @@ extension ProfileTarget {
     /// `profile --flash`: flash → handshake → profile → store in one step. An emulated board
     /// (--device) starts blank with its gdbstub on a free port and is flashed through it, as a
     /// board on a bench is through its probe; a real one (--port) is flashed by its catalogue
-    /// flasher. The run's firmware figures come from the flashed ELF.
+    /// flasher; a place (--place) by the flasher and probe its bench file names. The run's
+    /// firmware figures come from the flashed ELF.
     /// `flashed` hears of the flash once it is confirmed, before the profile starts.
     func flashThenProfile(
         _ image: String, probe: String?, store: StoreOptions, progress: Bool, stop: StopRequest, flashed: (FlashReport) -> Void = { _ in }
     ) throws(AgentError) -> ProfileOutcome {
+        if let place {
+            if probe != nil { throw .invalidArgument("--probe: a place is flashed through the probe its bench file names; leave --probe out") }
+            let resolved = try resolvePlace(place)
+            let report = try PlaceFlasher().flash(resolved, catalogue: try catalogue.required(), firmware: image)
+            Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
+            flashed(report)
+            return try profile(resolved, firmware: image, store: store, progress: progress, stop: stop)
+        }
         if let device, port == nil {
             if probe != nil { throw .invalidArgument("--probe: an emulated board is flashed through its own gdbstub; leave --probe out") }
             let (entry, directory) = try catalogue.emulatedBoard(device)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeProfAgent
 import EdgeProfCore
+import EdgeProfSim
 import Foundation
 
 /// `edgeprof sim emulated`: an emulated board of the catalogue under QEMU until interrupted,
@@ -24,6 +25,9 @@ struct SimEmulatedCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The gdbstub's TCP port with --blank (default 1234, as QEMU's -s).", valueName: "port"))
     var gdbPort = 1234
 
+    @Option(help: ArgumentHelp("Announce the board with this serial number, as a bench file names it (docs/bench.md).", valueName: "serial"))
+    var serial: String?
+
     @OptionGroup var catalogue: CatalogueOptions
 
     func run() throws {
@@ -38,7 +42,14 @@ struct SimEmulatedCommand: ParsableCommand {
             }
         }
         defer { board.stop() }
-        let guardian = InterruptGuard { board.stop() }
+        let announcement = serial.flatMap { serial in
+            SimulatorRegistry.announce(SimulatedBoardInfo(path: board.path, board: name, serial: serial, pid: ProcessInfo.processInfo.processIdentifier))
+        }
+        defer { announcement.map { try? FileManager.default.removeItem(atPath: $0) } }
+        let guardian = InterruptGuard {
+            announcement.map { try? FileManager.default.removeItem(atPath: $0) }
+            board.stop()
+        }
         defer { guardian.cancel() }
         Terminal.print("\(board.path)\n" + (blank ? "127.0.0.1:\(gdbPort)\n" : ""))
         Terminal.note("emulated board \(name) on \(board.path)\(blank ? ", halted and blank; gdbstub on 127.0.0.1:\(gdbPort)" : "") (Ctrl-C to stop)")
