@@ -47,15 +47,14 @@ struct LinkDecoderBenchmark {
         lineCount = count
     }
 
-    /// Swift: the decoder the agent uses, down to typed messages.
+    /// Swift: the decoder the agent uses (`LinkStreamDecoder`), down to typed messages.
     func swiftDecoder() -> Int {
-        var assembler = LinkLineAssembler()
-        var lines: [LinkAssembledLine] = []
-        lines.reserveCapacity(lineCount)
-        corpus.withUnsafeBufferPointer { assembler.push($0, into: &lines) }
+        var decoder = LinkStreamDecoder()
         var decoded = 0
-        for case .line(let bytes) in lines {
-            if let frame = try? LinkLineParser.parse(bytes), (try? DeviceMessage(frame: frame)) != nil { decoded += 1 }
+        corpus.withUnsafeBufferPointer { bytes in
+            decoder.push(bytes) { line in
+                if case .message = line { decoded += 1 }
+            }
         }
         return decoded
     }

@@ -17,8 +17,7 @@ import Testing
         var ids: [UInt64] = []
         let deadline = ContinuousClock.now + .seconds(20)
         while let event = try session.read(before: deadline) {
-            guard case .frame(let frame) = event else { continue }
-            switch try? DeviceMessage(frame: frame) {
+            switch event.message {
             case .token(_, _, _, let id?)?: ids.append(id)
             case .result(run, _)?: return ids
             default: continue

@@ -31,8 +31,7 @@ extension LinkSession {
         let commit = try send(.commit)
         let deadline = ContinuousClock.now + timeouts.install
         while let event = try read(before: deadline) {
-            guard case .frame(let frame) = event else { continue }
-            switch try? DeviceMessage(frame: frame) {
+            switch event.message {
             case .model(commit, let announced)? where slot == .serve: return announced
             case .shadow(commit, let announced?)? where slot == .shadow: return announced
             case .error(commit, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
@@ -47,8 +46,7 @@ extension LinkSession {
         let unload = try send(.unloadShadow)
         let deadline = ContinuousClock.now + timeouts.handshake
         while let event = try read(before: deadline) {
-            guard case .frame(let frame) = event else { continue }
-            switch try? DeviceMessage(frame: frame) {
+            switch event.message {
             case .shadow(unload, nil)?: return
             case .shadow(unload, let still?)?:
                 throw .rejected(port: transport.portName, code: "shadow", message: "the board still announces shadow \(still.model) after UNLOAD")
@@ -68,8 +66,7 @@ extension LinkSession {
             let sent = try send(command)
             let deadline = ContinuousClock.now + timeouts.install
             while let event = try read(before: deadline) {
-                guard case .frame(let frame) = event else { continue }
-                switch try? DeviceMessage(frame: frame) {
+                switch event.message {
                 case .acknowledged(sent, let next)?: return next
                 case .error(sent, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
                 default: continue

@@ -59,12 +59,12 @@ public final class LinkSession {
             var shadow: BoardModelInfo??
             let deadline = ContinuousClock.now + timeouts.handshake
             while let event = try read(before: deadline) {
-                guard case .frame(let frame) = event else {
+                if case .dropped = event {
                     dropped += 1
                     continue
                 }
                 heard += 1
-                switch try? DeviceMessage(frame: frame) {
+                switch event.message {
                 case .info(hello, let info)?: board = info
                 case .model(hello, let announced)?: model = announced
                 case .shadow(hello, let announced)?: shadow = .some(announced)
@@ -162,16 +162,12 @@ public final class LinkSession {
         case .dropped(let error):
             recorder.dropped(error)
             return .running(iterationsChanged: false)
-        case .frame(let frame):
-            let message: DeviceMessage
-            do throws(LinkMessageError) {
-                message = try DeviceMessage(frame: frame)
-            } catch {
-                recorder.malformed(error, sequence: frame.sequence)
-                return .running(iterationsChanged: false)
-            }
+        case .malformed(let sequence, let error):
+            recorder.malformed(error, sequence: sequence)
+            return .running(iterationsChanged: false)
+        case .message(let sequence, let message, _):
             let before = recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations
-            switch recorder.receive(message, sequence: frame.sequence) {
+            switch recorder.receive(message, sequence: sequence) {
             case .running:
                 return .running(iterationsChanged: recorder.measured.count + recorder.warmupIterations + recorder.discardedIterations != before)
             case .finished:
@@ -200,8 +196,7 @@ public final class LinkSession {
         let serve = try send(.serve(state))
         let deadline = ContinuousClock.now + timeouts.handshake
         while let event = try read(before: deadline) {
-            guard case .frame(let frame) = event else { continue }
-            switch try? DeviceMessage(frame: frame) {
+            switch event.message {
             case .state(serve, let confirmed)?: return confirmed
             case .error(serve, let code, let message)?: throw .rejected(port: transport.portName, code: code, message: message)
             default: continue
@@ -217,7 +212,7 @@ public final class LinkSession {
         let ping = try send(.ping)
         let deadline = ContinuousClock.now + timeouts.handshake
         while let event = try read(before: deadline) {
-            if case .frame(let frame) = event, case .pong(ping, let ticks)? = try? DeviceMessage(frame: frame) {
+            if case .pong(ping, let ticks)? = event.message {
                 return DiagnosticRules.PingSample(sentAt: sentAt, receivedAt: secondsSinceOpen(), deviceTicks: ticks)
             }
         }
@@ -235,11 +230,9 @@ public final class LinkSession {
         var lastAnswer = start
         let deadline = ContinuousClock.now + timeouts.handshake + .milliseconds(20 * count)
         while !pending.isEmpty, let event = try read(before: deadline) {
-            if case .frame(let frame) = event, case .pong(let replyTo, _)? = try? DeviceMessage(frame: frame),
-               pending.remove(replyTo) != nil
-            {
+            if case .message(_, .pong(let replyTo, _), let byteCount) = event, pending.remove(replyTo) != nil {
                 answered += 1
-                bytes += frame.encoded().count
+                bytes += byteCount
                 lastAnswer = secondsSinceOpen()
             }
         }
@@ -261,16 +254,16 @@ public final class LinkSession {
         let deadline = ContinuousClock.now + timeouts.handshake
         var dropped: [LinkEvent] = []
         while let event = try read(before: deadline) {
-            guard case .frame(let frame) = event else {
+            guard let sequence = event.sequence else {
                 dropped.append(event)
                 continue
             }
-            switch try? DeviceMessage(frame: frame) {
-            case .started(runSequence, _)?: return (frame.sequence, dropped)
+            switch event.message {
+            case .started(runSequence, _)?: return (sequence, dropped)
             case .error(runSequence, let code, let message)?:
                 throw .rejected(port: transport.portName, code: code, message: message)
             case .iteration?, .token?, .done?, .record?, .result(runSequence, _)?:
-                return (frame.sequence &- 1, dropped + [event])
+                return (sequence &- 1, dropped + [event])
             default: continue
             }
         }
@@ -282,7 +275,7 @@ public final class LinkSession {
         _ = try send(.abort)
         let deadline = ContinuousClock.now + timeouts.event
         while let event = try read(before: deadline) {
-            if case .frame(let frame) = event, frame.verb == "RESULT" { return }
+            if Self.names(event, verb: "RESULT") { return }
         }
     }
 
@@ -304,11 +297,21 @@ public final class LinkSession {
         do { event = try reader.next(before: deadline) } catch { throw .transport(error) }
         switch event {
         case .dropped?: droppedLines += 1
-        case .frame(let frame)?:
-            if frame.verb == "READY" { sequence.restart() }
-            sequence.observe(frame.sequence)
+        case .message(let number, _, _)?, .malformed(let number, _)?:
+            if let event, Self.names(event, verb: "READY") { sequence.restart() }
+            sequence.observe(number)
         case nil: break
         }
         return event
+    }
+
+    /// Whether a checked line carries `verb` (RESULT or READY), its message well-formed or not.
+    private static func names(_ event: LinkEvent, verb: String) -> Bool {
+        switch event {
+        case .message(_, .result, _): verb == "RESULT"
+        case .message(_, .ready, _): verb == "READY"
+        case .malformed(_, let error): error.verb == verb
+        case .message, .dropped: false
+        }
     }
 }

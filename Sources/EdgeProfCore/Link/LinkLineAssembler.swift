@@ -5,6 +5,13 @@ public enum LinkAssembledLine: Sendable, Hashable {
     case tooLong(Int)
 }
 
+/// A line as `LinkLineAssembler.push(_:_:)` hands it over: its bytes (without `\n`), valid
+/// only during the call, or the length of an over-long line that was discarded.
+public enum LinkLineView {
+    case line(UnsafeBufferPointer<UInt8>)
+    case tooLong(Int)
+}
+
 /// Cuts a byte stream into lines. Over-long lines are discarded up to the next `\n`, so the
 /// stream resynchronises on the next line after garbage.
 public struct LinkLineAssembler: Sendable {
@@ -16,20 +23,36 @@ public struct LinkLineAssembler: Sendable {
     }
 
     public mutating func push(_ bytes: UnsafeBufferPointer<UInt8>, into lines: inout [LinkAssembledLine]) {
+        push(bytes) { line in
+            switch line {
+            case .line(let view): lines.append(.line(Array(view)))
+            case .tooLong(let length): lines.append(.tooLong(length))
+            }
+        }
+    }
+
+    /// Hands each complete line to `handle` as it is found, without copying it when it lies
+    /// whole in `bytes`: the view is valid only during the call.
+    public mutating func push(_ bytes: UnsafeBufferPointer<UInt8>, _ handle: (LinkLineView) -> Void) {
         var start = 0
         while start < bytes.count {
             guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
                 append(UnsafeBufferPointer(rebasing: bytes[start...]))
                 return
             }
-            append(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
-            if discarded > 0 {
-                lines.append(.tooLong(discarded))
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
+            if buffer.isEmpty, discarded == 0, line.count <= LinkFrame.maximumLineLength + 1 {
+                handle(.line(line))
             } else {
-                lines.append(.line(buffer))
+                append(line)
+                if discarded > 0 {
+                    handle(.tooLong(discarded))
+                } else {
+                    buffer.withUnsafeBufferPointer { handle(.line($0)) }
+                }
+                buffer.removeAll(keepingCapacity: true)
+                discarded = 0
             }
-            buffer.removeAll(keepingCapacity: true)
-            discarded = 0
             start = newline + 1
         }
     }

@@ -6,6 +6,13 @@ public enum LinkLineParser {
 
     /// Returns nil for an empty line (terminals send them); throws for anything not a valid frame.
     public static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(LinkLineError) -> LinkFrame? {
+        guard let body = try checkedBody(line) else { return nil }
+        return try parseBody(body)
+    }
+
+    /// The line's body (before ` *CRC`) once its length, characters and checksum are right;
+    /// nil for an empty line.
+    static func checkedBody(_ line: UnsafeBufferPointer<UInt8>) throws(LinkLineError) -> UnsafeBufferPointer<UInt8>? {
         var length = line.count
         if length > 0, line[length - 1] == 0x0D { length -= 1 }
         if length == 0 { return nil }
@@ -24,7 +31,7 @@ public enum LinkLineParser {
         let body = UnsafeBufferPointer(rebasing: line[0..<(length - 6)])
         let computed = LinkCRC16.checksum(body)
         guard computed == received else { throw .crc(received: received, computed: computed) }
-        return try parseBody(body)
+        return body
     }
 
     /// Convenience for arrays and tests.
@@ -35,7 +42,7 @@ public enum LinkLineParser {
         return try result.get()
     }
 
-    private static func parseBody(_ body: UnsafeBufferPointer<UInt8>) throws(LinkLineError) -> LinkFrame {
+    static func parseBody(_ body: UnsafeBufferPointer<UInt8>) throws(LinkLineError) -> LinkFrame {
         var tokens = SpaceSeparated(body)
         guard let verb = tokens.next(), let sequenceDigits = tokens.next() else { throw .syntax("expected 'VERB SEQ' before the fields") }
         guard (1...8).contains(verb.count), verb.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
@@ -53,7 +60,7 @@ public enum LinkLineParser {
         return LinkFrame(verb: String(decoding: verb, as: UTF8.self), sequence: sequence, fields: fields)
     }
 
-    private static func parseSequence(_ digits: Slice<UnsafeBufferPointer<UInt8>>) throws(LinkLineError) -> UInt16 {
+    static func parseSequence(_ digits: Slice<UnsafeBufferPointer<UInt8>>) throws(LinkLineError) -> UInt16 {
         guard (1...5).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               digits.count == 1 || digits.first != 0x30
         else { throw .syntax("sequence number must be a decimal 0 to 65535 without leading zeros") }
@@ -88,7 +95,7 @@ public enum LinkLineParser {
 
 /// The space-separated tokens of a line's body, empty ones included (two spaces in a row make
 /// an empty token, which the grammar then refuses), without an array of them.
-private struct SpaceSeparated {
+struct SpaceSeparated {
     private let body: UnsafeBufferPointer<UInt8>
     private var start: Int?
 
