@@ -194,6 +194,14 @@ import Testing
         for chunk in bytes.chunks(of: chunkSize) { unmarked.consume(chunk) }
         #expect(unmarked.report.total == expected.total)
         #expect(unmarked.report.windows.isEmpty)
+        // A stream joined mid-sample: every later read leaves part of a sample pending.
+        let joined = [0xA5, 0x5A, 0x11] + bytes
+        let expectedJoined = sampleBySample(joined, volts: 3.3, markChannel: 0)
+        var late = PowerAnalyzer(metadata: PPK2Metadata(), volts: 3.3, markChannel: 0)
+        for chunk in joined.chunks(of: chunkSize) { late.consume(chunk) }
+        #expect(late.report.bytesSkipped == 3 && late.report.total == expectedJoined.total)
+        #expect(late.report.windows.map { Window(startSample: $0.startSample, endSample: $0.endSample, power: $0.power) } == expectedJoined.windows)
+        #expect(expectedJoined.windows.count == 40)
     }
 
     @Test func saturationAndLossMakeTheFigureInconclusive() {

@@ -7,11 +7,9 @@ public struct PPK2StreamDecoder: Sendable {
 
     private var pending: [UInt8] = []
     private var aligned = false
-    /// The counter the next sample should carry; `noCounter` before the first sample.
-    private var expectedCounter = Self.noCounter
-    private static let noCounter: UInt8 = 0xFF
-    public private(set) var samplesDecoded = 0
-    public private(set) var samplesLost = 0
+    private var counting = PPK2SampleCounting()
+    public var samplesDecoded: Int { counting.decoded }
+    public var samplesLost: Int { counting.lost }
     /// Bytes dropped to find the sample boundary.
     public private(set) var bytesSkipped = 0
 
@@ -23,47 +21,50 @@ public struct PPK2StreamDecoder: Sendable {
     /// samples advance the index, so time stays right) and the samples lost just before it.
     @inline(__always)
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, _ handle: (_ sample: PPK2Sample, _ index: Int, _ lostBefore: Int) -> Void) {
+        fold(bytes, into: ()) { samples, _, counting in
+            var counting = counting
+            var offset = 0
+            while offset < samples.count {
+                let sample = PPK2Sample(raw: UInt32(littleEndian: samples.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                let (index, lostBefore) = counting.count(sample)
+                handle(sample, index, lostBefore)
+                offset &+= PPK2Sample.size
+            }
+            return ((), counting)
+        }
+    }
+
+    /// Cuts `bytes` into whole samples and folds them into `state` with `step`, called once for
+    /// each contiguous run of aligned samples (at most once per call) with the counting each
+    /// sample goes through (`PPK2SampleCounting.count`), which it returns advanced: a per-sample
+    /// loop then keeps its state in locals.
+    @inline(__always)
+    public mutating func fold<State>(
+        _ bytes: UnsafeRawBufferPointer, into state: State,
+        _ step: (_ samples: UnsafeRawBufferPointer, _ state: State, _ counting: PPK2SampleCounting) -> (State, PPK2SampleCounting)
+    ) -> State {
         var input = bytes
         if !aligned || !pending.isEmpty {
             pending.append(contentsOf: bytes)
             if !aligned {
-                guard pending.count >= Self.alignmentWindow else { return }
+                guard pending.count >= Self.alignmentWindow else { return state }
                 let offset = Self.bestOffset(pending)
                 bytesSkipped += offset
                 pending.removeFirst(offset)
                 aligned = true
             }
             let whole = pending.count - pending.count % PPK2Sample.size
-            pending.withUnsafeBytes { decodeAligned(UnsafeRawBufferPointer(rebasing: $0[0..<whole]), handle) }
+            let (folded, counted) = pending.withUnsafeBytes { step(UnsafeRawBufferPointer(rebasing: $0[0..<whole]), state, counting) }
+            counting = counted
             pending.removeFirst(whole)
-            return
+            return folded
         }
         let whole = input.count - input.count % PPK2Sample.size
-        decodeAligned(UnsafeRawBufferPointer(rebasing: input[0..<whole]), handle)
+        let (folded, counted) = step(UnsafeRawBufferPointer(rebasing: input[0..<whole]), state, counting)
+        counting = counted
         input = UnsafeRawBufferPointer(rebasing: input[whole...])
         pending.append(contentsOf: input)
-    }
-
-    @inline(__always)
-    private mutating func decodeAligned(_ bytes: UnsafeRawBufferPointer, _ handle: (PPK2Sample, Int, Int) -> Void) {
-        // At most 63 samples are lost per 4 bytes, so these sums cannot overflow: wrapping
-        // arithmetic only spares the loop its overflow checks.
-        var expected = expectedCounter
-        var decoded = samplesDecoded
-        var lost = samplesLost
-        var offset = 0
-        while offset < bytes.count {
-            let sample = PPK2Sample(raw: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            let lostBefore = expected == Self.noCounter ? 0 : Int((sample.counter &- expected) & 0x3F)
-            lost &+= lostBefore
-            expected = (sample.counter &+ 1) & 0x3F
-            handle(sample, decoded &+ lost, lostBefore)
-            decoded &+= 1
-            offset &+= PPK2Sample.size
-        }
-        expectedCounter = expected
-        samplesDecoded = decoded
-        samplesLost = lost
+        return folded
     }
 
     /// The byte offset (0–3) at which consecutive samples' counters step by one most often.
@@ -80,5 +81,27 @@ public struct PPK2StreamDecoder: Sendable {
             index += PPK2Sample.size
         }
         return zip(counters, counters.dropFirst()).filter { ($1 &- $0) & 0x3F == 1 }.count
+    }
+}
+
+/// Each sample's place in the stream, from its 6-bit counter: how many samples were lost just
+/// before it, and its index counting them. Copied into a loop's locals and back.
+public struct PPK2SampleCounting: Sendable {
+    /// The counter the next sample should carry; `noCounter` before the first sample.
+    private var expected = Self.noCounter
+    private static let noCounter: UInt8 = 0xFF
+    public private(set) var decoded = 0
+    public private(set) var lost = 0
+
+    /// At most 63 samples are lost per 4 bytes, so these sums cannot overflow: wrapping
+    /// arithmetic only spares the loop its overflow checks.
+    @inline(__always)
+    public mutating func count(_ sample: PPK2Sample) -> (index: Int, lostBefore: Int) {
+        let lostBefore = expected == Self.noCounter ? 0 : Int((sample.counter &- expected) & 0x3F)
+        lost &+= lostBefore
+        expected = (sample.counter &+ 1) & 0x3F
+        let index = decoded &+ lost
+        decoded &+= 1
+        return (index, lostBefore)
     }
 }

@@ -32,7 +32,8 @@ public struct PowerAnalyzer: Sendable {
         self.volts = volts
         self.markChannel = markChannel
         calibration = PPK2Calibration(metadata: metadata, vddMillivolts: volts * 1000)
-        stream = StreamState(decoder: PPK2StreamDecoder(), smoothing: calibration.smoothing, total: PowerAccumulator(), marks: MarkedWindows())
+        stream = StreamState(
+            decoder: PPK2StreamDecoder(), figures: Figures(smoothing: calibration.smoothing, total: PowerAccumulator(), marks: MarkedWindows()))
     }
 
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
@@ -41,39 +42,54 @@ public struct PowerAnalyzer: Sendable {
         }
     }
 
-    /// The per-sample loop. It takes and returns the state by value, so its locals are its
-    /// own and stay in registers for the whole chunk instead of being written back to `self`
-    /// sample by sample.
+    /// Cuts the bytes into whole samples and folds them.
     @inline(never)
     private static func advance(
         _ state: StreamState, over bytes: UnsafeRawBufferPointer, ranges: UnsafeBufferPointer<PPK2RangeTable.Coefficients>,
         volts: Double, markChannel: Int?
     ) -> StreamState {
         var decoder = state.decoder
-        var smoothing = state.smoothing
-        var total = state.total
-        var marks = state.marks
-        @inline(__always)
-        func measure(_ sample: PPK2Sample) -> (amperes: Double, saturated: Bool) {
-            let range = sample.range
-            let amperes = smoothing.smooth(PPK2RangeTable.amperes(adc: Double(sample.adc * 4), ranges[range & 7]), range: min(range, 5))
-            let saturated = sample.isSaturated
-            total.add(amperes: amperes, volts: volts, saturated: saturated)
-            return (amperes, saturated)
-        }
         let lostBefore = decoder.samplesLost
+        var figures = decoder.fold(bytes, into: state.figures) { samples, figures, counting in
+            fold(samples, into: figures, counting: counting, ranges: ranges, volts: volts, markChannel: markChannel)
+        }
+        figures.total.lostSamples += decoder.samplesLost - lostBefore
+        return StreamState(decoder: decoder, figures: figures)
+    }
+
+    /// The per-sample loop over one run of whole samples. It takes and returns its state by
+    /// value and calls nothing it does not inline, so the state stays in registers for the
+    /// whole run instead of going through memory sample by sample.
+    @inline(never)
+    private static func fold(
+        _ samples: UnsafeRawBufferPointer, into figures: Figures, counting: PPK2SampleCounting,
+        ranges: UnsafeBufferPointer<PPK2RangeTable.Coefficients>, volts: Double, markChannel: Int?
+    ) -> (Figures, PPK2SampleCounting) {
+        var counter = counting
+        var smoothing = figures.smoothing
+        var total = figures.total
+        var marks = figures.marks
+        var offset = 0
         if let channel = markChannel {
             let mask: UInt8 = 1 << UInt8(channel)
-            decoder.decode(bytes) { sample, index, lost in
-                let (amperes, saturated) = measure(sample)
+            while offset < samples.count {
+                let sample = PPK2Sample(raw: UInt32(littleEndian: samples.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                let (index, lost) = counter.count(sample)
+                let amperes = smoothing.calibrated(sample, ranges: ranges)
+                total.add(amperes: amperes, volts: volts, saturated: sample.isSaturated)
                 if lost > 0 { marks.lose(lost) }
-                marks.add(amperes: amperes, volts: volts, saturated: saturated, high: sample.logic & mask != 0, at: index)
+                marks.add(amperes: amperes, volts: volts, saturated: sample.isSaturated, high: sample.logic & mask != 0, at: index)
+                offset &+= PPK2Sample.size
             }
         } else {
-            decoder.decode(bytes) { sample, _, _ in _ = measure(sample) }
+            while offset < samples.count {
+                let sample = PPK2Sample(raw: UInt32(littleEndian: samples.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                _ = counter.count(sample)
+                total.add(amperes: smoothing.calibrated(sample, ranges: ranges), volts: volts, saturated: sample.isSaturated)
+                offset &+= PPK2Sample.size
+            }
         }
-        total.lostSamples += decoder.samplesLost - lostBefore
-        return StreamState(decoder: decoder, smoothing: smoothing, total: total, marks: marks)
+        return (Figures(smoothing: smoothing, total: total, marks: marks), counter)
     }
 
     public mutating func consume(_ bytes: [UInt8]) {
@@ -81,15 +97,15 @@ public struct PowerAnalyzer: Sendable {
     }
 
     /// Samples decoded so far, whether usable or not: above zero once the monitor streams.
-    public var samplesSeen: Int { stream.total.samples + stream.total.lostSamples + stream.total.invalidSamples }
+    public var samplesSeen: Int { stream.figures.total.samples + stream.figures.total.lostSamples + stream.figures.total.invalidSamples }
 
     /// Marked windows that have closed so far (one per inference on a well-wired bench).
-    public var closedWindows: Int { stream.marks.closed.count }
+    public var closedWindows: Int { stream.figures.marks.closed.count }
 
     /// The figures so far; a window still open at the end is left out (it is incomplete).
     public var report: PowerReport {
         PowerReport(
-            total: stream.total, windows: stream.marks.closed, markChannel: markChannel, volts: volts, bytesSkipped: stream.decoder.bytesSkipped,
+            total: stream.figures.total, windows: stream.figures.marks.closed, markChannel: markChannel, volts: volts, bytesSkipped: stream.decoder.bytesSkipped,
             calibrationFallbacks: calibration.metadata.fallbacks)
     }
 }
@@ -97,9 +113,23 @@ public struct PowerAnalyzer: Sendable {
 /// Everything a `PowerAnalyzer` advances sample by sample.
 private struct StreamState {
     var decoder: PPK2StreamDecoder
+    var figures: Figures
+}
+
+/// What the samples add up to so far.
+private struct Figures {
     var smoothing: PPK2Smoothing
     var total: PowerAccumulator
     var marks: MarkedWindows
+}
+
+extension PPK2Smoothing {
+    /// A sample's current through Nordic's calibration and range-change smoothing.
+    @inline(__always)
+    fileprivate mutating func calibrated(_ sample: PPK2Sample, ranges: UnsafeBufferPointer<PPK2RangeTable.Coefficients>) -> Double {
+        let range = sample.range
+        return smooth(PPK2RangeTable.amperes(adc: Double(sample.adc * 4), ranges[range & 7]), range: min(range, 5))
+    }
 }
 
 /// The marked windows of a capture: the closed ones, and the one open while the mark is high.
