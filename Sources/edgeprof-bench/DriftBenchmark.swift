@@ -72,7 +72,7 @@ enum DriftBenchmark {
             """
         static let chi2CSV = """
             import sys, numpy, scipy.stats
-            a, b = (numpy.unique(numpy.loadtxt(p, dtype=str), return_counts=True) for p in sys.argv[1:3])
+            a, b = (numpy.unique(numpy.loadtxt(p, dtype=str, skiprows=1), return_counts=True) for p in sys.argv[1:3])
             categories = sorted(set(a[0]) | set(b[0])); r, c = dict(zip(*a)), dict(zip(*b))
             expected = numpy.array([r.get(k, 0) for k in categories], float); observed = numpy.array([c.get(k, 0) for k in categories], float)
             print(scipy.stats.chisquare(observed, expected / expected.sum() * observed.sum()))
@@ -106,7 +106,7 @@ enum DriftBenchmark {
             try Data(samples.map { String(format: "%.18e\n", $0) }.joined().utf8).write(to: URL(fileURLWithPath: side.exponent))
             try Data(("[" + samples.map { "\($0)" }.joined(separator: ", ") + "]\n").utf8).write(to: URL(fileURLWithPath: side.json))
             let classes = samples.map { "class-\(min(max(Int($0 - 6), 0), 7))\n" }
-            try Data(classes.joined().utf8).write(to: URL(fileURLWithPath: side.categories))
+            try Data(("class\n" + classes.joined()).utf8).write(to: URL(fileURLWithPath: side.categories))
             return side
         }
     }

@@ -23,8 +23,8 @@ import Testing
 
     @Test func categoriesUseChiSquareAndTooFewValuesAreInconclusive() throws {
         let cli = try CLI()
-        let reference = cli.file("ref.csv", Array(repeating: "ok", count: 30).joined(separator: "\n") + "\nerr\nerr")
-        let current = cli.file("cur.csv", Array(repeating: "ok", count: 28).joined(separator: "\n") + "\nerr\nerr\nerr")
+        let reference = cli.file("ref.csv", "status\n" + Array(repeating: "ok", count: 30).joined(separator: "\n") + "\nerr\nerr")
+        let current = cli.file("cur.csv", "status\n" + Array(repeating: "ok", count: 28).joined(separator: "\n") + "\nerr\nerr\nerr")
         let same = try cli.run(["drift", "compare", reference, current, "--method", "chi2"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
         #expect(same.stdout.contains("chi2    "))
@@ -34,6 +34,16 @@ import Testing
         #expect(few.status == 2)
         #expect(few.stdout.contains("31 values on the smaller side; at least 100 are needed to decide"))
         #expect(few.stdout.hasSuffix("verdict: INCONCLUSIVE\n"))
+        // The same values without their header row, said so: the same figures. Not said, the
+        // first line is taken for the header, as pandas takes it.
+        let bare = [reference, current].map { path in
+            cli.file("bare-" + URL(fileURLWithPath: path).lastPathComponent, (try? String(contentsOfFile: path, encoding: .utf8))?.replacingOccurrences(of: "status\n", with: "") ?? "")
+        }
+        let said = try cli.run(["drift", "compare", bare[0], bare[1], "--method", "chi2", "--no-header", "--format", "json"])
+        let headed = try cli.run(["drift", "compare", reference, current, "--method", "chi2", "--format", "json"])
+        #expect(said.status == 0 && said.stdout.replacingOccurrences(of: "bare-", with: "") == headed.stdout, "\(said.stdout)\(said.stderr)")
+        let unsaid = try cli.run(["drift", "compare", bare[0], bare[1], "--min-samples", "100"])
+        #expect(unsaid.stdout.contains("30 values on the smaller side"), "\(unsaid.stdout)")
     }
 
     @Test func storedRunsCompareByMetric() throws {

@@ -40,8 +40,10 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
     }
 
-    /// The reader before issue 18, kept as the oracle: Foundation trimming and splitting.
-    static func reference(_ text: String, column: String?, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+    /// The reader before issue 18, kept as the oracle: Foundation trimming and splitting, with
+    /// issue 18's header rule (a one-column file's first line is its header unless it is a
+    /// number or `headerless` says it is a value).
+    static func reference(_ text: String, column: String?, categorical: Bool, headerless: Bool = false) throws(DriftSampleError) -> DriftSample {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .empty }
         guard !(trimmed.hasPrefix("[") || trimmed.hasPrefix("{")) else { return try DriftSampleParser.parse(trimmed, column: column, categorical: categorical) }
@@ -49,9 +51,9 @@ import Testing
             line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         }
         guard let first = lines.first else { throw .empty }
-        if lines.count == 1, first.count == 1, Double(first[0]) == nil { throw .headerOnly(first[0]) }
-        let hasHeader = first.count > 1 || column == first[0]
-            || (Double(first[0]) == nil && lines.count > 1 && lines.dropFirst().allSatisfy { Double($0[0]) != nil || $0[0].isEmpty })
+        if headerless, first.count > 1 { throw .headerlessColumns(first.count) }
+        let hasHeader = !headerless && (first.count > 1 || column == first[0] || Double(first[0]) == nil)
+        if hasHeader, lines.count == 1, first.count == 1 { throw .headerOnly(first[0]) }
         let header = hasHeader ? first : (0..<first.count).map { "column \($0 + 1)" }
         let index: Int
         if let column {
@@ -97,9 +99,17 @@ import Testing
         for text in texts {
             for column in [nil, "a", "column 1", "b"] as [String?] {
                 for categorical in [false, true] {
-                    let expected = Self.outcome { () throws(DriftSampleError) in try Self.reference(text, column: column, categorical: categorical) }
-                    let read = Self.outcome { () throws(DriftSampleError) in try DriftSampleParser.parse(text, column: column, categorical: categorical) }
-                    if read != expected { differences.append("\(text.debugDescription) column \(column ?? "-") categorical \(categorical): \(read) ≠ \(expected)") }
+                    for headerless in [false, true] {
+                        let expected = Self.outcome { () throws(DriftSampleError) in
+                            try Self.reference(text, column: column, categorical: categorical, headerless: headerless)
+                        }
+                        let read = Self.outcome { () throws(DriftSampleError) in
+                            try DriftSampleParser.parse(text, column: column, categorical: categorical, headerless: headerless)
+                        }
+                        if read != expected {
+                            differences.append("\(text.debugDescription) column \(column ?? "-") categorical \(categorical) headerless \(headerless): \(read) ≠ \(expected)")
+                        }
+                    }
                 }
             }
         }

@@ -6,7 +6,8 @@ import Testing
     @Test func readsEveryDocumentedShape() throws {
         #expect(try DriftSampleParser.parse("1.5\n2\n\n3e-1\n") == .numeric([1.5, 2, 0.3]))
         #expect(try DriftSampleParser.parse("latency_ms\n1\n2") == .numeric([1, 2]))
-        #expect(try DriftSampleParser.parse("cat\ndog\ncat") == .categorical(["cat", "dog", "cat"]))
+        #expect(try DriftSampleParser.parse("label\ncat\ndog\ncat") == .categorical(["cat", "dog", "cat"]))
+        #expect(try DriftSampleParser.parse("cat\ndog\ncat", headerless: true) == .categorical(["cat", "dog", "cat"]))
         #expect(try DriftSampleParser.parse("id,ms\n1,4.5\n2,\n3,5", column: "ms") == .numeric([4.5, 5]))
         #expect(try DriftSampleParser.parse("[1, 2.5]") == .numeric([1, 2.5]))
         #expect(try DriftSampleParser.parse("{\"values\": [\"a\", \"b\"]}") == .categorical(["a", "b"]))
@@ -19,10 +20,29 @@ import Testing
     @Test func aClassIdIsOneCategoryFromCSVAndJSONAndAHeaderAloneHoldsNoValues() throws {
         #expect(try DriftSampleParser.parse("1\n2\n1", categorical: true) == DriftSampleParser.parse("[1, 2, 1]", categorical: true))
         #expect(throws: DriftSampleError.headerOnly("value")) { try DriftSampleParser.parse("value\n") }
-        #expect(DriftSampleError.headerOnly("value").description == "has a header (value) but no values under it")
+        #expect(DriftSampleError.headerOnly("value").description == "has a header (value) but no values under it; if that line is a value, say --no-header")
         let reference = try DriftSampleParser.parse("class\n1\n2\n1\n2", categorical: true)
         let current = try DriftSampleParser.parse("[1, 2, 1, 2]", categorical: true)
         let findings = try DriftComparison.compare(reference: reference, current: current, methods: [.chi2], settings: DriftSettings(minimumSamples: 1))
+        #expect(findings.first?.verdict == .noDrift, "\(findings)")
+    }
+
+    /// Issue 18: a one-column categorical CSV's header was counted as a category (one more
+    /// degree of freedom, another p-value). A first line that is not a number is the header, as
+    /// pandas reads it; `headerless` says it is a value.
+    @Test func aOneColumnCSVsFirstLineIsItsHeaderUnlessItIsANumberOrSaidOtherwise() throws {
+        #expect(try DriftSampleParser.parse("cat\ndog\ncat") == .categorical(["dog", "cat"]))
+        #expect(try DriftSampleParser.parse("1\n2\n1", categorical: true) == .categorical(["1", "2", "1"]))
+        #expect(try DriftSampleParser.parse("1.5\n2") == .numeric([1.5, 2]))
+        #expect(try DriftSampleParser.parse("x\n1.5\n2") == .numeric([1.5, 2]))
+        #expect(try DriftSampleParser.parse("x\n1.5\nn/a") == .categorical(["1.5", "n/a"]))
+        #expect(try DriftSampleParser.parse("cat", headerless: true) == .categorical(["cat"]))
+        #expect(throws: DriftSampleError.headerOnly("cat")) { try DriftSampleParser.parse("cat") }
+        #expect(throws: DriftSampleError.headerlessColumns(2)) { try DriftSampleParser.parse("a,b\n1,2", column: "a", headerless: true) }
+        let withHeader = try DriftSampleParser.parse("label\na\nb\nb\nc")
+        let fromJSON = try DriftSampleParser.parse("[\"a\", \"b\", \"b\", \"c\"]")
+        #expect(withHeader == fromJSON)
+        let findings = try DriftComparison.compare(reference: withHeader, current: fromJSON, methods: [.chi2], settings: DriftSettings(minimumSamples: 1))
         #expect(findings.first?.verdict == .noDrift, "\(findings)")
     }
 

@@ -6,14 +6,15 @@ public enum DriftInput {
     /// Reads `argument` as a CSV/JSON file when one exists at that path (memory-mapped when
     /// the file system allows), else as a run id.
     public static func sample(
-        _ argument: String, metric: RunMetric, column: String?, categorical: Bool, store: () throws(AgentError) -> EvidenceStore
+        _ argument: String, metric: RunMetric, column: String?, categorical: Bool, headerless: Bool = false,
+        store: () throws(AgentError) -> EvidenceStore
     ) throws(AgentError) -> (sample: DriftSample, source: String) {
         if FileManager.default.fileExists(atPath: argument) {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: argument), options: .mappedIfSafe) else {
                 throw .invalidArgument("\(argument) cannot be read. Fix: check its permissions")
             }
             do throws(DriftSampleError) {
-                return (try DriftSampleParser.parse(data, column: column, categorical: categorical), argument)
+                return (try DriftSampleParser.parse(data, column: column, categorical: categorical, headerless: headerless), argument)
             } catch {
                 throw .driftInput(source: argument, error)
             }

@@ -9,8 +9,6 @@ struct CSVColumnScan {
     var firstLine: [Range<Int>] = []
     /// Non-blank lines.
     var lineCount = 0
-    /// Whether every line after the first starts with a number or an empty field.
-    var restStartWithNumbers = true
     /// The first line after the first whose field count is not the first line's, with its count.
     var firstRaggedLine: (line: Int, found: Int)?
     /// The column's non-empty fields after the first line.
@@ -51,14 +49,6 @@ struct CSVColumnScan {
     }
 
     private mutating func take(_ fields: [Range<Int>], column: Int, _ bytes: UnsafeRawBufferPointer, readNumbers: Bool) {
-        // A one-column file's first field is its value: read as a number once for both uses.
-        var firstNumber: Double?
-        var firstRead = false
-        if firstLine.count == 1, restStartWithNumbers, !fields[0].isEmpty {
-            firstNumber = DecimalBytes.double(UnsafeRawBufferPointer(rebasing: bytes[fields[0]]))
-            firstRead = true
-            if firstNumber == nil { restStartWithNumbers = false }
-        }
         guard fields.count == firstLine.count else {
             if firstRaggedLine == nil { firstRaggedLine = (lineCount, fields.count) }
             return
@@ -67,7 +57,7 @@ struct CSVColumnScan {
         guard !field.isEmpty else { return }
         values.append(field)
         if readNumbers, allNumbers {
-            if let number = column == 0 && firstRead ? firstNumber : DecimalBytes.double(UnsafeRawBufferPointer(rebasing: bytes[field])) {
+            if let number = DecimalBytes.double(UnsafeRawBufferPointer(rebasing: bytes[field])) {
                 numbers.append(number)
             } else {
                 allNumbers = false

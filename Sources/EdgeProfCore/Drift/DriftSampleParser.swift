@@ -8,6 +8,7 @@ public enum DriftSampleError: Error, Equatable, CustomStringConvertible {
     case columnNeeded(available: [String])
     case raggedRow(line: Int, expected: Int, found: Int)
     case headerOnly(String)
+    case headerlessColumns(Int)
 
     public var description: String {
         switch self {
@@ -21,27 +22,33 @@ public enum DriftSampleError: Error, Equatable, CustomStringConvertible {
         case .raggedRow(let line, let expected, let found):
             "line \(line) has \(found) fields where the header has \(expected)"
         case .headerOnly(let header):
-            "has a header (\(header)) but no values under it"
+            "has a header (\(header)) but no values under it; if that line is a value, say --no-header"
+        case .headerlessColumns(let count):
+            "has \(count) columns; a CSV of several columns needs its header row to name them (leave out --no-header)"
         }
     }
 }
 
 /// Reads a drift sample from CSV or JSON bytes. Values that all read as numbers make a numeric
 /// sample, anything else (or `categorical`) a categorical one. A CSV of several columns has a header
-/// row; a one-column CSV may (a non-numeric first line over numbers). Empty CSV fields are skipped.
+/// row; so has a one-column CSV whose first line is not a number, as pandas reads it (a column is
+/// never named by a number), unless `headerless` says that line is a value. Empty CSV fields are
+/// skipped.
 ///
 /// CSV is read in one pass over the bytes (a memory-mapped file, no String per field);
 /// numbers are the ones `Double(String)` reads from the same text. A JSON list of numbers only is
 /// read from its bytes too; other JSON goes through the JSON decoder.
 public enum DriftSampleParser {
-    public static func parse(_ text: String, column: String? = nil, categorical: Bool = false) throws(DriftSampleError) -> DriftSample {
-        try parse(Data(text.utf8), column: column, categorical: categorical)
+    public static func parse(_ text: String, column: String? = nil, categorical: Bool = false, headerless: Bool = false) throws(DriftSampleError) -> DriftSample {
+        try parse(Data(text.utf8), column: column, categorical: categorical, headerless: headerless)
     }
 
-    public static func parse(_ data: Data, column: String? = nil, categorical: Bool = false) throws(DriftSampleError) -> DriftSample {
+    public static func parse(
+        _ data: Data, column: String? = nil, categorical: Bool = false, headerless: Bool = false
+    ) throws(DriftSampleError) -> DriftSample {
         let result = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Result<DriftSample, DriftSampleError> in
             do throws(DriftSampleError) {
-                return .success(try parse(bytes: bytes, column: column, categorical: categorical))
+                return .success(try parse(bytes: bytes, column: column, categorical: categorical, headerless: headerless))
             } catch {
                 return .failure(error)
             }
@@ -49,7 +56,7 @@ public enum DriftSampleParser {
         return try result.get()
     }
 
-    private static func parse(bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+    private static func parse(bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool, headerless: Bool) throws(DriftSampleError) -> DriftSample {
         var lower = 0
         var upper = bytes.count
         while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
@@ -60,7 +67,7 @@ public enum DriftSampleParser {
             if !categorical, let numbers = JSONNumberList.numbers(trimmed) { return try numeric(numbers) }
             return try json(Data(trimmed), categorical: categorical)
         }
-        return try csv(trimmed, column: column, categorical: categorical)
+        return try csv(trimmed, column: column, categorical: categorical, headerless: headerless)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
@@ -69,11 +76,12 @@ public enum DriftSampleParser {
 
     // MARK: - CSV
 
-    private static func csv(_ bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool) throws(DriftSampleError) -> DriftSample {
+    private static func csv(_ bytes: UnsafeRawBufferPointer, column: String?, categorical: Bool, headerless: Bool) throws(DriftSampleError) -> DriftSample {
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         func number(_ range: Range<Int>) -> Double? { DecimalBytes.double(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         let scan = try CSVColumnScan(bytes, readNumbers: !categorical) { (first: [Range<Int>]) throws(DriftSampleError) -> Int in
             guard first.count > 1 else { return 0 }
+            if headerless { throw .headerlessColumns(first.count) }
             let header = first.map(text)
             guard let column else { throw .columnNeeded(available: header) }
             guard let index = header.firstIndex(of: column) else { throw .unknownColumn(column, available: header) }
@@ -81,9 +89,8 @@ public enum DriftSampleParser {
         }
         let first = scan.firstLine
         let firstText = first.map(text)
-        if scan.lineCount == 1, first.count == 1, number(first[0]) == nil { throw .headerOnly(firstText[0]) }
-        let hasHeader = first.count > 1 || column == firstText[0]
-            || (number(first[0]) == nil && scan.lineCount > 1 && scan.restStartWithNumbers)
+        let hasHeader = !headerless && (first.count > 1 || column == firstText[0] || number(first[0]) == nil)
+        if hasHeader, scan.lineCount == 1, first.count == 1 { throw .headerOnly(firstText[0]) }
         let header = hasHeader ? firstText : (0..<first.count).map { "column \($0 + 1)" }
         if let column, header.firstIndex(of: column) == nil { throw .unknownColumn(column, available: header) }
         if let ragged = scan.firstRaggedLine { throw .raggedRow(line: ragged.line, expected: header.count, found: ragged.found) }

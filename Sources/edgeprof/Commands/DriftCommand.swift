@@ -55,6 +55,9 @@ struct DriftCompareCommand: ParsableCommand {
     @Flag(help: "Read the values as categories even when they look like numbers (class ids).")
     var categorical = false
 
+    @Flag(help: "A one-column CSV's first line is a value, not its header (by default a first line that is not a number is the header).")
+    var noHeader = false
+
     @Option(help: "KS and chi-square: drift when p < alpha.")
     var alpha = 0.05
 
@@ -77,8 +80,8 @@ struct DriftCompareCommand: ParsableCommand {
     func run() throws {
         let (referenceSide, currentSide, findings) = try reportingErrors { () throws(AgentError) in
             let open = { () throws(AgentError) -> EvidenceStore in try store.open() }
-            let referenceSide = try DriftInput.sample(reference, metric: metric, column: column, categorical: categorical, store: open)
-            let currentSide = try DriftInput.sample(current, metric: metric, column: column, categorical: categorical, store: open)
+            let referenceSide = try DriftInput.sample(reference, metric: metric, column: column, categorical: categorical, headerless: noHeader, store: open)
+            let currentSide = try DriftInput.sample(current, metric: metric, column: column, categorical: categorical, headerless: noHeader, store: open)
             let settings = DriftSettings(alpha: alpha, minimumSamples: minSamples, psiConvention: psiConvention)
             do throws(DriftComparisonError) {
                 let findings = try DriftComparison.compare(
