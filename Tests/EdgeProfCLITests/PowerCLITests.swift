@@ -41,6 +41,10 @@ import Testing
         let ppk2 = try SimulatorProcess(arguments: ["--speed", "0"], device: "ppk2")
         defer { _ = ppk2.stop() }
         #expect(try cli.run(["power", "record", "--ppk2", ppk2.path, "--seconds", "0.1", "--raw", "capture.raw"]).status == 0)
+        let unmarked = try cli.run(["power", "record", "--ppk2", ppk2.path, "--seconds", "0.1", "--mark", "none", "--format", "json"])
+        #expect(unmarked.status == 0 && unmarked.stdout.contains("\"windows\" : [\n\n  ]"), "\(unmarked.stdout)\(unmarked.stderr)")
+        let nine = try cli.run(["power", "record", "--ppk2", ppk2.path, "--seconds", "0.1", "--mark", "9"])
+        #expect(nine.status == 64 && nine.stderr.contains("--mark must be a logic input 0-7, or none; got 9"), "\(nine.stderr)")
         for mark in ["-1", "300", "8"] {
             let refused = try cli.run(["power", "analyze", "capture.raw", "--mark=\(mark)"])
             #expect(refused.status == 64 && refused.stderr.contains("--mark must be a logic input 0-7"), "\(mark): \(refused.stderr)")

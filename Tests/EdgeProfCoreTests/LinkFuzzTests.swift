@@ -3,19 +3,9 @@ import Testing
 
 /// Random and mutated input never crashes the decoder, and whatever it accepts is canonical.
 @Suite struct LinkFuzzTests {
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-    }
-
     @Test(arguments: [1, 2, 3, 4])
     func randomBytesNeverCrashTheDecoder(seed: UInt64) {
-        var random = Generator(state: seed &* 0x9E37_79B9_7F4A_7C15)
+        var random = XorShift(state: seed &* 0x9E37_79B9_7F4A_7C15)
         var assembler = LinkLineAssembler()
         var lines: [LinkAssembledLine] = []
         var frames = 0
@@ -36,7 +26,7 @@ import Testing
     }
 
     @Test func mutatedValidLinesAreRejectedOrReencodeIdentically() throws {
-        var random = Generator(state: 99)
+        var random = XorShift(state: 99)
         let lines = try VectorFiles.rows("frames.tsv").filter { $0[0] == "ok" }.map { VectorFiles.bytes($0[1]) }
         var accepted = 0
         for _ in 0..<20_000 {

@@ -5,16 +5,6 @@ import Testing
 /// it decides must be what the general path (`LinkLineParser` + `DeviceMessage(frame:)`)
 /// decides, for every line, and however the stream is cut into reads.
 @Suite struct LinkLineDecoderTests {
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-    }
-
     /// The general path's verdict on a line, as the decoder reports it.
     static func reference(_ line: [UInt8]) -> LinkDecodedLine? {
         let frame: LinkFrame
@@ -40,7 +30,7 @@ import Testing
     /// Run lines as boards send them, a third of them spoiled on every edge the two paths could
     /// differ on: another or repeated key, a value that is not plain digits or does not fit, a
     /// missing field, another verb, a bad sequence number, stray spaces.
-    private static func randomLine(_ random: inout Generator) -> [UInt8] {
+    private static func randomLine(_ random: inout XorShift) -> [UInt8] {
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
         let templates: [(verb: String, required: [String], optional: [String])] = [
             ("TOK", ["it", "i", "t"], ["id"]), ("ITER", ["it", "warm", "t"], []), ("DONE", ["it", "t", "tokens"], ["nj"]),
@@ -79,7 +69,7 @@ import Testing
     }
 
     @Test func everyLineIsDecidedAsTheGeneralPathDecidesIt() {
-        var random = Generator(state: 0x5EED_0F_11AE)
+        var random = XorShift(state: 0x5EED_0F_11AE)
         var messages = 0
         for _ in 0..<60_000 {
             let line = Self.randomLine(&random)
@@ -112,7 +102,7 @@ import Testing
     /// However the stream is cut into reads (a line across two reads, a read of one byte, an
     /// over-long line), the decoded lines are those of the whole stream decoded line by line.
     @Test func theStreamDecoderGivesTheSameLinesForAnyChunking() {
-        var random = Generator(state: 1234)
+        var random = XorShift(state: 1234)
         var stream: [UInt8] = []
         var expected: [LinkDecodedLine] = []
         for index in 0..<400 {

@@ -29,8 +29,11 @@ struct PowerRecordCommand: ParsableCommand {
     @Option(help: "source: the PPK2 powers the board; ampere: it measures a board powered elsewhere.")
     var mode = PPK2Driver.Mode.source
 
-    @Option(help: ArgumentHelp("Logic input (0-7) high during each inference; -1 for none.", valueName: "channel"))
-    var mark = 0
+    @Option(help: ArgumentHelp("Logic input (0-7) high during each inference, or none.", valueName: "channel"))
+    var mark = "0"
+
+    /// The mark input --mark names; nil for none (`-1`, the older spelling, too).
+    private var markChannel: Int? { Int(mark).flatMap { $0 >= 0 ? $0 : nil } }
 
     @Option(help: ArgumentHelp("Also keep the raw samples in this file (power analyze reads it).", valueName: "file"))
     var raw: String?
@@ -40,7 +43,9 @@ struct PowerRecordCommand: ParsableCommand {
 
     func validate() throws {
         guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be between 0 and 86400") }
-        guard (-1...7).contains(mark) else { throw ValidationError("--mark must be a logic input 0-7, or -1 for none") }
+        guard mark == "none" || mark == "-1" || Int(mark).map({ (0...7).contains($0) }) == true else {
+            throw ValidationError("--mark must be a logic input 0-7, or none; got \(mark)")
+        }
     }
 
     func run() throws {
@@ -51,7 +56,7 @@ struct PowerRecordCommand: ParsableCommand {
             let driver = PPK2Driver(transport: transport)
             let metadata = try driver.readMetadata()
             try driver.configure(mode: mode, millivolts: vdd)
-            let channel = mark >= 0 ? mark : nil
+            let channel = markChannel
             let volts = Double(vdd) / 1000
             let rawFile = try raw.map { path throws(AgentError) in try PowerCaptureWriter.open(path, header: PowerCaptureHeader(volts: volts, metadata: metadata, markChannel: channel)) }
             defer { try? rawFile?.close() }
