@@ -99,7 +99,7 @@ import Testing
             let file = cli.file("bench.yaml", Self.bench.replacingOccurrences(of: "SIM-A3", with: "SIM-GONE"))
             let checked = try cli.run(["bench", "check", file], environment: environment)
             #expect(checked.status == 1, "\(checked.stdout)\(checked.stderr)")
-            #expect(checked.stdout.contains("FAIL shelf-3") && checked.stdout.contains("[not-found]") && checked.stdout.contains("serial SIM-GONE is not plugged in"), "\(checked.stdout)")
+            #expect(checked.stdout.contains("FAIL shelf-3") && checked.stdout.contains("     [not-found] its board (edgeprof-sim) with serial SIM-GONE is not plugged in"), "\(checked.stdout)")
             #expect(checked.stdout.contains("OK   shelf-1") && checked.stdout.contains("OK   shelf-2"), "\(checked.stdout)")
         }
     }

@@ -30,7 +30,7 @@ public struct BenchChecker: Sendable {
                 resolved.append((place, try BenchResolution.ports(of: place, among: candidates)))
             } catch {
                 results[place.name] = PlaceCheck(
-                    place: place.name, verdict: WiringVerdict(level: .fail, fault: "not-found", finding: error.description, fix: nil))
+                    place: place.name, verdict: WiringVerdict(level: .fail, fault: "not-found", finding: error.message, fix: nil))
             }
         }
         var monitors: [String: WiringMonitor] = [:]
