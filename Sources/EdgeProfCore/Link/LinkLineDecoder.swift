@@ -89,7 +89,7 @@ private enum RunLineReader {
         var seen: UInt8 = 0
         while let token = tokens.next() {
             guard let equals = token.firstIndex(of: 0x3D), let key = Key(token[token.startIndex..<equals]),
-                  seen & key.bit == 0, let value = decimal(token[(equals + 1)...])
+                  seen & key.bit == 0, let value = LinkValue.decimal(bytes: token[(equals + 1)...])
             else { return nil }
             seen |= key.bit
             switch key {
@@ -124,21 +124,6 @@ private enum RunLineReader {
         if bytes.elementsEqual("ITER".utf8) { return .iteration }
         if bytes.elementsEqual("DONE".utf8) { return .done }
         return nil
-    }
-
-    /// One or more digits that fit in 64 bits; nil otherwise.
-    private static func decimal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
-        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
-        var value: UInt64 = 0
-        for byte in bytes {
-            let digit = byte &- 0x30
-            guard digit < 10 else { return nil }
-            let (scaled, overflowed) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carried) = scaled.addingReportingOverflow(UInt64(digit))
-            guard !overflowed, !carried else { return nil }
-            value = sum
-        }
-        return value
     }
 }
 

@@ -40,9 +40,14 @@ public enum LinkValue {
 
     /// A decimal u64 as the spec writes it (digits only, no sign, no spaces).
     public static func decimal(_ value: String) -> UInt64? {
+        decimal(bytes: value.utf8)
+    }
+
+    /// The same, from the value's bytes (the run lines' reader, without a String).
+    static func decimal<Bytes: Collection<UInt8>>(bytes value: Bytes) -> UInt64? {
         guard !value.isEmpty else { return nil }
         var result: UInt64 = 0
-        for byte in value.utf8 {
+        for byte in value {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             let (scaled, overflowed) = result.multipliedReportingOverflow(by: 10)
             let (sum, carried) = scaled.addingReportingOverflow(UInt64(byte &- 0x30))

@@ -43,7 +43,6 @@ public struct PPK2StreamDecoder: Sendable {
         _ bytes: UnsafeRawBufferPointer, into state: State,
         _ step: (_ samples: UnsafeRawBufferPointer, _ state: State, _ counting: PPK2SampleCounting) -> (State, PPK2SampleCounting)
     ) -> State {
-        var input = bytes
         if !aligned || !pending.isEmpty {
             pending.append(contentsOf: bytes)
             if !aligned {
@@ -59,11 +58,10 @@ public struct PPK2StreamDecoder: Sendable {
             pending.removeFirst(whole)
             return folded
         }
-        let whole = input.count - input.count % PPK2Sample.size
-        let (folded, counted) = step(UnsafeRawBufferPointer(rebasing: input[0..<whole]), state, counting)
+        let whole = bytes.count - bytes.count % PPK2Sample.size
+        let (folded, counted) = step(UnsafeRawBufferPointer(rebasing: bytes[0..<whole]), state, counting)
         counting = counted
-        input = UnsafeRawBufferPointer(rebasing: input[whole...])
-        pending.append(contentsOf: input)
+        pending.append(contentsOf: bytes[whole...])
         return folded
     }
 
