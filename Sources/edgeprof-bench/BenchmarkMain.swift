@@ -10,6 +10,7 @@ struct BenchmarkMain {
         ("ppk2", "PPK2 decode + calibrate + integrate against a C loop doing the same work"),
         ("emulated", "a profile of the QEMU AN386 board: host wall time against on-device time"),
         ("ingest", "storing uploaded runs (runs, iterations, per-token readings) per second"),
+        ("json", "an upload's canonical JSON (its digest and strict check) against JSONEncoder writing the same bytes"),
         ("drift", "drift compare on 1M values a side from CSV and JSON, end to end, against numpy and scipy end to end"),
         ("listings", "runs list and gate check on 10 000 stored runs (or the size given) against a sqlite3 join of their rows"),
         ("telemetry", "storing inference telemetry records per second, SQLite (and PostgreSQL with EDGEPROF_BENCH_POSTGRES_URL)"),
@@ -39,6 +40,7 @@ struct BenchmarkMain {
         if which == "all" || which == "ppk2" { ppk2Pipeline() }
         if which == "all" || which == "emulated" { EmulatedProfileBenchmark.run() }
         if which == "all" || which == "ingest" { await IngestBenchmark.run() }
+        if which == "all" || which == "json" { CanonicalJSONBenchmark.run() }
         if which == "all" || which == "drift" { DriftBenchmark.run() }
         if which == "all" || which == "listings" {
             await ListingBenchmark.run(runs: which == "listings" ? CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 10_000 : 10_000)

@@ -26,7 +26,8 @@ public enum StrictJSON {
     /// Decodes like `decode` and also returns the value as `JSONCoding.encoder` writes it (sorted
     /// keys), which the strict check produces anyway: hashing it gives a content digest without
     /// encoding the value a second time. The check compares the shapes (keys, elements, nulls) of
-    /// the body and of those canonical bytes, each read in one pass.
+    /// the body and of the value written back (`CanonicalJSONEncoder`, whose tree gives its shape
+    /// without reading the bytes again).
     public static func decodeCanonical<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
         let given: JSONShape
         do {
@@ -42,10 +43,9 @@ public enum StrictJSON {
         } catch {
             throw .wrongShape("\(error)")
         }
-        guard let reencoded = try? JSONCoding.encoder.encode(value), let known = try? JSONShape.read(reencoded)
-        else { throw .wrongShape("the body cannot be represented") }
-        if let unknown = firstUnknownField(given, known, path: "") { throw .unknownField(unknown) }
-        return (value, reencoded)
+        guard let written = try? CanonicalJSONEncoder.node(of: value) else { throw .wrongShape("the body cannot be represented") }
+        if let unknown = firstUnknownField(given, written.shape, path: "") { throw .unknownField(unknown) }
+        return (value, Data(CanonicalJSONEncoder.bytes(of: written)))
     }
 
     /// The first field, in key order depth first, that the body has and the decoded value does
@@ -112,7 +112,7 @@ public enum JSONCoding {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(withFraction))
+            try container.encode(dateText(date))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -131,6 +131,11 @@ public enum JSONCoding {
         }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
+    }
+
+    /// A date as the collector writes it: ISO 8601 with milliseconds.
+    static func dateText(_ date: Date) -> String {
+        date.formatted(withFraction)
     }
 
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
