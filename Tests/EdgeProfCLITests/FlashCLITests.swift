@@ -43,6 +43,14 @@ import Testing
         #expect(board.path.hasPrefix("/dev/pts/"))
         let probe = ["--probe", "127.0.0.1:\(gdbPort)", "--port", board.path]
 
+        // A board someone else holds is refused before the flasher runs: exit 69, naming them.
+        #expect(try cli.run(["devices", "lease", board.path, "--purpose", "night soak"]).status == 0)
+        #expect(try cli.sqlite("UPDATE lease SET json = json_set(json, '$.holder', 'ci@lab-host')", in: cli.environment["EDGEPROF_LEASES"]).status == 0)
+        let busy = try cli.run(["flash", "--device", "qemu-mps2-an386"] + probe + [Self.an386])
+        #expect(busy.status == 69 && busy.stderr.contains("is busy: leased to ci@lab-host (night soak)"), "\(busy.stderr)")
+        #expect(!busy.stderr.contains("gdb-multiarch"), "nothing ran: \(busy.stderr)")
+        #expect(try cli.run(["devices", "release", board.path, "--force"]).status == 0)
+
         let flashed = try cli.run(["flash", "--device", "qemu-mps2-an386"] + probe + ["--format", "json", Self.an386])
         #expect(flashed.status == 0, "\(flashed.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(flashed.stdout.utf8)) as? [String: Any]
@@ -57,6 +65,7 @@ import Testing
         #expect(wrong.status == 69)
         #expect(wrong.stderr.contains("the board that answered is qemu-mps2-an385, not qemu-mps2-an386"), "\(wrong.stderr)")
         #expect(board.process.isRunning, "the board outlives a refused flash")
+        #expect(try cli.run(["devices", "leases"]).stdout == "no leases in force\n", "each flash gave its lease back")
     }
 
     @Test func whatCannotBeFlashedSaysWhyWithTheDocumentedExitCode() throws {

@@ -7,9 +7,11 @@ import Foundation
 /// (`mode: source`) is powered through the monitor first, as it is for a profile: a debug probe
 /// cannot flash an unpowered chip. The PPK2 keeps that supply on after the port closes.
 public struct PlaceFlasher: Sendable {
-    public var service = FlashService()
+    public var service: FlashService
 
-    public init() {}
+    public init(service: FlashService = FlashService()) {
+        self.service = service
+    }
 
     public func flash(_ resolved: ResolvedPlace, catalogue: DeviceCatalogue, firmware: String, timeout: Duration? = nil) throws(AgentError) -> FlashReport {
         let place = resolved.place

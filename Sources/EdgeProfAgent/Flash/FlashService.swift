@@ -15,16 +15,20 @@ public struct FlashReport: Sendable {
 }
 
 /// Flashes a catalogued board with the tool its catalogue entry names, then shakes hands on its
-/// port to confirm it runs the image (its announced build equals the ELF's GNU build id).
+/// port to confirm it runs the image (its announced build equals the ELF's GNU build id). With
+/// `leases`, a board whose port is known is leased while it is flashed, as a profile leases it:
+/// a board someone else's job or a person holds is refused before anything is written to it.
 public struct FlashService: Sendable {
     /// How long a board may take to come back on its port after the reset (USB re-enumeration).
     public var portReturn: Duration = .seconds(15)
     public var timeouts = LinkSession.Timeouts()
     /// Where the tools are looked for; nil for $PATH.
     public var searchPath: [String]?
+    public var leases: LeaseService?
 
-    public init(searchPath: [String]? = nil) {
+    public init(searchPath: [String]? = nil, leases: LeaseService? = nil) {
         self.searchPath = searchPath
+        self.leases = leases
     }
 
     /// `timeout` overrides the catalogue's `timeout-seconds`.
@@ -44,6 +48,8 @@ public struct FlashService: Sendable {
         do { plan = try FlashPlanner.plan(board: entry.name, flasher: flasher, firmware: absolute, probe: probe, port: port, scratch: scratch) } catch {
             throw .flash(.plan(board: entry.name, error))
         }
+        let lease = try port.flatMap { port throws(AgentError) in try leases?.hold(port: port, purpose: "edgeprof flash \(entry.name)") }
+        defer { lease?.release() }
         let clock = ContinuousClock()
         let start = clock.now
         let budget = timeout ?? .seconds(plan.timeoutSeconds)

@@ -61,10 +61,10 @@ struct FlashCommand: ParsableCommand {
             if let place {
                 let loaded = try catalogue.required()
                 let resolved = try PlaceLookup.resolve(place, benchFile: benchFile, catalogue: loaded)
-                return try PlaceFlasher().flash(resolved, catalogue: loaded, firmware: firmware, timeout: timeout.map { .seconds($0) })
+                return try PlaceFlasher(service: FlashService(leases: try LeaseService())).flash(resolved, catalogue: loaded, firmware: firmware, timeout: timeout.map { .seconds($0) })
             }
             let entry = try FlashTarget.board(device: device, port: port, catalogue: catalogue.required())
-            return try FlashService().flash(entry, firmware: firmware, probe: probe, port: port, timeout: timeout.map { .seconds($0) })
+            return try FlashService(leases: try LeaseService()).flash(entry, firmware: firmware, probe: probe, port: port, timeout: timeout.map { .seconds($0) })
         }
         Terminal.print(format == .json ? FlashReportText.json(report) : FlashReportText.table(report))
     }

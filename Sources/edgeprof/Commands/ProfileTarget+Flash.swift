@@ -15,7 +15,7 @@ extension ProfileTarget {
         if let place {
             if probe != nil { throw .invalidArgument("--probe: a place is flashed through the probe its bench file names; leave --probe out") }
             let resolved = try resolvePlace(place)
-            let report = try PlaceFlasher().flash(resolved, catalogue: try catalogue.required(), firmware: image)
+            let report = try PlaceFlasher(service: FlashService(leases: try LeaseService())).flash(resolved, catalogue: try catalogue.required(), firmware: image)
             Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
             flashed(report)
             return try profile(resolved, firmware: image, store: store, progress: progress, stop: stop)
@@ -25,7 +25,7 @@ extension ProfileTarget {
             let (entry, directory) = try catalogue.emulatedBoard(device)
             let gdbPort = try LoopbackPort.unused()
             return try EmulatedBoard.running(entry, catalogueDirectory: directory, blank: EmulatedBoard.Blank(gdbPort: gdbPort), stop: stop) { board throws(AgentError) in
-                let report = try FlashService().flash(entry, firmware: image, probe: "127.0.0.1:\(gdbPort)", port: board.path)
+                let report = try FlashService(leases: try LeaseService()).flash(entry, firmware: image, probe: "127.0.0.1:\(gdbPort)", port: board.path)
                 Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
                 flashed(report)
                 return try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop, flashed: image)
@@ -33,7 +33,7 @@ extension ProfileTarget {
         }
         guard let port else { throw .invalidArgument("--flash goes with --port PORT (a board on this host) or --device NAME (an emulated board)") }
         let entry = try FlashTarget.board(device: device, port: port, catalogue: catalogue.required())
-        let report = try FlashService().flash(entry, firmware: image, probe: probe, port: port, baud: baud)
+        let report = try FlashService(leases: try LeaseService()).flash(entry, firmware: image, probe: probe, port: port, baud: baud)
         Terminal.note(FlashReportText.table(report).trimmingCharacters(in: .newlines))
         flashed(report)
         return try profileLink(
