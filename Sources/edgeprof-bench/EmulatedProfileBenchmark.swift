@@ -58,7 +58,7 @@ enum EmulatedProfileBenchmark {
                 }
                 report(form: form, request: request, median: runs.sorted { $0.overhead < $1.overhead }[1])
             }
-                } catch {
+        } catch {
             print("emulated: \(error)")
         }
     }
