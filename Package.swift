@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(name: "EdgeProfCoreTests", dependencies: ["EdgeProfCore", "CEdgeProfLink", "EdgeProfSim"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeProfHardwareTests", dependencies: ["EdgeProfHardware"]),
-        .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore"]),
+        .testTarget(name: "EdgeProfStoreTests", dependencies: ["EdgeProfStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EdgeProfAgentTests", dependencies: ["EdgeProfAgent", "EdgeProfSim"]),
         .testTarget(
             name: "EdgeProfCollectorTests",

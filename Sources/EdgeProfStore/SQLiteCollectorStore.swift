@@ -9,19 +9,28 @@ public final class SQLiteCollectorStore: CollectorStore {
     public var location: String { evidence.location }
     public var registry: any RegistryStore { evidence }
     private var pool: DatabasePool { evidence.pool }
-    private let batcher: IngestBatcher
+    /// Group commit for the writes every upload makes.
+    let batcher: WriteBatcher
     /// Runs the monitor has read (without token rows), so each upload decodes only what is new.
     let monitorRuns = StoredRunCache()
 
     public init(path: String) throws(StoreError) {
         let evidence = try SQLiteEvidenceStore(path: path)
         self.evidence = evidence
-        batcher = IngestBatcher(pool: evidence.pool) { error in evidence.mapped(error, "store an uploaded run") }
+        batcher = WriteBatcher(pool: evidence.pool) { error, operation in evidence.mapped(error, operation) }
     }
 
-    /// Uploads arriving together share one transaction (`IngestBatcher`), each in its savepoint.
+    /// Uploads arriving together share one transaction (`WriteBatcher`), each in its savepoint.
     public func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?) async throws(IngestRefusal) -> RunReceipt {
-        try await batcher.submit { db in try Self.ingest(upload, contentSHA256: contentSHA256, agentReport: agentReport, db) }.get()
+        let outcome: Result<RunReceipt, IngestRefusal>
+        do {
+            outcome = try await batcher.submit("store an uploaded run") { db in
+                try Self.ingest(upload, contentSHA256: contentSHA256, agentReport: agentReport, db)
+            }
+        } catch {
+            throw .store(error)
+        }
+        return try outcome.get()
     }
 
     private static func ingest(_ upload: RunUpload, contentSHA256: String, agentReport: AgentReport?, _ db: Database) throws -> Result<RunReceipt, IngestRefusal> {
