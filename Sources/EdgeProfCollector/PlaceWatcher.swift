@@ -3,10 +3,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Watches every bench place the agents report (issue 19) at start and every `sweep`: a place
-/// that went quiet for three of its rounds raises `place-silent`, one whose last round failed
-/// `place-unhealthy` (`PlaceWatch`); each resolves when the place reports, or reports healthy,
-/// again. The alerts go to webhooks and Alertmanager like every other alert.
+/// Watches every bench place the agents report (issue 19) every `sweep`: a place that went quiet
+/// for three of its rounds raises `place-silent`, one whose last round failed `place-unhealthy`
+/// (`PlaceWatch`); each resolves when the place reports, or reports healthy, again. The alerts
+/// go to webhooks and Alertmanager like every other alert. The first sweep comes one `sweep`
+/// after start, not at start: agents get a round to report to a collector that was just down
+/// (a report's places are judged as it arrives anyway).
 public struct PlaceWatcher: Service {
     let store: any CollectorStore
     let logger: Logger
@@ -23,8 +25,8 @@ public struct PlaceWatcher: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await sweepAll()
                 try? await Task.sleep(for: sweep)
+                if !Task.isCancelled { await sweepAll() }
             }
         }
     }
