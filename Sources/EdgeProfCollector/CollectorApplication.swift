@@ -112,7 +112,7 @@ public struct CollectorApplication: Sendable {
         let drift = DriftScheduler(store: store, logger: logger, sweep: configuration.driftSweep, webhooks: configuration.settings.webhooks)
         let incidents = IncidentWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep)
         let abTests = ABTestWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
-        let places = PlaceWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks)
+        let places = PlaceWatcher(store: store, logger: logger, sweep: configuration.rollbackSweep, webhooks: configuration.settings.webhooks, listeningSince: Date())
         let outages = OutageWatcher(store: store, logger: logger, sweep: configuration.outageSweep, webhooks: configuration.settings.webhooks)
         return ServiceGroup(
             configuration: .init(

@@ -14,12 +14,15 @@ public struct PlaceWatcher: Service {
     let logger: Logger
     let sweep: Duration
     let webhooks: [WebhookTarget]
+    /// When the collector began to listen: silence before it is not the places' (`PlaceWatch`).
+    let listeningSince: Date?
 
-    public init(store: any CollectorStore, logger: Logger, sweep: Duration, webhooks: [WebhookTarget] = []) {
+    public init(store: any CollectorStore, logger: Logger, sweep: Duration, webhooks: [WebhookTarget] = [], listeningSince: Date? = nil) {
         self.store = store
         self.logger = logger
         self.sweep = sweep
         self.webhooks = webhooks
+        self.listeningSince = listeningSince
     }
 
     public func run() async throws {
@@ -44,7 +47,7 @@ public struct PlaceWatcher: Service {
     /// Applies both rules to `places` as of `now` (a report's places are judged as it arrives).
     public func apply(_ places: [StoredBenchPlace], now: Date) async {
         for place in places where !Task.isCancelled {
-            let findings = PlaceWatch.findings(for: place, now: now)
+            let findings = PlaceWatch.findings(for: place, now: now, listeningSince: listeningSince)
             do {
                 for event in try await store.applyFindings(findings, key: PlaceWatch.key(of: place), runID: Alert.noRun, at: now, webhooks: webhooks) {
                     logger.notice("\(event.event) #\(event.alert.id) \(event.alert.severity.rawValue) \(event.alert.finding.summary)")

@@ -29,6 +29,20 @@ import Testing
         #expect(silent.severity == .high)
     }
 
+    /// A collector that was down heard nothing: a place gets its rounds again from the restart.
+    @Test func silenceCountsOnlyTimeTheCollectorWasListening() {
+        let restarted = Self.start.addingTimeInterval(1000)
+        func silence(after seconds: TimeInterval, listeningSince: Date?) -> FindingState? {
+            PlaceWatch.findings(for: Self.place(every: 60), now: Self.start.addingTimeInterval(seconds), listeningSince: listeningSince).first?.state
+        }
+        #expect(silence(after: 1030, listeningSince: nil) == .firing, "without a restart, 1030 s of quiet is silence")
+        #expect(silence(after: 1030, listeningSince: restarted) == .clear, "30 s after a restart, the place has not had its 3 rounds")
+        #expect(silence(after: 1181, listeningSince: restarted) == .firing, "3 rounds after the restart, it has")
+        #expect(silence(after: 181, listeningSince: Self.start.addingTimeInterval(-50)) == .firing, "a collector up before the last report counts from the report")
+        let summary = PlaceWatch.findings(for: Self.place(every: 60), now: Self.start.addingTimeInterval(1181), listeningSince: restarted)[0].summary
+        #expect(summary.hasPrefix("place lab-a/shelf-1 has not reported for 1181 s"), "the summary says how long since its last report: \(summary)")
+    }
+
     @Test func anAgentThatStopsOnPurposeIsNotSilentButAFailedPlaceStaysUnhealthy() {
         #expect(Self.states(Self.place(stopped: true), after: 86_400)[.placeSilent] == .clear)
         let failed = Self.place(problem: "its board is not plugged in", stopped: true)

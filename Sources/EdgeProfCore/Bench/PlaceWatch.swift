@@ -39,12 +39,15 @@ public enum PlaceWatch {
         MonitorKey(model: "bench:\(place.bench)", deviceClass: place.report.deviceClass ?? "unknown", device: "\(place.bench)/\(place.report.place)")
     }
 
-    /// Both rules' findings for `place` at `now` (firing or clear).
-    public static func findings(for place: StoredBenchPlace, now: Date) -> [MonitorFinding] {
+    /// Both rules' findings for `place` at `now` (firing or clear). Silence counts only time the
+    /// collector was listening (since `listeningSince`): a place cannot report to a collector
+    /// that is down, so a restarted collector gives it its rounds again before calling it silent.
+    public static func findings(for place: StoredBenchPlace, now: Date, listeningSince: Date? = nil) -> [MonitorFinding] {
         let name = "\(place.bench)/\(place.report.place)"
         let quiet = now.timeIntervalSince(place.reportedAt)
+        let unheard = now.timeIntervalSince(max(place.reportedAt, listeningSince ?? place.reportedAt))
         let limit = silenceLimit(of: place)
-        let silent = !place.stopped && quiet > limit
+        let silent = !place.stopped && unheard > limit
         let silence = MonitorFinding(
             rule: .placeSilent, severity: MonitorRule.placeSilent.defaultSeverity, state: silent ? .firing : .clear,
             summary: silent
