@@ -101,6 +101,7 @@ public struct CollectorApplication: Sendable {
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "edgeprof-collector"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: configuration.eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: logger)
         if let prepare { application.beforeServerStarts(perform: prepare) }
         let webhooks = WebhookDispatcher(

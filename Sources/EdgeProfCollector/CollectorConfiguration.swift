@@ -1,4 +1,5 @@
 import EdgeProfCore
+import NIOCore
 
 /// How `edgeprof collector serve` runs: where it listens, how much it accepts, what it watches.
 public struct CollectorConfiguration: Sendable {
@@ -32,6 +33,10 @@ public struct CollectorConfiguration: Sendable {
     /// The folder whose files MLflow clients may name as a model version's source (`file://…`);
     /// nil: the collector reads no files for them.
     public var mlflowArtifactRoot: String?
+    /// The event loops the server's connections run on; nil: NIO's shared ones. A collector that
+    /// shares its process with other servers and clients (tests, demos) gets its own, so their
+    /// traffic never delays its timeouts.
+    public var eventLoopGroup: (any EventLoopGroup)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8470, maximumBodyBytes: Int = 8 << 20, tls: (certificatePath: String, keyPath: String)? = nil,

@@ -38,11 +38,11 @@ final class LiveCollector: Sendable {
         on kind: StoreKind = .sqlite, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
         authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false,
-        watcherSweep: Duration = .seconds(30), mlflowArtifactRoot: String? = nil
+        watcherSweep: Duration = .seconds(30), mlflowArtifactRoot: String? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
     ) async throws -> LiveCollector {
         try await start(reusing: try await StoreUnderTest.make(kind), maximumBodyBytes: maximumBodyBytes, settings: settings, auditSigner: auditSigner,
                         headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, authenticationThrottle: authenticationThrottle, metricsNeedToken: metricsNeedToken,
-                        watcherSweep: watcherSweep, mlflowArtifactRoot: mlflowArtifactRoot)
+                        watcherSweep: watcherSweep, mlflowArtifactRoot: mlflowArtifactRoot, eventLoopGroup: eventLoopGroup)
     }
 
     /// A collector over a store that already holds data, as one started again after a stop.
@@ -50,7 +50,7 @@ final class LiveCollector: Sendable {
         reusing fixture: StoreUnderTest, maximumBodyBytes: Int = 1 << 20, settings: CollectorSettings = CollectorSettings(), auditSigner: AuditSigner? = nil,
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
         authenticationThrottle: AuthenticationThrottle = AuthenticationThrottle(limit: 1_000_000), metricsNeedToken: Bool = false,
-        watcherSweep: Duration = .seconds(30), mlflowArtifactRoot: String? = nil
+        watcherSweep: Duration = .seconds(30), mlflowArtifactRoot: String? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
     ) async throws -> LiveCollector {
         let store = fixture.store
         let model = fixture.model
@@ -71,6 +71,7 @@ final class LiveCollector: Sendable {
         // that sweeps on a clock of its own takes it out of the way.
         configuration.rollbackSweep = watcherSweep
         configuration.mlflowArtifactRoot = mlflowArtifactRoot
+        configuration.eventLoopGroup = eventLoopGroup
         let application = CollectorApplication(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try application.makeServiceGroup { port in continuation.yield(port) }

@@ -1,6 +1,7 @@
 import EdgeProfCore
 import Foundation
 import Glibc
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -89,9 +90,17 @@ import Testing
         }
     }
 
+    /// Event loops of the test's own: every suite's servers and clients share NIO's singleton
+    /// loops, and under the whole suite their traffic delayed this collector's timeouts by
+    /// minutes (a local run closed the last half-sent head after 129 s).
+    static func ownEventLoops() -> MultiThreadedEventLoopGroup {
+        MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
     @Test func aHalfSentHeadIsCutOffAndOthersAreStillServed() async throws {
-        let collector = try await LiveCollector.start(headerTimeout: .seconds(1), bodyTimeout: .seconds(2))
-        defer { Task { await collector.stop() } }
+        let loops = Self.ownEventLoops()
+        let collector = try await LiveCollector.start(headerTimeout: .seconds(1), bodyTimeout: .seconds(2), eventLoopGroup: loops)
+        defer { Task { await collector.stop(); try? await loops.shutdownGracefully() } }
         let started = ContinuousClock.now
         let stalled = try (0..<50).map { _ in try RawConnection(port: collector.port) }
         for connection in stalled { connection.send("GET /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ept_") }
@@ -105,8 +114,9 @@ import Testing
 
     @Test func aTrickledBodyIsAnswered408WithinTheBodyTimeout() async throws {
         // The head timeout outlasts any gap of the trickle even on a loaded machine: the body timeout answers.
-        let collector = try await LiveCollector.start(headerTimeout: .seconds(30), bodyTimeout: .seconds(2))
-        defer { Task { await collector.stop() } }
+        let loops = Self.ownEventLoops()
+        let collector = try await LiveCollector.start(headerTimeout: .seconds(30), bodyTimeout: .seconds(2), eventLoopGroup: loops)
+        defer { Task { await collector.stop(); try? await loops.shutdownGracefully() } }
         let connection = try RawConnection(port: collector.port)
         connection.send(
             "POST /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(collector.agentToken)\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")
