@@ -34,8 +34,8 @@ public struct CollectorConfiguration: Sendable {
     /// nil: the collector reads no files for them.
     public var mlflowArtifactRoot: String?
     /// The event loops the server's connections run on; nil: NIO's shared ones. A collector that
-    /// shares its process with other servers and clients (tests, demos) gets its own, so their
-    /// traffic never delays its timeouts.
+    /// shares its process with other servers and clients (a test suite) can be given loops of its
+    /// own, so their traffic never delays its timeouts.
     public var eventLoopGroup: (any EventLoopGroup)?
 
     public init(
