@@ -39,20 +39,26 @@ public enum PlaceWatch {
         MonitorKey(model: "bench:\(place.bench)", deviceClass: place.report.deviceClass ?? "unknown", device: "\(place.bench)/\(place.report.place)")
     }
 
-    /// Both rules' findings for `place` at `now` (firing or clear). Silence counts only time the
-    /// collector was listening (since `listeningSince`): a place cannot report to a collector
-    /// that is down, so a restarted collector gives it its rounds again before calling it silent.
+    /// Both rules' findings for `place` at `now`. Silence counts only time the collector was
+    /// listening (since `listeningSince`): a place cannot report to a collector that is down, so
+    /// a place quiet for longer than its limit, but not for that long since the collector started,
+    /// is neither silent nor reporting (`inconclusive`: an open alert stays open, none opens)
+    /// until it reports or its rounds pass again.
     public static func findings(for place: StoredBenchPlace, now: Date, listeningSince: Date? = nil) -> [MonitorFinding] {
         let name = "\(place.bench)/\(place.report.place)"
         let quiet = now.timeIntervalSince(place.reportedAt)
-        let unheard = now.timeIntervalSince(max(place.reportedAt, listeningSince ?? place.reportedAt))
+        let listened = now.timeIntervalSince(max(place.reportedAt, listeningSince ?? place.reportedAt))
         let limit = silenceLimit(of: place)
-        let silent = !place.stopped && unheard > limit
-        let silence = MonitorFinding(
-            rule: .placeSilent, severity: MonitorRule.placeSilent.defaultSeverity, state: silent ? .firing : .clear,
-            summary: silent
-                ? "place \(name) has not reported for \(Int(quiet)) s (limit \(Int(limit)) s: \(Int(missedRounds)) rounds of \(formatted(place.report.everySeconds)) s); its agent or host may be down"
-                : "place \(name) reports")
+        let state: FindingState = place.stopped || quiet <= limit ? .clear : listened > limit ? .firing : .inconclusive
+        let summary = switch state {
+        case .firing:
+            "place \(name) has not reported for \(Int(quiet)) s (limit \(Int(limit)) s: \(Int(missedRounds)) rounds of \(formatted(place.report.everySeconds)) s); its agent or host may be down"
+        case .inconclusive:
+            "place \(name) has not reported for \(Int(quiet)) s, but the collector has listened for only \(Int(listened)) s of its \(Int(limit)) s limit"
+        default:
+            "place \(name) reports"
+        }
+        let silence = MonitorFinding(rule: .placeSilent, severity: MonitorRule.placeSilent.defaultSeverity, state: state, summary: summary)
         let failing = place.report.problem != nil
         let health = MonitorFinding(
             rule: .placeUnhealthy, severity: MonitorRule.placeUnhealthy.defaultSeverity, state: failing ? .firing : .clear,
