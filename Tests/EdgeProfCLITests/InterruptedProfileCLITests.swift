@@ -45,11 +45,15 @@ import Testing
         return profile.terminationStatus
     }
 
-    @Test(.timeLimit(.minutes(2))) func everyInterruptStoresThePartialRun() async throws {
+    /// The delays count from the lease, and under the whole suite the time from lease to the
+    /// board's first iteration varies by more than a second (a fresh clone's run kept 11
+    /// iterations at 0 s and 8 at 1.8 s): they span 3.6 s so the later interrupts come well after
+    /// that. The limit only catches a hang, as for the other end-to-end tests.
+    @Test(.timeLimit(.minutes(10))) func everyInterruptStoresThePartialRun() async throws {
         try await CLI.offThePool {
             let (cli, board) = try prepared()
             defer { _ = board.stop() }
-            let delays = (0..<10).map { 0.2 * Double($0) }
+            let delays = (0..<10).map { 0.4 * Double($0) }
             for (trial, delay) in delays.enumerated() {
                 #expect(try interrupt(cli, port: board.path, after: delay) == 130, "trial \(trial) at \(delay) s")
             }
