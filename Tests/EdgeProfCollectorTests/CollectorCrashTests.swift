@@ -38,10 +38,10 @@ import Testing
             self.port = port
         }
 
-        func start(environment: [String: String] = [:]) throws {
+        func start(environment: [String: String] = [:], options: [String] = []) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CollectorCrashTests.binary)
-            process.arguments = ["collector", "serve", "--port", String(port), "--db", database]
+            process.arguments = ["collector", "serve", "--port", String(port), "--db", database] + options
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
