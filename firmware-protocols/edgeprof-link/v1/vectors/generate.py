@@ -268,9 +268,17 @@ def b64url(data: bytes) -> str:
     return "".join(B64[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
 
 
-def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy):
-    """The REC lines of one iteration, chunked as the reference chunks them: a line takes tokens
-    while 1 flag byte + first + 3 (count) + start (first line) + tokens + 20 (tail) <= 270 bytes."""
+def rec_line(seq, it, blob):
+    """A record as a v1.1 REC line (SPEC §7.2)."""
+    line = frame("REC", seq, [("it", str(it)), ("d", b64url(blob))])
+    assert len(line) <= MAX_LINE
+    return line + b"\n"
+
+
+def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy, max_blob=REC_MAX_BLOB, emit=rec_line):
+    """The records of one iteration, chunked as the reference chunks them: a record takes tokens
+    while 1 flag byte + first + 3 (count) + start (first record) + tokens + 20 (tail) <= max_blob
+    bytes; each goes out through `emit` (a REC line, or a record frame)."""
     lines, first, previous, begin = [], 0, start, True
     while True:
         used = 1 + len(varint(first)) + 3 + (len(varint(start)) if begin else 0)
@@ -279,7 +287,7 @@ def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy):
             k = first + count
             delta = ticks[k] - last
             size = len(varint(token_value(delta, last_delta, count == 0))) + (len(varint(ids[k])) if ids is not None else 0)
-            if used + size + 20 > REC_MAX_BLOB:
+            if used + size + 20 > max_blob:
                 break
             used += size
             last, last_delta = ticks[k], delta
@@ -296,10 +304,8 @@ def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy):
             previous, last_delta = ticks[k], delta
         if ends:
             blob += varint(end - previous) + (varint(energy) if energy is not None else b"")
-        assert len(blob) <= REC_MAX_BLOB
-        line = frame("REC", seq, [("it", str(it)), ("d", b64url(blob))])
-        assert len(line) <= MAX_LINE
-        lines.append(line + b"\n")
+        assert len(blob) <= max_blob
+        lines.append(emit(seq, it, blob))
         seq = (seq + 1) & 0xFFFF
         first += count
         begin = False
@@ -307,7 +313,7 @@ def record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy):
             return lines
 
 
-def record_cases():
+def record_iterations():
     """seq, iteration, warmup, shadow, start, ticks, ids (or None), end, energy (or None)."""
     rnd = random.Random(7)
     cases = [
@@ -329,9 +335,13 @@ def record_cases():
         t += rnd.randrange(0, 20_000)
         ticks.append(t)
     cases.append((65530, 0, 0, 1, 5, ticks, None, t + 17, None))
+    return cases
+
+
+def record_cases(max_blob=REC_MAX_BLOB, emit=rec_line, extra=()):
     rows = []
-    for seq, it, warm, shadow, start, ticks, ids, end, energy in cases:
-        lines = record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy)
+    for seq, it, warm, shadow, start, ticks, ids, end, energy in record_iterations() + list(extra):
+        lines = record_lines(seq, it, warm, shadow, start, ticks, ids, end, energy, max_blob, emit)
         rows.append("\t".join([
             str(seq), str(it), str(warm), str(shadow), str(start),
             ",".join(map(str, ticks)) or "-", "-" if ids is None else ",".join(map(str, ids)) or "-",
@@ -372,6 +382,75 @@ def record_error_cases():
     return rows
 
 
+# ---- Link v1.2 record frames (SPEC §8) --------------------------------------------------------
+
+FRAME_MAX_BLOB = 180
+FRAME_MARKER, FRAME_ESCAPE = 0x1E, 0x1B
+
+
+def frame_escape(data: bytes) -> bytes:
+    out = bytearray()
+    for b in data:
+        if b in (0x0A, 0x0D, FRAME_ESCAPE):
+            out += bytes([FRAME_ESCAPE, b ^ 0x40])
+        else:
+            out.append(b)
+    return bytes(out)
+
+
+def record_frame(seq, it, blob, crc_fix=None):
+    """A record as a v1.2 record frame (SPEC §8.2): 0x1E, then SEQ, IT, the record and the CRC of
+    all of them (the marker included), escaped, then \\n."""
+    inner = seq.to_bytes(2, "big") + varint(it) + blob
+    crc = crc16(bytes([FRAME_MARKER]) + inner) if crc_fix is None else crc_fix
+    line = bytes([FRAME_MARKER]) + frame_escape(inner + crc.to_bytes(2, "big"))
+    assert len(line) <= MAX_LINE
+    return line + b"\n"
+
+
+def frame_iterations():
+    """Iterations that exercise the escapes: SEQ, IT, ticks, ids and the CRC holding 0x0A, 0x0D or 0x1B."""
+    return [
+        (0x0A0D, 0x1B, 0, 0, 0x0A, [0x0A + 0x0D, 0x0A + 0x0D + 0x1B], [0x0A, 0x0D], 0x0A + 0x0D + 0x1B + 0x0A, 0x1B),
+        (0x1B1B, 10, 1, 0, 13, [13 + 27 * (i + 1) for i in range(16)], [10, 13, 27] * 5 + [10], 13 + 27 * 18, None),
+        (0x0D0A, 2**32 - 1, 0, 1, 0, [], None, 0, None),
+    ]
+
+
+def record_frame_cases():
+    return record_cases(FRAME_MAX_BLOB, record_frame, frame_iterations())
+
+
+def record_frame_error_cases():
+    """Record frames that every reader refuses, and why (SPEC §8.2)."""
+    good = bytes([FLAG_BEGIN | FLAG_END]) + varint(0) + varint(1) + varint(100) + varint(5) + varint(7)
+
+    def raw(inner: bytes) -> bytes:
+        """The frame of these unescaped bytes with their right CRC, not yet escaped."""
+        return inner + crc16(bytes([FRAME_MARKER]) + inner).to_bytes(2, "big")
+
+    def sent(inner: bytes) -> bytes:
+        return bytes([FRAME_MARKER]) + frame_escape(raw(inner))
+
+    head = (3).to_bytes(2, "big") + varint(0)
+    cases = [
+        ("bad_crc", record_frame(3, 0, good, crc_fix=crc16(bytes([FRAME_MARKER]) + head + good) ^ 1)[:-1]),
+        ("bad_escape", sent(head + good)[:4] + bytes([FRAME_ESCAPE, 0x41]) + sent(head + good)[4:]),
+        ("escape_at_end", sent(head + good) + bytes([FRAME_ESCAPE])),
+        ("raw_cr", bytes([FRAME_MARKER]) + raw(head + good)[:4] + b"\x0d" + raw(head + good)[4:]),
+        ("short", sent((3).to_bytes(2, "big"))),
+        ("it_overflow", sent((3).to_bytes(2, "big") + varint(2**32) + good)),
+        ("it_non_minimal", sent((3).to_bytes(2, "big") + b"\x80\x00" + good)),
+        ("it_unterminated", sent((3).to_bytes(2, "big") + b"\x80")),
+        ("record_unknown_flag", sent(head + bytes([good[0] | 0x40]) + good[1:])),
+        ("record_trailing_bytes", sent(head + good + b"\x00")),
+        ("record_truncated", sent(head + good[:-1])),
+        ("no_record", sent(head)),
+        ("marker_only", bytes([FRAME_MARKER])),
+    ]
+    return ["%s\t%s" % (reason, escape(line)) for reason, line in cases]
+
+
 def write(name, header, rows):
     with open(os.path.join(HERE, name), "w") as f:
         f.write("# " + header + "\n")
@@ -386,3 +465,5 @@ if __name__ == "__main__":
     write("stream.tsv", "bytes<TAB>events in order (generated by generate.py)", stream_cases())
     write("records.tsv", "seq<TAB>it<TAB>warm<TAB>shadow<TAB>start<TAB>ticks<TAB>ids<TAB>end<TAB>energy<TAB>REC lines (generated by generate.py)", record_cases())
     write("record-errors.tsv", "why<TAB>REC line no reader accepts (generated by generate.py)", record_error_cases())
+    write("record-frames.tsv", "seq<TAB>it<TAB>warm<TAB>shadow<TAB>start<TAB>ticks<TAB>ids<TAB>end<TAB>energy<TAB>record frames (generated by generate.py)", record_frame_cases())
+    write("record-frame-errors.tsv", "why<TAB>record frame (without its \\n) no reader accepts (generated by generate.py)", record_frame_error_cases())

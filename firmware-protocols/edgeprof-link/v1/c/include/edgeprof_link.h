@@ -131,8 +131,15 @@ void epl_sha256_final(epl_sha256 *s, uint8_t digest[32]);
 #define EPL_CAP_ARENA 0x10u  /* reports tensor-arena high-water */
 #define EPL_CAP_EMULATED 0x20u /* runs under an emulator: ticks count instructions, not silicon time */
 #define EPL_CAP_RECORDS 0x40u  /* sends compact iteration records (REC) when RUN asks with rec=1 (SPEC.md §7) */
+#define EPL_CAP_FRAMES 0x80u   /* sends them as binary record frames when RUN asks with rec=2 (SPEC.md §8); with EPL_CAP_RECORDS */
 /** Most bytes one REC line's record carries before base64url (360 characters: the line stays within EPL_MAX_LINE). */
 #define EPL_RECORD_MAX_BLOB 270u
+/** Most bytes one record frame's record carries: escaped in full, the frame stays within EPL_MAX_LINE. */
+#define EPL_FRAME_MAX_BLOB 180u
+/** How a run reports its iterations (epl_run_request.records, SPEC.md §7 and §8). */
+#define EPL_REPORT_LINES 0
+#define EPL_REPORT_RECORDS 1
+#define EPL_REPORT_FRAMES 2
 /** Most artifact bytes one DATA line carries (SPEC.md §2, "Installing an artifact"). */
 #define EPL_MAX_CHUNK 160u
 
@@ -160,7 +167,11 @@ typedef struct {
     uint32_t tokens;
     uint32_t iterations;
     uint32_t warmup;
-    /** The host asked for compact records (RUN rec=1) and the board announces EPL_CAP_RECORDS. */
+    /**
+     * EPL_REPORT_RECORDS: the host asked for compact records (RUN rec=1 or 2) and the board announces
+     * EPL_CAP_RECORDS; EPL_REPORT_FRAMES: it asked for frames (rec=2) and the board announces
+     * EPL_CAP_FRAMES too; EPL_REPORT_LINES otherwise.
+     */
     int records;
 } epl_run_request;
 
@@ -253,7 +264,7 @@ struct epl_device {
     uint16_t run_seq;
     int running;
     int abort_requested;
-    /** The run under way reports iterations as compact records (SPEC.md §7). */
+    /** How the run under way reports iterations: EPL_REPORT_LINES, _RECORDS (SPEC.md §7) or _FRAMES (§8). */
     int records;
     /** Set by SERVE state=halted: RUN is refused. Kept in RAM, so a reboot serves again. */
     int halted;
@@ -282,8 +293,8 @@ int epl_send_result(epl_device *device, const epl_run_result *result);
 int epl_send_error(epl_device *device, const char *code, const char *message);
 
 /*
- * One finished iteration, reported at once (SPEC.md §7): as compact REC lines when the run asked
- * for records, otherwise as ITER, TOK… and DONE (SITER, STOK…, SDONE for a shadow's run). A
+ * One finished iteration, reported at once (SPEC.md §7, §8): as record frames or compact REC lines
+ * when the run asked for them, otherwise as ITER, TOK… and DONE (SITER, STOK…, SDONE for a shadow's run). A
  * firmware that reports each iteration after it ends calls this instead of the per-line functions.
  */
 typedef struct {

@@ -61,14 +61,14 @@ void epl_device_boot(epl_device *d) {
 /* The firmware's capabilities, then `serve` (this library keeps the serving state itself),
    `install` when the firmware can take an artifact and `shadow` when it can run a second one. */
 static void write_caps(epl_writer *w, uint32_t caps, int install, int shadow) {
-    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated", "records"};
+    static const char *const names[] = {"tokens", "power", "stack", "heap", "arena", "emulated", "records", "frames"};
     static const char serve[] = "serve";
     static const char installs[] = ",install";
     static const char shadows[] = ",shadow";
-    char list[80];
+    char list[80]; /* all of them: 74 characters */
     size_t n = 0, i;
     const char *p;
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         p = names[i];
         if ((caps & (1u << i)) == 0u) continue;
         if (n > 0) list[n++] = ',';
@@ -188,15 +188,19 @@ static void handle_run(epl_device *d, const epl_frame *f) {
         epl_reply_error(d, 1, f->seq, "bad_args", "input must be at most 32 characters");
         return;
     }
-    if (!optional_u64(f, "rec", 1u, &records)) {
-        epl_reply_error(d, 1, f->seq, "bad_args", "rec must be 0 or 1");
+    if (!optional_u64(f, "rec", 2u, &records)) {
+        epl_reply_error(d, 1, f->seq, "bad_args", "rec must be 0, 1 or 2");
         return;
     }
     req.iterations = (uint32_t)iterations;
     req.warmup = (uint32_t)warmup;
     req.tokens = (uint32_t)tokens;
-    /* Records only where the firmware announces them: an old host never asks, a new one asks only then. */
-    req.records = records == 1u && (d->info->caps & EPL_CAP_RECORDS) != 0u;
+    /* Records and frames only where the firmware announces them: an old host never asks, a new one
+       asks only then; a board with records but not frames answers rec=2 with records. */
+    req.records = EPL_REPORT_LINES;
+    if (records >= 1u && (d->info->caps & EPL_CAP_RECORDS) != 0u) req.records = EPL_REPORT_RECORDS;
+    if (records == 2u && (d->info->caps & (EPL_CAP_RECORDS | EPL_CAP_FRAMES)) == (EPL_CAP_RECORDS | EPL_CAP_FRAMES))
+        req.records = EPL_REPORT_FRAMES;
 
     epl_reply_begin(d, &w, "START");
     epl_writer_u64(&w, "re", f->seq);
@@ -204,7 +208,7 @@ static void handle_run(epl_device *d, const epl_frame *f) {
     epl_writer_u64(&w, "warmup", req.warmup);
     epl_writer_u64(&w, "tokens", req.tokens);
     epl_writer_text(&w, "input", req.input);
-    if (req.records) epl_writer_u64(&w, "rec", 1u);
+    if (req.records != EPL_REPORT_LINES) epl_writer_u64(&w, "rec", (uint64_t)req.records);
     if (!epl_reply_emit(d, &w)) return;
 
     d->running = 1;

@@ -1,9 +1,10 @@
 /*
- * EdgeProf Link v1.1 compact iteration records (../SPEC.md §7): one finished iteration as REC
- * lines, in base64url: each line's first token as the LEB128 varint of its tick's delta, every
- * later one as the zigzag varint of how much its delta differs from the one before (decode steps
- * take about as long as each other, so that is mostly one byte). When the host did not ask for
- * records: ITER, TOK… and DONE lines (SITER, STOK…, SDONE for a shadow's run).
+ * EdgeProf Link compact iteration records (../SPEC.md §7, §8): one finished iteration as records,
+ * each line's first token as the LEB128 varint of its tick's delta, every later one as the zigzag
+ * varint of how much its delta differs from the one before (decode steps take about as long as
+ * each other, so that is mostly one byte). A record travels as a REC line in base64url (v1.1) or
+ * as a binary record frame (v1.2). When the host asked for neither: ITER, TOK… and DONE lines
+ * (SITER, STOK…, SDONE for a shadow's run).
  */
 #include "edgeprof_link_internal.h"
 
@@ -17,6 +18,9 @@
 #define TAIL_RESERVE 20u
 /* Room kept for the token count, whatever it turns out to be (≤ 65535: 3 bytes). */
 #define COUNT_RESERVE 3u
+/* A record frame's first byte, and the escape that keeps \n, \r and itself out of the rest. */
+#define FRAME_MARKER 0x1Eu
+#define FRAME_ESCAPE 0x1Bu
 
 static size_t varint_size(uint64_t value) {
     size_t n = 1;
@@ -84,9 +88,60 @@ static uint64_t token_value(uint64_t delta, uint64_t previous_delta, int first_i
     return first_in_line ? delta : zigzag(delta - previous_delta);
 }
 
+/* One record as a REC line: `REC SEQ it=N d=BASE64URL *CRC`. */
+static int emit_line(epl_device *d, uint32_t iteration, const uint8_t *blob, size_t n) {
+    char text[EPL_RECORD_MAX_BLOB / 3u * 4u + 1u];
+    epl_writer w;
+    base64url(blob, n, text);
+    epl_reply_begin(d, &w, "REC");
+    epl_writer_u64(&w, "it", iteration);
+    epl_writer_text(&w, "d", text);
+    return epl_reply_emit(d, &w);
+}
+
+/* Appends `len` bytes to a frame being built in `out`, escaping \n, \r and the escape itself. */
+static size_t put_escaped(uint8_t *out, size_t n, const uint8_t *bytes, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++) {
+        uint8_t b = bytes[i];
+        if (b == 0x0Au || b == 0x0Du || b == FRAME_ESCAPE) {
+            out[n++] = FRAME_ESCAPE;
+            b ^= 0x40u;
+        }
+        out[n++] = b;
+    }
+    return n;
+}
+
+/* One record as a record frame: 0x1E, then SEQ (2 bytes), IT (varint), the record and the CRC of
+   all of them, escaped, then \n. At most 1 + 2 × (2 + 5 + 180 + 2) + 1 = 380 bytes. */
+static int emit_frame(epl_device *d, uint32_t iteration, const uint8_t *blob, size_t n) {
+    uint8_t head[7], tail[2];
+    uint8_t *out = (uint8_t *)d->tx;
+    const uint8_t marker = FRAME_MARKER;
+    size_t head_len = 2u, len = 0;
+    uint16_t crc;
+    head[0] = (uint8_t)(d->tx_seq >> 8);
+    head[1] = (uint8_t)d->tx_seq;
+    head_len += put_varint(head + 2, iteration);
+    crc = epl_crc16(EPL_CRC16_INIT, &marker, 1u);
+    crc = epl_crc16(crc, head, head_len);
+    crc = epl_crc16(crc, blob, n);
+    tail[0] = (uint8_t)(crc >> 8);
+    tail[1] = (uint8_t)crc;
+    out[len++] = marker;
+    len = put_escaped(out, len, head, head_len);
+    len = put_escaped(out, len, blob, n);
+    len = put_escaped(out, len, tail, sizeof tail);
+    out[len++] = 0x0Au;
+    d->tx_seq++;
+    return d->cb.write(d->cb.ctx, out, len) == len;
+}
+
 static int send_records(epl_device *d, const epl_iteration_report *r) {
     uint8_t blob[EPL_RECORD_MAX_BLOB];
-    char text[EPL_RECORD_MAX_BLOB / 3u * 4u + 1u];
+    const int frames = d->records == EPL_REPORT_FRAMES;
+    const size_t max_blob = frames ? EPL_FRAME_MAX_BLOB : EPL_RECORD_MAX_BLOB;
     uint64_t previous = r->start_ticks;
     uint32_t first = 0, count, k;
     int begin = 1;
@@ -95,12 +150,11 @@ static int send_records(epl_device *d, const epl_iteration_report *r) {
         uint64_t last = previous, last_delta = 0;
         uint8_t flags = 0;
         size_t n = 0;
-        epl_writer w;
         for (count = 0; first + count < r->tokens; count++) {
             uint64_t delta = r->token_ticks[first + count] - last;
             size_t size = varint_size(token_value(delta, last_delta, count == 0u));
             if (r->token_ids != NULL) size += varint_size((uint64_t)r->token_ids[first + count]);
-            if (used + size + TAIL_RESERVE > EPL_RECORD_MAX_BLOB) break;
+            if (used + size + TAIL_RESERVE > max_blob) break;
             used += size;
             last = r->token_ticks[first + count];
             last_delta = delta;
@@ -128,11 +182,7 @@ static int send_records(epl_device *d, const epl_iteration_report *r) {
             n += put_varint(blob + n, r->end_ticks - previous);
             if (flags & FLAG_ENERGY) n += put_varint(blob + n, r->energy_nj);
         }
-        base64url(blob, n, text);
-        epl_reply_begin(d, &w, "REC");
-        epl_writer_u64(&w, "it", r->iteration);
-        epl_writer_text(&w, "d", text);
-        if (!epl_reply_emit(d, &w)) return 0;
+        if (!(frames ? emit_frame(d, r->iteration, blob, n) : emit_line(d, r->iteration, blob, n))) return 0;
         first += count;
         begin = 0;
     } while (first < r->tokens);
@@ -156,6 +206,6 @@ static int send_lines(epl_device *d, const epl_iteration_report *r) {
 }
 
 int epl_send_report(epl_device *d, const epl_iteration_report *r) {
-    if (d->records && recordable(r)) return send_records(d, r);
+    if (d->records != EPL_REPORT_LINES && recordable(r)) return send_records(d, r);
     return send_lines(d, r);
 }

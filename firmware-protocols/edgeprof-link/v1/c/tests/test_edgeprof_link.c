@@ -828,8 +828,9 @@ static uint32_t parse_list(const char *text, uint64_t *out, uint32_t cap) {
     return n;
 }
 
-/* records.tsv: one iteration reported with records on gives exactly the oracle's REC lines. */
-static void record_row(char **cols, int count) {
+/* records.tsv and record-frames.tsv: one iteration reported with records (or frames) on gives
+   exactly the oracle's REC lines (or record frames), byte for byte. */
+static void report_row(char **cols, int count, int mode) {
     static fake_board b;
     static uint64_t ticks[2048], ids64[2048];
     static int32_t ids[2048];
@@ -844,9 +845,10 @@ static void record_row(char **cols, int count) {
     }
     memset(&b, 0, sizeof b);
     memset(&r, 0, sizeof r);
+    size_t expected_len;
     epl_device_init(&d, &BOARD, &cb);
     d.tx_seq = (uint16_t)strtoul(cols[0], NULL, 10);
-    d.records = 1;
+    d.records = mode;
     r.iteration = (uint32_t)strtoul(cols[1], NULL, 10);
     r.warmup = atoi(cols[2]);
     r.shadow = atoi(cols[3]);
@@ -858,9 +860,18 @@ static void record_row(char **cols, int count) {
     r.token_ids = id_count == r.tokens && strcmp(cols[6], "-") != 0 ? ids : NULL;
     r.end_ticks = strtoull(cols[7], NULL, 10);
     r.energy_nj = strcmp(cols[8], "-") == 0 ? EPL_NO_ENERGY : strtoull(cols[8], NULL, 10);
-    unescape(cols[9], expected);
+    expected_len = unescape(cols[9], expected);
     CHECK(epl_send_report(&d, &r) == 1, "record of iteration %s sent", cols[1]);
-    CHECK(strcmp(b.out, expected) == 0, "record lines\n got %s\nwant %s", b.out, expected);
+    CHECK(b.out_len == expected_len && memcmp(b.out, expected, expected_len) == 0,
+          "records of iteration %s: got %zu bytes, want %zu", cols[1], b.out_len, expected_len);
+}
+
+static void record_row(char **cols, int count) {
+    report_row(cols, count, EPL_REPORT_RECORDS);
+}
+
+static void record_frame_row(char **cols, int count) {
+    report_row(cols, count, EPL_REPORT_FRAMES);
 }
 
 /* Sends RUN tokens=1 iters=1 rec=`rec` and polls the device. */
@@ -900,7 +911,10 @@ static void record_negotiation_tests(void) {
     CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=1 *") != NULL, "START confirms records: %s", b.out);
     CHECK(d.records == 0, "records end with the run");
     send_run_asking_records(&b, &d, cmd, sizeof cmd, 3, 2);
-    CHECK(strstr(b.out, "code=bad_args") != NULL, "rec=2 is refused: %s", b.out);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=1 *") != NULL,
+          "a board with records but not frames answers rec=2 with records: %s", b.out);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 3, 3);
+    CHECK(strstr(b.out, "code=bad_args") != NULL, "rec=3 is refused: %s", b.out);
 
     d.records = 1;
     b.out_len = 0;
@@ -922,6 +936,29 @@ static void record_negotiation_tests(void) {
     send_run_asking_records(&b, &d, cmd, sizeof cmd, 4, 1);
     CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, "rec=") == NULL && strstr(b.out, "\nTOK ") != NULL,
           "a board without the capability ignores rec=1: %s", b.out);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 5, 2);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, "rec=") == NULL && strstr(b.out, "\nTOK ") != NULL,
+          "and rec=2: %s", b.out);
+
+    info = BOARD;
+    info.caps |= EPL_CAP_RECORDS | EPL_CAP_FRAMES;
+    epl_device_init(&d, &info, &cb);
+    send_text(&b, &d, cmd, sizeof cmd, "HELLO", 6, "proto", "1");
+    CHECK(strstr(b.out, ",records,frames,") != NULL, "INFO announces records and frames: %s", b.out);
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 7, 2);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=2 *") != NULL, "START confirms frames: %s", b.out);
+    CHECK(d.records == EPL_REPORT_LINES, "frames end with the run");
+    send_run_asking_records(&b, &d, cmd, sizeof cmd, 8, 1);
+    CHECK(strstr(b.out, "START ") == b.out && strstr(b.out, " rec=1 *") != NULL, "rec=1 still gives REC lines: %s", b.out);
+    d.records = EPL_REPORT_FRAMES;
+    b.out_len = 0;
+    epl_send_report(&d, &r);
+    CHECK(b.out_len > 8 && (uint8_t)b.out[0] == 0x1Eu && b.out[b.out_len - 1] == '\n' &&
+          memchr(b.out, '\n', b.out_len) == b.out + b.out_len - 1, "one record frame (%zu bytes)", b.out_len);
+    r.token_ticks = backwards;
+    b.out_len = 0;
+    epl_send_report(&d, &r);
+    CHECK(strncmp(b.out, "SITER ", 6) == 0, "ticks going back travel as lines with frames on too: %s", b.out);
 }
 
 int main(int argc, char **argv) {
@@ -931,6 +968,7 @@ int main(int argc, char **argv) {
     each_row(dir, "encode.tsv", encode_row);
     each_row(dir, "stream.tsv", stream_row);
     each_row(dir, "records.tsv", record_row);
+    each_row(dir, "record-frames.tsv", record_frame_row);
     record_negotiation_tests();
     session_tests();
     capability_tests();
