@@ -35,6 +35,8 @@ public final class SimulatedBoard: @unchecked Sendable {
     private let speed: Double
     /// Announces `records` and, when a run asks for them, reports each iteration at its end as REC lines.
     private let sendsRecords: Bool
+    /// With `sendsRecords`, announces `frames` too: runs that ask get record frames (Link v1.2).
+    private let sendsFrames: Bool
     private let faults: SimulatedFaults
     /// The GPIO a simulated power monitor watches, if one is wired.
     private let activity: BoardActivity?
@@ -56,16 +58,19 @@ public final class SimulatedBoard: @unchecked Sendable {
     private let regressions = Mutex<[String: Double]>([:])
 
     /// `speed` 1 reports in real time, 10 ten times faster, 0 as fast as the link allows. `records`
-    /// false makes a board without the Link v1.1 `records` capability: it streams ITER, TOK… and DONE.
+    /// false makes a board without the Link v1.1 `records` capability: it streams ITER, TOK… and DONE;
+    /// `frames` false, a v1.1 board: REC lines but no v1.2 record frames.
     public init(
         profile: SimulatedModelProfile, seed: UInt64 = 1, speed: Double = 1, faults: SimulatedFaults = SimulatedFaults(),
-        activity: BoardActivity? = nil, attachment: Attachment = .pseudoTerminal, records: Bool = true
+        activity: BoardActivity? = nil, attachment: Attachment = .pseudoTerminal, records: Bool = true,
+        frames: Bool = true
     ) throws(TransportError) {
         self.profile = profile
         serving = profile
         self.seed = seed
         self.speed = speed
         sendsRecords = records
+        sendsFrames = records && frames
         self.faults = faults
         self.activity = activity
         faultRandom = SplitMix64(seed: ~seed)
@@ -410,6 +415,7 @@ public final class SimulatedBoard: @unchecked Sendable {
         if profile.generatesTokens { caps |= UInt32(EPL_CAP_TOKENS) }
         if profile.activePowerMilliwatts != nil { caps |= UInt32(EPL_CAP_POWER) }
         if sendsRecords { caps |= UInt32(EPL_CAP_RECORDS) }
+        if sendsFrames { caps |= UInt32(EPL_CAP_FRAMES) }
         info.pointee.caps = caps
     }
 }
@@ -446,15 +452,15 @@ private final class MemoryTransport: ByteTransport {
 }
 
 /// One iteration as the simulated board reports it: streamed line by line while it runs (ITER,
-/// TOK…, DONE, or SITER, STOK…, SDONE), or, when the run asked for records, all at its end through
-/// the C reference's `epl_send_report`.
+/// TOK…, DONE, or SITER, STOK…, SDONE), or, when the run asked for records or frames, all at its
+/// end through the C reference's `epl_send_report`.
 private struct IterationReport {
     let device: UnsafeMutablePointer<epl_device>
     let iteration: UInt32
     let warmup: Bool
     let shadow: Bool
     let start: UInt64
-    /// The run asked for records (RUN rec=1 on a board that announces them).
+    /// The run asked for records or frames (RUN rec=1 or 2 on a board that announces them).
     let records: Bool
     private var ticks: [UInt64] = []
     private var ids: [Int32] = []

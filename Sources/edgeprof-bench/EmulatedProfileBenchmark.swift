@@ -6,7 +6,7 @@ import Foundation
 /// `edgeprof-bench emulated`: on the QEMU AN386 board, (1) start-to-ready: from launching the
 /// emulator to the Link v1 handshake's answer; (2) host overhead: the wall time of a profile run
 /// (RUN sent to RESULT read, the emulator already up) over the on-device time the board measured,
-/// with the iterations reported as lines and as Link v1.1 records, and the link time the same
+/// with the iterations reported as lines, as Link v1.1 REC records and as v1.2 record frames, and the link time the same
 /// bytes would take on a real UART at 115 200 baud and on USB full speed.
 /// QEMU runs without -icount here, so the board's ticks follow the host's clock and the two
 /// times are comparable; everything between them is the host's and the link's.
@@ -34,8 +34,12 @@ enum EmulatedProfileBenchmark {
             print(String(format: "QEMU start to ready (launch → Link v1 handshake answered): median %.3f s, best %.3f s of 5", readiness[2], readiness[0]))
 
             let request = RunRequest(tokens: 16, iterations: 200, warmup: 0)
-            for records in [false, true] {
-                let form = records ? "Link v1.1 REC records" : "Link v1 ITER/TOK/DONE lines"
+            for reports in LinkReportForm.allCases {
+                let form = switch reports {
+                case .lines: "Link v1 ITER/TOK/DONE lines"
+                case .records: "Link v1.1 REC records"
+                case .frames: "Link v1.2 record frames"
+                }
                 var runs: [Measured] = []
                 for _ in 0..<3 {
                     let board = try EmulatedBoard(entry: entry, catalogueDirectory: directory, deterministic: false)
@@ -43,7 +47,7 @@ enum EmulatedProfileBenchmark {
                     let transport = try TransportOpener.open(path: board.path, baud: TransportOpener.defaultBaud)
                     defer { transport.close() }
                     let session = LinkSession(transport: transport)
-                    session.asksForRecords = records
+                    session.asksForReports = reports
                     let (info, model) = try session.handshake()
                     let clock = ContinuousClock()
                     let cpuBefore = cpuSeconds()

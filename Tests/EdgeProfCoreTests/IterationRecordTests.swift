@@ -19,13 +19,21 @@ import Testing
 
     /// Reads the REC lines of one iteration back into its report; nil when they do not make one.
     func report(fromLines lines: [[UInt8]]) throws -> Report? {
+        var records: [IterationRecord] = []
+        for line in lines {
+            guard let frame = try LinkLineParser.parse(line), case .record(let record) = try DeviceMessage(frame: frame) else { return nil }
+            #expect(IterationRecordCodec.encode(record) == frame["d"], "the Swift writer spells the record as the oracle does")
+            records.append(record)
+        }
+        return Self.report(fromRecords: records)
+    }
+
+    /// The report that the records of one iteration stand for; nil when they do not make one.
+    static func report(fromRecords records: [IterationRecord]) -> Report? {
         var cursor = RecordCursor()
         var events: [DeviceMessage] = []
-        for line in lines {
-            guard let frame = try LinkLineParser.parse(line), case .record(let record) = try DeviceMessage(frame: frame),
-                  let expanded = cursor.expand(record)
-            else { return nil }
-            #expect(IterationRecordCodec.encode(record) == frame["d"], "the Swift writer spells the record as the oracle does")
+        for record in records {
+            guard let expanded = cursor.expand(record) else { return nil }
             events += expanded
         }
         var result: Report?
@@ -53,7 +61,7 @@ import Testing
         return result
     }
 
-    func numbers(_ text: String) -> [UInt64] {
+    static func numbers(_ text: String) -> [UInt64] {
         text == "-" ? [] : text.split(separator: ",").compactMap { UInt64($0) }
     }
 
@@ -63,7 +71,7 @@ import Testing
         for row in rows {
             let expected = Report(
                 iteration: try #require(UInt32(row[1])), warmup: row[2] == "1", shadow: row[3] == "1", start: try #require(UInt64(row[4])),
-                ticks: numbers(row[5]), ids: row[6] == "-" || numbers(row[5]).isEmpty ? nil : numbers(row[6]),
+                ticks: Self.numbers(row[5]), ids: row[6] == "-" || Self.numbers(row[5]).isEmpty ? nil : Self.numbers(row[6]),
                 end: try #require(UInt64(row[7])), energy: UInt64(row[8]))
             let bytes = VectorFiles.bytes(row[9])
             let lines = bytes.split(separator: 0x0A).map(Array.init)

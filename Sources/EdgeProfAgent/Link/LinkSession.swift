@@ -32,9 +32,10 @@ public final class LinkSession {
     public var lostLines: Int { sequence.lost }
     /// Every byte received on the link, readable or not.
     public var bytesReceived: Int { reader.bytesReceived }
-    /// Runs ask a board that announces `records` for compact REC lines (Link v1.1, SPEC §7); false
-    /// asks for ITER, TOK… and DONE lines, as a board without the capability always sends.
-    public var asksForRecords = true
+    /// The most compact form runs ask for: record frames (v1.2, SPEC §8) from a board that
+    /// announces `frames`, REC lines (v1.1, §7) from one that announces `records`, otherwise ITER,
+    /// TOK… and DONE lines, as a board without either always sends.
+    public var asksForReports = LinkReportForm.frames
     private var sequence = SequenceTracker()
     private var reader: LinkReader
     private var nextSequence: UInt16 = 0
@@ -101,7 +102,8 @@ public final class LinkSession {
         _ request: RunRequest, board: BoardInfo, model: BoardModelInfo, stop: StopRequest? = nil,
         progress: (Progress) -> Void = { _ in }
     ) throws(AgentError) -> RecordedRun {
-        let runSequence = try send(.run(request, records: asksForRecords && board.capabilities.contains("records")))
+        let reports = min(asksForReports, LinkReportForm.best(announcedIn: board.capabilities))
+        let runSequence = try send(.run(request, reports: reports))
         let (startSequence, early) = try awaitStart(of: runSequence)
         var recorder = RunRecorder(request: request, board: board, model: model, runSequence: runSequence, startSequence: startSequence)
         for event in early {

@@ -2,8 +2,9 @@
 public enum HostCommand: Sendable, Hashable {
     case hello
     case ping
-    /// `records` asks a board with the `records` capability for compact REC lines (Link v1.1, SPEC §7).
-    case run(RunRequest, records: Bool = false)
+    /// `reports` asks a board for compact REC lines (`records` capability, Link v1.1, SPEC §7) or
+    /// record frames (`frames` capability, v1.2, §8); ask only for a form the board announces.
+    case run(RunRequest, reports: LinkReportForm = .lines)
     case abort
     /// Halts or resumes serving (boards with the `serve` capability).
     case serve(ServingState)
@@ -27,13 +28,13 @@ public enum HostCommand: Sendable, Hashable {
             return builder.frame
         case .ping:
             return LinkFrame(verb: "PING", sequence: sequence)
-        case .run(let request, let records):
+        case .run(let request, let reports):
             var builder = LinkFrameBuilder(verb: "RUN", sequence: sequence)
             builder.add("input", text: request.input)
             builder.add("tokens", UInt64(request.tokens))
             builder.add("iters", UInt64(request.iterations))
             builder.add("warmup", UInt64(request.warmup))
-            if records { builder.add("rec", 1) }
+            if reports != .lines { builder.add("rec", UInt64(reports.rawValue)) }
             return builder.frame
         case .abort:
             return LinkFrame(verb: "ABORT", sequence: sequence)

@@ -43,8 +43,18 @@ public enum IterationRecordCodec {
 
     /// Decodes a record of iteration `iteration` from its `d=` value; the error says what is wrong.
     public static func decode(iteration: UInt32, blob text: String.UTF8View) throws(IterationRecordError) -> IterationRecord {
-        let bytes = try base64URLDecode(text)
+        try decode(iteration: iteration, bytes: try base64URLDecode(text))
+    }
+
+    /// Decodes a record of iteration `iteration` from its bytes (a REC line's `d=` once decoded,
+    /// or a record frame's record, SPEC §8).
+    public static func decode(iteration: UInt32, bytes: [UInt8]) throws(IterationRecordError) -> IterationRecord {
         var reader = VarintReader(bytes: bytes)
+        return try decode(iteration: iteration, reading: &reader)
+    }
+
+    /// Decodes the record that fills `reader`'s bytes from its offset on.
+    static func decode(iteration: UInt32, reading reader: inout VarintReader) throws(IterationRecordError) -> IterationRecord {
         guard let flags = reader.byte() else { throw .init("is empty") }
         guard flags & ~knownFlags == 0 else { throw .init("has unknown flag bits \(flags & ~knownFlags)") }
         let shadow = flags & Self.shadow != 0, ends = flags & Self.ends != 0
@@ -75,7 +85,7 @@ public enum IterationRecordCodec {
             endDelta = delta
             if flags & Self.energy != 0 { energy = try reader.varint("the energy") }
         }
-        guard reader.atEnd else { throw .init("has \(bytes.count - reader.offset) bytes after its last field") }
+        guard reader.atEnd else { throw .init("has \(reader.bytes.count - reader.offset) bytes after its last field") }
         return IterationRecord(
             iteration: iteration, shadow: shadow, warmup: flags & warmup != 0, startTicks: start, firstToken: UInt32(first),
             tokenDeltas: deltas, tokenIDs: identifiers, endDelta: endDelta, energyNanojoules: energy)
@@ -91,6 +101,11 @@ public enum IterationRecordCodec {
 
     /// The `d=` value of `record`, spelled as a board built on the C reference spells it (for tests).
     public static func encode(_ record: IterationRecord) -> String {
+        base64URLEncode(bytes(of: record))
+    }
+
+    /// The bytes of `record` as SPEC §7.2 lays them out, before any spelling.
+    public static func bytes(of record: IterationRecord) -> [UInt8] {
         var flags: UInt8 = record.startTicks == nil ? 0 : begins
         if record.warmup { flags |= warmup }
         if record.tokenIDs != nil { flags |= ids }
@@ -109,7 +124,7 @@ public enum IterationRecordCodec {
             appendVarint(end, to: &bytes)
             if let energy = record.energyNanojoules { appendVarint(energy, to: &bytes) }
         }
-        return base64URLEncode(bytes)
+        return bytes
     }
 
     /// A line's first token travels as its delta, every later one as the zigzag code of its delta
@@ -178,12 +193,13 @@ public enum IterationRecordCodec {
 }
 
 /// Reads LEB128 varints: at most 10 bytes, within 64 bits, and minimal (no trailing zero group).
-private struct VarintReader {
+struct VarintReader {
     let bytes: [UInt8]
-    private(set) var offset = 0
+    private(set) var offset: Int
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
+        self.offset = offset
     }
 
     var atEnd: Bool { offset == bytes.count }

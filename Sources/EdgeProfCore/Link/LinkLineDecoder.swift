@@ -13,8 +13,9 @@ public enum LinkDecodedLine: Sendable, Hashable {
 /// not plain digits, a missing field), goes through `LinkLineParser` and
 /// `DeviceMessage(frame:)`, so the outcome is always theirs.
 public enum LinkLineDecoder {
-    /// Nil for an empty line (terminals send them).
+    /// Nil for an empty line (terminals send them). A line that begins with 0x1E is a record frame (SPEC §8).
     public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> LinkDecodedLine? {
+        if line.first == RecordFrameCodec.marker { return RecordFrameCodec.decode(line) }
         let body: UnsafeBufferPointer<UInt8>
         do throws(LinkLineError) {
             guard let checked = try LinkLineParser.checkedBody(line) else { return nil }

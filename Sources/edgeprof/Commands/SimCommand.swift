@@ -72,6 +72,9 @@ struct SimBoardCommand: ParsableCommand {
     @Flag(help: "A Link v1.0 board: no `records` capability, every iteration as ITER, TOK… and DONE lines.")
     var noRecords = false
 
+    @Flag(help: "A Link v1.1 board: REC lines when asked, but no `frames` capability (no v1.2 record frames).")
+    var noFrames = false
+
     func run() throws {
         var profile = try loadProfile()
         if let model { profile.model = model }
@@ -88,7 +91,7 @@ struct SimBoardCommand: ParsableCommand {
             corruptLineProbability: corruptRate, garbageProbability: garbageRate, dropByteProbability: dropRate,
             cutLineProbability: cutRate, resetAfterRunLines: resetAfterLines, wrongBaud: wrongBaud)
         let board = try reportingErrors { () throws(AgentError) in
-            do throws(TransportError) { return try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults, records: !noRecords) } catch { throw .transport(error) }
+            do throws(TransportError) { return try SimulatedBoard(profile: profile, seed: seed, speed: speed, faults: faults, records: !noRecords, frames: !noFrames) } catch { throw .transport(error) }
         }
         serveUntilInterrupted(start: board.start, stop: board.stop) {
             let registration = SimulatorRegistry.announce(SimulatedBoardInfo(

@@ -4,8 +4,9 @@
  * tiny-lm sent over the link (src/install.c), and runs a shadow tiny-lm beside it when one is
  * loaded (SPEC §2, "Shadow").
  *
- * Each iteration is generated first and reported after (one or two REC lines when the host asks
- * for Link v1.1 records, else ITER, TOK…, DONE, with the ticks taken while generating), so that
+ * Each iteration is generated first and reported after (one or two record frames or REC lines when
+ * the host asks for Link v1.2 frames or v1.1 records, else ITER, TOK…, DONE, with the ticks taken
+ * while generating), so that
  * the UART never enters the measured time; under `-icount shift=0` the tick counts are then the
  * same on every run, in either form. The shadow's run of the same input follows each iteration's
  * report and is reported the same way, so it never enters the serving model's window.
@@ -135,7 +136,7 @@ int main(void) {
     info.tick_hz = BOARD_CLOCK_HZ;
     info.ram_bytes = BOARD_RAM_BYTES;
     info.flash_bytes = BOARD_FLASH_BYTES;
-    info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED | EPL_CAP_RECORDS;
+    info.caps = EPL_CAP_TOKENS | EPL_CAP_STACK | EPL_CAP_ARENA | EPL_CAP_EMULATED | EPL_CAP_RECORDS | EPL_CAP_FRAMES;
 
 #ifdef BOARD_NO_INSTALL
     /* Too little RAM for install slots: the board profiles the model linked into flash. */
