@@ -91,19 +91,11 @@ import Testing
         }
     }
 
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state ^ (state >> 29)
-        }
-    }
-
     /// Random records survive a frame. Flipping any one bit of a frame, outside the escapes, is
     /// always caught (CRC-16 finds every single-bit error); random bytes after the marker never
     /// crash the reader, and what it accepts has exactly one spelling.
     @Test func fuzzedFramesRoundTripAndErrorsAreCaught() throws {
-        var random = Generator(state: 29)
+        var random = XorShift(state: 29)
         var flipsCaught = 0
         for _ in 0..<3000 {
             let count = Int(random.next() % 40)

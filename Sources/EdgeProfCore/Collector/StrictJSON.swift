@@ -28,7 +28,20 @@ public enum StrictJSON {
     /// encoding the value a second time. The check compares the shapes (keys, elements, nulls) of
     /// the body and of the value written back (`CanonicalJSONEncoder`, whose tree gives its shape
     /// without reading the bytes again).
+    /// An upload of a run (the collector's hot path) is first read in one pass
+    /// (`RunUpload.fastDecode`); a document that pass declines is decoded as any other.
     public static func decodeCanonical<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
+        if T.self == RunUpload.self, let upload = RunUpload.fastDecode(data) as? T {
+            // Every key known and read once: nothing for the shape check to find.
+            guard let written = try? CanonicalJSONEncoder.node(of: upload) else { throw .wrongShape("the body cannot be represented") }
+            return (upload, Data(CanonicalJSONEncoder.bytes(of: written)))
+        }
+        return try decodeCanonicallyInGeneral(type, from: data)
+    }
+
+    /// `decodeCanonical` for any type and document: the shape, JSONDecoder, then the value written
+    /// back. Public for the benchmark that compares it with the one-pass path.
+    public static func decodeCanonicallyInGeneral<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
         let given: JSONShape
         do {
             given = try JSONShape.read(data)
@@ -124,13 +137,18 @@ public enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? withFraction.parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            if let date = date(from: text) { return date }
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-11-22T09:30:00Z")
         }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
+    }
+
+    /// An ISO 8601 time as the decoder reads it: with a fraction of a second or without; nil otherwise.
+    static func date(from text: String) -> Date? {
+        if let date = try? withFraction.parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
     }
 
     /// A date as the collector writes it: ISO 8601 with milliseconds.
