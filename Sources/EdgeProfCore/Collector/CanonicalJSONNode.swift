@@ -129,7 +129,7 @@ final class CanonicalJSONNode {
         }
     }
 
-    private static func writeDigits(_ number: UInt64, to output: inout [UInt8]) {
+    static func writeDigits(_ number: UInt64, to output: inout [UInt8]) {
         var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var count = 0
         var rest = number

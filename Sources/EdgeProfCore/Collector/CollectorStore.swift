@@ -287,7 +287,7 @@ public struct WebhookDeliveryRecord: Sendable, Codable, Hashable {
 extension RunUpload {
     /// SHA-256 of the upload's canonical JSON: two uploads with one key must have the same content.
     public var contentSHA256: String {
-        Self.contentSHA256(ofCanonical: (try? CanonicalJSONEncoder.encode(self)) ?? Data())
+        Self.contentSHA256(ofCanonical: Data(canonicalBytes))
     }
 
     /// The content digest from the upload's canonical JSON (`StrictJSON.decodeCanonical`).

@@ -31,10 +31,9 @@ public enum StrictJSON {
     /// An upload of a run (the collector's hot path) is first read in one pass
     /// (`RunUpload.fastDecode`); a document that pass declines is decoded as any other.
     public static func decodeCanonical<T: Codable>(_ type: T.Type, from data: Data) throws(Failure) -> (value: T, canonical: Data) {
-        if T.self == RunUpload.self, let upload = RunUpload.fastDecode(data) as? T {
+        if T.self == RunUpload.self, let upload = RunUpload.fastDecode(data), let value = upload as? T {
             // Every key known and read once: nothing for the shape check to find.
-            guard let written = try? CanonicalJSONEncoder.node(of: upload) else { throw .wrongShape("the body cannot be represented") }
-            return (upload, Data(CanonicalJSONEncoder.bytes(of: written)))
+            return (value, Data(upload.canonicalBytes))
         }
         return try decodeCanonicallyInGeneral(type, from: data)
     }
