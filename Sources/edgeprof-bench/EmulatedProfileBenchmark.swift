@@ -9,7 +9,10 @@ import Foundation
 /// with the iterations reported as lines, as Link v1.1 REC records and as v1.2 record frames, and the link time the same
 /// bytes would take on a real UART at 115 200 baud and on USB full speed.
 /// QEMU runs without -icount here, so the board's ticks follow the host's clock and the two
-/// times are comparable; everything between them is the host's and the link's.
+/// times are comparable; everything between them is the host's and the link's. (3) For a real
+/// board: one run under `-icount shift=0` counts each iteration's instructions (a nanosecond of
+/// virtual time each); at the board's clock and one instruction a cycle, that is the iteration's
+/// time on silicon, against which each form's bytes at 115 200 baud are set.
 enum EmulatedProfileBenchmark {
     static func run() {
         guard let directory = CatalogueLoader.locate(), let catalogue = try? CatalogueLoader.load(directory: directory),
@@ -34,6 +37,9 @@ enum EmulatedProfileBenchmark {
             print(String(format: "QEMU start to ready (launch → Link v1 handshake answered): median %.3f s, best %.3f s of 5", readiness[2], readiness[0]))
 
             let request = RunRequest(tokens: 16, iterations: 200, warmup: 0)
+            let silicon = try siliconIteration(entry: entry, directory: directory, tokens: request.tokens)
+            print(String(format: "a real %@ at %.0f MHz, one instruction a cycle: %.0f instructions, %.1f ms a %d-token iteration (counted under -icount)",
+                         entry.name, silicon.clockHz / 1e6, silicon.instructions, silicon.seconds * 1e3, request.tokens))
             for reports in LinkReportForm.allCases {
                 let form = switch reports {
                 case .lines: "Link v1 ITER/TOK/DONE lines"
@@ -60,7 +66,7 @@ enum EmulatedProfileBenchmark {
                         wall: wall, device: device, hostCPU: cpuSeconds() - cpuBefore, lines: recorded.link.linesReceived,
                         bytes: session.bytesReceived - bytesBefore, iterations: recorded.iterations.count))
                 }
-                report(form: form, request: request, median: runs.sorted { $0.overhead < $1.overhead }[1])
+                report(form: form, request: request, median: runs.sorted { $0.overhead < $1.overhead }[1], silicon: silicon)
             }
         } catch {
             print("emulated: \(error)")
@@ -83,7 +89,26 @@ enum EmulatedProfileBenchmark {
     /// USB full speed CDC-ACM: at most 19 bulk packets of 64 bytes per 1 ms frame.
     static let usbFullSpeedBytesPerSecond = 19.0 * 64 * 1000
 
-    static func report(form: String, request: RunRequest, median run: Measured) {
+    /// An iteration's instructions under `-icount shift=0` and its time on a real board at the clock the board announces.
+    struct SiliconIteration {
+        var instructions: Double
+        var clockHz: Double
+        var seconds: Double { instructions / clockHz }
+    }
+
+    static func siliconIteration(entry: CatalogueEntry, directory: String, tokens: UInt32) throws -> SiliconIteration {
+        let board = try EmulatedBoard(entry: entry, catalogueDirectory: directory, deterministic: true)
+        defer { board.stop() }
+        let transport = try TransportOpener.open(path: board.path, baud: TransportOpener.defaultBaud)
+        defer { transport.close() }
+        let session = LinkSession(transport: transport)
+        let (info, model) = try session.handshake()
+        let recorded = try session.run(RunRequest(tokens: tokens, iterations: 20, warmup: 0), board: info, model: model)
+        let ticks = recorded.iterations.reduce(0.0) { $0 + Double($1.endTicks - $1.startTicks) } / Double(max(1, recorded.iterations.count))
+        return SiliconIteration(instructions: ticks * 1e9 / Double(info.tickHz), clockHz: Double(info.clockHz))
+    }
+
+    static func report(form: String, request: RunRequest, median run: Measured, silicon: SiliconIteration) {
         let tokens = Double(run.iterations) * Double(request.tokens)
         print("profile host overhead, \(form) " + String(format: "(%d iterations × %d tokens, median of 3): wall %.3f s / on-device %.3f s = %.3f (goal ≤ 1.05)",
                                                               request.iterations, request.tokens, run.wall, run.device, run.overhead))
@@ -98,6 +123,11 @@ enum EmulatedProfileBenchmark {
             print("  computed for a board as fast as this emulation, at \(link): " + String(format: "link %.3f s; overhead %.3f sent after each iteration, %.3f sent during the next",
                                                                                                linkSeconds, sequential, overlapped))
         }
+        let frame: Double = Double(run.bytes) / Double(max(1, run.iterations)) / uartBytesPerSecond
+        let sequential: Double = (silicon.seconds + frame) / silicon.seconds
+        let overlapped: Double = max(silicon.seconds, frame) / silicon.seconds
+        print(String(format: "  computed for the real board at 115 200 baud: %.1f ms of link an iteration; overhead %.3f sent after each iteration (goal ≤ 1.05), %.3f sent during the next",
+                     frame * 1e3, sequential, overlapped))
     }
 
     /// This process's user + system CPU time.

@@ -7,8 +7,6 @@ public enum RecordFrameCodec {
     /// The first byte of every record frame; no text line begins with it.
     public static let marker: UInt8 = 0x1E
     static let escape: UInt8 = 0x1B
-    /// Most bytes a frame's record carries (the C reference's `EPL_FRAME_MAX_BLOB`).
-    public static let maximumRecordBytes = 180
     /// Sequence (2), the shortest iteration and record (1 + 3), CRC (2).
     static let minimumUnescapedLength = 8
 
