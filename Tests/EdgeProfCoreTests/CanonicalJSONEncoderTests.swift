@@ -6,11 +6,7 @@ import Testing
 /// content digests were taken over JSONEncoder's bytes, so every value must give the same bytes.
 @Suite struct CanonicalJSONEncoderTests {
     @Test func anUploadIsWrittenByteForByteAsJSONEncoderWritesIt() throws {
-        var upload = CollectorRulesTests.upload()
-        upload.context.place = "bay-1/ü \"quoted\" \\ and / slash\n"
-        upload.context.wiring = "\u{01}\u{1F}\u{7F}\u{2028}😀"
-        upload.run.partialReason = "stopped"
-        upload.run.energySource = "ppk2"
+        let upload = RunUploadCanonicalBytesTests.uploadWithEveryPart()
         let canonical = try CanonicalJSONEncoder.encode(upload)
         #expect(canonical == (try JSONCoding.encoder.encode(upload)))
         #expect(RunUpload.contentSHA256(ofCanonical: canonical) == upload.contentSHA256)

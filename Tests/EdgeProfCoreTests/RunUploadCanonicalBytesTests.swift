@@ -17,6 +17,13 @@ import Testing
     }
 
     @Test func anUploadWithEveryPartAndEveryEscapeIsWrittenAsJSONEncoderWritesIt() throws {
+        let upload = Self.uploadWithEveryPart()
+        #expect(Data(upload.canonicalBytes) == (try JSONCoding.encoder.encode(upload)))
+        #expect(Data(upload.canonicalBytes) == (try CanonicalJSONEncoder.encode(upload)))
+    }
+
+    /// An upload with every optional part set and text that JSON escapes.
+    static func uploadWithEveryPart() -> RunUpload {
         var upload = CollectorRulesTests.upload()
         upload.context.place = "bay-1/ü \"quoted\" \\ and / slash\n\r\t\u{08}\u{0C}"
         upload.context.wiring = "\u{01}\u{1F}\u{7F}\u{2028}😀"
@@ -36,7 +43,6 @@ import Testing
         upload.run.shadow = ShadowRecording(model: upload.run.model, iterations: [CollectorRulesTests.shadowIteration()], discardedIterations: 1)
         upload.run.shadow?.iterations[0].energyNanojoules = 11
         upload.run.link.crcErrors = -1
-        #expect(Data(upload.canonicalBytes) == (try JSONCoding.encoder.encode(upload)))
-        #expect(Data(upload.canonicalBytes) == (try CanonicalJSONEncoder.encode(upload)))
+        return upload
     }
 }
