@@ -49,23 +49,36 @@ import Testing
             lock.withLock { self.process = process }
         }
 
-        /// Waits until the server accepts connections (at most 60 s: a loaded machine starts it slowly).
+        /// Waits until the server accepts connections (at most 60 s: a loaded machine starts it
+        /// slowly). The polling runs on a thread of its own: on the cooperative pool, which the
+        /// whole suite keeps busy, a sleep between two tries once outlasted the deadline while
+        /// the server was already up.
         func waitUntilListening() async throws {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                close(fd)
-                if connected == 0 { return }
-                try await Task.sleep(for: .milliseconds(50))
+            let port = port
+            let listening = await withCheckedContinuation { continuation in
+                Thread {
+                    let deadline = Date().addingTimeInterval(60)
+                    while Date() < deadline {
+                        if Self.accepts(port: port) { return continuation.resume(returning: true) }
+                        usleep(50_000)
+                    }
+                    continuation.resume(returning: Self.accepts(port: port))
+                }.start()
             }
-            Issue.record("the collector on port \(port) did not start listening within 60 s")
+            if !listening { Issue.record("the collector on port \(port) did not start listening within 60 s") }
+        }
+
+        private static func accepts(port: Int) -> Bool {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            return connected == 0
         }
 
         func kill() {
