@@ -45,7 +45,9 @@ public struct ProfileService: Sendable {
         defer { monitorLease?.release() }
         let transport: any ByteTransport
         do {
-            transport = try TransportOpener.open(path: port, baud: baud)
+            // An agent's other threads start flashers and emulators: a child between its fork and
+            // exec holds the lock of a port this process had open a moment ago.
+            transport = try TransportOpener.open(path: port, baud: baud, busyGrace: .seconds(2))
         } catch {
             throw .transport(error)
         }
