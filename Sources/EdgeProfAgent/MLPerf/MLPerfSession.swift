@@ -27,7 +27,9 @@ public struct MLPerfSession {
         return try response(to: command, timeout: timeout ?? self.timeout)
     }
 
-    /// Reads lines until `m-ready`.
+    /// Reads lines until `m-ready`. An `m-ready` after `m-init-done` ends the boot banner, not the
+    /// response: a board that booted slowly prints its banner after the command was sent, and taking
+    /// the banner's `m-ready` for the answer would pair every later command with the answer before.
     mutating func response(to command: String, timeout: Duration) throws(AgentError) -> [MLPerfMessage] {
         let deadline = ContinuousClock.now + timeout
         var lines: [MLPerfMessage] = []
@@ -36,6 +38,7 @@ public struct MLPerfSession {
                 let message = MLPerfMessage(line: String(decoding: pending[..<newline], as: UTF8.self))
                 pending.removeSubrange(...newline)
                 switch message {
+                case .ready where lines.contains(.initDone): lines.removeAll()
                 case .ready: return lines
                 case .error(let text):
                     throw .rejected(port: transport.portName, code: "e-[\(text)]", message: "the MLPerf DUT refused '\(command)'")

@@ -157,6 +157,9 @@ struct ProfileTarget: ParsableArguments {
                 stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
+        // Firmware that is not an ELF is refused before the emulator starts: QEMU would run it as
+        // raw bytes, lock up, and its crash would stand in for the real problem.
+        _ = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
             try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop)
         }
