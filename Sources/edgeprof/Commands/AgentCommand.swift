@@ -116,6 +116,7 @@ extension AgentRunCommand {
     func profileEmulatedOnce(_ profiling: ProfileTarget, number: Int, drainer: SpoolDrainer, stop: StopRequest) async {
         do throws(AgentError) {
             let (entry, directory) = try profiling.catalogue.emulatedBoard(profiling.device ?? "")
+            try profiling.checkFirmwareBeforeEmulating(entry, catalogueDirectory: directory)
             try await EmulatedBoard.session(entry, catalogueDirectory: directory) { board async throws(AgentError) in
                 var target = profiling
                 switch await reconciling(port: board.path, baud: profiling.baud, client: drainer.client) {

@@ -157,12 +157,16 @@ struct ProfileTarget: ParsableArguments {
                 stop: stop)
         }
         let (entry, directory) = try catalogue.emulatedBoard(device)
-        // Firmware that is not an ELF is refused before the emulator starts: QEMU would run it as
-        // raw bytes, lock up, and its crash would stand in for the real problem.
-        _ = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
+        try checkFirmwareBeforeEmulating(entry, catalogueDirectory: directory)
         return try EmulatedBoard.running(entry, catalogueDirectory: directory, stop: stop) { board throws(AgentError) in
             try profile(running: board, entry: entry, catalogueDirectory: directory, store: store, progress: progress, stop: stop)
         }
+    }
+
+    /// Refuses firmware that is not an ELF before the emulator starts: QEMU would run it as raw
+    /// bytes, lock up, and its crash would stand in for the real problem.
+    func checkFirmwareBeforeEmulating(_ entry: CatalogueEntry, catalogueDirectory directory: String) throws(AgentError) {
+        _ = try FirmwareFile.sizeIfPresent(path: firmware ?? EmulatedBoard.firmwarePath(of: entry, catalogueDirectory: directory))
     }
 
     /// Profiles an emulated board whose emulator is already running (`agent run` reconciles it first).
